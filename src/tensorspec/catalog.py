@@ -1,0 +1,108 @@
+"""The claim catalog: ``spec/claims.toml`` loaded, validated and looked up.
+
+One entry per claim of the course notes.  Tests point at entries by ID (the ``claim`` marker);
+nothing about a claim is stated anywhere but here.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+VERDICTS = ("holds", "qualified", "refuted", "outdated")
+PENDING = "pending"
+_FIELDS = ("id", "sources", "quote", "claim", "verdict", "truth")
+_ID = re.compile(r"^[a-z_]+\.[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$")
+
+
+class CatalogError(ValueError):
+    """The catalog file is malformed; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    sources: tuple[str, ...]
+    quote: str
+    claim: str
+    verdict: str
+    truth: str
+    measured: str = ""  # figures a benchmark or a training run gave, and on which machine
+
+    @property
+    def group(self) -> str:
+        return self.id.split(".", 1)[0]
+
+
+class Catalog:
+    """An ordered, validated set of claims."""
+
+    def __init__(self, claims: list[Claim], path: Path | None = None):
+        self.path = path
+        self._by_id: dict[str, Claim] = {}
+        for c in claims:
+            if c.id in self._by_id:
+                raise CatalogError(f"{path}: claim {c.id!r} appears twice")
+            self._by_id[c.id] = c
+
+    def __iter__(self):
+        return iter(self._by_id.values())
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def __contains__(self, claim_id: str) -> bool:
+        return claim_id in self._by_id
+
+    def __getitem__(self, claim_id: str) -> Claim:
+        try:
+            return self._by_id[claim_id]
+        except KeyError:
+            raise KeyError(self.unknown_message(claim_id)) from None
+
+    def unknown_message(self, claim_id: str) -> str:
+        near = difflib.get_close_matches(claim_id, self._by_id, n=3)
+        hint = f"; did you mean {', '.join(near)}?" if near else ""
+        return f"unknown claim ID {claim_id!r} (not in {self.path}){hint}"
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Catalog":
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise CatalogError(f"claim catalog not found: {path}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise CatalogError(f"{path}: not valid TOML: {exc}") from None
+        entries = data.get("claim")
+        if not isinstance(entries, list) or not entries:
+            raise CatalogError(f"{path}: expected [[claim]] tables")
+        return cls([_parse(path, i, e) for i, e in enumerate(entries)], path)
+
+
+def _parse(path: Path, index: int, entry: dict) -> Claim:
+    where = f"{path}: claim #{index + 1} ({entry.get('id', '?')})"
+    missing = [f for f in _FIELDS if f not in entry]
+    if missing:
+        raise CatalogError(f"{where}: missing field(s) {', '.join(missing)}")
+    extra = set(entry) - set(_FIELDS) - {"measured"}
+    if extra:
+        raise CatalogError(f"{where}: unknown field(s) {', '.join(sorted(extra))}")
+    if not _ID.match(entry["id"]):
+        raise CatalogError(f"{where}: ID must look like group.name")
+    verdict = entry["verdict"]
+    if verdict not in VERDICTS + (PENDING,):
+        raise CatalogError(f"{where}: verdict {verdict!r} is not one of {', '.join(VERDICTS)} or {PENDING}")
+    if verdict not in ("holds", PENDING) and not entry["truth"].strip():
+        raise CatalogError(f"{where}: verdict {verdict!r} needs a truth text stating the precise behaviour")
+    return Claim(
+        id=entry["id"],
+        sources=tuple(entry["sources"]),
+        quote=entry["quote"],
+        claim=entry["claim"],
+        verdict=verdict,
+        truth=entry["truth"].strip(),
+        measured=entry.get("measured", "").strip(),
+    )

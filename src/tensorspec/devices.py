@@ -1,0 +1,36 @@
+"""The one definition of the devices every device-involving claim is checked on.
+
+``@pytest.mark.parametrize("device", DEVICES)`` gives each test a ``cpu`` and a ``cuda`` variant.
+The ``cuda`` variant carries the ``cuda`` marker (``pytest -m cuda`` selects exactly the GPU variants)
+and skips with "CUDA not available" where there is no GPU.  Parametrize rather than use a fixture, so
+that Hypothesis's ``@given`` can be combined with it.
+"""
+from __future__ import annotations
+
+import pytest
+import torch
+
+CUDA_SKIP_REASON = "CUDA not available"
+
+
+def cuda_available() -> bool:
+    return torch.cuda.is_available()
+
+
+needs_cuda = pytest.mark.skipif(not cuda_available(), reason=CUDA_SKIP_REASON)
+
+CPU = pytest.param("cpu", id="cpu")
+CUDA = pytest.param("cuda", id="cuda", marks=[pytest.mark.cuda, needs_cuda])
+DEVICES = [CPU, CUDA]
+
+on_devices = pytest.mark.parametrize("device", DEVICES)
+"""Decorator: run the test once per device (``device`` is a string, ``"cpu"`` or ``"cuda"``)."""
+
+only_cuda = [pytest.mark.cuda, needs_cuda]
+"""Marks for a test that exists only on the GPU: ``pytestmark = only_cuda`` or ``@pytest.mark...``."""
+
+
+def synchronize(device: str | torch.device) -> None:
+    """Wait for queued GPU work (a no-op on the CPU): call inside timed or compared code."""
+    if torch.device(device).type == "cuda":
+        torch.cuda.synchronize(device)

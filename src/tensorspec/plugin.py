@@ -1,0 +1,150 @@
+"""The claims plugin: ties tests to catalog claims and reports what the installed versions do.
+
+* ``@pytest.mark.claim("creation.as_tensor_shares")`` ties a test to one or more claims; an ID the
+  catalog lacks is a collection error.
+* After the run, a terminal summary: claims per verdict and per status (``verified``, ``broken``,
+  ``not run`` with the skip reasons, ``no test``), naming every claim that is not verified.
+* ``--claims-report PATH`` writes the same as JSON (``.json``) or as a Markdown table (``.md``).
+* A test may record measured facts (an accuracy, an artifact folder) with the ``claim_fact``
+  fixture; they appear in the summary and the report.
+
+Everything a report needs travels in ``report.user_properties``, so under pytest-xdist the controller
+builds the summary from all workers' reports, once.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tensorspec import report as _report
+from tensorspec.catalog import Catalog, CatalogError
+from tensorspec.guard import global_state_guard
+
+_CLAIMS_KEY = "tensorspec.claims"
+_FACT_KEY = "tensorspec.fact"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("tensorspec", "tensorspec claims")
+    group.addoption("--claims-report", metavar="PATH", default=None,
+                    help="write the claims report to PATH (.json or .md)")
+    group.addoption("--claims-catalog", metavar="PATH", default=None,
+                    help="the claim catalog (default: spec/claims.toml under the rootdir)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "claim(*ids): ties the test to claims of the catalog (spec/claims.toml)")
+    path = config.getoption("--claims-catalog") or Path(config.rootpath, "spec", "claims.toml")
+    report_path = config.getoption("--claims-report")
+    if report_path and Path(report_path).suffix not in (".json", ".md"):
+        raise pytest.UsageError(f"--claims-report {report_path}: the name must end in .json or .md")
+    try:
+        catalog = Catalog.load(path)
+    except CatalogError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    config.pluginmanager.register(ClaimsPlugin(config, catalog, report_path), PLUGIN_NAME)
+
+
+PLUGIN_NAME = "tensorspec-claims"
+
+
+def _claim_ids(item: pytest.Item) -> list[str]:
+    return [cid for mark in item.iter_markers("claim") for cid in mark.args]
+
+
+@pytest.fixture
+def claim_fact(request: pytest.FixtureRequest):
+    """``claim_fact(claim_id, name, value)``: record a measured fact shown in the summary and report."""
+    catalog = request.config.pluginmanager.get_plugin(PLUGIN_NAME).catalog
+
+    def record(claim_id: str, name: str, value) -> None:
+        catalog[claim_id]  # raises with a suggestion when the ID is unknown
+        request.node.user_properties.append((_FACT_KEY, [claim_id, name, value]))
+
+    return record
+
+
+class ClaimsPlugin:
+    def __init__(self, config: pytest.Config, catalog: Catalog, report_path: str | None):
+        self.config = config
+        self.catalog = catalog
+        self.report_path = report_path
+        self.is_worker = hasattr(config, "workerinput")  # a pytest-xdist worker reports to its controller
+        self.outcomes: dict[str, dict] = {}  # nodeid -> {"claims", "outcome", "reason", "facts"}
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_make_collect_report(self, collector: pytest.Collector):
+        """Unknown claim IDs (or a claim marker without one) make the module's collection fail."""
+        outcome = yield
+        rep = outcome.get_result()
+        if not rep.passed:
+            return
+        errors = []
+        for node in rep.result or ():
+            if isinstance(node, pytest.Item):
+                if any(not m.args for m in node.iter_markers("claim")):
+                    errors.append(f"{node.nodeid}: @pytest.mark.claim needs at least one claim ID")
+                errors += [f"{node.nodeid}: {self.catalog.unknown_message(cid)}"
+                           for cid in _claim_ids(node) if cid not in self.catalog]
+        if errors:
+            rep.outcome = "failed"
+            rep.longrepr = "\n".join(dict.fromkeys(errors))
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            ids = _claim_ids(item)
+            if ids:
+                item.user_properties.append((_CLAIMS_KEY, list(dict.fromkeys(ids))))
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        claims = next((v for k, v in report.user_properties if k == _CLAIMS_KEY), None)
+        if claims is None:
+            return
+        rec = self.outcomes.setdefault(
+            report.nodeid, {"nodeid": report.nodeid, "claims": claims, "outcome": None, "reason": "", "facts": []})
+        rec["facts"] = [v for k, v in report.user_properties if k == _FACT_KEY] or rec["facts"]
+        if report.failed:
+            rec["outcome"] = "failed"
+        elif report.skipped and rec["outcome"] != "failed":
+            rec["outcome"] = "skipped"
+            rec["reason"] = _skip_reason(report)
+        elif report.when == "call" and report.passed and rec["outcome"] is None:
+            rec["outcome"] = "passed"
+
+    def _results(self):
+        return _report.claim_results(self.catalog, self.outcomes.values())
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self) -> None:
+        if self.is_worker or not self.report_path:
+            return
+        path = Path(self.config.invocation_params.dir, self.report_path)
+        _report.write(path, self._results(), _report.versions())
+
+    def pytest_terminal_summary(self, terminalreporter) -> None:
+        if self.is_worker or not (self.outcomes or self.report_path):
+            return
+        for line in _report.summary_lines(self._results()):
+            terminalreporter.write_line(line)
+        if self.report_path:
+            terminalreporter.write_line(f"claims report written to {self.report_path}")
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    if hasattr(report, "wasxfail"):
+        return f"xfail: {report.wasxfail}"
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2]).removeprefix("Skipped: ")
+    return str(longrepr)
+
+
+@pytest.fixture(autouse=True)
+def _tensorspec_global_state():
+    """Fail a test that leaves the default dtype, grad mode or thread count changed; restore RNGs."""
+    with global_state_guard() as leaked:
+        yield
+    if leaked:
+        pytest.fail("the test left global state changed (now restored): " + "; ".join(leaked), pytrace=False)
