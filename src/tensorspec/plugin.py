@@ -29,6 +29,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("tensorspec", "tensorspec claims")
     group.addoption("--claims-report", metavar="PATH", default=None,
                     help="write the claims report to PATH (.json or .md)")
+    group.addoption("--claim", metavar="ID", action="append", default=[], dest="claim_select",
+                    help="run only the tests of this claim (repeatable; a group name such as 'reduce' "
+                         "selects the whole group)")
     group.addoption("--claims-catalog", metavar="PATH", default=None,
                     help="the claim catalog (default: spec/claims.toml under the rootdir)")
 
@@ -92,11 +95,19 @@ class ClaimsPlugin:
             rep.outcome = "failed"
             rep.longrepr = "\n".join(dict.fromkeys(errors))
 
-    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         for item in items:
             ids = _claim_ids(item)
             if ids:
                 item.user_properties.append((_CLAIMS_KEY, list(dict.fromkeys(ids))))
+        wanted = config.getoption("claim_select")
+        if wanted:
+            for w in wanted:
+                if w not in self.catalog and not any(c.group == w for c in self.catalog):
+                    raise pytest.UsageError(f"--claim {w}: {self.catalog.unknown_message(w)}")
+            keep = [i for i in items if any(c in wanted or c.split(".")[0] in wanted for c in _claim_ids(i))]
+            config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+            items[:] = keep
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         claims = next((v for k, v in report.user_properties if k == _CLAIMS_KEY), None)

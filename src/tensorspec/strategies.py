@@ -1,0 +1,149 @@
+"""Hypothesis strategies shared by the spec: shapes, dtypes, values, dims and memory layouts.
+
+Sizes are capped (``MAX_SIZE`` elements) so that the whole specification stays fast; zero-size axes
+and rank 0 are always in range unless a caller narrows them.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+MAX_SIZE = 64  # elements per drawn array
+
+# torch dtype <-> NumPy dtype, for every dtype both libraries have.
+TORCH_OF_NUMPY: dict[np.dtype, torch.dtype] = {
+    np.dtype(np.bool_): torch.bool,
+    np.dtype(np.uint8): torch.uint8,
+    np.dtype(np.int8): torch.int8,
+    np.dtype(np.int16): torch.int16,
+    np.dtype(np.int32): torch.int32,
+    np.dtype(np.int64): torch.int64,
+    np.dtype(np.float16): torch.float16,
+    np.dtype(np.float32): torch.float32,
+    np.dtype(np.float64): torch.float64,
+    np.dtype(np.complex64): torch.complex64,
+    np.dtype(np.complex128): torch.complex128,
+}
+NUMPY_OF_TORCH = {t: n for n, t in TORCH_OF_NUMPY.items()}
+
+BOOL = [np.dtype(np.bool_)]
+INTEGER = [np.dtype(t) for t in (np.uint8, np.int8, np.int16, np.int32, np.int64)]
+FLOAT = [np.dtype(t) for t in (np.float16, np.float32, np.float64)]
+COMPLEX = [np.dtype(t) for t in (np.complex64, np.complex128)]
+REAL = BOOL + INTEGER + FLOAT
+ALL = REAL + COMPLEX
+TORCH_FLOAT = [torch.float16, torch.bfloat16, torch.float32, torch.float64]
+
+
+def numpy_dtypes(kinds=ALL) -> st.SearchStrategy[np.dtype]:
+    return st.sampled_from(list(kinds))
+
+
+def torch_dtypes(kinds=ALL, bfloat16: bool = False) -> st.SearchStrategy[torch.dtype]:
+    """Torch dtypes for the given NumPy kinds (bfloat16, which NumPy lacks, on request)."""
+    dts = [TORCH_OF_NUMPY[np.dtype(d)] for d in kinds]
+    return st.sampled_from(dts + ([torch.bfloat16] if bfloat16 else []))
+
+
+@st.composite
+def shapes(draw, min_dims: int = 0, max_dims: int = 5, min_side: int = 0, max_side: int = 5,
+           max_size: int = MAX_SIZE) -> tuple[int, ...]:
+    """A shape whose element count is at most ``max_size`` (sides shrink, never filter)."""
+    sides = draw(st.lists(st.integers(min_side, max_side), min_size=min_dims, max_size=max_dims))
+    while math.prod(sides) > max_size:
+        i = max(range(len(sides)), key=sides.__getitem__)
+        sides[i] -= 1
+        if sides[i] < max(min_side, 1):  # cannot shrink below min_side: make the size 0 instead
+            sides[i] = max(min_side, 0)
+            if math.prod(sides) > max_size:
+                raise AssertionError("min_side and max_size are incompatible")
+    return tuple(sides)
+
+
+def dims(ndim: int, negative: bool = True) -> st.SearchStrategy[int]:
+    """A valid dim for a tensor of rank ``ndim``: 0..ndim-1, and -ndim..-1 when ``negative``.
+
+    A rank-0 tensor accepts dim 0 and -1 in torch's reductions, as if it had one axis."""
+    n = max(ndim, 1)
+    return st.integers(-n if negative else 0, n - 1)
+
+
+def out_of_range_dims(ndim: int) -> st.SearchStrategy[int]:
+    n = max(ndim, 1)
+    return st.one_of(st.integers(n, n + 3), st.integers(-n - 3, -n - 1))
+
+
+def elements(dtype: np.dtype, special: bool = True, bound: float | None = None):
+    """Values of ``dtype``; floats include NaN, ±inf and -0.0 when ``special`` (else finite,
+    within ``bound`` when given)."""
+    dtype = np.dtype(dtype)
+    if dtype.kind == "f":
+        width = dtype.itemsize * 8
+        if special:
+            return st.floats(width=width)
+        b = bound if bound is not None else (1e3 if width == 16 else 1e6)
+        return st.floats(-b, b, width=width, allow_nan=False, allow_infinity=False)
+    if dtype.kind == "c":
+        return st.complex_numbers(allow_nan=special, allow_infinity=special,
+                                  max_magnitude=None if special else (bound or 1e6),
+                                  width=dtype.itemsize * 8)
+    if dtype.kind in "iu" and bound is not None:
+        info = np.iinfo(dtype)
+        return st.integers(max(info.min, -int(bound)), min(info.max, int(bound)))
+    return None  # hypothesis's own choice for bool and full-range integers
+
+
+def arrays(dtype=None, shape=None, special: bool = True, bound: float | None = None):
+    """NumPy arrays; ``dtype``/``shape`` are values or strategies (default: any dtype, any shape)."""
+    dtype_st = numpy_dtypes() if dtype is None else (dtype if isinstance(dtype, st.SearchStrategy) else st.just(np.dtype(dtype)))
+    shape_st = shapes() if shape is None else (shape if isinstance(shape, st.SearchStrategy) else st.just(tuple(shape)))
+    return st.tuples(dtype_st, shape_st).flatmap(
+        lambda ds: hnp.arrays(ds[0], ds[1], elements=elements(ds[0], special, bound)))
+
+
+LAYOUTS = ("contiguous", "fortran", "strided", "readonly", "byteswapped", "negative_stride")
+"""Memory layouts ``laid_out`` can give an array; the last two are the ones torch refuses to wrap."""
+
+
+def laid_out(base: np.ndarray, layout: str) -> np.ndarray:
+    """An array equal to ``base`` in values, in the given memory layout."""
+    if layout == "contiguous":
+        return np.ascontiguousarray(base)
+    if layout == "fortran":
+        return np.asfortranarray(base)
+    if layout == "strided":  # every other element of a twice-as-long buffer: non-contiguous
+        if base.ndim == 0:
+            return base.copy()
+        wide = np.repeat(base, 2, axis=-1)
+        return wide[..., ::2]
+    if layout == "readonly":
+        out = base.copy()
+        out.setflags(write=False)
+        return out
+    if layout == "byteswapped":  # same values, non-native byte order
+        return base.astype(base.dtype.newbyteorder())
+    if layout == "negative_stride":
+        if base.ndim == 0:
+            return base.copy()
+        return np.flip(np.flip(base, -1).copy(), -1)
+    raise ValueError(f"unknown layout {layout!r}; expected one of {LAYOUTS}")
+
+
+def python_scalars() -> st.SearchStrategy:
+    return st.one_of(st.booleans(), st.integers(-2**31, 2**31 - 1),
+                     st.floats(allow_nan=False, allow_infinity=False, width=32))
+
+
+@st.composite
+def nested_lists(draw, shape=None, kind=None):
+    """A nested Python list (rank >= 1) of one kind of scalar, and its shape."""
+    shp = draw(shapes(min_dims=1, max_dims=3, min_side=1)) if shape is None else shape
+    kind = kind or draw(st.sampled_from(["bool", "int", "float"]))
+    scalar = {"bool": st.booleans(), "int": st.integers(-1000, 1000),
+              "float": st.floats(-1e3, 1e3, allow_nan=False, width=32)}[kind]
+    flat = draw(st.lists(scalar, min_size=math.prod(shp), max_size=math.prod(shp)))
+    return np.array(flat, dtype=object).reshape(shp).tolist(), shp
