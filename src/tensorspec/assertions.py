@@ -97,7 +97,7 @@ def writes_through(t: torch.Tensor, other) -> bool:
 
 def _bytes_of(x) -> bytes:
     if isinstance(x, torch.Tensor):
-        return x.detach().cpu().contiguous().view(torch.uint8).numpy().tobytes() if x.numel() else b""
+        return x.detach().cpu().contiguous().reshape(-1).view(torch.uint8).numpy().tobytes() if x.numel() else b""
     return np.ascontiguousarray(x).tobytes()
 
 
