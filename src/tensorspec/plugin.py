@@ -39,6 +39,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "claim(*ids): ties the test to claims of the catalog (spec/claims.toml)")
+    config.addinivalue_line(
+        "markers", "cuda: runs on a CUDA GPU; skipped with 'CUDA not available' without one (select with -m cuda)")
     path = config.getoption("--claims-catalog") or Path(config.rootpath, "spec", "claims.toml")
     report_path = config.getoption("--claims-report")
     if report_path and Path(report_path).suffix not in (".json", ".md"):

@@ -1,0 +1,196 @@
+"""The claims plugin, run on a toy catalog and toy spec files (pytester).
+
+Every run is a subprocess: an in-process run would unload and re-import torch's modules, which torch
+does not support (its operator libraries register once per process).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+TOY_CATALOG = '''
+[[claim]]
+id = "toy.holds"
+sources = ["DL1"]
+quote = "一 | 二"
+claim = "a claim that holds"
+verdict = "holds"
+truth = ""
+
+[[claim]]
+id = "toy.wrong"
+sources = ["DL2"]
+quote = "错"
+claim = "a claim the notes get wrong"
+verdict = "refuted"
+truth = "the precise truth"
+
+[[claim]]
+id = "toy.gpu"
+sources = ["DL3"]
+quote = "gpu"
+claim = "a claim checked on a device"
+verdict = "holds"
+truth = ""
+
+[[claim]]
+id = "toy.untested"
+sources = ["DL4"]
+quote = "none"
+claim = "a claim with no test"
+verdict = "holds"
+truth = ""
+'''
+
+TOY_SPEC = '''
+import pytest
+from tensorspec.devices import on_devices
+
+@pytest.mark.claim("toy.holds")
+def test_holds(claim_fact):
+    claim_fact("toy.holds", "accuracy", 0.91)
+
+@pytest.mark.claim("toy.wrong")
+def test_wrong():
+    assert {result}
+
+@pytest.mark.claim("toy.gpu")
+@on_devices
+def test_gpu(device):
+    if device == "cpu":
+        pytest.skip("only the GPU variant counts here")
+'''
+
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+
+@pytest.fixture
+def run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch):
+    """Run pytest on the toy files in a subprocess, with the claims plugin and the toy catalog."""
+    monkeypatch.setenv("PYTHONPATH", str(SRC))
+    pytester.makefile(".toml", claims=TOY_CATALOG)
+
+    def run(*args):
+        return pytester.runpytest_subprocess("-p", "tensorspec.plugin", "--claims-catalog", "claims.toml",
+                                             "-p", "no:randomly", "-p", "no:cacheprovider", *args)
+
+    return run
+
+
+@pytest.fixture
+def toy(pytester: pytest.Pytester, run):
+    def toy(*args, result="True"):
+        pytester.makepyfile(test_toy=TOY_SPEC.format(result=result))
+        return run(*args)
+
+    return toy
+
+
+def _report(pytester: pytest.Pytester, name: str = "r.json") -> dict:
+    data = json.loads((pytester.path / name).read_text(encoding="utf-8"))
+    return {c["id"]: c for c in data["claims"]} | {"versions": data["versions"]}
+
+
+def test_the_summary_counts_verdicts_and_statuses(toy):
+    result = toy()
+    result.assert_outcomes(passed=2, skipped=2)
+    result.stdout.fnmatch_lines([
+        "*= claims =*",
+        "4 claims: 3 holds, 1 refuted",
+        "status: 2 verified, 1 not run, 1 no test",
+        "NOT RUN  toy.gpu: *only the GPU variant counts here*",
+        "NO TEST  1 claims had no test in this run:",
+        "*toy: untested",
+        "FACT     toy.holds: accuracy = 0.91",
+    ])
+
+
+def test_a_failing_test_marks_its_claim_broken(toy, pytester):
+    result = toy("--claims-report", "r.json", result="False")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.stdout.fnmatch_lines(["BROKEN   toy.wrong [refuted]: the recorded truth no longer holds (1 failed)",
+                                 "*test_toy.py::test_wrong"])
+    assert _report(pytester)["toy.wrong"]["status"] == "broken"
+
+
+def test_the_json_report(toy, pytester):
+    toy("--claims-report", "r.json").assert_outcomes(passed=2, skipped=2)
+    report = _report(pytester)
+    assert set(report["versions"]) == {"python", "torch", "numpy", "tensorflow", "cuda", "device"}
+    assert [report[i]["status"] for i in ("toy.holds", "toy.wrong", "toy.gpu", "toy.untested")] == [
+        "verified", "verified", "not run", "no test"]
+    wrong = report["toy.wrong"]
+    assert {k: wrong[k] for k in ("id", "verdict", "passed", "failed", "skipped", "truth")} == {
+        "id": "toy.wrong", "verdict": "refuted", "passed": 1, "failed": 0, "skipped": 0,
+        "truth": "the precise truth"}
+    assert report["toy.gpu"]["skipped"] == 2 and "CUDA not available" in report["toy.gpu"]["skip_reasons"]
+    assert report["toy.holds"]["facts"] == {"accuracy": 0.91}
+
+
+def test_the_markdown_report_is_a_table_a_learner_can_read(toy, pytester):
+    toy("--claims-report", "r.md")
+    text = (pytester.path / "r.md").read_text(encoding="utf-8")
+    assert "| ID | the note's words | verdict | status | truth |" in text
+    assert "| `toy.wrong` | 错 | refuted | verified | the precise truth |" in text
+    assert "一 \\| 二" in text, "a | inside a cell must be escaped"
+    assert "not run: " in text and "CUDA not available" in text
+
+
+def test_an_unknown_claim_id_is_a_collection_error_with_a_suggestion(pytester, run):
+    pytester.makepyfile(test_bad='import pytest\n@pytest.mark.claim("toy.hold")\ndef test_x(): pass\n'
+                                 '@pytest.mark.claim()\ndef test_y(): pass\n')
+    result = run()
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(["*test_x: unknown claim ID 'toy.hold'*did you mean toy.holds*",
+                                 "*test_y: @pytest.mark.claim needs at least one claim ID*",
+                                 "*1 error during collection*"])
+
+
+def test_claim_selects_the_tests_of_one_claim_or_group(toy):
+    toy("--claim", "toy.wrong").assert_outcomes(passed=1)
+    toy("--claim", "toy").assert_outcomes(passed=2, skipped=2)
+    result = toy("--claim", "toy.nope")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+
+
+def test_cuda_selects_exactly_the_gpu_variants_and_exits_0_on_a_cpu_machine(toy):
+    pytest.importorskip("torch")
+    import torch
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU: the cuda variants run instead of skipping")
+    result = toy("-m", "cuda")
+    assert result.ret == pytest.ExitCode.OK
+    result.assert_outcomes(skipped=1, deselected=3)
+    result.stdout.fnmatch_lines(["*NOT RUN  toy.gpu: CUDA not available*"])
+
+
+def test_under_xdist_the_report_is_made_once_from_all_workers(toy, pytester):
+    pytest.importorskip("xdist")
+    result = toy("-n", "2", "--claims-report", "r.json")
+    result.assert_outcomes(passed=2, skipped=2)
+    assert result.stdout.str().count("= claims =") == 1
+    report = _report(pytester)
+    assert report["toy.holds"]["status"] == "verified" and report["toy.holds"]["facts"] == {"accuracy": 0.91}
+    assert report["toy.gpu"]["skipped"] == 2
+
+
+def test_a_bad_report_name_or_catalog_is_a_usage_error(pytester, run):
+    pytester.makepyfile(test_ok="def test_ok(): pass\n")
+    result = run("--claims-report", "r.txt")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--claims-report r.txt: the name must end in .json or .md*"])
+    result = run("--claims-catalog", "missing.toml")
+    result.stderr.fnmatch_lines(["*claim catalog not found*missing.toml*"])
+
+
+def test_a_test_that_leaks_global_state_fails_and_the_state_is_restored(pytester, run):
+    pytester.makepyfile(test_leak="import torch\n"
+                                  "def test_leak():\n    torch.set_default_dtype(torch.float64)\n"
+                                  "def test_after():\n    assert torch.get_default_dtype() == torch.float32\n")
+    result = run()
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(["*the test left global state changed (now restored): "
+                                 "torch.get_default_dtype() was torch.float32, is now torch.float64*"])
