@@ -1,6 +1,7 @@
-"""Root conftest: the Hypothesis profiles and the claims plugin, for spec/, tests/ and bench/."""
+"""Root conftest: the Hypothesis profiles, the claims plugin and the data fixtures, for spec/,
+tests/ and bench/."""
 from tensorspec import profiles
 
 profiles.register()
 
-pytest_plugins = ["tensorspec.plugin"]
+pytest_plugins = ["tensorspec.plugin", "tensorspec.datafixtures"]
