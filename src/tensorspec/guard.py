@@ -24,11 +24,20 @@ def _snapshot() -> dict:
     }
 
 
-def _restore(snap: dict) -> None:
-    torch.set_default_dtype(snap["torch.get_default_dtype()"])
-    torch.set_grad_enabled(snap["torch.is_grad_enabled()"])
-    torch.set_num_threads(snap["torch.get_num_threads()"])
-    torch.use_deterministic_algorithms(snap["torch.are_deterministic_algorithms_enabled()"])
+_SETTERS = {
+    "torch.get_default_dtype()": torch.set_default_dtype,
+    "torch.is_grad_enabled()": torch.set_grad_enabled,
+    "torch.get_num_threads()": torch.set_num_threads,
+    "torch.are_deterministic_algorithms_enabled()": torch.use_deterministic_algorithms,
+}
+
+
+def _restore(before: dict, after: dict) -> None:
+    """Set back what changed, and only that (the first use_deterministic_algorithms call in a
+    process costs seconds)."""
+    for key, setter in _SETTERS.items():
+        if after[key] != before[key]:
+            setter(before[key])
 
 
 @contextmanager
@@ -43,7 +52,7 @@ def global_state_guard():
     finally:
         after = _snapshot()
         leaked += [f"{k} was {before[k]!r}, is now {after[k]!r}" for k in before if after[k] != before[k]]
-        _restore(before)
+        _restore(before, after)
         random.setstate(py_rng)
         np.random.set_state(np_rng)
         torch.set_rng_state(torch_rng)
