@@ -97,7 +97,11 @@ def writes_through(t: torch.Tensor, other) -> bool:
 
 def _bytes_of(x) -> bytes:
     if isinstance(x, torch.Tensor):
-        return x.detach().cpu().contiguous().reshape(-1).view(torch.uint8).numpy().tobytes() if x.numel() else b""
+        if not x.numel():
+            return b""
+        # A fresh dense copy: contiguous() keeps a one-element tensor's odd stride, which view() refuses.
+        flat = x.detach().cpu().reshape(-1)
+        return torch.empty(flat.shape, dtype=flat.dtype).copy_(flat).view(torch.uint8).numpy().tobytes()
     return np.ascontiguousarray(x).tobytes()
 
 

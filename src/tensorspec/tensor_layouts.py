@@ -1,0 +1,161 @@
+"""Torch tensors in chosen memory layouts, drawn as *recipes*: the values plus how to lay them out.
+
+A test draws a :class:`Strided` recipe, builds the tensor on its device (``recipe.tensor(device)``),
+compares with ``recipe.reference()`` (the same values as a NumPy array, row-major) and prints
+``recipe.source(device)`` in its reproducer.  Layouts:
+
+* ``contiguous`` - row-major, as created;
+* ``permuted``   - a permute() of a contiguous tensor of the permuted shape (transposes included);
+* ``stepped``    - every other element along one axis of a twice-as-long tensor, with an offset;
+* ``expanded``   - expand() of a length-1 axis (stride 0: several indices name one memory element).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from tensorspec.strategies import NUMPY_OF_TORCH, elements, shapes
+
+TENSOR_LAYOUTS = ("contiguous", "permuted", "stepped", "expanded")
+WRITABLE_LAYOUTS = ("contiguous", "permuted", "stepped")  # each element has its own memory
+
+TORCH_INTEGER = [torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64]
+TORCH_FLOAT = [torch.float16, torch.bfloat16, torch.float32, torch.float64]
+TORCH_REAL = [torch.bool, *TORCH_INTEGER, *TORCH_FLOAT]
+
+
+def has_internal_overlap(t: torch.Tensor) -> bool:
+    """Do two indices of ``t`` name one memory element (a stride-0 axis of length > 1, from expand)?"""
+    return t.numel() > 0 and any(s == 0 and n > 1 for n, s in zip(t.shape, t.stride()))
+
+
+def storage_dtype(dtype: torch.dtype) -> np.dtype:
+    """The NumPy dtype that holds a torch dtype's values (float32 for bfloat16, which NumPy lacks)."""
+    return NUMPY_OF_TORCH.get(dtype, np.dtype(np.float32))
+
+
+def to_tensor(values: np.ndarray, dtype: torch.dtype, device) -> torch.Tensor:
+    return torch.from_numpy(np.array(values, order="C")).to(device=device, dtype=dtype)  # ndim kept
+
+
+def literal(values: np.ndarray) -> str:
+    """Python source for the flat list of ``values`` (NaN and infinities spelled as float(...))."""
+    text = repr(np.ravel(values).tolist())
+    for word in ("nan", "inf"):
+        text = text.replace(word, f"float('{word}')")
+    return text
+
+
+def tensor_source(values: np.ndarray, dtype: torch.dtype, device) -> str:
+    return (f"torch.tensor({literal(values)}, dtype={dtype}, device={str(device)!r})"
+            f".reshape({tuple(values.shape)})")
+
+
+def _step_index(axis: int, start: int) -> tuple:
+    return (slice(None),) * axis + (slice(start, None, 2),)
+
+
+@dataclass(frozen=True, eq=False)
+class Strided:
+    values: np.ndarray  # the logical values, row-major (float32 holding bfloat16-rounded values)
+    dtype: torch.dtype
+    layout: str
+    param: tuple = ()  # permutation (permuted); (axis, start) (stepped); (axis,) (expanded)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return tuple(self.values.shape)
+
+    @property
+    def numel(self) -> int:
+        return math.prod(self.shape)
+
+    def _base(self) -> np.ndarray:
+        """The contiguous values the layout is made from."""
+        if self.layout == "permuted":
+            return np.transpose(self.values, self.param)
+        if self.layout == "stepped":
+            return np.repeat(self.values, 2, axis=self.param[0])
+        if self.layout == "expanded":
+            return np.take(self.values, [0], axis=self.param[0])
+        return self.values
+
+    def tensor(self, device) -> torch.Tensor:
+        base = to_tensor(self._base(), self.dtype, device)
+        if self.layout == "permuted":
+            return base.permute(*np.argsort(self.param).tolist())
+        if self.layout == "stepped":
+            return base[_step_index(*self.param)]
+        if self.layout == "expanded":
+            return base.expand(*self.shape)
+        return base
+
+    def reference(self) -> np.ndarray:
+        return self.values
+
+    def source(self, device="cpu") -> str:
+        base = tensor_source(self._base(), self.dtype, device)
+        if self.layout == "permuted":
+            return f"{base}.permute{tuple(np.argsort(self.param).tolist())}"
+        if self.layout == "stepped":
+            axis, start = self.param
+            return f"{base}[{', '.join([':'] * axis + [f'{start}::2'])}]"
+        if self.layout == "expanded":
+            return f"{base}.expand{self.shape}"
+        return base
+
+
+def _round_to(values: np.ndarray, dtype: torch.dtype) -> np.ndarray:
+    if dtype == torch.bfloat16:  # keep only values bfloat16 can hold, so reference and tensor agree
+        return torch.from_numpy(values.copy()).to(dtype).float().numpy()
+    return values
+
+
+@st.composite
+def strided_tensors(draw, dtypes=TORCH_REAL, shape=None, layouts=TENSOR_LAYOUTS,
+                    special: bool = True, bound: float | None = None, fill=None) -> Strided:
+    """A :class:`Strided` recipe; ``dtypes`` a list of torch dtypes, ``shape`` a tuple or a strategy;
+    ``fill`` a strategy for the elements, replacing ``elements(dtype, special, bound)``."""
+    dtype = draw(st.sampled_from(list(dtypes)), label="dtype")
+    if shape is None:
+        shp = draw(shapes(), label="shape")
+    elif isinstance(shape, st.SearchStrategy):
+        shp = draw(shape, label="shape")
+    else:
+        shp = tuple(shape)
+    layout = draw(st.sampled_from(list(layouts)), label="layout") if shp else "contiguous"
+    if layout == "expanded" and not any(shp):
+        layout = "contiguous"  # expand() needs an axis of length >= 1 to repeat
+    np_dtype = storage_dtype(dtype)
+    fill = fill if fill is not None else elements(np_dtype, special, bound)
+    param: tuple = ()
+    if layout == "expanded":
+        axis = draw(st.sampled_from([i for i, n in enumerate(shp) if n]), label="expanded axis")
+        small = draw(hnp.arrays(np_dtype, shp[:axis] + (1,) + shp[axis + 1:], elements=fill))
+        values, param = np.broadcast_to(small, shp).copy(), (axis,)
+    else:
+        values = draw(hnp.arrays(np_dtype, shp, elements=fill))
+        if layout == "permuted":
+            param = tuple(draw(st.permutations(range(len(shp))), label="permutation"))
+        elif layout == "stepped":
+            param = (draw(st.integers(0, len(shp) - 1), label="stepped axis"),
+                     draw(st.integers(0, 1), label="offset"))
+    return Strided(_round_to(values, dtype), dtype, layout, param)
+
+
+def same_kind_scalars(dtype: torch.dtype, special: bool = True) -> st.SearchStrategy:
+    """Python scalars (bool, int or float) that ``dtype`` holds exactly, so that an operation with a
+    tensor of ``dtype`` means the same whether the scalar is cast first or not."""
+    if dtype == torch.bool:
+        return st.booleans()
+    if not dtype.is_floating_point:
+        info = torch.iinfo(dtype)
+        return st.integers(info.min, info.max)
+    np_dtype = storage_dtype(dtype)
+    return elements(np_dtype, special).map(
+        lambda v: float(_round_to(np.array([v], dtype=np_dtype), dtype)[0]))
