@@ -113,8 +113,8 @@ def laid_out(base: np.ndarray, layout: str) -> np.ndarray:
     """An array equal to ``base`` in values, in the given memory layout."""
     if layout == "contiguous":
         return np.ascontiguousarray(base)
-    if layout == "fortran":
-        return np.asfortranarray(base)
+    if layout == "fortran":  # np.asfortranarray makes a 0-d array 1-d
+        return base.copy() if base.ndim == 0 else np.asfortranarray(base)
     if layout == "strided":  # every other element of a twice-as-long buffer: non-contiguous
         if base.ndim == 0:
             return base.copy()

@@ -1,0 +1,314 @@
+"""broadcasting: how operands of different shapes (and Python scalars) combine element-wise (DL12).
+
+Shapes come from ``hypothesis.extra.numpy.mutually_broadcastable_shapes`` (rank 0..5, zero-size axes),
+values are checked against a pure-Python element-by-element reference (tensorspec.reference_ops),
+and NumPy's and TensorFlow's answers for the same shapes are checked too, errors included.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import example, given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from tensorspec import strategies as S
+from tensorspec.assertions import assert_equal, assert_values, repro, source
+from tensorspec.devices import on_devices
+from tensorspec.exact_values import storage_dtype, summable
+from tensorspec.reference_ops import broadcast_apply
+from tensorspec.tensorflow_compat import import_tensorflow, tf_shape, to_numpy
+
+
+@pytest.fixture(scope="module")
+def tf():
+    return import_tensorflow()
+
+
+# ---- broadcasting.scalar ----------------------------------------------------------------------
+SCALAR_DTYPES = [torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64,
+                 torch.float16, torch.bfloat16, torch.float32, torch.float64]
+
+
+def wrapped(value: int, dtype: torch.dtype) -> int:
+    """``value`` wrapped into the range of an integer dtype (two's complement, as the kernels do)."""
+    info = torch.iinfo(dtype)
+    span = info.max - info.min + 1
+    return (value - info.min) % span + info.min
+
+
+def plus_two(values: list, dtype: torch.dtype) -> torch.Tensor:
+    """Reference for ``t + 2`` computed in Python and stored in ``dtype`` (wrapping integers)."""
+    out = [x + 2 for x in values]
+    if not dtype.is_floating_point:
+        out = [wrapped(int(x), dtype) for x in out]
+    return torch.tensor(out, dtype=torch.float64 if dtype.is_floating_point else torch.int64).to(dtype)
+
+
+@pytest.mark.claim("broadcasting.scalar")
+@on_devices
+@given(data=st.data())
+def test_scalar_operand_and_broadcast_tensor(device, data):
+    """``t1+2`` vs ``t1+torch.tensor(np.broadcast_to(2,t1.shape))``: equal values and dtype, except
+    for integer t1 narrower than int64, where only the tensor form promotes to int64."""
+    dtype = data.draw(st.sampled_from(SCALAR_DTYPES), label="dtype")
+    shape = data.draw(S.shapes(), label="shape")
+    # full-range values: integers up to the dtype's limits, floats with NaN, ±inf and -0.0
+    t1 = torch.from_numpy(data.draw(S.arrays(storage_dtype(dtype), shape), label="t1")).to(device, dtype)
+    with repro(f"t1 = {source(t1)}\nt1 + 2 == t1 + torch.tensor(np.broadcast_to(2, t1.shape), device=t1.device)",
+               claim="broadcasting.scalar"):
+        lhs = t1 + 2
+        rhs = t1 + torch.tensor(np.broadcast_to(2, t1.shape), device=device)
+        flat = t1.cpu().reshape(-1).tolist()
+        lhs_dtype = torch.int64 if dtype == torch.bool else dtype  # a Python int never widens t1
+        rhs_dtype = dtype if dtype.is_floating_point else torch.int64  # an int64 tensor does
+        assert_equal("(t1+2).dtype", lhs.dtype, lhs_dtype, f"t1.dtype={dtype}")
+        assert_equal("(t1+tensor).dtype", rhs.dtype, rhs_dtype, f"t1.dtype={dtype}")
+        assert_equal("(t1+2).shape", tuple(lhs.shape), shape, "t1 + 2")
+        assert_values(lhs, plus_two(flat, lhs_dtype).reshape(shape), "t1 + 2", exact=True)
+        assert_values(rhs, plus_two(flat, rhs_dtype).reshape(shape), "t1 + tensor", exact=True)
+        # The note's equation fails exactly where t1 + 2 wraps in t1's dtype but not in int64.
+        overflows = [] if dtype.is_floating_point else [
+            x for x in flat if wrapped(int(x) + 2, lhs_dtype) != wrapped(int(x) + 2, rhs_dtype)]
+        same = (lhs == rhs) | (lhs.isnan() & rhs.isnan()) if dtype.is_floating_point else lhs == rhs
+        note_holds = bool(same.all())
+        assert_equal("(t1+2 == t1+tensor).all()", note_holds, not overflows, f"overflowing elements: {overflows}")
+
+
+@pytest.mark.claim("broadcasting.scalar")
+@on_devices
+@given(shape=S.shapes(max_dims=3))
+def test_the_notes_broadcast_tensor_lives_on_the_cpu(device, shape):
+    """``torch.tensor(np.broadcast_to(...))`` is a CPU tensor: adding it to a CUDA tensor fails unless it
+    is 0-d (a CPU scalar tensor may join a CUDA operation)."""
+    t1 = torch.zeros(shape, device=device)
+    other = torch.tensor(np.broadcast_to(2, shape))
+    with repro(f"torch.zeros({shape}, device={device!r}) + torch.tensor(np.broadcast_to(2, {shape}))",
+               claim="broadcasting.scalar"):
+        assert_equal("other.device", other.device.type, "cpu", "torch.tensor(np.broadcast_to(2, shape))")
+        if torch.device(device).type == "cuda" and shape != ():
+            with pytest.raises(RuntimeError, match="same device"):
+                t1 + other
+        else:
+            assert_values(t1 + other, np.full(shape, 2.0), "t1 + other", exact=True)
+
+
+# ---- broadcasting.rules -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Op:
+    """One element-wise op in each library (looked up by name at call time) and its reference."""
+    torch: str
+    numpy: str
+    tf: str
+    arity: int
+    fn: Callable
+    bool_result: bool = False
+
+
+OPS = {
+    "add": Op("add", "add", "add", 2, lambda x, y: x + y),
+    "mul": Op("mul", "multiply", "multiply", 2, lambda x, y: x * y),
+    "ge": Op("ge", "greater_equal", "greater_equal", 2, lambda x, y: x >= y, bool_result=True),
+    "where": Op("where", "where", "where", 3, lambda c, x, y: x if c else y),
+}
+# tf.math.add / multiply / greater_equal and tf.where have kernels for all of these (add: not bool).
+BROADCAST_DTYPES = [np.dtype(t) for t in (np.int8, np.int16, np.int64, np.float16, np.float32, np.float64)]
+
+
+def broadcast_shapes_st(num_shapes, max_dims=5):
+    return hnp.mutually_broadcastable_shapes(num_shapes=num_shapes, min_dims=0, max_dims=max_dims,
+                                            min_side=0, max_side=3)
+
+
+@st.composite
+def broadcast_case(draw, dtypes=BROADCAST_DTYPES, max_dims=5):
+    """(op name, operand arrays, expected result shape): operands of mutually broadcastable shapes."""
+    name = draw(st.sampled_from(sorted(OPS)), label="op")
+    op = OPS[name]
+    dtype = draw(st.sampled_from(dtypes), label="dtype")
+    shapes = draw(broadcast_shapes_st(op.arity, max_dims), label="shapes")
+    arrays = [draw(hnp.arrays(dtype, s, elements=summable(dtype)), label=f"operand{i}")
+              for i, s in enumerate(shapes.input_shapes)]
+    if name == "where":  # the condition is boolean
+        arrays[0] = draw(hnp.arrays(np.bool_, shapes.input_shapes[0]), label="condition")
+    return name, arrays, shapes.result_shape
+
+
+def _examples(cases):
+    """Decorator: run these ``case`` values as explicit Hypothesis examples (every run, any profile)."""
+    def decorate(test):
+        for case in reversed(cases):
+            test = example(case=case)(test)
+        return test
+    return decorate
+
+
+def reference(name: str, arrays, out_shape) -> np.ndarray:
+    op = OPS[name]
+    return broadcast_apply(op.fn, arrays, out_shape, np.bool_ if op.bool_result else arrays[-1].dtype)
+
+
+def call_snippet(func: str, arrays, wrap: str = "") -> str:
+    """``func(x0, x1, ...)`` with each operand written out (wrapped in ``wrap(...)`` when given)."""
+    args = ", ".join(f"{wrap}({source(a)})" if wrap else source(a) for a in arrays)
+    return f"{func}({args})"
+
+
+def quiet_numpy(fn, *args, **kwargs):
+    """Call a NumPy function without its 'invalid value' warnings (inf - inf is meant to be NaN)."""
+    with np.errstate(all="ignore"):
+        return fn(*args, **kwargs)
+
+
+# Textbook cases, always run: a row against a matrix, a column against a row, a scalar, an empty axis.
+_f32 = np.float32
+TEXTBOOK = [
+    ("add", [np.arange(6, dtype=_f32).reshape(2, 3), np.arange(3, dtype=_f32)], (2, 3)),
+    ("mul", [np.arange(3, dtype=_f32).reshape(3, 1), np.arange(4, dtype=_f32)], (3, 4)),
+    ("ge", [np.arange(4, dtype=_f32).reshape(2, 1, 2), np.array(1, dtype=_f32)], (2, 1, 2)),
+    ("where", [np.array([True, False]), np.zeros((0, 1), _f32), np.ones((3, 1, 1), _f32)], (3, 0, 2)),
+]
+
+
+@pytest.mark.claim("broadcasting.rules")
+@on_devices
+@given(case=broadcast_case())
+@_examples(TEXTBOOK)
+def test_torch_and_numpy_broadcast_alike(device, case):
+    """Mutually broadcastable operands: torch and NumPy give the shape Hypothesis predicts and the
+    values of the element-by-element reference; torch.broadcast_shapes agrees."""
+    name, arrays, out_shape = case
+    op = OPS[name]
+    torch_call = call_snippet(f"torch.{op.torch}", arrays, wrap="torch.from_numpy")
+    np_call = call_snippet(f"np.{op.numpy}", arrays)
+    with repro(f"{torch_call}\n{np_call}", claim="broadcasting.rules"):
+        shapes = [a.shape for a in arrays]
+        expected = reference(name, arrays, out_shape)
+        assert_equal("torch.broadcast_shapes", tuple(torch.broadcast_shapes(*shapes)), out_shape, f"{shapes}")
+        out = getattr(torch, op.torch)(*(torch.from_numpy(a).to(device) for a in arrays))
+        assert_equal("out.shape", tuple(out.shape), out_shape, torch_call)
+        assert_values(out, expected, torch_call, exact=True)
+        np_out = quiet_numpy(getattr(np, op.numpy), *arrays)
+        assert_equal("np_out.shape", np.shape(np_out), out_shape, np_call)
+        assert_values(np_out, expected, np_call, exact=True)
+
+
+@st.composite
+def incompatible_shapes(draw):
+    """Two shapes that do not broadcast: one axis (counted from the right, present in both) has two
+    different sizes, neither of them 1; every other axis is compatible.  Returns the shapes and the
+    position of the clashing axis counted from the right (1 = last)."""
+    base = draw(broadcast_shapes_st(2), label="base")
+    a, b = (list(s) for s in base.input_shapes)
+    if not a or not b:  # make room for a clashing axis
+        a, b = a + [1], b + [1]
+    back = draw(st.integers(1, min(len(a), len(b))), label="axis from the right")
+    p, q = draw(st.lists(st.sampled_from([0, 2, 3, 4]), min_size=2, max_size=2, unique=True), label="sizes")
+    a[-back], b[-back] = p, q
+    return tuple(a), tuple(b), back
+
+
+def np_shape_text(shape) -> str:
+    return "(" + ",".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
+
+
+@pytest.mark.claim("broadcasting.rules")
+@on_devices
+@given(case=incompatible_shapes())
+def test_non_broadcastable_shapes_raise(device, case):
+    """Shapes with a clashing axis: torch raises RuntimeError naming both sizes and the axis of the
+    result; NumPy raises ValueError naming both shapes."""
+    a_shape, b_shape, back = case
+    a, b = np.zeros(a_shape, np.float32), np.ones(b_shape, np.float32)
+    i, j, dim = a_shape[-back], b_shape[-back], max(len(a_shape), len(b_shape)) - back
+    with repro(f"torch.zeros({a_shape}) + torch.ones({b_shape})", claim="broadcasting.rules"):
+        with pytest.raises(RuntimeError, match=re.escape(
+                f"The size of tensor a ({i}) must match the size of tensor b ({j}) at non-singleton dimension {dim}")):
+            torch.from_numpy(a).to(device) + torch.from_numpy(b).to(device)
+        with pytest.raises(RuntimeError, match="Attempting to broadcast a dimension of length"):
+            torch.broadcast_shapes(a_shape, b_shape)
+        message = ("operands could not be broadcast together with shapes "
+                   f"{np_shape_text(a_shape)} {np_shape_text(b_shape)}")
+        with pytest.raises(ValueError, match=re.escape(message)):
+            a + b
+        with pytest.raises(ValueError, match="shape mismatch: objects cannot be broadcast to a single shape"):
+            np.broadcast_shapes(a_shape, b_shape)
+
+
+@pytest.mark.claim("broadcasting.rules")
+@on_devices
+@given(shapes=broadcast_shapes_st(2))
+def test_in_place_needs_the_result_shape(device, shapes):
+    """``a.add_(b)`` broadcasts ``b`` into ``a`` only: it works iff the broadcast shape is ``a``'s own
+    (and then equals ``a + b``); otherwise RuntimeError, as NumPy's ``a += b`` raises ValueError."""
+    (a_shape, b_shape), out_shape = shapes.input_shapes, shapes.result_shape
+    a, b = np.arange(math.prod(a_shape), dtype=np.float32).reshape(a_shape), np.ones(b_shape, np.float32)
+    t = torch.from_numpy(a).to(device)
+    with repro(f"torch.zeros({a_shape}).add_(torch.ones({b_shape}))", claim="broadcasting.rules"):
+        if out_shape == a_shape:
+            assert_values(t.clone().add_(torch.from_numpy(b).to(device)), a + 1, "a.add_(b)", exact=True)
+            return
+        with pytest.raises(RuntimeError, match=re.escape(
+                f"output with shape {list(a_shape)} doesn't match the broadcast shape {list(out_shape)}")):
+            t.add_(torch.from_numpy(b).to(device))
+        with pytest.raises(ValueError, match="non-broadcastable output operand with shape"):
+            np.add(a, b, out=a)
+
+
+# ---- TensorFlow -----------------------------------------------------------------------------------
+@pytest.mark.claim("broadcasting.rules")
+@given(case=broadcast_case())
+def test_tensorflow_broadcasts_alike_up_to_rank_5(tf, case):
+    """TensorFlow's element-wise ops broadcast operands of rank <= 5 to the same shape and values."""
+    name, arrays, out_shape = case
+    tf_call = call_snippet(f"tf.{OPS[name].tf}", arrays)
+    with repro(f"import tensorflow as tf\n{tf_call}", claim="broadcasting.rules"):
+        out = getattr(tf, OPS[name].tf)(*arrays)
+        assert_equal("tf out.shape", tf_shape(out), out_shape, tf_call)
+        assert_values(to_numpy(out), reference(name, arrays, out_shape), tf_call, exact=True)
+
+
+@pytest.mark.claim("broadcasting.rules")
+@given(case=incompatible_shapes())
+def test_tensorflow_non_broadcastable_error(tf, case):
+    """TensorFlow refuses the same shapes with InvalidArgumentError 'Incompatible shapes: [..] vs. [..]'."""
+    a_shape, b_shape, _ = case
+    fmt = lambda s: "[" + ",".join(map(str, s)) + "]"  # noqa: E731
+    with repro(f"tf.add(np.zeros({a_shape}), np.ones({b_shape}))", claim="broadcasting.rules"):
+        with pytest.raises(tf.errors.InvalidArgumentError,
+                           match=re.escape(f"Incompatible shapes: {fmt(a_shape)} vs. {fmt(b_shape)}")):
+            tf.add(np.zeros(a_shape, np.float32), np.ones(b_shape, np.float32))
+
+
+@pytest.mark.claim("broadcasting.rules")
+@on_devices
+def test_tensorflow_refuses_broadcasts_needing_6_dims(tf, device):
+    """A broadcast that needs 6 dimensions (after TF merges adjacent axes that broadcast alike) is
+    UnimplementedError in TF while torch and NumPy do it; one that merges down to fewer works."""
+    a_shape, b_shape = (1, 2, 1, 2, 1, 2), (2, 1, 2, 1, 2, 1)
+    a, b = np.ones(a_shape, np.float32), np.ones(b_shape, np.float32)
+    with repro(f"tf.add(np.ones({a_shape}), np.ones({b_shape}))", claim="broadcasting.rules"):
+        assert_equal("torch shape", tuple((torch.from_numpy(a).to(device) + torch.from_numpy(b).to(device)).shape),
+                     (2,) * 6, "torch")
+        assert_equal("numpy shape", (a + b).shape, (2,) * 6, "numpy")
+        with pytest.raises(tf.errors.UnimplementedError, match="is not supported yet"):
+            tf.add(a, b)
+        mergeable = tf.add(np.ones((1, 1, 1, 2, 2, 2), np.float32), np.ones((2, 2, 2, 1, 1, 1), np.float32))
+        assert_equal("tf shape", tf_shape(mergeable), (2,) * 6, "tf.add of a 6-d broadcast that merges to 2-d")
+
+
+@pytest.mark.claim("broadcasting.rules")
+def test_tensorflow_add_has_no_bool_kernel(tf):
+    """The dtype gap of TF's arithmetic: ``tf.add`` on bool is InvalidArgumentError (torch gives bool,
+    NumPy a logical or); TF's comparisons do take bool."""
+    a, b = np.array([True, False]), np.array([[True], [False]])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="bool is not in the list of allowed values"):
+        tf.add(a, b)
+    assert_values(to_numpy(tf.equal(a, b)), a == b, "tf.equal(bool, bool)", exact=True)
+    assert_values(torch.from_numpy(a) + torch.from_numpy(b), a + b, "torch bool + bool", exact=True)

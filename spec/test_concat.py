@@ -1,0 +1,471 @@
+"""concat: stack vs cat in torch, NumPy and TensorFlow, and building batches of images (DL29, DL11, BZ).
+
+Inputs are drawn with Hypothesis (rank 0..5, zero-size axes, every dtype, non-contiguous layouts);
+results are compared with pure-Python index-by-index references (tensorspec.reference_ops) and
+across the three libraries; where the libraries differ (dtype promotion, legacy empty tensors,
+error types) the tests state each one's behaviour.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tensorspec import strategies as S
+from tensorspec.assertions import assert_equal, assert_values, repro, source
+from tensorspec.devices import on_devices
+from tensorspec.exact_values import values_array
+from tensorspec.reference_ops import cat_reference, catted_shape, stack_reference, stacked_shape
+from tensorspec.shape_reference import dim_error
+from tensorspec.tensorflow_compat import import_tensorflow, tf_shape, to_numpy
+
+TORCH_DTYPES = [torch.bool, torch.uint8, torch.int8, torch.int32, torch.int64,
+                torch.float16, torch.bfloat16, torch.float32, torch.float64, torch.complex64]
+NUMPY_DTYPES = S.REAL + [np.dtype(np.complex64)]
+LAYOUTS = ("contiguous", "fortran", "strided")
+MAX_SIZE = 16  # elements per input
+
+
+@pytest.fixture(scope="module")
+def tf():
+    return import_tensorflow()
+
+
+# ---- strategies ------------------------------------------------------------------------------------
+@st.composite
+def stack_inputs(draw, dtypes=NUMPY_DTYPES, min_dims=0):
+    """1..4 NumPy arrays of one shape and dtype, each in a drawn memory layout, and a valid stack axis."""
+    dtype = draw(st.sampled_from(dtypes), label="dtype")
+    shape = draw(S.shapes(min_dims=min_dims, max_dims=4, max_size=MAX_SIZE), label="shape")
+    count = draw(st.integers(1, 4), label="count")
+    arrays = [S.laid_out(draw(S.arrays(dtype, shape), label=f"x{i}"), draw(layouts_for(len(shape)), label=f"layout{i}"))
+              for i in range(count)]
+    return arrays, draw(S.dims(len(shape) + 1), label="axis")
+
+
+@st.composite
+def cat_inputs(draw, dtypes=NUMPY_DTYPES):
+    """1..4 NumPy arrays (rank >= 1) equal in shape except along a drawn axis (sizes 0..3 there)."""
+    dtype = draw(st.sampled_from(dtypes), label="dtype")
+    shape = draw(S.shapes(min_dims=1, max_dims=5, max_size=MAX_SIZE), label="shape")
+    axis = draw(S.dims(len(shape)), label="axis")
+    sizes = draw(st.lists(st.integers(0, 3), min_size=1, max_size=4), label="sizes along axis")
+    pos = axis % len(shape)
+    shapes = [shape[:pos] + (n,) + shape[pos + 1:] for n in sizes]
+    arrays = [S.laid_out(draw(S.arrays(dtype, s), label=f"x{i}"), draw(st.sampled_from(LAYOUTS), label=f"layout{i}"))
+              for i, s in enumerate(shapes)]
+    return arrays, axis
+
+
+def layouts_for(ndim: int):
+    """Memory layouts to draw for an array of rank ``ndim`` (a 0-d array has only one: NumPy's
+    ``asfortranarray`` would make it 1-d)."""
+    return st.sampled_from(LAYOUTS if ndim else LAYOUTS[:1])
+
+
+def to_tensors(arrays, device, dtype=None) -> list[torch.Tensor]:
+    """The arrays as tensors on ``device`` (converted to ``dtype`` when given), strides kept on the CPU."""
+    return [torch.from_numpy(a).to(device=device, dtype=dtype) for a in arrays]
+
+
+def listing(arrays, wrap: str = "") -> str:
+    return "[" + ", ".join(f"{wrap}({source(a)})" if wrap else source(a) for a in arrays) + "]"
+
+
+# ---- concat.cat_existing_axis --------------------------------------------------------------------------
+@pytest.mark.claim("concat.cat_existing_axis")
+@on_devices
+@given(data=st.data())
+def test_cat_joins_along_an_existing_axis(device, data):
+    """``torch.cat(ts, dim)`` keeps the rank, adds the sizes along ``dim`` and places each input's
+    elements after the previous one's; any dtype, non-contiguous inputs included."""
+    arrays, dim = data.draw(cat_inputs(), label="inputs")
+    floats = arrays[0].dtype.kind == "f"
+    dtype = data.draw(st.sampled_from([None, torch.bfloat16]), label="as bfloat16") if floats else None
+    ts = to_tensors(arrays, device, dtype)
+    call = f"torch.cat({listing(arrays, 'torch.from_numpy')}, dim={dim})"
+    with repro(call, claim="concat.cat_existing_axis"):
+        out = torch.cat(ts, dim=dim)
+        assert_equal("out.shape", tuple(out.shape), catted_shape([a.shape for a in arrays], dim), call)
+        assert_equal("out.dtype", out.dtype, ts[0].dtype, call)
+        want = cat_reference([values_array(t) for t in ts], dim, values_array(ts[0]).dtype)
+        assert_values(out, want, call, exact=True)
+
+
+@st.composite
+def cat_mismatch(draw):
+    """Two shapes of one rank >= 2 that differ on exactly one axis other than the cat axis."""
+    shape = draw(S.shapes(min_dims=2, max_dims=4, min_side=1, max_side=3), label="shape")
+    axis = draw(S.dims(len(shape)), label="axis")
+    others = [i for i in range(len(shape)) if i != axis % len(shape)]
+    bad = draw(st.sampled_from(others), label="mismatched axis")
+    other = list(shape)
+    other[bad] += 1
+    return shape, tuple(other), axis, bad
+
+
+@pytest.mark.claim("concat.cat_existing_axis")
+@on_devices
+@given(case=cat_mismatch())
+def test_cat_needs_matching_other_axes(device, case):
+    """Sizes off the cat axis must match: RuntimeError 'Sizes of tensors must match except in
+    dimension d. Expected size x but got size y for tensor number 1 in the list.'"""
+    a_shape, b_shape, dim, bad = case
+    a, b = torch.zeros(a_shape, device=device), torch.zeros(b_shape, device=device)
+    message = (f"Sizes of tensors must match except in dimension {dim % len(a_shape)}. "
+               f"Expected size {a_shape[bad]} but got size {b_shape[bad]} for tensor number 1 in the list.")
+    with repro(f"torch.cat([torch.zeros({a_shape}), torch.zeros({b_shape})], dim={dim})",
+               claim="concat.cat_existing_axis"):
+        with pytest.raises(RuntimeError, match=re.escape(message)):
+            torch.cat([a, b], dim=dim)
+
+
+@pytest.mark.claim("concat.cat_existing_axis")
+@on_devices
+@given(shape=S.shapes(min_dims=1, max_dims=4).filter(lambda s: s != (0,)), data=st.data())
+def test_cat_rejects_bad_dims_ranks_and_scalars(device, shape, data):
+    """Out-of-range dim: IndexError; different ranks: RuntimeError; 0-d inputs cannot be concatenated
+    at all (stack them instead)."""
+    t = torch.zeros(shape, device=device)
+    dim = data.draw(S.out_of_range_dims(len(shape)), label="dim")
+    with repro(f"torch.cat([torch.zeros({shape})] * 2, dim={dim})", claim="concat.cat_existing_axis"):
+        with pytest.raises(IndexError, match=dim_error(len(shape), dim)):
+            torch.cat([t, t], dim=dim)
+        with pytest.raises(RuntimeError, match=re.escape(
+                f"Tensors must have same number of dimensions: got {len(shape)} and {len(shape) + 1}")):
+            torch.cat([t, t.unsqueeze(0)], dim=0)
+        with pytest.raises(RuntimeError, match=re.escape("zero-dimensional tensor (at position 0) cannot be concat")):
+            torch.cat([torch.tensor(1.0, device=device), torch.tensor(2.0, device=device)])
+
+
+@pytest.mark.claim("concat.cat_existing_axis")
+@on_devices
+@given(shape=S.shapes(min_dims=1, max_dims=4), data=st.data())
+def test_cat_skips_legacy_empty_1d_tensors(device, shape, data):
+    """The exception to "sizes add up along an existing axis": a 1-D empty tensor (shape (0,)) is
+    skipped whatever the other inputs' rank and the dim, yet still takes part in dtype promotion;
+    a cat of such tensors only accepts any dim, even an out-of-range one."""
+    dim = data.draw(S.dims(len(shape)), label="dim")
+    x = torch.ones(shape, device=device)
+    empty = torch.empty(0, dtype=torch.float64, device=device)
+    with repro(f"torch.cat([torch.empty(0, dtype=torch.float64), torch.ones({shape})], dim={dim})",
+               claim="concat.cat_existing_axis"):
+        out = torch.cat([empty, x], dim=dim)
+        assert_equal("out.shape", tuple(out.shape), shape, "the empty 1-D tensor adds nothing")
+        assert_equal("out.dtype", out.dtype, torch.float64, "promoted with the skipped tensor's dtype")
+        only_empties = torch.cat([empty, empty], dim=len(shape) + 5)
+        assert_equal("shape", tuple(only_empties.shape), (0,), f"torch.cat([empty(0)] * 2, dim={len(shape) + 5})")
+
+
+@pytest.mark.claim("concat.cat_existing_axis")
+@on_devices
+def test_the_blitz_example(device):
+    """BZ: ``torch.cat([tensor, tensor, tensor], dim=1)`` of a 4x4 tensor with column 1 zeroed is 4x12,
+    zero in columns 1, 5 and 9."""
+    tensor = torch.ones(4, 4, device=device)
+    tensor[:, 1] = 0
+    t1 = torch.cat([tensor, tensor, tensor], dim=1)
+    assert_equal("t1.shape", tuple(t1.shape), (4, 12), "torch.cat([tensor] * 3, dim=1)")
+    want = np.ones((4, 12), np.float32)
+    want[:, [1, 5, 9]] = 0
+    assert_values(t1, want, "torch.cat([tensor] * 3, dim=1)", exact=True)
+
+
+# ---- concat.stack_new_axis ---------------------------------------------------------------------------
+@pytest.mark.claim("concat.stack_new_axis")
+@on_devices
+@given(data=st.data())
+def test_stack_joins_along_a_new_axis(device, data):
+    """``torch.stack(ts, dim)`` inserts a new axis of length len(ts) at ``dim`` (-(n+1)..n) and input i
+    is ``out.select(dim, i)``; 0-d inputs included."""
+    arrays, dim = data.draw(stack_inputs(), label="inputs")
+    ts = to_tensors(arrays, device)
+    call = f"torch.stack({listing(arrays, 'torch.from_numpy')}, dim={dim})"
+    with repro(call, claim="concat.stack_new_axis"):
+        out = torch.stack(ts, dim=dim)
+        assert_equal("out.shape", tuple(out.shape), stacked_shape(arrays[0].shape, len(ts), dim), call)
+        assert_values(out, stack_reference(arrays, dim, arrays[0].dtype), call, exact=True)
+        for i, t in enumerate(ts):
+            assert_values(out.select(dim, i), t, f"{call}.select({dim}, {i})", exact=True)
+
+
+@pytest.mark.claim("concat.stack_new_axis")
+@on_devices
+def test_the_notes_stack_example(device):
+    """``torch.stack((x, x, x), dim=d)`` for x of shape (2, 3): (3, 2, 3), (2, 3, 3), (2, 3, 3) for d = 0, 1, 2."""
+    x = torch.arange(6, device=device).reshape(2, 3)
+    for d, shape in ((0, (3, 2, 3)), (1, (2, 3, 3)), (2, (2, 3, 3)), (-1, (2, 3, 3))):
+        out = torch.stack((x, x, x), dim=d)
+        assert_equal("out.shape", tuple(out.shape), shape, f"torch.stack((x, x, x), dim={d})")
+        assert_values(out.select(d, 1), x, f"torch.stack((x, x, x), dim={d}).select({d}, 1)", exact=True)
+
+
+@pytest.mark.claim("concat.stack_new_axis")
+@on_devices
+@given(shape=S.shapes(max_dims=4, max_side=3), data=st.data())
+def test_stack_rejects_unequal_shapes_and_bad_dims(device, shape, data):
+    """Inputs must have equal shapes (RuntimeError naming both); dim outside -(n+1)..n: IndexError;
+    an empty list: RuntimeError."""
+    other = shape + (1,) if data.draw(st.booleans(), label="extra axis") or not shape else (shape[0] + 1,) + shape[1:]
+    dim = data.draw(S.out_of_range_dims(len(shape) + 1), label="dim")
+    a, b = torch.zeros(shape, device=device), torch.zeros(other, device=device)
+    with repro(f"torch.stack([torch.zeros({shape}), torch.zeros({other})])", claim="concat.stack_new_axis"):
+        message = (f"stack expects each tensor to be equal size, "
+                   f"but got {list(shape)} at entry 0 and {list(other)} at entry 1")
+        with pytest.raises(RuntimeError, match=re.escape(message)):
+            torch.stack([a, b])
+        with pytest.raises(IndexError, match=dim_error(len(shape), dim, extra=1)):
+            torch.stack([a, a], dim=dim)
+        with pytest.raises(RuntimeError, match="stack expects a non-empty TensorList"):
+            torch.stack([])
+
+
+# ---- concat.stack_is_cat_unsqueeze ---------------------------------------------------------------------
+@pytest.mark.claim("concat.stack_is_cat_unsqueeze")
+@on_devices
+@given(data=st.data())
+def test_stack_is_cat_of_unsqueezed(device, data):
+    """For EVERY valid dim (negative ones included), ``stack(ts, d)`` equals ``cat([t.unsqueeze(d) ...], d)``
+    in shape, dtype and values; with mixed dtypes both promote alike."""
+    arrays, _ = data.draw(stack_inputs(dtypes=S.REAL), label="inputs")  # real values: no lossy complex casts
+    count = len(arrays)
+    dtypes = data.draw(st.lists(st.sampled_from(TORCH_DTYPES), min_size=count, max_size=count), label="dtypes")
+    ts = [torch.from_numpy(a).to(device=device, dtype=d) for a, d in zip(arrays, dtypes)]
+    n = arrays[0].ndim
+    with repro(f"ts = {listing(arrays, 'torch.from_numpy')}  # as {dtypes}\n"
+               "torch.stack(ts, d) == torch.cat([t.unsqueeze(d) for t in ts], d)",
+               claim="concat.stack_is_cat_unsqueeze"):
+        for d in range(-(n + 1), n + 1):
+            stacked = torch.stack(ts, dim=d)
+            catted = torch.cat([t.unsqueeze(d) for t in ts], dim=d)
+            assert_equal("(shape, dtype)", (stacked.shape, stacked.dtype), (catted.shape, catted.dtype), f"dim={d}")
+            assert_values(stacked, catted, f"torch.stack(ts, {d}) vs torch.cat(unsqueezed, {d})", exact=True)
+
+
+# ---- concat.numpy ------------------------------------------------------------------------------------
+@pytest.mark.claim("concat.numpy")
+@given(inputs=stack_inputs())
+def test_numpy_stack_is_concatenate_of_expanded(inputs):
+    """``np.stack(xs, axis)`` equals ``np.concatenate([np.expand_dims(x, axis) ...], axis)`` for every
+    valid axis, and the reference stacking."""
+    arrays, _ = inputs
+    n = arrays[0].ndim
+    with repro(f"xs = {listing(arrays)}\n"
+               "np.stack(xs, axis=a) == np.concatenate([np.expand_dims(x, a) for x in xs], axis=a)",
+               claim="concat.numpy"):
+        for axis in range(-(n + 1), n + 1):
+            stacked = np.stack(arrays, axis=axis)
+            catted = np.concatenate([np.expand_dims(x, axis) for x in arrays], axis=axis)
+            assert_equal("(shape, dtype)", (stacked.shape, stacked.dtype), (catted.shape, catted.dtype), f"axis={axis}")
+            assert_values(stacked, catted, f"np.stack vs np.concatenate(expand_dims), axis={axis}", exact=True)
+            want = stack_reference(arrays, axis, arrays[0].dtype)
+            assert_values(stacked, want, f"np.stack(xs, axis={axis})", exact=True)
+
+
+NOTE_NUMPY_LINE = "np.concatenate((np.expand_dims(x,0),np.expand_dims(x,0),np.expand_dims(x,0),axis=0)"
+
+
+@pytest.mark.claim("concat.numpy")
+def test_the_notes_numpy_line_misses_a_parenthesis():
+    """The note's right-hand side, as written, is a SyntaxError (``axis=0`` inside the tuple, one ``)``
+    short); closing the tuple first makes it the identity checked above."""
+    with pytest.raises(SyntaxError):
+        compile(NOTE_NUMPY_LINE, "<DL29 note>", "eval")
+    fixed = NOTE_NUMPY_LINE.replace(",axis=0)", "),axis=0)")
+    x = np.arange(6).reshape(2, 3)
+    assert_values(eval(fixed, {"np": np, "x": x}), np.stack((x, x, x), axis=0), fixed, exact=True)
+
+
+# ---- concat.tensorflow ---------------------------------------------------------------------------------
+@pytest.mark.claim("concat.tensorflow")
+@given(inputs=stack_inputs(dtypes=S.REAL))
+def test_tensorflow_stack_is_concat_of_expanded(tf, inputs):
+    """``tf.stack(xs, axis)`` equals ``tf.concat([tf.expand_dims(x, axis) ...], axis)`` for every valid
+    axis (bool and float16 included), and the reference stacking; xs are tf.Tensors, as in the note."""
+    arrays, _ = inputs
+    xs = [tf.constant(a) for a in arrays]
+    n = arrays[0].ndim
+    with repro(f"import tensorflow as tf\nxs = [tf.constant(x) for x in {listing(arrays)}]\n"
+               "tf.stack(xs, axis=a) == tf.concat([tf.expand_dims(x, a) for x in xs], axis=a)",
+               claim="concat.tensorflow"):
+        for axis in range(-(n + 1), n + 1):
+            stacked = tf.stack(xs, axis=axis)
+            catted = tf.concat([tf.expand_dims(x, axis) for x in xs], axis=axis)
+            got, want = (tf_shape(stacked), stacked.dtype), (tf_shape(catted), catted.dtype)
+            assert_equal("(shape, dtype)", got, want, f"axis={axis}")
+            expr = f"tf.stack vs tf.concat(expand_dims), axis={axis}"
+            assert_values(to_numpy(stacked), to_numpy(catted), expr, exact=True)
+            want = stack_reference(arrays, axis, arrays[0].dtype)
+            assert_values(to_numpy(stacked), want, f"tf.stack(xs, axis={axis})", exact=True)
+
+
+@pytest.mark.claim("concat.tensorflow")
+@given(shape=S.shapes(max_dims=4, max_side=3), data=st.data())
+def test_tensorflow_axis_errors(tf, shape, data):
+    """Out-of-range axes: ``tf.stack`` raises ValueError 'Argument `axis` = a not in range [-(n+1), n+1)',
+    ``tf.expand_dims`` InvalidArgumentError 'Tried to expand dim index'."""
+    n = len(shape)
+    axis = data.draw(S.out_of_range_dims(n + 1), label="axis")
+    x = np.zeros(shape, np.float32)
+    with repro(f"tf.stack([np.zeros({shape})] * 2, axis={axis})", claim="concat.tensorflow"):
+        with pytest.raises(ValueError, match=re.escape(f"Argument `axis` = {axis} not in range [{-(n + 1)}, {n + 1})")):
+            tf.stack([x, x], axis=axis)
+        message = f"Tried to expand dim index {axis} for tensor with {n} dimensions"
+        with pytest.raises(tf.errors.InvalidArgumentError, match=re.escape(message)):
+            tf.expand_dims(x, axis)
+
+
+# ---- concat.frameworks_agree -------------------------------------------------------------------------
+@pytest.mark.claim("concat.frameworks_agree")
+@on_devices
+@given(stack_case=stack_inputs(), cat_case=cat_inputs())
+def test_torch_and_numpy_agree(device, stack_case, cat_case):
+    """Same inputs: ``torch.stack`` == ``np.stack`` and ``torch.cat`` == ``np.concatenate`` (dtype too)."""
+    arrays, axis = stack_case
+    with repro(f"torch.stack({listing(arrays, 'torch.from_numpy')}, {axis}); np.stack({listing(arrays)}, {axis})",
+               claim="concat.frameworks_agree"):
+        out = torch.stack(to_tensors(arrays, device), dim=axis)
+        _assert_same(out, np.stack(arrays, axis=axis), f"stack, axis={axis}")
+    arrays, axis = cat_case
+    with repro(f"torch.cat({listing(arrays, 'torch.from_numpy')}, {axis}); np.concatenate({listing(arrays)}, {axis})",
+               claim="concat.frameworks_agree"):
+        out = torch.cat(to_tensors(arrays, device), dim=axis)
+        _assert_same(out, np.concatenate(arrays, axis=axis), f"cat, axis={axis}")
+
+
+def _assert_same(t: torch.Tensor, expected: np.ndarray, expr: str) -> None:
+    __tracebackhide__ = True
+    assert_equal("(shape, dtype)", (tuple(t.shape), t.dtype), (expected.shape, S.TORCH_OF_NUMPY[expected.dtype]), expr)
+    assert_values(t, expected, expr, exact=True)
+
+
+@pytest.mark.claim("concat.frameworks_agree")
+@given(stack_case=stack_inputs(dtypes=S.REAL), cat_case=cat_inputs(dtypes=S.REAL))
+def test_tensorflow_agrees(tf, stack_case, cat_case):
+    """Same inputs (as tf.Tensors): ``tf.stack`` == ``np.stack`` == ``torch.stack``, ``tf.concat`` ==
+    ``np.concatenate`` == ``torch.cat``, dtypes included."""
+    arrays, axis = stack_case
+    with repro(f"tf.stack([tf.constant(x) for x in {listing(arrays)}], axis={axis})", claim="concat.frameworks_agree"):
+        out = tf.stack([tf.constant(a) for a in arrays], axis=axis)
+        assert_equal("tf dtype", out.dtype.as_numpy_dtype, arrays[0].dtype.type, f"tf.stack, axis={axis}")
+        expr = f"torch.stack vs tf.stack, axis={axis}"
+        _assert_same(torch.stack(to_tensors(arrays, "cpu"), dim=axis), to_numpy(out), expr)
+        _assert_same(torch.from_numpy(np.stack(arrays, axis=axis)), to_numpy(out), f"np.stack vs tf.stack, axis={axis}")
+    arrays, axis = cat_case
+    with repro(f"tf.concat([tf.constant(x) for x in {listing(arrays)}], axis={axis})", claim="concat.frameworks_agree"):
+        out = tf.concat([tf.constant(a) for a in arrays], axis=axis)
+        expr = f"torch.cat vs tf.concat, axis={axis}"
+        _assert_same(torch.cat(to_tensors(arrays, "cpu"), dim=axis), to_numpy(out), expr)
+        expr = f"np.concatenate vs tf.concat, axis={axis}"
+        _assert_same(torch.from_numpy(np.concatenate(arrays, axis=axis)), to_numpy(out), expr)
+
+
+@pytest.mark.claim("concat.frameworks_agree")
+@on_devices
+def test_where_torch_and_numpy_differ(device):
+    """Mixed dtypes: torch promotes int32+float32 to float32, NumPy to float64.  A 1-D empty input:
+    torch skips it, NumPy raises AxisError.  Errors: out-of-range axis IndexError vs AxisError; 0-d
+    inputs RuntimeError vs ValueError; no inputs: torch.cat ValueError, torch.stack RuntimeError, NumPy
+    ValueError."""
+    i, f = np.arange(6, dtype=np.int32).reshape(2, 3), np.ones((2, 3), np.float32)
+    ti, tf_ = torch.from_numpy(i).to(device), torch.from_numpy(f).to(device)
+    got = (torch.cat([ti, tf_]).dtype, torch.stack([ti, tf_]).dtype)
+    assert_equal("dtypes", got, (torch.float32, torch.float32), "torch cat/stack of int32 and float32")
+    got = (np.concatenate([i, f]).dtype, np.stack([i, f]).dtype)
+    assert_equal("dtypes", got, (np.float64, np.float64), "NumPy concatenate/stack of int32 and float32")
+    got = tuple(torch.cat([torch.empty(0, device=device), tf_], dim=1).shape)
+    assert_equal("shape", got, (2, 3), "torch.cat([torch.empty(0), x], dim=1)")
+    with pytest.raises(np.exceptions.AxisError):
+        np.concatenate([np.empty(0), f], axis=1)
+    with pytest.raises(IndexError, match="Dimension out of range"):
+        torch.cat([tf_, tf_], dim=2)
+    with pytest.raises(np.exceptions.AxisError, match="axis 2 is out of bounds for array of dimension 2"):
+        np.concatenate([f, f], axis=2)
+    with pytest.raises(ValueError, match="zero-dimensional arrays cannot be concatenated"):
+        np.concatenate([np.array(1.0), np.array(2.0)])
+    with pytest.raises(ValueError, match=re.escape("torch.cat(): expected a non-empty list of Tensors")):
+        torch.cat([])
+    with pytest.raises(ValueError, match="need at least one array to concatenate"):
+        np.concatenate([])
+    with pytest.raises(ValueError, match="need at least one array to stack"):
+        np.stack([])
+
+
+@pytest.mark.claim("concat.frameworks_agree")
+def test_where_tensorflow_differs(tf):
+    """TF does not promote: tf.Tensors of different dtypes raise InvalidArgumentError; plain ndarrays
+    are converted by tf.concat to the FIRST one's dtype (2.5 silently becomes 2), and by tf.stack as
+    nested Python data: integer arrays of any dtype become int32 (int64 if a value needs it), an
+    empty one float32 (tf.concat keeps their dtype).  A 1-D empty input,
+    an out-of-range axis and 0-d inputs of tf.concat raise InvalidArgumentError (tf.stack: ValueError
+    for the axis); ``tf.stack([])`` is an empty float32 tensor, ``tf.concat([], 0)`` an error."""
+    i, f = np.array([1], np.int32), np.array([2.5], np.float32)
+    for fn in (lambda xs: tf.concat(xs, 0), lambda xs: tf.stack(xs, 0)):
+        with pytest.raises(tf.errors.InvalidArgumentError, match="expected to be a int32 tensor but is a float tensor"):
+            fn([tf.constant(i), tf.constant(f)])
+    out = tf.concat([i, f], 0)
+    assert_equal("tf.concat([int32 [1], float32 [2.5]])", (out.dtype, to_numpy(out).tolist()), (tf.int32, [1, 2]), "")
+    u8, big, empty_i64 = np.array([200], np.uint8), np.array([2**40], np.int64), np.zeros((0, 2), np.int64)
+    got = [tf.stack([a]).dtype for a in (u8, np.array([1], np.int64), big, empty_i64)]
+    assert_equal("tf.stack([ndarray]).dtype for uint8, small int64, big int64, empty int64", got,
+                 [tf.int32, tf.int32, tf.int64, tf.float32], "tf.stack of NumPy integer arrays")
+    assert_equal("tf.concat dtype", (tf.concat([u8, u8], 0).dtype, tf.stack([tf.constant(u8)]).dtype),
+                 (tf.uint8, tf.uint8), "tf.concat of ndarrays, tf.stack of tf.Tensors")
+    x = np.ones((2, 3), np.float32)
+    bad_axis = "Expected concatenating dimensions in the range [{}, {}), but got {}"
+    with pytest.raises(tf.errors.InvalidArgumentError, match=re.escape(bad_axis.format(-1, 1, 1))):
+        tf.concat([np.empty(0, np.float32), x], axis=1)
+    with pytest.raises(tf.errors.InvalidArgumentError, match=re.escape(bad_axis.format(-2, 2, 2))):
+        tf.concat([x, x], axis=2)
+    with pytest.raises(tf.errors.InvalidArgumentError, match=re.escape("Can't concatenate scalars (use tf.stack")):
+        tf.concat([tf.constant(1.0), tf.constant(2.0)], 0)
+    empty = tf.stack([])
+    assert_equal("tf.stack([])", (tf_shape(empty), empty.dtype), ((0,), tf.float32), "")
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        tf.concat([], 0)
+
+
+# ---- concat.batching -----------------------------------------------------------------------------------
+def images(count: int, device, dtype, start: int = 0) -> list[torch.Tensor]:
+    """``count`` distinct [1, 28, 28] images (image k holds k*1000 + pixel index, as ``dtype``)."""
+    return [(torch.arange(784, device=device).reshape(1, 28, 28) + 1000 * (start + k)).to(dtype) for k in range(count)]
+
+
+@pytest.mark.claim("concat.batching")
+@on_devices
+@given(n=st.integers(1, 3), sizes=st.lists(st.integers(1, 3), min_size=1, max_size=3),
+       dtype=st.sampled_from([torch.float32, torch.int32]))
+def test_images_and_batches_make_batches(device, n, sizes, dtype):
+    """Images [1,28,28] -> a batch by ``stack``; batches [B,1,28,28] -> one batch by ``cat``; images and
+    a batch -> unsqueeze (or stack) the images, then ``cat``.  The wrong op on each gives the wrong rank
+    (cat of images merges the channel axis, stack of batches adds a fifth axis)."""
+    imgs = images(n, device, dtype)
+    batches = [torch.stack(images(b, device, dtype, start=10 * (j + 1))) for j, b in enumerate(sizes)]
+    with repro(f"imgs = [torch.zeros(1, 28, 28)] * {n}; batches = [torch.zeros(b, 1, 28, 28) for b in {sizes}]",
+               claim="concat.batching"):
+        batch = torch.stack(imgs)
+        assert_equal("stack(images).shape", tuple(batch.shape), (n, 1, 28, 28), "torch.stack(imgs)")
+        for k, img in enumerate(imgs):
+            assert_values(batch[k], img, f"torch.stack(imgs)[{k}]", exact=True)
+        assert_equal("cat(images).shape", tuple(torch.cat(imgs).shape), (n, 28, 28), "torch.cat(imgs): no batch axis")
+
+        merged = torch.cat(batches)
+        assert_equal("cat(batches).shape", tuple(merged.shape), (sum(sizes), 1, 28, 28), "torch.cat(batches)")
+        in_order = torch.cat([img for b in batches for img in b]).unsqueeze(1)
+        assert_values(merged, in_order, "torch.cat(batches) keeps order", exact=True)
+        if len(set(sizes)) == 1:
+            want = (len(sizes), sizes[0], 1, 28, 28)
+            assert_equal("stack(batches).shape", tuple(torch.stack(batches).shape), want, "5-D: not a batch")
+
+        b0 = batches[0]
+        mixed = torch.cat([b0] + [img.unsqueeze(0) for img in imgs])
+        want = (sizes[0] + n, 1, 28, 28)
+        assert_equal("mixed.shape", tuple(mixed.shape), want, "torch.cat([batch, *unsqueezed images])")
+        assert_values(mixed, torch.cat([b0, torch.stack(imgs)]), "unsqueeze-then-cat == stack-then-cat", exact=True)
+        assert_values(mixed[sizes[0]:], batch, "the images follow the batch", exact=True)
+        with pytest.raises(RuntimeError, match=re.escape("Tensors must have same number of dimensions: got 4 and 3")):
+            torch.cat([b0, imgs[0]])

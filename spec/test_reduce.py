@@ -1,0 +1,460 @@
+"""reduce: whole-tensor and per-axis reductions, max/argmax, and turning results into Python (DL13).
+
+Values come from tensorspec.exact_values (reductions of them are exact in any order, NaN/±inf/-0.0
+and ties included) and are checked against the pure-Python lane-by-lane references of
+tensorspec.reference_ops.  NumPy and TensorFlow are run on the same inputs; where they differ
+(std's default correction, result dtypes, empty axes, NaN in argmax, error types) the test states
+each library's behaviour.
+"""
+from __future__ import annotations
+
+import math
+import re
+import warnings
+from functools import partial
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from tensorspec import strategies as S
+from tensorspec.assertions import assert_equal, assert_shares, assert_values, repro, source
+from tensorspec.devices import on_devices
+from tensorspec.exact_values import ELEMENTS, comparable, storage_dtype, values_array
+from tensorspec.reference_ops import (lanes, ref_argmax, ref_argmax_skipping_nan, ref_max, ref_mean,
+                                      ref_prod, ref_std, ref_sum)
+from tensorspec.shape_reference import dim_error
+from tensorspec.tensorflow_compat import import_tensorflow, tf_shape, to_numpy
+
+INTS = [torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64]
+FLOATS = [torch.float16, torch.bfloat16, torch.float32, torch.float64]
+REAL = [torch.bool] + INTS + FLOATS
+OP_DTYPES = {"sum": REAL, "prod": REAL, "mean": FLOATS, "std": FLOATS, "max": REAL, "argmax": INTS + FLOATS}
+OPS = tuple(OP_DTYPES)
+MAX_SIZE = 32  # keeps integer products below 2**32
+
+# What each library's reduction computes on one lane (std: torch divides by N-1, NumPy and TF by N;
+# argmax: torch and NumPy pick the first NaN, TF skips NaN; max of an empty lane: TF gives -inf).
+TORCH_REF = {"sum": ref_sum, "prod": ref_prod, "mean": ref_mean, "std": partial(ref_std, correction=1),
+             "max": ref_max, "argmax": ref_argmax}
+NUMPY_REF = {**TORCH_REF, "std": partial(ref_std, correction=0)}
+TF_REF = {**NUMPY_REF, "argmax": ref_argmax_skipping_nan,
+          "max": lambda lane: ref_max(lane) if lane else -math.inf}
+TF_NAME = {"sum": "reduce_sum", "prod": "reduce_prod", "mean": "reduce_mean", "std": "reduce_std",
+           "max": "reduce_max", "argmax": "argmax"}
+# Tolerances of mean/std (the others are exact): a library may round once more than the reference.
+TOL = {torch.float16: (4e-3, 1e-3), torch.bfloat16: (1.6e-2, 1e-2), torch.float32: (1e-5, 1e-5),
+       torch.float64: (1e-7, 1e-7)}
+
+
+@pytest.fixture(scope="module")
+def tf():
+    return import_tensorflow()
+
+
+@st.composite
+def reduction_case(draw, ops=OPS, dtypes=None, min_dims=0, min_side=0):
+    """(op, torch dtype, array): values suited to the op, drawn in a NumPy dtype that holds them."""
+    op = draw(st.sampled_from(ops), label="op")
+    dtype = draw(st.sampled_from(dtypes or OP_DTYPES[op]), label="dtype")
+    shape = draw(S.shapes(min_dims=min_dims, min_side=min_side, max_size=MAX_SIZE), label="shape")
+    return op, dtype, draw(hnp.arrays(storage_dtype(dtype), shape, elements=ELEMENTS[op](dtype)), label="a")
+
+
+def tensor_of(a: np.ndarray, dtype: torch.dtype, device) -> torch.Tensor:
+    return torch.from_numpy(a).to(device=device, dtype=dtype)
+
+
+def torch_result_dtype(op: str, dtype: torch.dtype) -> torch.dtype:
+    """argmax gives int64; sum/prod of bool or integers give int64; everything else keeps the dtype."""
+    if op == "argmax" or (op in ("sum", "prod") and not dtype.is_floating_point):
+        return torch.int64
+    return dtype
+
+
+def numpy_result_dtype(op: str, dtype: np.dtype) -> np.dtype:
+    """argmax gives intp; sum/prod of bool/signed give NumPy's default int (int64), of unsigned uint64."""
+    if op == "argmax":
+        return np.dtype(np.intp)
+    if op in ("sum", "prod") and dtype.kind in "biu":
+        return np.dtype(np.uint64 if dtype.kind == "u" else np.int64)
+    return dtype
+
+
+def expected(ref, a_values: np.ndarray, axis, like: torch.dtype) -> torch.Tensor:
+    """``ref`` over each lane of ``a_values`` along ``axis``, as a tensor of dtype ``like``."""
+    ls, shape = lanes(a_values, axis)
+    wide = torch.float64 if like.is_floating_point else (torch.bool if like == torch.bool else torch.int64)
+    return torch.tensor([ref(lane) for lane in ls], dtype=wide).reshape(shape).to(like)
+
+
+def assert_reduced(actual, want: torch.Tensor, op: str, expr: str) -> None:
+    """Values and shape equal, exactly for sum/prod/max/argmax, within TOL for mean/std."""
+    __tracebackhide__ = True
+    if not isinstance(actual, torch.Tensor):
+        arr = np.asarray(actual)
+        actual = torch.from_numpy(arr.astype(np.int64) if arr.dtype.kind == "u" else arr)
+    rtol, atol = TOL[want.dtype] if op in ("mean", "std") else (0, 0)
+    try:
+        torch.testing.assert_close(actual.cpu(), want, rtol=rtol, atol=atol, equal_nan=True, check_dtype=False)
+    except AssertionError as exc:
+        raise AssertionError(f"values differ [{expr}]\n{exc}") from None
+
+
+def quietly(fn, *args, **kwargs):
+    """Call without the warnings an empty or one-element lane triggers (tested where they matter)."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        return fn(*args, **kwargs)
+
+
+# ---- reduce.whole --------------------------------------------------------------------------------
+@pytest.mark.claim("reduce.whole")
+@on_devices
+@given(case=reduction_case(ops=("sum", "prod", "mean", "std"), dtypes=REAL))
+def test_whole_tensor_reductions_give_rank_0(device, case):
+    """sum/prod/mean/std() give a rank-0 tensor; sum/prod promote bool/int to int64; mean/std refuse
+    non-float dtypes; std divides by N-1 (NaN, with a warning, for fewer than 2 elements)."""
+    op, dtype, a = case
+    t = tensor_of(a, dtype, device)
+    call = f"torch.tensor({source(a)}).to({dtype}).{op}()"
+    with repro(call, claim="reduce.whole"):
+        if op in ("mean", "std") and not dtype.is_floating_point:
+            message = "could not infer output dtype" if op == "mean" else "only support floating point and complex"
+            with pytest.raises(RuntimeError, match=message):
+                getattr(t, op)()
+            return
+        if op == "std" and t.numel() < 2:
+            with pytest.warns(UserWarning, match="degrees of freedom is <= 0"):
+                out = t.std()
+        else:
+            out = getattr(t, op)()
+        assert_equal("out.shape", tuple(out.shape), (), call)
+        assert_equal("out.dtype", out.dtype, torch_result_dtype(op, dtype), call)
+        assert_reduced(out, expected(TORCH_REF[op], values_array(t), None, out.dtype), op, call)
+
+
+@pytest.mark.claim("reduce.whole", "reduce.by_dim")
+@on_devices
+def test_std_default_correction_differs(device):
+    """std's default: torch divides by N-1 (correction=1), NumPy by N (ddof=0); each has the other's
+    as an option.  (tf.math.reduce_std divides by N: test_tensorflow_reduction_dtypes.)"""
+    x = torch.tensor([3.0, 5.0], device=device)
+    assert_values(x.std(), math.sqrt(2.0), "torch.tensor([3., 5.]).std()")
+    assert_values(x.std(correction=0), 1.0, "torch.tensor([3., 5.]).std(correction=0)")
+    assert_values(np.std(np.array([3.0, 5.0])), 1.0, "np.std([3., 5.])")
+    assert_values(np.std(np.array([3.0, 5.0]), ddof=1), math.sqrt(2.0), "np.std([3., 5.], ddof=1)")
+
+
+# ---- reduce.by_dim -------------------------------------------------------------------------------
+@pytest.mark.claim("reduce.by_dim")
+@on_devices
+@given(data=st.data())
+def test_reduce_along_dim_matches_numpy(device, data):
+    """``dim=k`` removes axis k; values per lane match the reference; NumPy's ``axis=k`` gives the same
+    shape and values, except std (ddof=0) and the result dtypes of integer sums; max/argmax over an
+    empty axis raise (IndexError in torch, ValueError in NumPy)."""
+    op, dtype, a = data.draw(reduction_case(min_dims=1), label="case")
+    dim = data.draw(S.dims(a.ndim), label="dim")
+    t = tensor_of(a, dtype, device)
+    call = f"torch.tensor({source(a)}).to({dtype}).{op}(dim={dim})"
+    np_call = f"np.{op}({source(a)}, axis={dim})"
+    with repro(f"{call}\n{np_call}", claim="reduce.by_dim"):
+        if op in ("max", "argmax") and a.shape[dim] == 0:
+            with pytest.raises(IndexError, match=re.escape(
+                    f"{op}(): Expected reduction dim {dim % a.ndim} to have non-zero size.")):
+                getattr(t, op)(dim=dim)
+            with pytest.raises(ValueError, match="zero-size array|empty sequence"):
+                getattr(np, op)(a, axis=dim)
+            return
+        out = quietly(getattr(t, op), dim=dim)
+        if op == "max":  # a (values, indices) named tuple, where NumPy gives the values only
+            assert_equal("type(out)", type(out), torch.return_types.max, call)
+            want = expected(ref_argmax, values_array(t), dim, torch.int64)
+            assert_reduced(out.indices, want, "argmax", f"{call}.indices")
+            out = out.values
+        out_shape = a.shape[:dim % a.ndim] + a.shape[dim % a.ndim + 1:]
+        assert_equal("out.shape", tuple(out.shape), out_shape, call)
+        assert_equal("out.dtype", out.dtype, torch_result_dtype(op, dtype), call)
+        assert_reduced(out, expected(TORCH_REF[op], values_array(t), dim, out.dtype), op, call)
+
+        np_out = np.asarray(quietly(getattr(np, op), a, axis=dim))
+        assert_equal("np_out.dtype", np_out.dtype, numpy_result_dtype(op, a.dtype), np_call)
+        assert_equal("np_out.shape", np_out.shape, out_shape, np_call)
+        like = S.TORCH_OF_NUMPY.get(np_out.dtype, torch.int64)
+        assert_reduced(np_out, expected(NUMPY_REF[op], a, dim, like), op, np_call)
+
+
+@pytest.mark.claim("reduce.by_dim")
+@on_devices
+@given(data=st.data())
+def test_out_of_range_dim(device, data):
+    """An out-of-range dim: IndexError 'Dimension out of range (expected to be in range of [-n, n-1], ...)'
+    in torch (a rank-0 tensor accepts 0 and -1); NumPy raises AxisError (an IndexError and ValueError)."""
+    op = data.draw(st.sampled_from(OPS), label="op")
+    shape = data.draw(S.shapes(max_dims=4), label="shape")
+    dim = data.draw(S.out_of_range_dims(len(shape)), label="dim")
+    t = torch.zeros(shape, device=device)
+    with repro(f"torch.zeros({shape}).{op}(dim={dim})", claim="reduce.by_dim"):
+        with pytest.raises(IndexError, match=dim_error(len(shape), dim)):
+            getattr(t, op)(dim=dim)
+        if shape:  # NumPy's rank-0 arrays are inconsistent: sum/max accept axis=0, mean/std do not
+            with pytest.raises(np.exceptions.AxisError,
+                               match=re.escape(f"axis {dim} is out of bounds for array of dimension {len(shape)}")):
+                getattr(np, op)(np.zeros(shape), axis=dim)
+
+
+INTEGER_SUM_CASES = [  # (dtype, values): sums that leave the input dtype's range
+    (np.bool_, [True, True, True]), (np.uint8, [200, 100]), (np.int8, [100, 100, 100]),
+    (np.int16, [30000, 30000]), (np.int32, [2**31 - 1, 1]),
+]
+
+
+@pytest.mark.claim("reduce.by_dim")
+@on_devices
+@pytest.mark.parametrize("np_dtype,values", INTEGER_SUM_CASES, ids=lambda v: getattr(v, "__name__", None))
+def test_integer_sums_widen(device, np_dtype, values):
+    """Summing bool/small ints: torch gives int64, NumPy int64 (uint64 for unsigned); no wrap-around."""
+    a = np.array(values, dtype=np_dtype)
+    total = sum(int(v) for v in values)
+    out = torch.from_numpy(a).to(device).sum(dim=0)
+    got = (tuple(out.shape), out.dtype, out.item())
+    assert_equal("torch sum", got, ((), torch.int64, total), f"torch.tensor({values}).sum(dim=0)")
+    np_out = a.sum(axis=0)
+    want = (numpy_result_dtype("sum", a.dtype), total)
+    assert_equal("np sum", (np_out.dtype, int(np_out)), want, f"np.sum({values})")
+
+
+# ---- reduce.by_dim: TensorFlow ---------------------------------------------------------------------
+TF_FLOATS = [torch.float16, torch.float32, torch.float64]
+
+
+@pytest.mark.claim("reduce.by_dim")
+@given(data=st.data())
+def test_tensorflow_reduces_along_axis(tf, data):
+    """tf.reduce_sum/prod/mean, tf.math.reduce_std, tf.reduce_max and tf.math.argmax along ``axis=k``:
+    same shapes; std divides by N; the max of an empty axis is -inf; argmax over an empty axis raises
+    InvalidArgumentError and skips NaN."""
+    op, dtype, a = data.draw(reduction_case(min_dims=1, dtypes=TF_FLOATS), label="case")
+    dim = data.draw(S.dims(a.ndim), label="dim")
+    fn = getattr(tf.math, TF_NAME[op])
+    call = f"tf.math.{TF_NAME[op]}({source(a)}, axis={dim})"
+    with repro(f"import tensorflow as tf\n{call}", claim="reduce.by_dim"):
+        if op == "argmax" and a.shape[dim] == 0:
+            with pytest.raises(tf.errors.InvalidArgumentError, match=f"Reduction axis {dim} is empty in shape"):
+                fn(a, axis=dim)
+            return
+        out = fn(a, axis=dim)
+        out_shape = a.shape[:dim % a.ndim] + a.shape[dim % a.ndim + 1:]
+        assert_equal("tf out.shape", tf_shape(out), out_shape, call)
+        like = torch.int64 if op == "argmax" else dtype
+        assert_reduced(to_numpy(out), expected(TF_REF[op], a, dim, like), op, call)
+
+
+@pytest.mark.claim("reduce.by_dim")
+def test_tensorflow_reduction_dtypes(tf):
+    """TF keeps the input dtype: int8 sums wrap, integer means are truncated integers, bool sums and
+    integer std are refused; empty axes give 0 / 1 / NaN / the dtype's lowest value."""
+    assert_values(to_numpy(tf.math.reduce_std(np.array([3.0, 5.0]))), 1.0, "tf.math.reduce_std([3., 5.]) divides by N")
+    i8 = np.array([100, 100, 100], np.int8)
+    assert_equal("tf.reduce_sum(int8)", (tf.reduce_sum(i8).dtype, int(tf.reduce_sum(i8))), (tf.int8, 44), "300 wraps")
+    assert_equal("tf.reduce_mean(int32)", int(tf.reduce_mean(np.array([1, 2], np.int32))), 1, "[1, 2]")
+    assert_equal("tf.reduce_mean(int32)", int(tf.reduce_mean(np.array([-1, -2], np.int32))), -1, "[-1, -2]")
+    with pytest.raises(tf.errors.InvalidArgumentError, match="bool is not in the list of allowed values"):
+        tf.reduce_sum(np.array([True, False]))
+    with pytest.raises(TypeError, match="Input must be either real or complex"):
+        tf.math.reduce_std(np.array([1, 2], np.int32))
+    empty = np.zeros((0, 2), np.int32)
+    got = [to_numpy(f(empty, axis=0)).tolist() for f in (tf.reduce_sum, tf.reduce_prod, tf.reduce_mean, tf.reduce_max)]
+    lowest = int(np.iinfo(np.int32).min)
+    assert_equal("tf sum/prod/mean/max over an empty int32 axis", got,
+                 [[0, 0], [1, 1], [0, 0], [lowest, lowest]], "np.zeros((0, 2), np.int32), axis=0")
+
+
+@pytest.mark.claim("reduce.by_dim")
+@given(data=st.data())
+def test_tensorflow_out_of_range_axis(tf, data):
+    """TF: InvalidArgumentError 'Invalid reduction dimension' (argmax: 'Expected dimension in the range
+    [-n, n)'); a rank-0 tensor accepts no axis at all (torch accepts 0 and -1)."""
+    op = data.draw(st.sampled_from(OPS), label="op")
+    shape = data.draw(S.shapes(max_dims=4), label="shape")
+    ndim = len(shape)
+    dim = data.draw(S.out_of_range_dims(ndim) if ndim else st.sampled_from([0, -1, 1]), label="dim")
+    message = (f"Expected dimension in the range [{-ndim}, {ndim}), but got {dim}" if op == "argmax"
+               else f"Invalid reduction dimension ({dim} for input with {ndim} dimension(s)")
+    with repro(f"tf.math.{TF_NAME[op]}(np.zeros({shape}, np.float32), axis={dim})", claim="reduce.by_dim"):
+        with pytest.raises(tf.errors.InvalidArgumentError, match=re.escape(message)):
+            getattr(tf.math, TF_NAME[op])(np.zeros(shape, np.float32), axis=dim)
+
+
+# ---- reduce.max_argmax ---------------------------------------------------------------------------
+LAYOUTS = ("contiguous", "fortran", "strided")
+
+
+@pytest.mark.claim("reduce.max_argmax")
+@on_devices
+@given(data=st.data())
+def test_max_and_flat_argmax(device, data):
+    """``max()`` is the largest element (NaN if any); ``argmax()`` a rank-0 int64 index into the
+    row-major flattened tensor (first NaN, else first of tied maxima), whatever the memory layout;
+    NumPy's ``argmax()`` agrees.  Empty tensors raise."""
+    dtype = data.draw(st.sampled_from(INTS + FLOATS), label="dtype")
+    shape = data.draw(S.shapes(max_size=MAX_SIZE), label="shape")
+    layout = data.draw(st.sampled_from(LAYOUTS), label="layout")
+    a = data.draw(hnp.arrays(storage_dtype(dtype), shape, elements=comparable(dtype)), label="a")
+    t = torch.from_numpy(S.laid_out(a, layout)).to(device=device, dtype=dtype)
+    with repro(f"t = torch.tensor({source(a)}).to({dtype})  # layout {layout}\nt.max(); t.argmax()",
+               claim="reduce.max_argmax"):
+        if t.numel() == 0:
+            unspecified = re.escape("(): Expected reduction dim to be specified for input.numel() == 0")
+            with pytest.raises(RuntimeError, match="max" + unspecified):
+                t.max()
+            with pytest.raises(IndexError, match="argmax" + unspecified):
+                t.argmax()
+            return
+        m, i = t.max(), t.argmax()
+        assert_equal("(max.shape, argmax.shape)", (tuple(m.shape), tuple(i.shape)), ((), ()), "t.max(), t.argmax()")
+        assert_equal("(max.dtype, argmax.dtype)", (m.dtype, i.dtype), (dtype, torch.int64), "t.max(), t.argmax()")
+        flat = values_array(t).reshape(-1).tolist()
+        assert_reduced(m, expected(ref_max, np.array(flat), None, dtype), "max", "t.max()")
+        assert_equal("t.argmax()", i.item(), ref_argmax(flat), f"flattened: {flat}")
+        assert_values(t.reshape(-1)[i], m, "t.reshape(-1)[t.argmax()] == t.max()", exact=True)
+        assert_equal("np.argmax(a)", int(np.argmax(a)), ref_argmax(flat), f"flattened: {flat}")
+
+
+@pytest.mark.claim("reduce.max_argmax")
+@on_devices
+@given(data=st.data())
+def test_max_and_argmax_along_dim(device, data):
+    """``max(dim)`` is a (values, indices) named tuple; ``argmax(dim)`` equals its indices: per lane the
+    first NaN, else the first of tied maxima."""
+    dtype = data.draw(st.sampled_from(INTS + FLOATS), label="dtype")
+    shape = data.draw(S.shapes(min_dims=1, min_side=1, max_size=MAX_SIZE), label="shape")
+    dim = data.draw(S.dims(len(shape)), label="dim")
+    a = data.draw(hnp.arrays(storage_dtype(dtype), shape, elements=comparable(dtype)), label="a")
+    t = tensor_of(a, dtype, device)
+    with repro(f"t = torch.tensor({source(a)}).to({dtype})\nt.max(dim={dim}); t.argmax(dim={dim})",
+               claim="reduce.max_argmax"):
+        r = t.max(dim=dim)
+        assert_equal("type(t.max(dim))", (type(r), isinstance(r, tuple), len(r)), (torch.return_types.max, True, 2), "")
+        assert r[0] is r.values and r[1] is r.indices, "t.max(dim) should unpack as (values, indices)"
+        assert_reduced(r.values, expected(ref_max, values_array(t), dim, dtype), "max", f"t.max(dim={dim}).values")
+        want = expected(ref_argmax, values_array(t), dim, torch.int64)
+        assert_reduced(r.indices, want, "argmax", f"t.max(dim={dim}).indices")
+        assert_values(t.argmax(dim=dim), r.indices, f"t.argmax(dim={dim}) == t.max(dim={dim}).indices", exact=True)
+
+
+@pytest.mark.claim("reduce.max_argmax")
+@on_devices
+def test_ties_and_nan_pick_the_first(device):
+    """Worked example: ties give the first index, a NaN wins (the first NaN), per row and flattened."""
+    t = torch.tensor([[1.0, 5.0, 5.0, 2.0], [math.nan, 2.0, math.nan, 9.0]], device=device)
+    assert_equal("t.argmax()", t.argmax().item(), 4, "first NaN of the flattened tensor")
+    r = t.max(dim=1)
+    assert_equal("t.max(dim=1).indices", r.indices.tolist(), [1, 0], "first tie / first NaN")
+    assert_values(r.values, [5.0, math.nan], "t.max(dim=1).values", exact=True)
+    assert_equal("t.argmax(dim=0)", t.argmax(dim=0).tolist(), [1, 0, 1, 1], "columns: NaN > 1, 5 > 2, NaN > 5, 9 > 2")
+
+
+@pytest.mark.claim("reduce.max_argmax")
+@on_devices
+def test_argmax_refuses_bool(device):
+    """``max`` takes bool tensors, ``argmax`` does not (RuntimeError); NumPy's argmax does."""
+    t = torch.tensor([[False, True], [True, True]], device=device)
+    assert_equal("t.max()", t.max().item(), True, "bool max")
+    with pytest.raises(RuntimeError, match=re.escape("argmax(): does not support bool input")):
+        t.argmax()
+    assert_equal("np.argmax", int(np.argmax(np.array([[False, True], [True, True]]))), 1, "np.argmax(bool)")
+
+
+@pytest.mark.claim("reduce.max_argmax")
+@given(data=st.data())
+def test_tensorflow_argmax_is_per_axis_and_skips_nan(tf, data):
+    """``tf.math.argmax(x)`` reduces axis 0 (not the flattened tensor); along an axis it skips NaN
+    (while tf.reduce_max propagates it), so on a lane with NaN TF's argmax and max disagree."""
+    dtype = data.draw(st.sampled_from(TF_FLOATS), label="dtype")
+    shape = data.draw(S.shapes(min_dims=1, min_side=1, max_size=MAX_SIZE), label="shape")
+    a = data.draw(hnp.arrays(storage_dtype(dtype), shape, elements=comparable(dtype)), label="a")
+    with repro(f"import tensorflow as tf\ntf.math.argmax({source(a)})", claim="reduce.max_argmax"):
+        out = tf.math.argmax(a)
+        assert_equal("tf.math.argmax(x).shape", tf_shape(out), a.shape[1:], "default axis=0")
+        want = expected(ref_argmax_skipping_nan, a, 0, torch.int64)
+        assert_reduced(to_numpy(out), want, "argmax", "tf.math.argmax(x)")
+        want = expected(ref_max, a, 0, dtype)
+        assert_reduced(to_numpy(tf.reduce_max(a, axis=0)), want, "max", "tf.reduce_max(x, axis=0)")
+
+
+# ---- reduce.to_python ----------------------------------------------------------------------------
+PY_TYPE = {torch.bool: bool, **{d: int for d in INTS}, **{d: float for d in FLOATS}}
+
+
+def same_nested(x, y) -> bool:
+    """Nested lists/scalars equal, NaN equal to NaN, and of the same Python types."""
+    if isinstance(x, list) or isinstance(y, list):
+        return isinstance(x, list) and isinstance(y, list) and len(x) == len(y) and all(map(same_nested, x, y))
+    if type(x) is not type(y):
+        return False
+    return x == y or (isinstance(x, float) and math.isnan(x) and math.isnan(y))
+
+
+@pytest.mark.claim("reduce.to_python")
+@on_devices
+@given(data=st.data())
+def test_item_tolist_numpy(device, data):
+    """``item()`` gives a Python bool/int/float for a tensor of exactly one element (any rank) and
+    raises otherwise; ``tolist()`` nested lists (a bare scalar for rank 0); ``numpy()`` an ndarray
+    sharing memory, CPU only, not for bfloat16."""
+    dtype = data.draw(st.sampled_from(REAL), label="dtype")
+    shape = data.draw(st.one_of(S.shapes(), st.integers(0, 5).map(lambda n: (1,) * n)), label="shape")
+    a = data.draw(hnp.arrays(storage_dtype(dtype), shape, elements=comparable(dtype)), label="a")
+    t = tensor_of(a, dtype, device)
+    ref = values_array(t).tolist()  # NumPy's tolist of the same values is the reference structure
+    with repro(f"t = torch.tensor({source(a)}).to({dtype})\nt.item(); t.tolist(); t.numpy()", claim="reduce.to_python"):
+        if t.numel() == 1:
+            v = t.item()
+            assert_equal("type(t.item())", type(v), PY_TYPE[dtype], "t.item()")
+            assert same_nested(v, PY_TYPE[dtype](values_array(t).reshape(-1)[0].item())), f"t.item()={v!r}"
+        else:
+            message = f"a Tensor with {t.numel()} elements cannot be converted to Scalar"
+            with pytest.raises(RuntimeError, match=re.escape(message)):
+                t.item()
+        lst = t.tolist()
+        want = _typed(ref, PY_TYPE[dtype])
+        assert same_nested(lst, want), f"t.tolist()={lst!r}, but should be {want!r}"
+        if torch.device(device).type == "cuda":
+            with pytest.raises(TypeError, match="can't convert cuda"):
+                t.numpy()
+        elif dtype == torch.bfloat16:
+            with pytest.raises(TypeError, match="Got unsupported ScalarType BFloat16"):
+                t.numpy()
+        else:
+            arr = t.numpy()
+            assert_equal("type(t.numpy())", type(arr), np.ndarray, "t.numpy()")
+            want = (shape, S.NUMPY_OF_TORCH[dtype])
+            assert_equal("t.numpy() (shape, dtype)", (arr.shape, arr.dtype), want, "t.numpy()")
+            if t.numel():
+                assert_shares(t, arr, "t.numpy()")
+
+
+def _typed(x, py_type):
+    return [_typed(v, py_type) for v in x] if isinstance(x, list) else py_type(x)
+
+
+@pytest.mark.claim("reduce.to_python")
+@on_devices
+def test_the_notes_mean_conversions(device):
+    """The note's chain on a mean: ``.item()`` a float, ``.tolist()`` also a float (not a list), and
+    ``.numpy()`` a 0-d ndarray (CPU only); with requires_grad, ``.numpy()`` needs ``.detach()`` first."""
+    m = torch.tensor([[1.0, 2.0], [3.0, 4.0]], device=device).mean()
+    assert_equal("t.mean().item()", (type(m.item()), m.item()), (float, 2.5), "t.mean().item()")
+    assert_equal("t.mean().tolist()", (type(m.tolist()), m.tolist()), (float, 2.5), "t.mean().tolist()")
+    if torch.device(device).type == "cpu":
+        arr = m.numpy()
+        assert_equal("t.mean().numpy()", (type(arr), arr.shape, arr.item()), (np.ndarray, (), 2.5), "t.mean().numpy()")
+    g = torch.tensor([1.0, 2.0], device=device, requires_grad=True).mean()
+    assert_equal("g.item()", g.item(), 1.5, "requires_grad: item() works")
+    with pytest.raises(RuntimeError, match=re.escape("Can't call numpy() on Tensor that requires grad")):
+        g.numpy()

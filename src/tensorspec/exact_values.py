@@ -1,0 +1,84 @@
+"""Element strategies whose reductions have one right answer whatever the order of evaluation.
+
+A sum of arbitrary floats depends on the order the library adds them in, so a reference computed in
+another order may differ in the last bits.  These values make sums, products and maxima exact in
+every dtype (float16 and bfloat16 included) and in any order, while keeping what matters to the
+claims: NaN, ±inf and -0.0 for floats, and ties for max/argmax.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+from hypothesis import strategies as st
+
+from tensorspec.strategies import NUMPY_OF_TORCH
+
+NAN, INF = float("nan"), float("inf")
+SPECIAL = [NAN, INF, -INF, -0.0]
+
+
+def storage_dtype(dtype: torch.dtype) -> np.dtype:
+    """The NumPy dtype an array is drawn in before it becomes a tensor of ``dtype`` (bfloat16, which
+    NumPy lacks, is drawn as float32 and converted: the values below are exact in both)."""
+    return NUMPY_OF_TORCH.get(dtype, np.dtype(np.float32))
+
+
+def values_array(t: torch.Tensor) -> np.ndarray:
+    """A tensor's values (any device and dtype, bfloat16 included) as a float64, complex128, int64 or
+    bool ndarray of its shape, in row-major order whatever its strides: the input of a reference."""
+    wide = (np.float64 if t.dtype.is_floating_point else np.complex128 if t.dtype.is_complex
+            else np.bool_ if t.dtype == torch.bool else np.int64)
+    return np.array(t.detach().cpu().reshape(-1).tolist(), dtype=wide).reshape(tuple(t.shape))
+
+
+def _kind(dtype) -> str:
+    return storage_dtype(dtype).kind if isinstance(dtype, torch.dtype) else np.dtype(dtype).kind
+
+
+def _with_special(values: st.SearchStrategy, special: bool) -> st.SearchStrategy:
+    return st.one_of(values, st.sampled_from(SPECIAL)) if special else values
+
+
+def summable(dtype, special: bool = True) -> st.SearchStrategy:
+    """Small integers (as floats for float dtypes): sums of up to 64 of them are exact even in
+    float16; with ``special`` also NaN, ±inf and -0.0."""
+    kind = _kind(dtype)
+    if kind == "b":
+        return st.booleans()
+    if kind == "u":
+        return st.integers(0, 8)
+    if kind == "i":
+        return st.integers(-8, 8)
+    return _with_special(st.integers(-8, 8).map(float), special)
+
+
+def multipliable(dtype, special: bool = True) -> st.SearchStrategy:
+    """Values whose products are exact and cannot overflow midway: ±1 and 0 (and ±2, ±0.5 where the
+    dtype's range holds 2**±64, i.e. not float16), integers -2..2 (0..2 unsigned) for integer dtypes."""
+    kind = _kind(dtype)
+    if kind == "b":
+        return st.booleans()
+    if kind == "u":
+        return st.integers(0, 2)
+    if kind == "i":
+        return st.integers(-2, 2)
+    small_range = dtype in (torch.float16, np.dtype(np.float16))
+    values = [-1.0, 0.0, 1.0] + ([] if small_range else [2.0, -2.0, 0.5, -0.5])
+    return _with_special(st.sampled_from(values), special)
+
+
+def comparable(dtype, special: bool = True) -> st.SearchStrategy:
+    """Few distinct values, so that maxima are often tied (and -0.0 ties with 0.0)."""
+    kind = _kind(dtype)
+    if kind == "b":
+        return st.booleans()
+    if kind == "u":
+        return st.integers(0, 2)
+    if kind == "i":
+        return st.integers(-2, 2)
+    return _with_special(st.sampled_from([-2.0, -1.0, 0.0, 1.0, 2.0]), special)
+
+
+ELEMENTS = {"sum": summable, "mean": summable, "std": summable, "prod": multipliable,
+            "max": comparable, "argmax": comparable}
+"""The element strategy for each reduction the spec checks."""
