@@ -42,7 +42,7 @@ def stack_inputs(draw, dtypes=NUMPY_DTYPES, min_dims=0):
     dtype = draw(st.sampled_from(dtypes), label="dtype")
     shape = draw(S.shapes(min_dims=min_dims, max_dims=4, max_size=MAX_SIZE), label="shape")
     count = draw(st.integers(1, 4), label="count")
-    arrays = [S.laid_out(draw(S.arrays(dtype, shape), label=f"x{i}"), draw(layouts_for(len(shape)), label=f"layout{i}"))
+    arrays = [S.laid_out(draw(S.arrays(dtype, shape), label=f"x{i}"), draw(st.sampled_from(LAYOUTS), label=f"layout{i}"))
               for i in range(count)]
     return arrays, draw(S.dims(len(shape) + 1), label="axis")
 
@@ -59,12 +59,6 @@ def cat_inputs(draw, dtypes=NUMPY_DTYPES):
     arrays = [S.laid_out(draw(S.arrays(dtype, s), label=f"x{i}"), draw(st.sampled_from(LAYOUTS), label=f"layout{i}"))
               for i, s in enumerate(shapes)]
     return arrays, axis
-
-
-def layouts_for(ndim: int):
-    """Memory layouts to draw for an array of rank ``ndim`` (a 0-d array has only one: NumPy's
-    ``asfortranarray`` would make it 1-d)."""
-    return st.sampled_from(LAYOUTS if ndim else LAYOUTS[:1])
 
 
 def to_tensors(arrays, device, dtype=None) -> list[torch.Tensor]:
