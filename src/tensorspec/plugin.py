@@ -66,6 +66,8 @@ def claim_fact(request: pytest.FixtureRequest):
 
     def record(claim_id: str, name: str, value) -> None:
         catalog[claim_id]  # raises with a suggestion when the ID is unknown
+        if not isinstance(value, (str, int, float, bool, type(None))):
+            value = str(value)  # facts travel to the xdist controller, which takes plain values only
         request.node.user_properties.append((_FACT_KEY, [claim_id, name, value]))
 
     return record

@@ -113,14 +113,19 @@ def versions() -> dict[str, str | None]:
                 pass
         return None
 
-    cuda = torch.cuda.is_available()
+    device = f"cpu ({platform.processor() or platform.machine()})"
+    if torch.cuda.is_available():
+        try:
+            device = torch.cuda.get_device_name(0)
+        except Exception as exc:  # noqa: BLE001 - a report must not crash on a broken driver
+            device = f"cuda (name unavailable: {exc})"
     return {
         "python": platform.python_version(),
         "torch": torch.__version__,
         "numpy": numpy.__version__,
         "tensorflow": dist("tensorflow", "tensorflow-cpu"),
         "cuda": torch.version.cuda,
-        "device": torch.cuda.get_device_name(0) if cuda else f"cpu ({platform.processor() or platform.machine()})",
+        "device": device,
     }
 
 

@@ -111,10 +111,11 @@ LAYOUTS = ("contiguous", "fortran", "strided", "readonly", "byteswapped", "negat
 
 def laid_out(base: np.ndarray, layout: str) -> np.ndarray:
     """An array equal to ``base`` in values, in the given memory layout."""
+    # np.array(order=...) rather than np.ascontiguousarray / np.asfortranarray: those make 0-d arrays 1-d.
     if layout == "contiguous":
-        return np.ascontiguousarray(base)
-    if layout == "fortran":  # np.asfortranarray makes a 0-d array 1-d
-        return base.copy() if base.ndim == 0 else np.asfortranarray(base)
+        return np.array(base, order="C")
+    if layout == "fortran":
+        return np.array(base, order="F")
     if layout == "strided":  # every other element of a twice-as-long buffer: non-contiguous
         if base.ndim == 0:
             return base.copy()

@@ -1,0 +1,92 @@
+"""The benchmark suite: ``pytest bench`` (outside ``testpaths``, so a bare ``pytest`` never runs it).
+
+* Every run is saved (pytest-benchmark's autosave) under ``.benchmarks/<machine>/``, unless
+  ``--bench-no-autosave``.  ``tensorspec-charts`` draws PNG charts from the saved runs.
+* ``pytest bench --benchmark-compare`` compares with the previous saved run; when there is none yet it
+  says so plainly and runs (and saves) without comparing.  ``--benchmark-compare-fail=min:10%`` fails
+  the run on a regression against it (it implies ``--benchmark-compare``).  A failing run is saved
+  too, and becomes "the previous run": to gate against a fixed baseline, name it
+  (``--benchmark-compare=0001``).
+* ``pytest bench --benchmark-disable`` runs every benchmark body once on a small workload (for CI);
+  under pytest-xdist benchmarks are disabled the same way.
+* The saved machine info names the GPU (``machine_info["tensorspec"]["gpu"]``), the torch build and
+  thread count.  Workload sizes: see :mod:`tensorspec.benchinfo`.
+"""
+from __future__ import annotations
+
+import pytest
+from pytest_benchmark.storage.file import FileStorage
+from pytest_benchmark.utils import get_machine_id, get_tag, load_storage
+
+from tensorspec import benchinfo
+
+_NOTE = pytest.StashKey[str]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.getgroup("tensorspec-bench", "tensorspec benchmarks").addoption(
+        "--bench-no-autosave", action="store_true", default=False,
+        help="do not save this run under .benchmarks/ (saved by default)")
+
+
+class _Silent:
+    """A logger for the storage lookup below; pytest-benchmark reports problems itself later."""
+
+    def warning(self, *args, **kwargs):
+        pass
+
+    info = warning
+
+
+def _benchmarks_off(config: pytest.Config) -> bool:
+    disabled = config.getoption("benchmark_disable") and not config.getoption("benchmark_enable")
+    return disabled or config.getoption("benchmark_skip") or config.getoption("dist", "no") != "no" \
+        or hasattr(config, "workerinput")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Runs before pytest-benchmark reads its options (its pytest_configure is ``trylast``)."""
+    if not config.getoption("bench_no_autosave") and not config.getoption("benchmark_autosave"):
+        config.option.benchmark_autosave = get_tag(config.getoption("benchmark_project_name", None))
+    if config.getoption("benchmark_compare_fail") and not config.getoption("benchmark_compare"):
+        config.option.benchmark_compare = True  # a regression gate needs something to compare with
+    compare = config.getoption("benchmark_compare")
+    if not compare:
+        return
+    storage = load_storage(config.getoption("benchmark_storage"), logger=_Silent(),
+                           default_machine_id=get_machine_id(), netrc=config.getoption("benchmark_netrc"))
+    if not isinstance(storage, FileStorage):
+        return  # elasticsearch: pytest-benchmark's own handling
+    saved = [path for path, _ in (storage.load() if compare is True else storage.load(compare))]
+    where = storage.path / get_machine_id()
+    if saved:
+        config.stash[_NOTE] = f"benchmarks: comparing with the saved run {where / saved[-1].name}"
+    elif compare is True:
+        config.option.benchmark_compare = []
+        note = f"benchmarks: nothing to compare with -- no saved run in {where} yet."
+        if config.getoption("benchmark_compare_fail"):
+            config.option.benchmark_compare_fail = None
+            note += " No regression gate this time (--benchmark-compare-fail needs a previous run)."
+        if config.getoption("benchmark_autosave") and not _benchmarks_off(config):
+            note += " This run is saved there; the next `pytest bench --benchmark-compare` compares with it."
+        else:
+            note += " Save a run first: `pytest bench` (timed, without --bench-no-autosave)."
+        config.stash[_NOTE] = note
+    else:
+        names = sorted(p.name for p in storage.query()) or ["none"]
+        raise pytest.UsageError(f"--benchmark-compare={compare}: no saved run in {where} matches it; "
+                                f"saved runs: {', '.join(names)}")
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    return config.stash.get(_NOTE, None)
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    note = config.stash.get(_NOTE, None)
+    if note:
+        terminalreporter.write_line(note, yellow=True, bold=True)
+
+
+def pytest_benchmark_update_machine_info(config: pytest.Config, machine_info: dict) -> None:
+    machine_info["tensorspec"] = benchinfo.machine_info()

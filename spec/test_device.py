@@ -1,0 +1,553 @@
+"""device: where tensors live -- CPU, CUDA, and the ``meta`` device as a stand-in (DL3, DL4, DL35, MF, CH).
+
+Whatever can be decided without a GPU is decided here on the CPU: device strings and ordinals, the
+default device, ``.to``/``.cpu``, ``Module.to`` in place, and the cross-device error, shown with the
+``meta`` device (a device without data that checks devices like CUDA does).  The GPU halves run as
+``cuda`` variants (``pytest -m cuda``) and skip with "CUDA not available" elsewhere.  Speed claims
+have quick GPU checks here; their measured figures come from ``bench/`` (``pytest bench``).
+"""
+from __future__ import annotations
+
+import copy
+import itertools
+import os
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given
+from hypothesis import strategies as st
+from torch import nn
+
+from tensorspec import network, training
+from tensorspec import strategies as S
+from tensorspec.assertions import assert_equal, assert_values, repro, source
+from tensorspec.devices import CUDA, on_devices, only_cuda, synchronize
+
+CPU = torch.device("cpu")
+SEED = 35  # lesson 35 (the GPU lesson)
+# Another device than the CPU: meta (no data, checks devices like CUDA does) everywhere, cuda on a GPU.
+ELSEWHERE = [pytest.param("meta", id="meta"), CUDA]
+# What each refusal says (fragments of torch's messages).
+MIXED_DEVICES = {"meta": "is not on the expected device", "cuda": "to be on the same device"}
+
+# ---- device.cuda_is_available / device.version_cuda ----------------------------------------------
+
+
+@pytest.mark.claim("device.cuda_is_available")
+def test_is_available_agrees_with_device_count(claim_fact):
+    """is_available() is True exactly when device_count() > 0; without a GPU a CUDA tensor cannot be made."""
+    available, count = torch.cuda.is_available(), torch.cuda.device_count()
+    claim_fact("device.cuda_is_available", "is_available(), device_count()", f"{available}, {count}")
+    assert_equal("torch.cuda.is_available()", available, count > 0, f"torch.cuda.device_count() == {count}")
+    if available:
+        names = [torch.cuda.get_device_name(i) for i in range(count)]
+        claim_fact("device.cuda_is_available", "GPUs", ", ".join(names))
+        assert_equal("device", torch.empty(1, device="cuda").device.type, "cuda", "torch.empty(1, device='cuda')")
+    else:  # CPU-only build: AssertionError "Torch not compiled with CUDA enabled"; CUDA build, no GPU: RuntimeError
+        with pytest.raises((AssertionError, RuntimeError), match="CUDA|NVIDIA|GPU"):
+            torch.empty(1, device="cuda")
+
+
+@pytest.mark.claim("device.cuda_is_available")
+@pytest.mark.parametrize("device", [pytest.param("cuda", marks=only_cuda)])
+def test_a_gpu_hidden_by_cuda_visible_devices_is_not_available(device):
+    """With CUDA_VISIBLE_DEVICES="" a GPU machine reports is_available() False and 0 devices."""
+    code = "import torch; print(torch.cuda.is_available(), torch.cuda.device_count())"
+    env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert_equal("is_available(), device_count()", out.stdout.split(), ["False", "0"],
+                 f"CUDA_VISIBLE_DEVICES='' python -c {code!r}  (stderr: {out.stderr[-300:]})")
+
+
+@pytest.mark.claim("device.version_cuda")
+def test_version_cuda_names_the_build_not_the_machine(claim_fact):
+    """torch.version.cuda is the CUDA version of the build ('12.8'), None on a CPU-only build -- not
+    PyTorch's own version (the notes' label), which is torch.__version__."""
+    version = torch.version.cuda
+    claim_fact("device.version_cuda", "torch.version.cuda", repr(version))
+    claim_fact("device.version_cuda", "torch.__version__", str(torch.__version__))  # plain str for xdist
+    assert_equal("torch.version.cuda is None", version is None, not torch.backends.cuda.is_built(),
+                 f"torch.backends.cuda.is_built() == {torch.backends.cuda.is_built()}")
+    if version is not None:
+        assert version.replace(".", "").isdigit() and version.count(".") >= 1, f"torch.version.cuda={version!r}"
+    assert version != torch.__version__.split("+")[0], "torch.version.cuda should not be PyTorch's version"
+    if torch.__version__.endswith("+cpu"):
+        assert_equal("torch.version.cuda", version, None, f"a CPU-only build ({torch.__version__})")
+    if torch.cuda.is_available() and torch.version.hip is None:
+        assert version is not None, "a usable NVIDIA GPU implies a CUDA build"
+
+
+# ---- device.default_cpu -----------------------------------------------------------------------
+
+# Every way the notes make a tensor, with no device named (called at call time, so mutants can patch).
+FACTORIES = {
+    "torch.tensor(list)": lambda a: torch.tensor(a.tolist()),
+    "torch.Tensor(list)": lambda a: torch.Tensor(a.reshape(-1).tolist()),
+    "torch.as_tensor(ndarray)": lambda a: torch.as_tensor(a),
+    "torch.from_numpy(ndarray)": lambda a: torch.from_numpy(a),
+    "torch.zeros(shape)": lambda a: torch.zeros(a.shape),
+    "torch.ones(shape)": lambda a: torch.ones(a.shape),
+    "torch.rand(shape)": lambda a: torch.rand(a.shape),
+    "torch.empty(shape)": lambda a: torch.empty(a.shape),
+    "torch.full(shape, 7)": lambda a: torch.full(a.shape, 7),
+    "torch.arange(n)": lambda a: torch.arange(a.size),
+    "torch.eye(n)": lambda a: torch.eye(a.size),
+}
+# Under torch.set_default_device(d) these still give CPU tensors: from_numpy wraps the array's own
+# memory, and the legacy constructor torch.Tensor is not one of the factories the default device reaches.
+STAY_ON_CPU = {"torch.from_numpy(ndarray)", "torch.Tensor(list)"}
+float_arrays = S.arrays(np.float32, S.shapes(max_dims=3), special=False)
+
+
+@contextmanager
+def default_device(device: str):
+    """``torch.set_default_device(device)`` for the block; the previous default is restored."""
+    before = torch.get_default_device()
+    torch.set_default_device(device)
+    try:
+        yield
+    finally:
+        torch.set_default_device(None if before == CPU else before)
+
+
+@pytest.mark.claim("device.default_cpu")
+@given(arr=float_arrays)
+def test_a_new_tensor_lives_on_the_cpu(arr):
+    """Every creation function gives a CPU tensor when no device is named."""
+    with repro(f"a = {source(arr)}\ntorch.tensor(a.tolist()).device", claim="device.default_cpu"):
+        for expr, make in FACTORIES.items():
+            t = make(arr)
+            assert_equal("(device, is_cuda)", (t.device, t.is_cuda), (CPU, False), expr)
+
+
+@pytest.mark.claim("device.default_cpu")
+@pytest.mark.parametrize("device", ELSEWHERE)
+@given(arr=float_arrays)
+def test_set_default_device_moves_the_factories_but_not_from_numpy(device, arr):
+    """Under torch.set_default_device(d) factories create on d -- as_tensor(ndarray) then copies --
+    but from_numpy and the legacy torch.Tensor(...) still give CPU tensors; restoring brings back the CPU."""
+    with repro(f"torch.set_default_device({device!r}); torch.zeros({arr.shape}).device", claim="device.default_cpu"):
+        with default_device(device):
+            made = {expr: make(arr) for expr, make in FACTORIES.items()}
+        for expr, t in made.items():
+            expected = "cpu" if expr in STAY_ON_CPU else device
+            assert_equal("device type", t.device.type, expected, f"{expr} under set_default_device({device!r})")
+        assert_equal("device", torch.zeros(1).device, CPU, "torch.zeros(1) after restoring the default")
+
+
+# ---- device.cuda_method (GPU only) -------------------------------------------------------------
+
+real_arrays = S.arrays(S.numpy_dtypes(S.REAL), S.shapes(max_dims=4))
+
+
+@pytest.mark.claim("device.cuda_method")
+@pytest.mark.parametrize("device", [pytest.param("cuda", marks=only_cuda)])
+@given(arr=real_arrays)
+def test_cuda_and_to_cuda_give_an_equal_copy_on_the_gpu(device, arr):
+    """t.cuda() / t.to('cuda') return a new GPU tensor with equal values; t itself stays on the CPU
+    (hence the notes' ``t = t.cuda()``); on a GPU tensor both return the tensor itself."""
+    t = torch.from_numpy(arr)
+    with repro(f"t = torch.from_numpy({source(arr)}); g = t.cuda()", claim="device.cuda_method"):
+        for expr, g in (("t.cuda()", t.cuda()), ("t.to('cuda')", t.to("cuda")),
+                        ("t.to(torch.device('cuda'))", t.to(torch.device("cuda")))):
+            assert_equal("device", g.device, torch.device("cuda", torch.cuda.current_device()), expr)
+            assert_equal("(dtype, shape)", (g.dtype, g.shape), (t.dtype, t.shape), expr)
+            assert_values(g, arr, expr, exact=True)
+            assert_equal("t.device", t.device, CPU, f"t after {expr}")
+            assert g.cuda() is g and g.to("cuda") is g, f"moving a GPU tensor to the GPU should return it [{expr}]"
+            if g.numel():
+                g.view(-1)[0] = not bool(g.view(-1)[0]) if g.dtype == torch.bool else g.view(-1)[0] + 1
+                assert_values(t, arr, f"t after writing into {expr}", exact=True)
+
+
+# ---- device.cuda_arg_index ----------------------------------------------------------------------
+
+
+def wrapped_index(n: int) -> int | None:
+    """What torch stores for index ``n``: a signed 8-bit integer (c10::DeviceIndex), so ``n`` wraps
+    modulo 256 and -1 (from 255) means "no index", the current device."""
+    w = (n + 128) % 256 - 128
+    return None if w == -1 else w
+
+
+@pytest.mark.claim("device.cuda_arg_index")
+@given(n=st.integers(0, 127), big=st.integers(128, 2**15))
+def test_the_index_in_cuda_n_is_a_device_ordinal(n, big):
+    """'cuda:n' and torch.device('cuda', n) name device number n (type 'cuda', index n) for n in 0..127;
+    bare 'cuda' means the current device (index None).  Larger indices silently wrap around (int8);
+    negative or malformed ones are refused."""
+    with repro(f"torch.device('cuda:{n}'); torch.device('cuda:{big}').index", claim="device.cuda_arg_index"):
+        d = torch.device(f"cuda:{n}")
+        assert_equal("(type, index)", (d.type, d.index), ("cuda", n), f"torch.device('cuda:{n}')")
+        assert_equal("device", torch.device("cuda", n), d, f"torch.device('cuda', {n})")
+        assert_equal("str", str(d), f"cuda:{n}", f"str(torch.device('cuda:{n}'))")
+        assert_equal("index", torch.device("cuda").index, None, "torch.device('cuda').index")
+        for expr, wrapped in ((f"torch.device('cuda:{big}')", torch.device(f"cuda:{big}")),
+                              (f"torch.device('cuda', {big})", torch.device("cuda", big))):
+            assert_equal("index", wrapped.index, wrapped_index(big), f"{expr}.index (no error, wraps as int8)")
+        for bad in ("cuda:-1", f"cuda:{n}.5", "cuda:x", f"cuda:{n}:0"):
+            with pytest.raises(RuntimeError, match="Invalid device string"):
+                torch.device(bad)
+        with pytest.raises(RuntimeError, match="Device index must not be negative"):
+            torch.device("cuda", -1 - n)
+        for bad in (f"core:{n}", f"gpu:{n}"):
+            with pytest.raises(RuntimeError, match="Expected one of cpu, cuda"):
+                torch.device(bad)
+
+
+@pytest.mark.claim("device.cuda_arg_index")
+@pytest.mark.parametrize("device", [pytest.param("cuda", marks=only_cuda)])
+def test_cuda_n_picks_gpu_n_of_device_count(device, claim_fact):
+    """t.cuda(i) lands on GPU i for every i < device_count(); i == device_count() is an invalid device
+    ordinal, though one GPU has hundreds of multiprocessors (and thousands of cores)."""
+    count = torch.cuda.device_count()
+    sms = torch.cuda.get_device_properties(0).multi_processor_count
+    claim_fact("device.cuda_arg_index", "device_count(), multiprocessors of GPU 0", f"{count}, {sms}")
+    for i in range(count):
+        assert_equal("device", torch.ones(1).cuda(i).device, torch.device("cuda", i), f"torch.ones(1).cuda({i})")
+        assert_equal("device", torch.ones(1, device=f"cuda:{i}").device.index, i, f"device='cuda:{i}'")
+    with pytest.raises(RuntimeError, match="(?i)invalid device ordinal"):
+        torch.ones(1).cuda(count)
+        torch.cuda.synchronize()
+
+
+# ---- device.to_cpu ----------------------------------------------------------------------------
+
+
+@pytest.mark.claim("device.to_cpu")
+@on_devices
+@given(arr=real_arrays)
+def test_to_cpu_is_cpu_and_device_tells_where(device, arr):
+    """x.to('cpu') and x.cpu() agree: a CPU tensor with x's values -- x itself when x is already on the
+    CPU, a copy from the GPU; x.device names where x is."""
+    x = torch.from_numpy(arr).to(device)
+    with repro(f"x = torch.from_numpy({source(arr)}).to({device!r}); x.cpu(), x.to('cpu')", claim="device.to_cpu"):
+        assert_equal("x.device.type", x.device.type, device, f"torch.from_numpy(a).to({device!r})")
+        assert_equal("x.is_cuda", x.is_cuda, device == "cuda", "x.is_cuda")
+        for expr, y in (("x.cpu()", x.cpu()), ("x.to('cpu')", x.to("cpu")), ("x.to(torch.device('cpu'))", x.to(CPU))):
+            assert_equal("device", y.device, CPU, expr)
+            assert_values(y, arr, expr, exact=True)
+            assert_equal(f"{expr} is x", y is x, device == "cpu", "a CPU tensor is returned itself, a GPU one copied")
+        assert_equal("x.device.type", x.device.type, device, "x after x.cpu() (not in place)")
+
+
+# ---- device.module_to_in_place ----------------------------------------------------------------
+
+
+def small_module() -> nn.Module:
+    """Parameters and buffers (BatchNorm's running statistics, an int64 batch counter)."""
+    return nn.Sequential(nn.Conv2d(1, 2, 3), nn.BatchNorm2d(2), nn.Flatten(), nn.Linear(2, 3))
+
+
+def module_state(m: nn.Module) -> tuple[list, list]:
+    return list(m.parameters()), list(m.buffers())
+
+
+@pytest.mark.claim("device.module_to_in_place")
+def test_module_to_returns_the_same_module_and_keeps_its_parameter_objects():
+    """net.to(dtype) returns net itself and converts the SAME Parameter objects in place (an optimizer
+    made before keeps working); floating buffers are replaced, integer ones left; Tensor.to, by contrast,
+    returns a new tensor -- or the tensor itself when nothing changes."""
+    net = small_module()
+    params, buffers = module_state(net)
+    optimizer = torch.optim.SGD(net.parameters(), lr=0.5)
+    returned = net.to(torch.float64)
+    assert returned is net, "net.to(torch.float64) should return net itself"
+    now_params, now_buffers = module_state(net)
+    assert_equal("same Parameter objects", [p is q for p, q in zip(params, now_params)], [True] * len(params),
+                 "net.to(torch.float64)")
+    assert_equal("dtypes", {p.dtype for p in net.parameters()}, {torch.float64}, "net.to(torch.float64)")
+    assert_equal("buffer dtypes", [b.dtype for b in now_buffers], [torch.float64, torch.float64, torch.int64],
+                 "running_mean, running_var, num_batches_tracked after net.to(torch.float64)")
+    before = net[3].weight.detach().clone()
+    net(torch.rand(4, 1, 3, 3, dtype=torch.float64)).sum().backward()
+    optimizer.step()
+    assert not torch.equal(net[3].weight, before), "an optimizer built before net.to(dtype) should still update net"
+    t = torch.ones(3)
+    assert t.to(torch.float64) is not t and t.dtype == torch.float32, "Tensor.to(new dtype) should copy, t unchanged"
+    assert t.to(torch.float32) is t and t.to("cpu") is t, "Tensor.to(what t already is) should return t itself"
+    assert t.to("cpu", copy=True) is not t, "Tensor.to(..., copy=True) should copy"
+
+
+@pytest.mark.claim("device.module_to_in_place")
+@pytest.mark.parametrize("device", ELSEWHERE)
+def test_module_to_a_device_moves_it_in_place(device):
+    """net.to(device) returns net itself, with every parameter and buffer on the device.  To meta the
+    Parameter objects are replaced (the old ones stay on the CPU); to cuda the same objects are moved."""
+    net = small_module()
+    params, _ = module_state(net)
+    returned = net.to(device)
+    assert returned is net, f"net.to({device!r}) should return net itself"
+    assert_equal("devices", {t.device.type for t in [*net.parameters(), *net.buffers()]}, {device},
+                 f"parameters and buffers after net.to({device!r})")
+    kept = [p is q for p, q in zip(params, net.parameters())]
+    assert_equal("same Parameter objects", kept, [device == "cuda"] * len(params), f"net.to({device!r})")
+    if device == "cuda":
+        assert net.cuda() is net and net.cpu() is net, "net.cuda() / net.cpu() should return net itself"
+
+
+# ---- device.agnostic_code -----------------------------------------------------------------------
+
+
+@pytest.mark.claim("device.agnostic_code")
+def test_the_course_device_pick():
+    """``torch.device('cuda' if torch.cuda.is_available() else 'cpu')`` picks cuda exactly when a GPU
+    exists, and ``if torch.cuda.is_available(): t = t.to('cuda')`` (CH) puts t there."""
+    picked = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    assert_equal("picked device", picked.type, "cuda" if torch.cuda.device_count() > 0 else "cpu",
+                 f"torch.cuda.device_count() == {torch.cuda.device_count()}")
+    t = torch.ones(2)
+    if torch.cuda.is_available():
+        t = t.to("cuda")
+    assert_equal("t.device.type", t.device.type, picked.type, "the CH snippet")
+
+
+@contextmanager
+def ieee_float32():
+    """No TF32 in cuDNN convolutions or matmuls for the block (cuDNN allows it by default): a GPU
+    result then differs from the CPU's only by float32 rounding.  The flags are restored."""
+    saved = torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32
+    torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = False
+    try:
+        yield
+    finally:
+        torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32 = saved
+
+
+def forward_and_step(net: nn.Module, device: str, dtype: torch.dtype, batch: int = 16) -> dict[str, torch.Tensor]:
+    """The course's device-agnostic code: move the network and a batch to ``device``, run one training
+    step (tensorspec.training.train_step); everything it produced, back on the CPU in float64."""
+    net = net.to(device=device, dtype=dtype)
+    gen = torch.Generator().manual_seed(SEED)
+    images = torch.rand(batch, 1, 28, 28, generator=gen).to(device=device, dtype=dtype)
+    labels = torch.randint(0, 10, (batch,), generator=gen).to(device)
+    optimizer = torch.optim.SGD(net.parameters(), lr=0.1)
+    loss, preds = training.train_step(net, optimizer, images, labels)
+    synchronize(device)
+    out = {"logits": preds, "loss": loss}
+    out.update({f"{name}.grad": p.grad for name, p in net.named_parameters()})
+    out.update({f"{name} after the step": p for name, p in net.named_parameters()})
+    return {k: v.detach().to("cpu", torch.float64) for k, v in out.items()}
+
+
+# float32 on a device vs float64 on the CPU: measured on the CPU, at most 2e-7 absolute apart (the
+# gradients are ~1e-3); cuDNN's algorithms sum in other orders, so the GPU gets ten times the room.
+AGREEMENT = {"cpu": (1e-4, 1e-6), "cuda": (1e-3, 1e-5)}
+
+
+@pytest.mark.claim("device.agnostic_code")
+@on_devices
+def test_the_course_network_trains_the_same_on_every_device(device):
+    """The course network's forward pass and one SGD step in float32 on ``device`` match the same code
+    run in float64 on the CPU (logits, loss, every gradient and updated weight)."""
+    net = network.build("plain", seed=SEED)
+    reference = forward_and_step(copy.deepcopy(net), "cpu", torch.float64)
+    with ieee_float32():
+        result = forward_and_step(net, device, torch.float32)
+    assert_equal("keys", list(result), list(reference), "forward_and_step")
+    rtol, atol = AGREEMENT[device]
+    for name, value in result.items():
+        torch.testing.assert_close(value, reference[name], rtol=rtol, atol=atol,
+                                   msg=lambda m, n=name: f"{n} on {device} (float32) vs cpu (float64): {m}")
+
+
+# ---- device.cross_device_error --------------------------------------------------------------------
+
+# Ops that combine two tensors (called at call time, so mutants can patch the operators).
+ELEMENTWISE = {
+    "a + b": lambda a, b: a + b,
+    "a * b": lambda a, b: a * b,
+    "a == b": lambda a, b: a == b,
+    "torch.maximum(a, b)": lambda a, b: torch.maximum(a, b),
+    "torch.where(a > 0, a, b)": lambda a, b: torch.where(a > 0, a, b),
+}
+COMBINING = {**ELEMENTWISE, "torch.cat([a, b])": lambda a, b: torch.cat([a.reshape(-1), b.reshape(-1)])}
+operands = st.tuples(S.arrays(st.sampled_from([np.float32, np.int64]), S.shapes(min_dims=1, max_dims=3), special=False,
+                              bound=100), st.booleans())
+
+
+def on(device: str, arr: np.ndarray) -> torch.Tensor:
+    return torch.from_numpy(arr).to(device)
+
+
+@pytest.mark.claim("device.cross_device_error")
+@pytest.mark.parametrize("device", ELSEWHERE)
+@given(arg=operands)
+def test_tensors_on_two_devices_cannot_be_combined(device, arg):
+    """A CPU tensor (rank >= 1, empty too) and a tensor on another device: every op raises RuntimeError,
+    whichever comes first."""
+    arr, cpu_first = arg
+    a, b = on("cpu", arr), on(device, arr)
+    if not cpu_first:
+        a, b = b, a
+    with repro(f"a, b = torch.from_numpy({source(arr)}), torch.from_numpy(...).to({device!r})",
+               claim="device.cross_device_error"):
+        for expr, op in COMBINING.items():
+            with pytest.raises(RuntimeError, match=MIXED_DEVICES[device]):
+                op(a, b)
+                pytest.fail(f"{expr} combined {a.device} and {b.device}")
+
+
+@pytest.mark.claim("device.cross_device_error")
+@pytest.mark.parametrize("device", ELSEWHERE)
+@given(arg=operands, value=st.floats(-100, 100, allow_nan=False, width=32), zero_d_other=st.booleans())
+def test_a_0d_cpu_tensor_combines_with_any_device(device, arg, value, zero_d_other):
+    """The exception: a 0-d CPU tensor joins element-wise ops on any device, like a Python number; the
+    result is on the other device.  A 0-d tensor on another device gets no such pass with CPU tensors."""
+    arr, cpu_first = arg
+    other = np.asarray(arr.reshape(-1)[0] if arr.size else 3, dtype=arr.dtype) if zero_d_other else arr
+    b = on(device, other)
+    s = torch.tensor(value)
+    with repro(f"s = torch.tensor({value!r}); b = torch.from_numpy(...).to({device!r}); s + b",
+               claim="device.cross_device_error"):
+        for expr, op in ELEMENTWISE.items():
+            out = op(s, b) if cpu_first else op(b, s)
+            assert_equal("(device, shape)", (out.device.type, out.shape), (device, b.shape),
+                         f"{expr}, a 0-d CPU tensor")
+            if device != "meta":
+                expected = op(s, b.cpu()) if cpu_first else op(b.cpu(), s)
+                torch.testing.assert_close(out.cpu(), expected)
+        cpu_tensor, zero_d_elsewhere = on("cpu", arr), torch.tensor(value, device=device)
+        with pytest.raises(RuntimeError, match=MIXED_DEVICES[device]):
+            cpu_tensor + zero_d_elsewhere
+            pytest.fail(f"a rank-{arr.ndim} CPU tensor + a 0-d {device} tensor should raise")
+
+
+@pytest.mark.claim("device.cross_device_error")
+@on_devices
+@given(dtypes=st.tuples(S.torch_dtypes(S.REAL), S.torch_dtypes(S.REAL)))
+def test_different_dtypes_do_combine(device, dtypes):
+    """The notes' other reading of "type": tensors of different dtypes on one device DO combine, by
+    type promotion (torch.result_type), e.g. int64 + float32 -> float32."""
+    d1, d2 = dtypes
+    a, b = torch.ones(3, dtype=d1, device=device), torch.ones(3, dtype=d2, device=device)
+    with repro(f"torch.ones(3, dtype={d1}) * torch.ones(3, dtype={d2})", claim="device.cross_device_error"):
+        assert_equal("dtype", (a * b).dtype, torch.promote_types(d1, d2), f"{d1} * {d2}")
+
+
+# ---- device.gpu_not_always_faster / device.gpu_speeds_training (GPU only; figures: bench/) -------
+
+
+def best_seconds(fn, device: str, repeats: int) -> float:
+    """The fastest of ``repeats`` timed calls, the GPU synchronized inside the timing; one warm-up call."""
+    fn()
+    synchronize(device)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        synchronize(device)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+@pytest.mark.claim("device.gpu_not_always_faster")
+@pytest.mark.parametrize("device", [pytest.param("cuda", marks=only_cuda)])
+def test_the_gpu_loses_on_tiny_work_and_wins_on_big_work(device, claim_fact):
+    """Adding two 16-element tensors (result needed back on the CPU) is slower on the GPU than on the CPU;
+    a 4096x4096 matmul is faster on the GPU."""
+    tiny = torch.rand(16), torch.rand(16)
+    tiny_gpu = [t.cuda() for t in tiny]
+    cpu_s = best_seconds(lambda: (tiny[0] + tiny[1]).tolist(), "cpu", 50)
+    gpu_s = best_seconds(lambda: (tiny_gpu[0] + tiny_gpu[1]).tolist(), "cuda", 50)
+    claim_fact("device.gpu_not_always_faster", "16-element add: cpu / cuda µs",
+               f"{cpu_s * 1e6:.1f} / {gpu_s * 1e6:.1f}")
+    assert gpu_s > cpu_s, f"tiny add: cuda {gpu_s * 1e6:.1f} µs should be slower than cpu {cpu_s * 1e6:.1f} µs"
+    big = torch.rand(4096, 4096)
+    big_gpu = big.cuda()
+    cpu_s = best_seconds(lambda: big @ big, "cpu", 2)
+    gpu_s = best_seconds(lambda: big_gpu @ big_gpu, "cuda", 5)
+    claim_fact("device.gpu_not_always_faster", "4096² matmul: cpu / cuda ms", f"{cpu_s * 1e3:.2f} / {gpu_s * 1e3:.2f}")
+    assert gpu_s < cpu_s, f"4096² matmul: cuda {gpu_s * 1e3:.2f} ms should beat cpu {cpu_s * 1e3:.2f} ms"
+
+
+@pytest.mark.claim("device.gpu_speeds_training")
+@pytest.mark.parametrize("device", [pytest.param("cuda", marks=only_cuda)])
+def test_a_training_step_of_the_course_network_is_faster_on_the_gpu(device, claim_fact):
+    """One training step of the course network on a batch of 1000 images held on the device: the GPU's
+    best time beats the CPU's."""
+    seconds = {}
+    for dev in ("cpu", "cuda"):
+        net = network.build("plain", seed=SEED).to(dev)
+        optimizer = torch.optim.SGD(net.parameters(), lr=0.01)
+        images, labels = torch.rand(1000, 1, 28, 28, device=dev), torch.randint(0, 10, (1000,), device=dev)
+        seconds[dev] = best_seconds(lambda: training.train_step(net, optimizer, images, labels), dev, 5)
+    claim_fact("device.gpu_speeds_training", "step at batch 1000: cpu / cuda ms",
+               f"{seconds['cpu'] * 1e3:.2f} / {seconds['cuda'] * 1e3:.2f}")
+    assert seconds["cuda"] < seconds["cpu"], f"a training step should be faster on the GPU: {seconds}"
+
+
+# ---- quick parts of two speed claims measured in bench/ ---------------------------------------------
+# creation.as_tensor_round_trips and data.num_workers_speed are decided by benchmarks; what can be
+# checked in a moment is the mechanism each speed-up rests on.
+
+contiguous_arrays = S.arrays(S.numpy_dtypes(S.REAL), S.shapes(min_side=1))
+
+
+def data_pointer(a: np.ndarray) -> int:
+    return a.__array_interface__["data"][0]
+
+
+@pytest.mark.claim("creation.as_tensor_round_trips")
+@given(arr=contiguous_arrays, trips=st.integers(1, 30))
+def test_round_trips_through_as_tensor_keep_one_buffer(arr, trips):
+    """ndarray -> as_tensor (or from_numpy) -> .numpy(), any number of times: always the array's own
+    buffer, nothing copied; the same trips through torch.tensor allocate a new buffer every time."""
+    with repro(f"a = {source(arr)}\nx = a\nfor _ in range({trips}): x = torch.as_tensor(x).numpy()",
+               claim="creation.as_tensor_round_trips"):
+        for name in ("as_tensor", "from_numpy"):
+            x = arr
+            for _ in range(trips):
+                x = getattr(torch, name)(x).numpy()
+            assert_equal("data pointer", data_pointer(x), data_pointer(arr), f"{trips} round trips via torch.{name}")
+        copies = [arr]  # kept alive, so that no freed buffer can be handed out again
+        for _ in range(trips):
+            copies.append(torch.tensor(copies[-1]).numpy())
+        assert_equal("distinct buffers", len({data_pointer(c) for c in copies}), trips + 1,
+                     f"{trips} round trips via torch.tensor")
+
+
+class TimedSamples(torch.utils.data.Dataset):
+    """Each fetch sleeps ``seconds`` and returns (start, end, pid): when and where it was loaded."""
+
+    def __init__(self, n: int, seconds: float):
+        self.n, self.seconds = n, seconds
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, index: int) -> torch.Tensor:
+        start = time.monotonic()
+        time.sleep(self.seconds)
+        return torch.tensor([start, time.monotonic(), os.getpid()], dtype=torch.float64)
+
+
+def fetches(num_workers: int, n: int = 4, seconds: float = 0.1) -> list[tuple[float, float, int]]:
+    loader = torch.utils.data.DataLoader(TimedSamples(n, seconds), batch_size=1, num_workers=num_workers)
+    return [(float(b[0, 0]), float(b[0, 1]), int(b[0, 2])) for b in loader]
+
+
+def overlapping(spans: list[tuple[float, float, int]]) -> int:
+    """How many pairs of fetches ran at the same time."""
+    return sum(a[0] < b[1] and b[0] < a[1] for a, b in itertools.combinations(spans, 2))
+
+
+@pytest.mark.claim("data.num_workers_speed")
+def test_workers_load_batches_at_the_same_time(claim_fact):
+    """num_workers=2 fetches samples in two other processes, at the same time (their fetches overlap);
+    num_workers=0 fetches one after another in the main process.  (Whether that is faster depends on
+    free CPU cores: see the num_workers benchmark.)"""
+    serial, parallel = fetches(0), fetches(2)
+    claim_fact("data.num_workers_speed", "4 fetches of 0.1 s, overlapping pairs (workers 0 / 2)",
+               f"{overlapping(serial)} / {overlapping(parallel)}")
+    assert_equal("(overlapping fetches, processes)", (overlapping(serial), {p for *_, p in serial}),
+                 (0, {os.getpid()}), "DataLoader(..., num_workers=0)")
+    pids = {p for *_, p in parallel}
+    assert_equal("(worker processes, main among them)", (len(pids), os.getpid() in pids), (2, False),
+                 "DataLoader(..., num_workers=2)")
+    assert overlapping(parallel) > 0, f"no two fetches overlapped with num_workers=2: {parallel}"
