@@ -1,0 +1,98 @@
+"""attrs: the attributes every tensor carries - dtype, device, layout - and the defaults of
+``torch.rand`` (DL8, BZ, CH2.3)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tensorspec import strategies as S
+from tensorspec.assertions import assert_equal, repro
+from tensorspec.devices import on_devices
+
+# Ways to make a tensor of a given dtype and shape, each usable for every dtype.
+MAKERS = {
+    "zeros": lambda shape, dtype, device: torch.zeros(shape, dtype=dtype, device=device),
+    "ones": lambda shape, dtype, device: torch.ones(shape, dtype=dtype, device=device),
+    "empty": lambda shape, dtype, device: torch.empty(shape, dtype=dtype, device=device),
+    "full": lambda shape, dtype, device: torch.full(shape, True, dtype=dtype, device=device),
+    "tensor": lambda shape, dtype, device: torch.tensor(np.zeros(shape), dtype=dtype, device=device),
+    "zeros_like": lambda shape, dtype, device: torch.zeros_like(torch.empty(shape, dtype=dtype, device=device)),
+    "view": lambda shape, dtype, device: torch.zeros(shape, dtype=dtype, device=device).reshape(-1),
+    "transpose": lambda shape, dtype, device: torch.zeros(shape, dtype=dtype, device=device).mT
+    if len(shape) >= 2 else torch.zeros(shape, dtype=dtype, device=device),
+}
+
+
+@pytest.mark.claim("attrs.dtype_device_layout")
+@on_devices
+@given(dtype=S.torch_dtypes(bfloat16=True), shape=S.shapes(), maker=st.sampled_from(sorted(MAKERS)))
+def test_every_tensor_has_a_dtype_a_device_and_a_strided_layout(device, dtype, shape, maker):
+    """Whatever made it, a tensor reports the dtype and device it was made with, and the strided layout."""
+    t = MAKERS[maker](shape, dtype, device)
+    expr = f"{maker} of shape {shape}, dtype={dtype}, device={device!r}"
+    with repro(f"t = <{expr}>; t.dtype, t.device, t.layout", claim="attrs.dtype_device_layout"):
+        assert_equal("type(t.dtype)", type(t.dtype), torch.dtype, expr)
+        assert_equal("t.dtype", t.dtype, dtype, expr)
+        assert_equal("type(t.device)", type(t.device), torch.device, expr)
+        assert_equal("t.device.type", t.device.type, device, expr)
+        assert_equal("t.layout", t.layout, torch.strided, expr)
+
+
+@pytest.mark.claim("attrs.dtype_device_layout")
+@on_devices
+def test_strided_is_only_the_default_layout(device):
+    """A sparse tensor of the same values reports another layout: the attribute is not a constant."""
+    dense = torch.eye(3, device=device)
+    sparse = dense.to_sparse()
+    with repro("torch.eye(3).to_sparse().layout", claim="attrs.dtype_device_layout"):
+        assert_equal("sparse.layout", sparse.layout, torch.sparse_coo, "torch.eye(3).to_sparse()")
+        assert_equal("sparse.to_dense().layout", sparse.to_dense().layout, torch.strided, "sparse.to_dense()")
+        assert torch.equal(sparse.to_dense(), dense)
+
+
+@pytest.mark.claim("attrs.rand_defaults")
+@on_devices
+@given(shape=S.shapes(max_dims=4))
+def test_rand_takes_the_default_dtype_and_device(device, shape):
+    """rand(*sizes) has that shape, values in [0, 1), dtype torch.get_default_dtype() (float32 out of
+    the box) and the default device (cpu out of the box), unless told otherwise."""
+    with repro(f"torch.rand({shape})", claim="attrs.rand_defaults"):
+        t = torch.rand(shape)
+        assert_equal("t.shape", tuple(t.shape), shape, f"torch.rand({shape})")
+        assert_equal("t.dtype", t.dtype, torch.get_default_dtype(), f"torch.rand({shape})")
+        assert_equal("t.device", t.device, torch.get_default_device(), f"torch.rand({shape})")
+        assert bool(((t >= 0) & (t < 1)).all()), f"torch.rand({shape}) has values outside [0, 1): {t}"
+        on_device = torch.rand(shape, device=device, dtype=torch.float64)
+        assert_equal("t.device.type", on_device.device.type, device, f"torch.rand({shape}, device={device!r})")
+        assert_equal("t.dtype", on_device.dtype, torch.float64, f"torch.rand({shape}, dtype=torch.float64)")
+
+
+@pytest.mark.claim("attrs.rand_defaults")
+def test_rand_3_4_is_float32_on_cpu_out_of_the_box():
+    """The note's example: (3, 4), float32, cpu - the out-of-the-box defaults."""
+    t = torch.rand(3, 4)
+    assert_equal("torch.get_default_dtype()", torch.get_default_dtype(), torch.float32, "out of the box")
+    assert_equal("torch.rand(3,4)", (tuple(t.shape), t.dtype, str(t.device)), ((3, 4), torch.float32, "cpu"),
+                 "torch.rand(3, 4)")
+
+
+@pytest.mark.claim("attrs.rand_defaults")
+@on_devices
+def test_rand_follows_a_changed_default_dtype_and_device(device):
+    """set_default_dtype(float64) makes rand float64; `with torch.device(d)` makes rand land on d
+    (meta stands in for a non-CPU device where there is no GPU)."""
+    saved = torch.get_default_dtype()
+    try:
+        torch.set_default_dtype(torch.float64)
+        assert_equal("t.dtype", torch.rand(3, 4).dtype, torch.float64,
+                     "torch.set_default_dtype(torch.float64); torch.rand(3, 4)")
+    finally:
+        torch.set_default_dtype(saved)
+    for where in (device, "meta"):
+        with torch.device(where):
+            t = torch.rand(3, 4)
+        assert_equal("t.device.type", t.device.type, where, f"with torch.device({where!r}): torch.rand(3, 4)")
+    assert_equal("t.device", torch.rand(3, 4).device, torch.device("cpu"), "after the with block")

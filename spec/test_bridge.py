@@ -1,0 +1,247 @@
+"""bridge: tensors and NumPy arrays, to and fro, and whether matplotlib takes tensors (BZ, CH2.5, MF).
+
+"Shares" is decided by the storage pointer AND by writing through one side and reading the other
+(tensorspec.assertions, and ``array_write_shows_in`` below for writes into the array).
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tensorspec import strategies as S
+from tensorspec.assertions import assert_equal, assert_shares, assert_values, repro, same_memory, source
+from tensorspec.devices import on_devices
+
+# Every NumPy dtype torch.from_numpy accepts on the installed versions (uint16/32/64 included).
+BRIDGED = S.ALL + [np.dtype(t) for t in (np.uint16, np.uint32, np.uint64)]
+TORCH_OF = {**S.TORCH_OF_NUMPY, np.dtype(np.uint16): torch.uint16, np.dtype(np.uint32): torch.uint32,
+            np.dtype(np.uint64): torch.uint64}
+NUMPY_OF = {t: n for n, t in TORCH_OF.items()}
+UNBRIDGED = [np.dtype(t) for t in (np.longdouble, np.object_, np.str_, "datetime64[s]")]
+
+# Non-contiguous views of a tensor: NumPy can describe all of them with strides.
+TENSOR_LAYOUTS = {
+    "contiguous": lambda t: t,
+    "transposed": lambda t: t.permute(tuple(reversed(range(t.dim())))),
+    "sliced": lambda t: t[..., ::2] if t.dim() else t,
+}
+ARRAY_LAYOUTS = ("contiguous", "fortran", "strided", "readonly")  # what from_numpy wraps as is
+
+
+def raw(t: torch.Tensor) -> torch.Tensor:
+    """The bytes of a tensor's elements (bitwise: NaN payloads and -0.0 count)."""
+    dense = torch.empty(t.shape, dtype=t.dtype).copy_(t.detach())  # standard strides: viewable as bytes
+    return dense.reshape(-1).view(torch.uint8)
+
+
+def array_write_shows_in(a: np.ndarray, t: torch.Tensor) -> bool:
+    """Behaviour test: does writing into the array ``a`` change the tensor ``t``?  ``a`` is restored."""
+    if a.size == 0:
+        return False
+    before, saved = raw(t), a.copy()
+    a[...] = np.where(a == 1, 0, 1).astype(a.dtype)  # every element changes
+    changed = not torch.equal(raw(t), before)
+    a[...] = saved
+    return changed
+
+
+def assert_linked(t: torch.Tensor, a: np.ndarray, linked: bool, expr: str) -> None:
+    """Pointer test and a write into the array agree that ``t`` and ``a`` do (or do not) share memory.
+
+    Only the array is written, so this works for every dtype on every device."""
+    __tracebackhide__ = True
+    by_ptr, by_write = same_memory(t, a), array_write_shows_in(a, t)
+    if (by_ptr, by_write) != (linked, linked):
+        raise AssertionError(f"shares memory: pointer={by_ptr}, array write shows={by_write}, "
+                             f"but should be {linked}, {linked} [{expr}]")
+
+
+def bridged_arrays(layouts=ARRAY_LAYOUTS):
+    """(array, layout): an array of any bridged dtype and shape, laid out as drawn."""
+    return st.tuples(S.arrays(S.numpy_dtypes(BRIDGED), S.shapes()),
+                     st.sampled_from(layouts)).map(lambda al: (S.laid_out(*al), al[1]))
+
+
+def from_numpy_quietly(a: np.ndarray) -> torch.Tensor:
+    """from_numpy, silencing the documented 'not writable' UserWarning for read-only arrays."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return torch.from_numpy(a)
+
+
+@pytest.mark.claim("bridge.numpy_shares")
+@on_devices
+@given(array=S.arrays(S.numpy_dtypes(BRIDGED)), layout=st.sampled_from(sorted(TENSOR_LAYOUTS)))
+def test_numpy_of_a_cpu_tensor_shares_its_memory(device, array, layout):
+    """On the CPU, t.numpy() is a view with t's dtype, strides and memory: writes show both ways.
+    A CUDA tensor is refused (TypeError); numpy(force=True) then copies."""
+    t = TENSOR_LAYOUTS[layout](torch.from_numpy(array.copy()).to(device))
+    with repro(f"t = torch.from_numpy({source(array)}).to({device!r})  # then {layout}\nn = t.numpy()",
+               claim="bridge.numpy_shares"):
+        if device != "cpu":
+            with pytest.raises(TypeError, match=r"can't convert cuda:0 device type tensor to numpy\. "
+                                                r"Use Tensor\.cpu\(\)"):
+                t.numpy()
+            forced = t.numpy(force=True)
+            assert_values(forced, t, "t.numpy(force=True)", exact=True)
+            if t.numel():
+                assert_linked(t, forced, False, "t.numpy(force=True) of a CUDA tensor")
+            return
+        n = t.numpy()
+        assert_equal("n.dtype", n.dtype, NUMPY_OF[t.dtype], "t.numpy()")
+        assert_equal("n.shape", n.shape, tuple(t.shape), "t.numpy()")
+        assert_equal("n.strides", n.strides, tuple(s * t.element_size() for s in t.stride()), "t.numpy()")
+        assert_values(n, t, "t.numpy()", exact=True)
+        if t.numel():
+            assert_shares(t, n, "t.numpy()")  # a write into t shows in n ...
+            assert_linked(t, n, True, "t.numpy()")  # ... and one into n in t
+
+
+@pytest.mark.claim("bridge.numpy_shares")
+def test_numpy_refuses_grad_conj_and_bfloat16_tensors():
+    """t.numpy() refuses a tensor requiring grad (detach() shares), a conjugate view (resolve_conj()
+    copies) and bfloat16 (NumPy has no such dtype, force=True or not)."""
+    needs_grad = torch.ones(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"Can't call numpy\(\) on Tensor that requires grad\. "
+                                           r"Use tensor\.detach\(\)\.numpy\(\) instead"):
+        needs_grad.numpy()
+    assert_shares(needs_grad.detach(), needs_grad.detach().numpy(), "t.detach().numpy()")
+    assert same_memory(needs_grad.detach(), needs_grad.numpy(force=True)), "numpy(force=True) copied a CPU tensor"
+    conj = torch.tensor([1 + 2j, 3 - 4j]).conj()
+    with pytest.raises(RuntimeError, match="Can't call numpy\\(\\) on Tensor that has conjugate bit set"):
+        conj.numpy()
+    forced = conj.numpy(force=True)
+    assert_values(forced, np.array([1 - 2j, 3 + 4j]), "t.conj().numpy(force=True)", exact=True)
+    assert not same_memory(conj, forced), "numpy(force=True) of a conjugate view shares memory"
+    for force in (False, True):
+        with pytest.raises(TypeError, match="Got unsupported ScalarType BFloat16"):
+            torch.ones(2, dtype=torch.bfloat16).numpy(force=force)
+
+
+@pytest.mark.claim("bridge.numpy_to_tensor_reflects")
+@on_devices
+@given(array_layout=bridged_arrays())
+def test_from_numpy_shows_changes_of_the_array_while_on_the_cpu(device, array_layout):
+    """torch.from_numpy(a) is a CPU view of a (same dtype, strides, memory; read-only arrays too):
+    writes into a show in it.  Moving it to CUDA copies, and the link is gone."""
+    a, layout = array_layout
+    with repro(f"a = {source(a)}  # {layout}\nt = torch.from_numpy(a).to({device!r})",
+               claim="bridge.numpy_to_tensor_reflects"):
+        t = from_numpy_quietly(a)  # a read-only array is wrapped too (warned about once per process)
+        if layout == "readonly":
+            a.setflags(write=True)  # the array owns its data: it may be made writable again
+        assert_equal("t.device", t.device, torch.device("cpu"), "torch.from_numpy(a)")
+        assert_equal("t.dtype", t.dtype, TORCH_OF[a.dtype], "torch.from_numpy(a)")
+        assert_equal("t.stride()", t.stride(), tuple(s // a.itemsize for s in a.strides), "torch.from_numpy(a)")
+        assert_values(t, a, "torch.from_numpy(a)", exact=True)
+        moved = t.to(device)
+        if a.size:
+            assert_linked(moved, a, device == "cpu", f"torch.from_numpy(a).to({device!r})")
+
+
+REFUSED = {"negative_stride": (ValueError, "At least one stride in the given numpy array is negative"),
+           "byteswapped": (ValueError, "byte order different from the native byte order")}
+
+
+@pytest.mark.claim("bridge.numpy_to_tensor_reflects", "bridge.round_trip")
+@given(array=S.arrays(S.numpy_dtypes([d for d in BRIDGED if d.itemsize > 1]), S.shapes(min_dims=1, min_side=2)),
+       layout=st.sampled_from(sorted(REFUSED)), make=st.sampled_from(["from_numpy", "tensor", "as_tensor"]))
+def test_arrays_torch_cannot_wrap_are_refused(array, layout, make):
+    """Negative strides and non-native byte order are refused (ValueError) by from_numpy, tensor and
+    as_tensor alike: such arrays cannot enter torch at all."""
+    a = S.laid_out(array, layout)
+    error, message = REFUSED[layout]
+    with repro(f"torch.{make}({source(array)})  # {layout}", claim="bridge.numpy_to_tensor_reflects"):
+        with pytest.raises(error, match=message):
+            getattr(torch, make)(a)
+
+
+@pytest.mark.claim("bridge.numpy_to_tensor_reflects", "bridge.round_trip")
+@pytest.mark.parametrize("dtype", UNBRIDGED, ids=str)
+def test_dtypes_torch_lacks_are_refused(dtype):
+    """An array of a dtype torch lacks (longdouble, object, str, datetime64) is a TypeError."""
+    with pytest.raises(TypeError, match=f"can't convert np.ndarray of type numpy.{dtype.type.__name__}"):
+        torch.from_numpy(np.zeros(2, dtype=dtype))
+
+
+@pytest.mark.claim("bridge.round_trip")
+@on_devices
+@given(array_layout=bridged_arrays(layouts=("contiguous", "fortran", "strided")))
+def test_ndarray_to_tensor_to_ndarray_keeps_dtype_and_bits(device, array_layout):
+    """ndarray -> tensor (from_numpy or tensor, on any device) -> ndarray gives back the dtype and
+    the very bits (NaN payloads, -0.0) of every accepted dtype."""
+    a, layout = array_layout
+    with repro(f"a = {source(a)}  # {layout}\ntorch.from_numpy(a).to({device!r}).cpu().numpy()",
+               claim="bridge.round_trip"):
+        for expr, back in ((f"torch.from_numpy(a).to({device!r}).cpu().numpy()",
+                            torch.from_numpy(a).to(device).cpu().numpy()),
+                           (f"torch.tensor(a, device={device!r}).cpu().numpy()",
+                            torch.tensor(a, device=device).cpu().numpy())):
+            assert_equal("dtype", back.dtype, a.dtype, expr)
+            assert_equal("shape", back.shape, a.shape, expr)
+            assert np.ascontiguousarray(back).tobytes() == np.ascontiguousarray(a).tobytes(), (
+                f"bits differ: {back!r} != {a!r} [{expr}]")
+
+
+@pytest.mark.claim("bridge.round_trip")
+@on_devices
+@given(dtype=st.sampled_from(sorted(NUMPY_OF, key=str)), shape=S.shapes())
+def test_tensor_to_ndarray_to_tensor_keeps_dtype_and_values(device, dtype, shape):
+    """The other way round: every torch dtype NumPy has survives tensor -> ndarray -> tensor."""
+    t = torch.arange(int(np.prod(shape)), device=device).reshape(shape).to(dtype)
+    with repro(f"t = torch.arange(...).reshape({shape}).to({dtype}); torch.from_numpy(t.cpu().numpy())",
+               claim="bridge.round_trip"):
+        back = torch.from_numpy(t.cpu().numpy()).to(device)
+        assert_equal("dtype", back.dtype, t.dtype, "torch.from_numpy(t.cpu().numpy())")
+        # compared on the CPU: uint16..64 have few CUDA kernels
+        assert torch.equal(back.cpu(), t.cpu()), f"values changed: {back} != {t}"
+
+
+def agg_axes():
+    """Axes on an off-screen (Agg) figure with its own canvas: pyplot and the global backend are
+    left untouched."""
+    Figure = pytest.importorskip("matplotlib.figure", reason="matplotlib not installed").Figure
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = Figure(figsize=(1, 1), dpi=10)
+    FigureCanvasAgg(fig)
+    return fig.add_subplot()
+
+
+def plotted(ax, x, y) -> np.ndarray:
+    """Plot y against x, render, and return the line's y data as matplotlib holds it."""
+    (line,) = ax.plot(x, y)
+    ax.figure.canvas.draw()
+    return line.get_ydata()
+
+
+@pytest.mark.claim("bridge.matplotlib_needs_numpy")
+@on_devices
+@settings(max_examples=6)  # rendering figures is slow
+@given(values=S.arrays(np.float32, S.shapes(min_dims=1, max_dims=1, min_side=1), special=False, bound=1e3))
+def test_matplotlib_plots_cpu_tensors_directly(device, values):
+    """matplotlib converts tensors itself (np.asarray): a CPU tensor plots as is; it only refuses what
+    t.numpy() refuses - a tensor requiring grad (.detach() first) and a CUDA tensor (.cpu() first)."""
+    ax = agg_axes()
+    x = torch.arange(len(values), dtype=torch.float32, device=device)
+    y = torch.from_numpy(values).to(device)
+    with repro(f"ax.plot(torch.arange({len(values)}.), torch.tensor({values.tolist()}).to({device!r}))",
+               claim="bridge.matplotlib_needs_numpy"):
+        if device == "cpu":
+            ys = plotted(ax, x, y)
+            assert isinstance(ys, np.ndarray), f"line data is a {type(ys)}, not an ndarray"
+            assert_values(ys, values, "line.get_ydata() after ax.plot(x, t)", exact=True)
+        else:
+            with pytest.raises(TypeError, match=r"can't convert cuda:0 device type tensor to numpy\. "
+                                                r"Use Tensor\.cpu\(\)"):
+                plotted(ax, x, y)
+            assert_values(plotted(ax, x.cpu(), y.cpu()), values, "ax.plot(x.cpu(), t.cpu())", exact=True)
+        needs_grad = y.cpu().requires_grad_()
+        with pytest.raises(RuntimeError, match=r"Can't call numpy\(\) on Tensor that requires grad"):
+            plotted(ax, x.cpu(), needs_grad)
+        assert_values(plotted(ax, x.cpu(), needs_grad.detach()), values, "ax.plot(x, t.detach())", exact=True)

@@ -1,0 +1,195 @@
+"""misc: claims of the overview chapters - which ranks PyTorch handles, which features it lacks, and
+three small learning problems (MF, CH1.1, CH1.2).
+
+The learning problems are seeded with a local ``torch.Generator`` and run in well under 2 s each;
+their thresholds are stated in the tests.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tensorspec import strategies as S
+from tensorspec import toy_problems as T
+from tensorspec.assertions import assert_equal, assert_values, repro, source
+from tensorspec.devices import on_devices
+
+
+@pytest.mark.claim("misc.only_2d")
+@on_devices
+@given(a=S.arrays(np.float64, S.shapes(), special=False, bound=100), data=st.data())
+def test_tensors_and_ops_of_every_rank(device, a, data):
+    """Element-wise ops, reductions along a dim and batched matmul work at rank 0 to 5, as in NumPy."""
+    t = torch.from_numpy(a).to(device)
+    dim = data.draw(S.dims(a.ndim), label="dim")
+    with repro(f"t = torch.tensor({source(a)})  # rank {a.ndim}", claim="misc.only_2d"):
+        assert_values(t * 2 + 1, a * 2 + 1, "t * 2 + 1")
+        assert_values(torch.exp(t / 100), np.exp(a / 100), "torch.exp(t / 100)")
+        assert_values(t.sum(dim), a.sum(axis=dim) if a.ndim else a, f"t.sum({dim})")
+        if a.ndim >= 2:  # batched matrix product over all leading axes
+            k = a.shape[-1]
+            b = np.arange(k * 2, dtype=np.float64).reshape(k, 2)
+            assert_values(t @ torch.from_numpy(b).to(device), a @ b, "t @ b (batched)")
+
+
+@pytest.mark.claim("misc.only_2d")
+@on_devices
+@given(batch=S.shapes(max_dims=4, max_size=24), sizes=st.tuples(st.integers(1, 4), st.integers(1, 4)),
+       seed=st.integers(0, 2**32 - 1))
+def test_linear_layers_take_any_number_of_leading_axes(device, batch, sizes, seed):
+    """nn.Linear(i, o) maps input of shape (*batch, i) - 1-D included - to (*batch, o): x @ W.T + b."""
+    g = torch.Generator().manual_seed(seed)
+    layer = T.seeded_init(torch.nn.Linear(*sizes, dtype=torch.float64), g).to(device)
+    x = torch.randn(*batch, sizes[0], generator=g, dtype=torch.float64)
+    w, b = layer.weight.detach().cpu().numpy(), layer.bias.detach().cpu().numpy()
+    with repro(f"torch.nn.Linear{sizes}(torch.randn({batch + (sizes[0],)}))", claim="misc.only_2d"):
+        with torch.no_grad():
+            out = layer(x.to(device))
+        assert_equal("out.shape", tuple(out.shape), batch + (sizes[1],),
+                     f"Linear{sizes} of input shape {batch + (sizes[0],)}")
+        assert_values(out, x.numpy() @ w.T + b, "x @ W.T + b")
+
+
+@pytest.mark.claim("misc.only_2d")
+@on_devices
+def test_the_notes_unsqueeze_makes_a_batch_of_one_feature_samples(device):
+    """The note's example: 100 scalars in a 1-D tensor are ONE sample of 100 features for nn.Linear;
+    unsqueeze(1) makes them 100 samples of 1 feature.  Rank 8 works as well as rank 2."""
+    x = torch.linspace(-1, 1, 100, device=device)
+    layer = torch.nn.Linear(1, 10, device=device)
+    with pytest.raises(RuntimeError, match=r"mat1 and mat2 shapes cannot be multiplied \(1x100 and 1x10\)"):
+        layer(x)
+    with torch.no_grad():
+        assert_equal("shape", tuple(layer(x.unsqueeze(1)).shape), (100, 10), "Linear(1, 10)(x.unsqueeze(1))")
+        assert_equal("shape", tuple(torch.nn.Linear(100, 10, device=device)(x).shape), (10,), "Linear(100, 10)(x)")
+    high = torch.ones([2] * 8, device=device)
+    assert_equal("(high + 1).sum()", (high + 1).sum().item(), 2.0 * 2 ** 8, "torch.ones([2] * 8)")
+
+
+FFT_DTYPES = [np.dtype(d) for d in (np.float32, np.float64, np.complex64, np.complex128)]
+
+
+@pytest.mark.claim("misc.missing_features")
+@on_devices
+@given(a=S.arrays(S.numpy_dtypes(FFT_DTYPES), S.shapes(min_dims=1, max_dims=3, min_side=1), special=False, bound=10),
+       data=st.data())
+def test_fft_exists_and_agrees_with_numpy(device, a, data):
+    """torch.fft.fft / ifft along a dim agree with numpy.fft; float16 is refused on the CPU."""
+    dim = data.draw(S.dims(a.ndim), label="dim")
+    t = torch.from_numpy(a).to(device)
+    scale = max(1.0, float(np.abs(a).sum()))  # error grows with the sum of magnitudes
+    single = a.dtype in (np.float32, np.complex64)
+    tol = dict(rtol=1e-4, atol=1e-5 * scale) if single else dict(rtol=1e-9, atol=1e-12 * scale)
+    with repro(f"torch.fft.fft(torch.tensor({source(a)}), dim={dim})", claim="misc.missing_features"):
+        spectrum = torch.fft.fft(t, dim=dim)
+        torch.testing.assert_close(spectrum.cpu(), torch.from_numpy(np.fft.fft(a, axis=dim)).to(spectrum.dtype), **tol)
+        torch.testing.assert_close(torch.fft.ifft(spectrum, dim=dim).cpu(),
+                                   torch.from_numpy(a).to(spectrum.dtype), **tol)
+    if device == "cpu":
+        with pytest.raises(RuntimeError, match="Unsupported dtype Half"):
+            torch.fft.fft(torch.ones(a.shape, dtype=torch.float16), dim=dim)
+
+
+@pytest.mark.claim("misc.missing_features")
+@on_devices
+@given(a=S.arrays(S.numpy_dtypes(S.REAL), S.shapes()), data=st.data())
+def test_flip_along_dims_exists_and_agrees_with_numpy(device, a, data):
+    """torch.flip(t, dims) is np.flip(a, axis=dims), for any set of dims (negative ones too); a dim
+    given twice is a RuntimeError, one out of range an IndexError."""
+    n = a.ndim
+    dims = data.draw(st.lists(st.integers(-n, n - 1), unique_by=lambda d: d % n, max_size=n) if n else st.just([]),
+                     label="dims")
+    t = torch.from_numpy(a).to(device)
+    with repro(f"torch.flip(torch.tensor({source(a)}), {dims})", claim="misc.missing_features"):
+        assert_values(torch.flip(t, dims), np.flip(a, axis=tuple(dims)).copy(), f"torch.flip(t, {dims})", exact=True)
+        if n:
+            with pytest.raises(RuntimeError, match=f"dim {(dims or [0])[0] % n} appears multiple times"):
+                torch.flip(t, (dims or [0]) * 2)
+            bad = data.draw(S.out_of_range_dims(n), label="bad dim")
+            with pytest.raises(IndexError, match="Dimension out of range"):
+                torch.flip(t, [bad])
+
+
+@pytest.mark.claim("misc.missing_features")
+@on_devices
+@given(a=S.arrays(S.numpy_dtypes(S.REAL), S.shapes()), bfloat16=st.booleans())
+def test_inf_and_nan_checks_exist_and_agree_with_numpy(device, a, bfloat16):
+    """torch.isinf / isnan / isfinite / isposinf / isneginf agree with NumPy for every real dtype
+    (bfloat16 too, checked on the float32 values it holds)."""
+    t = torch.from_numpy(a).to(device)
+    if bfloat16 and a.dtype.kind == "f":
+        t = t.to(torch.bfloat16)
+        a = t.float().cpu().numpy()
+    with repro(f"t = torch.tensor({source(a)}).to({t.dtype}); torch.isinf(t), torch.isnan(t)",
+               claim="misc.missing_features"):
+        for name in ("isinf", "isnan", "isfinite", "isposinf", "isneginf"):
+            if name in ("isposinf", "isneginf") and a.dtype == np.bool_:
+                continue  # NumPy refuses bool there
+            assert_values(getattr(torch, name)(t), getattr(np, name)(a), f"torch.{name}(t)", exact=True)
+
+
+@pytest.mark.claim("misc.regression_mse")
+@on_devices
+@settings(max_examples=5, suppress_health_check=[HealthCheck.function_scoped_fixture])  # a training each;
+# claim_fact is meant to be shared by the examples (the last one's figure is reported)
+@given(weight=st.floats(-5, 5), bias=st.floats(-5, 5), seed=st.integers(0, 2**32 - 1))
+def test_linear_regression_with_mse_recovers_the_line(device, weight, bias, seed, claim_fact):
+    """Linear(1, 1) trained by SGD (lr 0.5, 100 steps) on MSE, 100 points y = w x + b + N(0, 0.05²):
+    the weights reach NumPy's least-squares fit (to 1e-4) and the true line (to 0.05)."""
+    g = torch.Generator().manual_seed(seed)
+    p = T.linear_relation(g, weight, bias, noise=0.05, device=device)
+    model = T.seeded_init(torch.nn.Linear(1, 1), g).to(device)
+    T.fit(model, F.mse_loss, p.x, p.y, steps=100, lr=0.5)
+    x, y = p.x.cpu().numpy()[:, 0], p.y.cpu().numpy()[:, 0]
+    (w_ls, b_ls), *_ = np.linalg.lstsq(np.stack([x, np.ones_like(x)], axis=1), y, rcond=None)
+    fitted = (model.weight.item(), model.bias.item())
+    with repro(f"toy_problems.linear_relation(torch.Generator().manual_seed({seed}), {weight}, {bias}, 0.05)",
+               claim="misc.regression_mse"):
+        assert np.allclose(fitted, (w_ls, b_ls), atol=1e-4), f"SGD on MSE gave {fitted}, least squares {(w_ls, b_ls)}"
+        assert np.allclose(fitted, (weight, bias), atol=0.05), f"fitted {fitted}, true line {(weight, bias)}"
+    claim_fact("misc.regression_mse", "fitted - true (w, b)",
+               f"({fitted[0] - weight:+.4f}, {fitted[1] - bias:+.4f})")
+
+
+@pytest.mark.claim("misc.logistic_sigmoid")
+@on_devices
+@settings(max_examples=5, suppress_health_check=[HealthCheck.function_scoped_fixture])  # a training each;
+# claim_fact is meant to be shared by the examples (the last one's figure is reported)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_logistic_regression_separates_two_classes(device, seed, claim_fact):
+    """sigmoid(Linear(2, 1)) trained by SGD (lr 1, 100 steps) on binary cross-entropy, two Gaussian
+    clouds 6 standard deviations apart: >= 95% accuracy on 100 held-out points, outputs in [0, 1]."""
+    g = torch.Generator().manual_seed(seed)
+    p = T.two_blobs(g, separation=6.0, device=device)
+    model = T.seeded_init(torch.nn.Linear(2, 1), g).to(device)
+    T.fit(model, lambda logits, y: F.binary_cross_entropy(torch.sigmoid(logits), y), p.x, p.y, steps=100, lr=1.0)
+    with torch.no_grad():
+        probability = torch.sigmoid(model(p.x_test))
+    accuracy = ((probability > 0.5).float() == p.y_test).float().mean().item()
+    with repro(f"toy_problems.two_blobs(torch.Generator().manual_seed({seed}), 6.0)", claim="misc.logistic_sigmoid"):
+        assert bool(((probability >= 0) & (probability <= 1)).all()), "sigmoid output outside [0, 1]"
+        assert accuracy >= 0.95, f"held-out accuracy {accuracy:.2f}, but should be >= 0.95"
+    claim_fact("misc.logistic_sigmoid", "held-out accuracy", f"{accuracy:.2f}")
+
+
+@pytest.mark.claim("misc.overfitting")
+@on_devices
+def test_a_big_model_on_few_points_fits_them_better_than_held_out_data(device, claim_fact):
+    """An MLP (1-64-64-1, tanh) trained by Adam (lr 0.02, 300 steps) on 10 points of sin(3x) + N(0, 0.3²):
+    its training MSE falls below the noise variance 0.09 (it fits the noise), its MSE on 200 held-out
+    points stays above it and is at least 3 times the training MSE."""
+    g = torch.Generator().manual_seed(0)
+    p = T.noisy_sine(g, n_train=10, n_test=200, noise=0.3, device=device)
+    model = T.seeded_init(torch.nn.Sequential(torch.nn.Linear(1, 64), torch.nn.Tanh(), torch.nn.Linear(64, 64),
+                                              torch.nn.Tanh(), torch.nn.Linear(64, 1)), g).to(device)
+    T.fit(model, F.mse_loss, p.x, p.y, steps=300, lr=0.02, optimizer=torch.optim.Adam)
+    with torch.no_grad():
+        train, test = F.mse_loss(model(p.x), p.y).item(), F.mse_loss(model(p.x_test), p.y_test).item()
+    claim_fact("misc.overfitting", "training / held-out MSE", f"{train:.3f} / {test:.3f}")
+    noise_variance = 0.3 ** 2
+    assert train < noise_variance < test, f"training MSE {train:.3f}, held-out {test:.3f}, noise variance 0.09"
+    assert test >= 3 * train, f"held-out MSE {test:.3f} is not 3x the training MSE {train:.3f}"
