@@ -50,6 +50,13 @@ def pytest_configure(config: pytest.Config) -> None:
     except CatalogError as exc:
         raise pytest.UsageError(str(exc)) from None
     config.pluginmanager.register(ClaimsPlugin(config, catalog, report_path), PLUGIN_NAME)
+    workers = getattr(config, "workerinput", {}).get("workercount")
+    if workers:  # pytest-xdist: share the cores instead of oversubscribing them (spinning OpenMP threads)
+        import os
+
+        import torch
+
+        torch.set_num_threads(max(1, (os.cpu_count() or 1) // int(workers)))
 
 
 PLUGIN_NAME = "tensorspec-claims"
