@@ -1,0 +1,149 @@
+"""Group ``model``: the output-size formula of convolution and pooling (claim model.output_size_formula).
+
+Property over input size n, kernel f, padding p, stride s and dilation d, per axis (H and W drawn
+independently), against ``nn.Conv2d``, ``F.max_pool2d`` (floor and ceil mode) and TensorFlow's
+``conv2d`` / ``max_pool2d`` with explicit, VALID and SAME padding.  The references are the plain
+integer formulas of :mod:`tensorspec.convshape`, and the notes' formula evaluated exactly.
+"""
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given, strategies as st
+from torch import nn
+
+from tensorspec.assertions import assert_equal, repro
+from tensorspec.convshape import (conv_output_size, effective_kernel, notes_formula, pool_output_size,
+                                  tf_output_size)
+from tensorspec.devices import on_devices
+
+CLAIM = "model.output_size_formula"
+pytestmark = pytest.mark.claim(CLAIM)
+
+
+@st.composite
+def axis_geometry(draw, pool: bool = False, dilation: bool = True):
+    """One axis: (n, f, p, s, d) that the library accepts (pooling: padding at most half the kernel)."""
+    f = draw(st.integers(1, 5), label="kernel f")
+    d = draw(st.integers(1, 3), label="dilation d") if dilation else 1
+    s = draw(st.integers(1, 4), label="stride s")
+    p = draw(st.integers(0, f // 2 if pool else 3), label="padding p")
+    smallest = max(1, effective_kernel(f, d) - 2 * p)  # the padded input must hold one window
+    n = draw(st.integers(smallest, smallest + 12), label="input n")
+    return n, f, p, s, d
+
+
+def _pairs(h, w):
+    """Per-axis geometries -> the (H, W) tuples the torch functions take."""
+    return [tuple(x) for x in zip(h, w)]
+
+
+@on_devices
+@given(h=axis_geometry(), w=axis_geometry())
+def test_conv2d_output_size_is_the_floored_formula(device, h, w):
+    """nn.Conv2d: O = floor((n + 2p - d(f-1) - 1)/s) + 1 per axis; = floor of the notes' (n-f+2p)/s+1 for d=1."""
+    (nh, nw), (fh, fw), (ph, pw), (sh, sw), (dh, dw) = _pairs(h, w)
+    conv = nn.Conv2d(1, 1, (fh, fw), stride=(sh, sw), padding=(ph, pw), dilation=(dh, dw), device=device)
+    expr = f"nn.Conv2d(1, 1, {(fh, fw)}, stride={(sh, sw)}, padding={(ph, pw)}, dilation={(dh, dw)})(torch.zeros(1, 1, {nh}, {nw}))"
+    with repro(expr + ".shape", claim=CLAIM):
+        out = conv(torch.zeros(1, 1, nh, nw, device=device))
+        expected = (conv_output_size(*h), conv_output_size(*w))
+        assert_equal("out.shape[2:]", tuple(out.shape[2:]), expected, expr)
+        for axis, (n, f, p, s, d) in (("H", h), ("W", w)):
+            if d == 1:
+                exact = notes_formula(n, f, p, s)
+                assert_equal(f"{axis} size", out.shape[2 if axis == "H" else 3], math.floor(exact),
+                             f"floor(({n} - {f} + 2*{p})/{s} + 1) = floor({exact})")
+
+
+@on_devices
+@given(h=axis_geometry(pool=True), w=axis_geometry(pool=True), ceil_mode=st.booleans())
+def test_max_pool2d_output_size(device, h, w, ceil_mode):
+    """F.max_pool2d: the floor formula; ceil_mode=True rounds up, minus one when the last window would
+    start in the right padding."""
+    (nh, nw), (fh, fw), (ph, pw), (sh, sw), (dh, dw) = _pairs(h, w)
+    expr = (f"F.max_pool2d(torch.zeros(1, 1, {nh}, {nw}), {(fh, fw)}, stride={(sh, sw)}, "
+            f"padding={(ph, pw)}, dilation={(dh, dw)}, ceil_mode={ceil_mode})")
+    with repro(expr + ".shape", claim=CLAIM):
+        out = F.max_pool2d(torch.zeros(1, 1, nh, nw, device=device), (fh, fw), stride=(sh, sw),
+                           padding=(ph, pw), dilation=(dh, dw), ceil_mode=ceil_mode)
+        expected = (pool_output_size(*h, ceil_mode=ceil_mode), pool_output_size(*w, ceil_mode=ceil_mode))
+        assert_equal("out.shape[2:]", tuple(out.shape[2:]), expected, expr)
+
+
+@pytest.mark.parametrize("n, f, p, s, floor_size, ceil_size", [
+    (28, 2, 0, 2, 14, 14),  # the course's pools: s divides n - f, the formula is exact
+    (5, 2, 0, 2, 2, 3),  # ceil keeps a last window that starts inside the input (at 4)
+    (5, 2, 1, 2, 3, 3),  # ceil would start a 4th window at 6 = n + p: in the right padding, dropped
+    (6, 3, 1, 2, 3, 4),  # the 4th window starts at 6 < n + p = 7 (covers input 5 and padding): kept
+])
+def test_ceil_mode_last_window_rule(n, f, p, s, floor_size, ceil_size):
+    """Worked examples of the rounding, including the "last window must start inside" rule."""
+    x = torch.zeros(1, 1, n, n)
+    for ceil_mode, expected in ((False, floor_size), (True, ceil_size)):
+        out = F.max_pool2d(x, f, stride=s, padding=p, ceil_mode=ceil_mode)
+        assert_equal("out.shape[-1]", out.shape[-1], expected,
+                     f"F.max_pool2d(torch.zeros(1, 1, {n}, {n}), {f}, stride={s}, padding={p}, ceil_mode={ceil_mode})")
+
+
+@given(data=st.data())
+def test_invalid_geometries_raise(data):
+    """A kernel wider than the padded input, or pooling padding over half the kernel, is a RuntimeError."""
+    f = data.draw(st.integers(2, 6), label="kernel f")
+    p = data.draw(st.integers(0, 2), label="padding p")
+    n = data.draw(st.integers(1, max(1, f - 2 * p - 1)), label="input n") if f - 2 * p > 1 else None
+    if n is not None:  # n + 2p < f: no window fits
+        with pytest.raises(RuntimeError, match="Kernel size can't be greater than actual input size"):
+            nn.Conv2d(1, 1, f, padding=p)(torch.zeros(1, 1, n, n))
+    bad_p = data.draw(st.integers(f // 2 + 1, f + 2), label="pool padding")
+    with pytest.raises(RuntimeError, match="pad should be"):
+        F.max_pool2d(torch.zeros(1, 1, 8, 8), f, padding=bad_p)
+
+
+# ---- TensorFlow ------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def tf():
+    return pytest.importorskip("tensorflow", reason="TensorFlow not installed: the cross-framework part of this claim is not run")
+
+
+@st.composite
+def tf_padding(draw, n: int, f: int, d: int, explicit: bool):
+    kinds = ["VALID", "SAME"] + (["explicit"] if explicit else [])
+    kind = draw(st.sampled_from(kinds), label="padding")
+    if kind == "VALID" and n < effective_kernel(f, d):
+        kind = "SAME"  # VALID needs one whole window inside the input
+    if kind != "explicit":
+        return kind
+    before = draw(st.integers(0, 3), label="pad before")
+    least_after = max(0, effective_kernel(f, d) - n - before)
+    return before, draw(st.integers(least_after, least_after + 3), label="pad after")
+
+
+@given(data=st.data(), pool=st.booleans())
+def test_tensorflow_output_size(tf, data, pool):
+    """tf.nn.conv2d (VALID, SAME, explicit) and tf.nn.max_pool2d (VALID, SAME): VALID is the floor
+    formula with p = 0, SAME gives ceil(n/s) whatever the kernel."""
+    f = data.draw(st.integers(1, 5), label="kernel f")
+    s = data.draw(st.integers(1, 4), label="stride s")
+    d = 1 if pool or s > 1 else data.draw(st.integers(1, 3), label="dilation d")  # TF: dilation needs stride 1
+    n = data.draw(st.integers(1, 16), label="input n")
+    padding = data.draw(tf_padding(n, f, d, explicit=not pool))
+    x = tf.zeros((1, n, n, 1))
+    tf_pad = padding if isinstance(padding, str) else [[0, 0], list(padding), list(padding), [0, 0]]
+    if pool:
+        expr = f"tf.nn.max_pool2d(tf.zeros((1, {n}, {n}, 1)), ksize={f}, strides={s}, padding={tf_pad!r})"
+        out = tf.nn.max_pool2d(x, ksize=f, strides=s, padding=tf_pad)
+    else:
+        expr = f"tf.nn.conv2d(tf.zeros((1, {n}, {n}, 1)), tf.zeros(({f}, {f}, 1, 1)), strides={s}, padding={tf_pad!r}, dilations={d})"
+        out = tf.nn.conv2d(x, tf.zeros((f, f, 1, 1)), strides=s, padding=tf_pad, dilations=d)
+    with repro("import tensorflow as tf\n" + expr + ".shape", claim=CLAIM):
+        expected = tf_output_size(n, f, s, padding, d)
+        assert_equal("out.shape[1:3]", tuple(out.shape[1:3]), (expected, expected), expr)
+        if padding == "SAME":
+            assert_equal("SAME size", expected, math.ceil(n / s), f"ceil({n}/{s})")
+        elif padding == "VALID":
+            assert_equal("VALID size", expected, conv_output_size(n, f, 0, s, d), "PyTorch's formula with p=0")

@@ -1,0 +1,183 @@
+"""Group ``experiments``: hyperparameter loops, RunBuilder, RunManager and TensorBoard (lessons 30-33).
+
+A small synthetic experiment (the course network, 64 random images, 2 runs x 2 epochs) is recorded by
+:class:`~tensorspec.runs.RunManager`; its CSV, JSON and TensorBoard events are read back.  The full
+Fashion-MNIST run records the same artifacts (``test_training_run.py``).
+"""
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+import keyword
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import torch
+from hypothesis import given, strategies as st
+
+from tensorspec import training
+from tensorspec.assertions import assert_equal, repro
+from tensorspec.network import Network
+from tensorspec.runs import RunBuilder, RunManager, make_grid
+
+EPOCHS = 2
+PARAMS = {"lr": [0.01, 0.001], "batch_size": [16]}
+
+
+def combinations(params: dict) -> list[tuple]:
+    """Reference: every combination of the value lists, first key slowest, by plain recursion."""
+    values = list(params.values())
+    if not values:
+        return [()]
+    return [(v, *rest) for v in values[0] for rest in combinations(dict(list(params.items())[1:]))]
+
+
+names = st.text("abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=8).filter(
+    lambda s: not keyword.iskeyword(s) and not s.startswith("_"))
+
+
+@given(params=st.dictionaries(names, st.lists(st.integers(-5, 5) | st.booleans(), max_size=3), min_size=1, max_size=3))
+@pytest.mark.claim("experiments.run_builder")
+def test_run_builder_is_the_product_as_namedtuples(params):
+    """get_runs(params): one Run per combination, in product order, fields named by the keys."""
+    with repro(f"RunBuilder.get_runs({params!r})", claim="experiments.run_builder"):
+        runs = RunBuilder.get_runs(params)
+        assert_equal("runs", [tuple(r) for r in runs], combinations(params), "product of the value lists")
+        for run in runs:
+            assert_equal("type name", type(run).__name__, "Run", "namedtuple('Run', keys)")
+            assert_equal("fields", run._fields, tuple(params), "the keys, in order")
+            assert_equal("by name", {k: getattr(run, k) for k in params}, run._asdict(), "run.<key>")
+
+
+@pytest.mark.claim("experiments.run_builder")
+def test_run_builder_course_example():
+    """The lesson's example: two learning rates x two batch sizes, printed as the course shows."""
+    runs = RunBuilder.get_runs({"lr": [0.01, 0.001], "batch_size": [1000, 10000]})
+    assert_equal("runs", [str(r) for r in runs],
+                 ["Run(lr=0.01, batch_size=1000)", "Run(lr=0.01, batch_size=10000)",
+                  "Run(lr=0.001, batch_size=1000)", "Run(lr=0.001, batch_size=10000)"], "str(run)")
+    assert_equal("runs[0].lr", runs[0].lr, 0.01, "attribute access")
+
+
+@given(lrs=st.lists(st.sampled_from([0.1, 0.01, 0.001]), unique=True, max_size=3),
+       batch_sizes=st.lists(st.integers(1, 1000), unique=True, max_size=3),
+       shuffles=st.lists(st.booleans(), unique=True, max_size=2))
+@pytest.mark.claim("experiments.hyperparameter_loop")
+def test_nested_loops_run_every_combination_once(lrs, batch_sizes, shuffles):
+    """Lesson 31's nested for loops visit every (lr, batch_size, shuffle) once, in the order of
+    itertools.product and of RunBuilder."""
+    visited = []
+    for lr in lrs:
+        for batch_size in batch_sizes:
+            for shuffle in shuffles:
+                visited.append((lr, batch_size, shuffle))
+    expr = f"nested loops over {lrs}, {batch_sizes}, {shuffles}"
+    assert_equal("count", len(visited), len(lrs) * len(batch_sizes) * len(shuffles), expr)
+    assert_equal("distinct", len(set(visited)), len(visited), expr)
+    assert_equal("vs product", visited, list(itertools.product(lrs, batch_sizes, shuffles)), expr)
+    runs = RunBuilder.get_runs({"lr": lrs, "batch_size": batch_sizes, "shuffle": shuffles})
+    assert_equal("vs RunBuilder", visited, [tuple(r) for r in runs], expr)
+
+
+# ---- a small recorded experiment --------------------------------------------------------------------
+
+@dataclass
+class Experiment:
+    manager: RunManager
+    expected: list[dict]  # per epoch, computed beside the manager: loss, accuracy, correct
+    csv_path: Path
+    json_path: Path
+    first_images: torch.Tensor
+
+
+@pytest.fixture(scope="module")
+def experiment(tmp_path_factory) -> Experiment:
+    g = torch.Generator().manual_seed(0)
+    images, labels = torch.rand(64, 1, 28, 28, generator=g), torch.randint(0, 10, (64,), generator=g)
+    manager = RunManager(tmp_path_factory.mktemp("experiment"))
+    expected = []
+    for run in RunBuilder.get_runs(PARAMS):
+        torch.manual_seed(0)
+        network = Network()
+        optimizer = torch.optim.Adam(network.parameters(), lr=run.lr)
+        manager.begin_run(run, network, images[:run.batch_size])
+        for epoch in range(EPOCHS):
+            manager.begin_epoch()
+            sums = {"loss": 0.0, "correct": 0}
+
+            def track(loss, preds, y, sums=sums):
+                sums["loss"] += loss.item() * len(y)
+                sums["correct"] += int((preds.argmax(dim=1) == y).sum())
+                manager.track(loss, preds, y)
+
+            training.train_epoch(network, optimizer, images, labels, run.batch_size, g, on_batch=track)
+            manager.end_epoch()
+            expected.append({"loss": sums["loss"] / 64, "accuracy": sums["correct"] / 64, "correct": sums["correct"]})
+        manager.end_run()
+    csv_path, json_path = manager.save("results")
+    return Experiment(manager, expected, csv_path, json_path, images)
+
+
+@pytest.mark.claim("experiments.run_manager")
+def test_run_manager_records_every_epoch_of_every_run(experiment):
+    """One row per (run, epoch) with loss, accuracy, durations and the run's hyperparameters."""
+    rows = experiment.manager.run_data
+    runs = RunBuilder.get_runs(PARAMS)
+    assert_equal("rows", [(r["run"], r["epoch"]) for r in rows],
+                 [(i + 1, e + 1) for i in range(len(runs)) for e in range(EPOCHS)], "run_data")
+    for row, want in zip(rows, experiment.expected):
+        run = runs[row["run"] - 1]
+        assert_equal("hyperparameters", {k: row[k] for k in run._fields}, run._asdict(), f"row {row['run']}.{row['epoch']}")
+        assert row["loss"] == pytest.approx(want["loss"], rel=1e-6), f"loss={row['loss']}, but should be {want['loss']}"
+        assert_equal("accuracy", row["accuracy"], want["accuracy"], "correct / samples")
+        assert 0 < row["epoch_duration"] <= row["run_duration"], row
+
+
+@pytest.mark.claim("experiments.run_manager")
+def test_run_manager_saves_csv_and_json(experiment):
+    """save(name) writes the same rows to name.csv and name.json."""
+    rows = experiment.manager.run_data
+    assert_equal("JSON", json.loads(experiment.json_path.read_text()), [dict(r) for r in rows], str(experiment.json_path))
+    with open(experiment.csv_path, newline="") as f:
+        read = list(csv.DictReader(f))
+    assert_equal("CSV columns", list(read[0]), list(rows[0]), str(experiment.csv_path))
+    assert_equal("CSV rows", [{k: str(v) for k, v in r.items()} for r in rows], read, str(experiment.csv_path))
+
+
+def _events(path: Path):
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    acc = EventAccumulator(str(path), size_guidance={"scalars": 0, "histograms": 0, "images": 0, "tensors": 0})
+    acc.Reload()
+    return acc
+
+
+@pytest.mark.claim("experiments.tensorboard")
+def test_tensorboard_events_read_back(experiment):
+    """Per run: Loss / Number Correct / Accuracy scalars per epoch, a histogram of every parameter and
+    its gradient, the image grid of the first batch and the network's graph, read back with
+    EventAccumulator."""
+    pytest.importorskip("tensorboard", reason="tensorboard not installed")
+    manager = experiment.manager
+    network_names = [name for name, _ in Network().named_parameters()]
+    assert_equal("run folders", len(manager.tb_dirs), len(RunBuilder.get_runs(PARAMS)), "one per run")
+    for i, path in enumerate(manager.tb_dirs):
+        acc = _events(path)
+        tags = acc.Tags()
+        want = experiment.expected[i * EPOCHS:(i + 1) * EPOCHS]
+        for tag, key in (("Loss", "loss"), ("Accuracy", "accuracy"), ("Number Correct", "correct")):
+            events = acc.Scalars(tag)
+            assert_equal(f"{tag} steps", [e.step for e in events], list(range(1, EPOCHS + 1)), str(path))
+            assert [e.value for e in events] == pytest.approx([w[key] for w in want], rel=1e-5), tag
+        expected_hist = sorted(network_names + [f"{n}.grad" for n in network_names])
+        assert_equal("histograms", sorted(tags["histograms"]), expected_hist, str(path))
+        assert_equal("histogram steps", [h.step for h in acc.Histograms("conv1.weight")], [1, 2], "per epoch")
+        image = acc.Images("images")[0]
+        grid = make_grid(experiment.first_images[:PARAMS["batch_size"][0]])
+        assert_equal("image size", (image.height, image.width), tuple(grid.shape[1:]), "make_grid(first batch)")
+        graph = acc.Graph()
+        assert len(graph.node) > 10, f"graph has {len(graph.node)} nodes"
+        ops = " ".join(node.name for node in graph.node)
+        assert "conv1" in ops and "out" in ops, ops[:300]

@@ -1,0 +1,295 @@
+"""Group ``model``: the course network as an ``nn.Module`` (lessons 17-24, 38).
+
+Layers as attributes, their hyperparameters, weights as Parameters, their shapes and count,
+``parameters()``/``named_parameters()``, ``__repr__``, Linear as a matmul, ``__call__`` vs ``forward``,
+``nn.functional`` holding no weights, single images and batches, nn.Sequential and seeding.  The
+shape trace, the output-size formula and BatchNorm have their own modules.
+"""
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given, strategies as st
+from torch import nn
+
+from tensorspec.assertions import assert_equal, assert_values, repro, source
+from tensorspec.devices import on_devices
+from tensorspec.fashion_mnist import CLASSES
+from tensorspec.network import Network, copy_into_sequential, sequential_network
+
+LAYERS = ["conv1", "conv2", "fc1", "fc2", "out"]
+# (weight shape, bias shape) of each layer, as the course lists them in lesson 19
+WEIGHT_SHAPES = {
+    "conv1": ((6, 1, 5, 5), (6,)),
+    "conv2": ((12, 6, 5, 5), (12,)),
+    "fc1": ((120, 192), (120,)),
+    "fc2": ((60, 120), (60,)),
+    "out": ((10, 60), (10,)),
+}
+PARAMETER_COUNT = 6 * 25 + 6 + 12 * 6 * 25 + 12 + 192 * 120 + 120 + 120 * 60 + 60 + 60 * 10 + 10  # 32,998
+
+
+def images(batch: int, device: str = "cpu", seed: int = 0) -> torch.Tensor:
+    g = torch.Generator().manual_seed(seed)
+    return torch.rand(batch, 1, 28, 28, generator=g).to(device)
+
+
+@pytest.mark.claim("model.module_subclass")
+def test_layer_attributes_are_registered():
+    """Module-valued attributes become children (in assignment order) and their parameters the
+    network's; a layer kept in a plain Python list is not registered."""
+    network = Network()
+    assert isinstance(network, nn.Module)
+    assert_equal("children", [name for name, _ in network.named_children()], LAYERS, "Network().named_children()")
+    for name in LAYERS:
+        layer = getattr(network, name)
+        assert_equal(f"{name} in _modules", network._modules.get(name) is layer, True, f"network._modules[{name!r}]")
+
+    class Hidden(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.layers = [nn.Linear(2, 2)]  # a list is not a Module: invisible to nn.Module
+
+    assert_equal("parameters of a list-held layer", len(list(Hidden().parameters())), 0, "Hidden().parameters()")
+
+
+@pytest.mark.claim("model.hyperparameters")
+def test_data_dependent_sizes_follow_the_previous_layer():
+    """in_channels/in_features follow the data or the previous layer; the last out_features = 10 classes."""
+    n = Network()
+    assert_equal("conv1.in_channels", n.conv1.in_channels, 1, "grayscale images have one channel")
+    assert_equal("conv2.in_channels", n.conv2.in_channels, n.conv1.out_channels, "conv1.out_channels")
+    flat = n.conv2.out_channels * 4 * 4  # 28 -conv5-> 24 -pool2-> 12 -conv5-> 8 -pool2-> 4
+    assert_equal("fc1.in_features", n.fc1.in_features, flat, "conv2.out_channels * 4 * 4")
+    assert_equal("fc2.in_features", n.fc2.in_features, n.fc1.out_features, "fc1.out_features")
+    assert_equal("out.in_features", n.out.in_features, n.fc2.out_features, "fc2.out_features")
+    assert_equal("out.out_features", n.out.out_features, len(CLASSES), "the number of classes")
+    chosen = {"conv1.kernel_size": n.conv1.kernel_size, "conv2.kernel_size": n.conv2.kernel_size,
+              "conv1.out_channels": n.conv1.out_channels, "conv2.out_channels": n.conv2.out_channels,
+              "fc1.out_features": n.fc1.out_features, "fc2.out_features": n.fc2.out_features}
+    assert_equal("hand-chosen hyperparameters", chosen,
+                 {"conv1.kernel_size": (5, 5), "conv2.kernel_size": (5, 5), "conv1.out_channels": 6,
+                  "conv2.out_channels": 12, "fc1.out_features": 120, "fc2.out_features": 60}, "the course's choice")
+
+
+@given(c1=st.integers(1, 8), c2=st.integers(1, 8), h1=st.integers(1, 16), h2=st.integers(1, 16),
+       off=st.integers(-3, 3).filter(bool))
+@pytest.mark.claim("model.hyperparameters")
+def test_hand_chosen_sizes_are_free_dependent_ones_are_not(c1, c2, h1, h2, off):
+    """Any out_channels/out_features work when the dependent in-sizes follow; a wrong in_features fails."""
+    def net(fc1_in):
+        return nn.Sequential(nn.Conv2d(1, c1, 5), nn.ReLU(), nn.MaxPool2d(2, 2), nn.Conv2d(c1, c2, 5), nn.ReLU(),
+                             nn.MaxPool2d(2, 2), nn.Flatten(), nn.Linear(fc1_in, h1), nn.ReLU(),
+                             nn.Linear(h1, h2), nn.ReLU(), nn.Linear(h2, 10))
+    with repro(f"c1, c2, h1, h2 = {c1}, {c2}, {h1}, {h2}", claim="model.hyperparameters"):
+        assert_equal("out.shape", tuple(net(c2 * 16)(images(2)).shape), (2, 10), "in_features = c2 * 4 * 4")
+        if c2 * 16 + off > 0:
+            with pytest.raises(RuntimeError, match="shapes cannot be multiplied"):
+                net(c2 * 16 + off)(images(2))
+
+
+@pytest.mark.claim("model.weight_is_parameter")
+def test_weights_are_parameters():
+    """Every layer's weight and bias is an nn.Parameter (a Tensor subclass, requires_grad=True);
+    a plain tensor attribute is not a parameter."""
+    network = Network()
+    for name in LAYERS:
+        for kind in ("weight", "bias"):
+            t = getattr(getattr(network, name), kind)
+            expr = f"type(network.{name}.{kind})"
+            assert_equal(expr, type(t), nn.Parameter, expr)
+            assert isinstance(t, torch.Tensor) and issubclass(nn.Parameter, torch.Tensor)
+            assert_equal("requires_grad", t.requires_grad, True, f"network.{name}.{kind}.requires_grad")
+    network.scale = torch.ones(1)
+    assert_equal("'scale' in parameters", "scale" in dict(network.named_parameters()), False,
+                 "network.scale = torch.ones(1)")
+    network.scale = nn.Parameter(torch.ones(1))
+    assert_equal("'scale' in parameters", "scale" in dict(network.named_parameters()), True,
+                 "network.scale = nn.Parameter(torch.ones(1))")
+
+
+@pytest.mark.claim("model.weight_shapes")
+def test_weight_shapes_and_parameter_count():
+    """conv1 (6,1,5,5), conv2 (12,6,5,5), fc1 (120,192), fc2 (60,120), out (10,60) + biases: 32,998."""
+    network = Network()
+    for name, (w_shape, b_shape) in WEIGHT_SHAPES.items():
+        layer = getattr(network, name)
+        assert_equal(f"{name}.weight.shape", tuple(layer.weight.shape), w_shape, f"network.{name}.weight.shape")
+        assert_equal(f"{name}.bias.shape", tuple(layer.bias.shape), b_shape, f"network.{name}.bias.shape")
+    count = sum(p.numel() for p in network.parameters())
+    assert_equal("parameter count", count, PARAMETER_COUNT, "sum(p.numel() for p in network.parameters())")
+    assert PARAMETER_COUNT == 32_998
+
+
+@pytest.mark.claim("model.parameters")
+def test_parameters_and_named_parameters():
+    """named_parameters() lists every weight and bias as 'layer.weight'/'layer.bias' in layer order;
+    parameters() yields the same tensor objects; buffers (BatchNorm's running stats) are not parameters."""
+    network = Network()
+    names = [name for name, _ in network.named_parameters()]
+    expected = [f"{layer}.{kind}" for layer in LAYERS for kind in ("weight", "bias")]
+    assert_equal("names", names, expected, "[n for n, _ in network.named_parameters()]")
+    by_name = [p for _, p in network.named_parameters()]
+    same = [a is b for a, b in zip(network.parameters(), by_name, strict=True)]
+    assert_equal("same objects", all(same), True, "list(network.parameters()) vs named_parameters()")
+    attributes = [getattr(getattr(network, n.split(".")[0]), n.split(".")[1]) for n in names]
+    assert_equal("the layer attributes", all(a is b for a, b in zip(attributes, by_name)), True, "network.conv1.weight ...")
+    bn = nn.BatchNorm2d(3)
+    assert_equal("BatchNorm2d parameters", [n for n, _ in bn.named_parameters()], ["weight", "bias"], "bn.named_parameters()")
+    assert_equal("BatchNorm2d buffers", [n for n, _ in bn.named_buffers()],
+                 ["running_mean", "running_var", "num_batches_tracked"], "bn.named_buffers()")
+
+
+@pytest.mark.claim("model.repr")
+def test_overriding_repr_changes_print():
+    """The default print(network) lists the layers; a __repr__ override replaces what print shows."""
+    default = repr(Network())
+    assert default.startswith("Network(\n  (conv1): Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1))"), default
+    assert "(out): Linear(in_features=60, out_features=10, bias=True)" in default, default
+
+    class LizardNet(Network):
+        def __repr__(self):
+            return "lizardnet"
+
+    buffer = io.StringIO()
+    print(LizardNet(), file=buffer)
+    assert_equal("print(network)", buffer.getvalue(), "lizardnet\n", "print(LizardNet())")
+    assert_equal("str(network)", str(LizardNet()), "lizardnet", "str(LizardNet())")
+
+
+@on_devices
+@given(data=st.data())
+@pytest.mark.claim("model.linear_is_matmul")
+def test_linear_is_x_matmul_w_transposed_plus_b(device, data):
+    """nn.Linear(x) == x @ W.T + b (NumPy reference) for any leading shape; the notes'
+    weight.matmul(v) is W @ v, the same as the layer without bias for one vector."""
+    in_f = data.draw(st.integers(1, 6), label="in_features")
+    out_f = data.draw(st.integers(1, 6), label="out_features")
+    lead = data.draw(st.lists(st.integers(0, 3), max_size=2), label="leading shape")
+    dtype = data.draw(st.sampled_from([torch.float32, torch.float64]), label="dtype")
+    seed = data.draw(st.integers(0, 2**16), label="seed")
+    g = torch.Generator().manual_seed(seed)
+    layer = nn.Linear(in_f, out_f, dtype=dtype).to(device)
+    x = torch.randn(*lead, in_f, generator=g, dtype=dtype).to(device)
+    with repro(f"layer = nn.Linear({in_f}, {out_f}, dtype={dtype}); x = {source(x)}", claim="model.linear_is_matmul"):
+        w, b = layer.weight.detach().cpu().numpy(), layer.bias.detach().cpu().numpy()
+        expected = x.cpu().numpy() @ w.T + b
+        assert_values(layer(x).detach(), expected, "layer(x) vs x @ W.T + b")
+        v = torch.randn(in_f, generator=g, dtype=dtype).to(device)
+        assert_values(layer.weight.matmul(v).detach(), w @ v.cpu().numpy(), "layer.weight.matmul(v) vs W @ v")
+        assert_values(layer(v).detach() - layer.bias.detach(), w @ v.cpu().numpy(), "layer(v) - b vs W @ v")
+
+
+@on_devices
+@pytest.mark.claim("model.call_runs_forward")
+def test_call_runs_forward_and_hooks(device):
+    """network(x) runs forward(x) and the registered hooks; calling forward() directly skips the hooks."""
+    network = Network().to(device)
+    calls = []
+    network.register_forward_pre_hook(lambda module, args: calls.append("pre-hook"))
+    network.register_forward_hook(lambda module, args, out: calls.append("hook"))
+    x = images(3, device)
+    via_call = network(x)
+    assert_equal("hooks run by network(x)", calls, ["pre-hook", "hook"], "network(x)")
+    calls.clear()
+    via_forward = network.forward(x)
+    assert_equal("hooks run by network.forward(x)", calls, [], "network.forward(x)")
+    torch.testing.assert_close(via_call, via_forward)
+
+
+@pytest.mark.claim("model.functional_stateless")
+def test_functional_ops_hold_no_weights():
+    """F.relu / F.max_pool2d are plain functions; nn.ReLU/nn.MaxPool2d hold nothing; a conv layer
+    holds its weight, and F.conv2d needs it passed in; the network's state is its layers' weights."""
+    for module in (nn.ReLU(), nn.MaxPool2d(2, 2)):
+        assert_equal(f"{module} state", (list(module.parameters()), dict(module.state_dict())), ([], {}),
+                     f"{type(module).__name__}().parameters(), .state_dict()")
+    conv = nn.Conv2d(1, 6, 5)
+    assert_equal("conv state", sorted(conv.state_dict()), ["bias", "weight"], "nn.Conv2d(1, 6, 5).state_dict()")
+    x = images(2) - 0.5
+    torch.testing.assert_close(F.conv2d(x, conv.weight, conv.bias), conv(x))
+    torch.testing.assert_close(F.relu(x), nn.ReLU()(x))
+    torch.testing.assert_close(F.relu(x), x.clamp(min=0))
+    keys = list(Network().state_dict())
+    assert_equal("state_dict keys", keys, [f"{layer}.{kind}" for layer in LAYERS for kind in ("weight", "bias")],
+                 "Network().state_dict() (relu and max_pool2d add nothing)")
+
+
+@on_devices
+@pytest.mark.claim("model.single_image")
+def test_single_image(device):
+    """Since torch 1.11 conv/pool accept an unbatched (C, H, W) image, and the course's
+    reshape(-1, 192) gives a batch of one: Network() takes a [1, 28, 28] image as is.  The
+    nn.Sequential form (Flatten(start_dim=1)) still needs unsqueeze(0); a [28, 28] image needs both axes."""
+    network = Network().to(device)
+    image = images(1, device)[0]  # [1, 28, 28]
+    batched = network(image.unsqueeze(0))
+    assert_equal("network(image.unsqueeze(0)).shape", tuple(batched.shape), (1, 10), "batch of one")
+    unbatched = network(image)
+    assert_equal("network(image).shape", tuple(unbatched.shape), (1, 10), "no batch axis")
+    torch.testing.assert_close(unbatched, batched)
+    sequential = copy_into_sequential(network, sequential_network().to(device))
+    torch.testing.assert_close(sequential(image.unsqueeze(0)), batched)
+    with pytest.raises(RuntimeError, match="shapes cannot be multiplied"):
+        sequential(image)
+    with pytest.raises(RuntimeError, match=r"Expected 3D \(unbatched\) or 4D \(batched\) input to conv2d"):
+        network(image[0])
+
+
+@on_devices
+@given(batch=st.integers(0, 6), seed=st.integers(0, 2**16))
+@pytest.mark.claim("model.batch_predictions")
+def test_batch_predictions(device, batch, seed):
+    """Output (B, 10); argmax(dim=1) is each row's class; preds.argmax(dim=1).eq(labels).sum().item()
+    counts the matches (a Python int); NumPy reference."""
+    network = Network().to(device)
+    x = images(batch, device, seed)
+    labels = torch.randint(0, 10, (batch,), generator=torch.Generator().manual_seed(seed)).to(device)
+    with repro(f"preds = Network()(torch.rand({batch}, 1, 28, 28)); labels = {source(labels)}",
+               claim="model.batch_predictions"):
+        preds = network(x)
+        assert_equal("preds.shape", tuple(preds.shape), (batch, 10), "network(x) for B images")
+        classes = preds.argmax(dim=1)
+        expected = np.argmax(preds.detach().cpu().numpy(), axis=1)
+        assert_values(classes, expected, "preds.argmax(dim=1) vs np.argmax(preds, axis=1)", exact=True)
+        count = preds.argmax(dim=1).eq(labels).sum().item()
+        assert_equal("type", type(count), int, "preds.argmax(dim=1).eq(labels).sum().item()")
+        assert_equal("correct", count, int((expected == labels.cpu().numpy()).sum()), "count of matches")
+
+
+@on_devices
+@pytest.mark.claim("model.sequential")
+def test_sequential_computes_the_same_function(device):
+    """Given Network's weights, sequential_network() gives the same outputs (batch of 5)."""
+    torch.manual_seed(7)
+    network = Network().to(device)
+    sequential = copy_into_sequential(network, sequential_network().to(device))
+    shapes = [tuple(p.shape) for p in sequential.parameters()]
+    assert_equal("parameter shapes", shapes, [tuple(p.shape) for p in network.parameters()], "in order")
+    x = images(5, device)
+    torch.testing.assert_close(sequential(x), network(x))
+
+
+@on_devices
+@pytest.mark.claim("model.manual_seed")
+def test_same_seed_same_initial_parameters(device):
+    """torch.manual_seed(50) before building gives identical parameters and outputs; another seed
+    differs; Network and its nn.Sequential form draw the same initial weights (layers in the same order)."""
+    def built(seed, make=Network):
+        torch.manual_seed(seed)
+        with torch.device(device):
+            return make()
+
+    a, b, c = built(50), built(50), built(51)
+    for (name, pa), pb, pc in zip(a.named_parameters(), b.parameters(), c.parameters()):
+        assert_equal(f"{name} equal", torch.equal(pa, pb), True, "torch.manual_seed(50); Network() twice")
+        assert_equal(f"{name} equal", torch.equal(pa, pc), False, "seeds 50 and 51")
+    x = images(4, device)
+    assert_equal("outputs equal", torch.equal(a(x), b(x)), True, "same seed, same input")
+    seq = built(50, sequential_network)
+    for pa, ps in zip(a.parameters(), seq.parameters(), strict=True):
+        assert_equal("Sequential init", torch.equal(pa, ps), True, "torch.manual_seed(50); sequential_network()")

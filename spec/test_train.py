@@ -1,0 +1,235 @@
+"""Group ``train``: epochs, the loss, the confusion matrix, the loop's steps and the dynamic graph
+(lessons 26-28, CH 1.1 and 4.1), on small synthetic inputs.
+
+Grad mode, backward, the graph, the optimizer step, zero_grad and no_grad are in
+``test_train_gradients.py``; the full run on Fashion-MNIST in ``test_training_run.py``.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given, settings, strategies as st
+from torch import nn
+from torch.utils.data import DataLoader, RandomSampler, TensorDataset
+
+from tensorspec import training
+from tensorspec.assertions import assert_equal, assert_values, repro, source
+from tensorspec.devices import on_devices
+from tensorspec.network import Network, build
+from tensorspec.training import graph_nodes
+
+
+def batch(n: int = 8, device: str = "cpu", seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    return training.synthetic_batch(n, device, seed)
+
+
+def seeded_network(device: str = "cpu", seed: int = 0) -> Network:
+    return build("plain", seed=seed).to(device)
+
+
+# ---- epochs ----------------------------------------------------------------------------------------
+
+@given(n=st.integers(1, 40), batch_size=st.integers(1, 16), seed=st.integers(0, 2**16))
+@pytest.mark.claim("train.epoch")
+def test_an_epoch_sees_every_sample_once_one_step_per_batch(n, batch_size, seed):
+    """train_epoch: ceil(N/B) batches, one optimizer step each, every sample exactly once."""
+    images = torch.arange(n, dtype=torch.float32).reshape(n, 1, 1, 1).expand(n, 1, 2, 2).contiguous()
+    labels = torch.arange(n) % 10
+    torch.manual_seed(0)
+    network = nn.Sequential(nn.Flatten(), nn.Linear(4, 10))  # small: the epoch mechanics are the point
+    optimizer = torch.optim.SGD(network.parameters(), lr=0.01)
+    seen, steps = [], []
+    network.register_forward_pre_hook(lambda module, args: seen.extend(args[0][:, 0, 0, 0].long().tolist()))
+    real_step = optimizer.step
+    optimizer.step = lambda *a, **k: (steps.append(1), real_step(*a, **k))[1]
+    with repro(f"train_epoch(network, optimizer, images[{n}], labels, batch_size={batch_size})", claim="train.epoch"):
+        result = training.train_epoch(network, optimizer, images, labels, batch_size,
+                                      torch.Generator().manual_seed(seed))
+        assert_equal("samples seen", sorted(seen), list(range(n)), "each sample once")
+        assert_equal("optimizer steps", len(steps), math.ceil(n / batch_size), "one per batch")
+        assert_equal("result", (result.samples, result.batches), (n, math.ceil(n / batch_size)), "EpochResult")
+
+
+@given(n=st.integers(1, 30), batch_size=st.integers(1, 8), seed=st.integers(0, 2**16))
+@pytest.mark.claim("train.epoch")
+def test_index_batches_equal_the_dataloader_batches(n, batch_size, seed):
+    """batches(x, y, B, g) gives the batches of DataLoader(TensorDataset(x, y), B,
+    sampler=RandomSampler(ds, generator=g')) when g' starts each epoch in g's state.  (The sampler
+    draws a spare permutation after each pass, and DataLoader(shuffle=True, generator=g') first draws a
+    worker seed from g': same batches per epoch, not the same generator stream.)"""
+    x, y = torch.randn(n, 3), torch.arange(n)
+    ours, theirs = torch.Generator().manual_seed(seed), torch.Generator()
+    dataset = TensorDataset(x, y)
+    loader = DataLoader(dataset, batch_size=batch_size, sampler=RandomSampler(dataset, generator=theirs))
+    for epoch in range(2):
+        theirs.set_state(ours.get_state())
+        mine = list(training.batches(x, y, batch_size, ours))
+        loaded = list(loader)
+        assert_equal("number of batches", len(mine), len(loaded), f"epoch {epoch}")
+        for (xa, ya), (xb, yb) in zip(mine, loaded):
+            assert_values(ya, yb, f"epoch {epoch} labels", exact=True)
+            assert_values(xa, xb, f"epoch {epoch} images", exact=True)
+
+
+# ---- loss ------------------------------------------------------------------------------------------
+
+def log_softmax_np(x: np.ndarray) -> np.ndarray:
+    shifted = x - x.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+@on_devices
+@given(data=st.data())
+@pytest.mark.claim("train.cross_entropy")
+def test_cross_entropy_is_mean_negative_log_softmax_at_the_label(device, data):
+    """int64 (or uint8) class indices: mean_i -log_softmax(x)[i, y_i]; float targets of x's shape are
+    class probabilities: mean_i -sum_c p_ic log_softmax(x)_ic (NumPy reference)."""
+    b, c = data.draw(st.integers(1, 6), label="batch"), data.draw(st.integers(2, 6), label="classes")
+    dtype = data.draw(st.sampled_from([torch.float32, torch.float64]), label="dtype")
+    logits = data.draw(st.lists(st.floats(-20, 20), min_size=b * c, max_size=b * c), label="logits")
+    x = torch.tensor(logits, dtype=dtype).reshape(b, c).to(device)
+    y = torch.tensor(data.draw(st.lists(st.integers(0, c - 1), min_size=b, max_size=b), label="labels")).to(device)
+    target_dtype = data.draw(st.sampled_from([torch.int64, torch.uint8]), label="target dtype")
+    with repro(f"F.cross_entropy({source(x)}, {source(y.to(target_dtype))})", claim="train.cross_entropy"):
+        lsm = log_softmax_np(x.cpu().double().numpy())
+        expected = -lsm[np.arange(b), y.cpu().numpy()].mean()
+        assert_values(F.cross_entropy(x, y.to(target_dtype)), np.array(expected, dtype=lsm.dtype),
+                      f"F.cross_entropy(x, y.to({target_dtype})) vs -mean(log_softmax at label)")
+        probs = torch.softmax(torch.randn(b, c, dtype=dtype), dim=1).to(device)
+        soft = -(probs.cpu().double().numpy() * lsm).sum(axis=1).mean()
+        assert_values(F.cross_entropy(x, probs), np.array(soft), "F.cross_entropy(x, probabilities)")
+
+
+@pytest.mark.parametrize("target", [
+    pytest.param(torch.tensor([0, 1], dtype=torch.int32), id="int32"),
+    pytest.param(torch.tensor([0, 1], dtype=torch.int16), id="int16"),
+    pytest.param(torch.tensor([0, 1], dtype=torch.int8), id="int8"),
+    pytest.param(torch.tensor([True, False]), id="bool"),
+    pytest.param(torch.tensor([0.0, 1.0]), id="float-indices"),
+])
+@pytest.mark.claim("train.cross_entropy")
+def test_cross_entropy_rejects_other_index_dtypes(target):
+    """Class indices must be Long (int64) or Byte (uint8); a float target must have the input's shape."""
+    with pytest.raises(RuntimeError, match="expected target dtype to be Long or Byte"):
+        F.cross_entropy(torch.randn(2, 3), target)
+
+
+# ---- analysis --------------------------------------------------------------------------------------
+
+@given(pairs=st.lists(st.tuples(st.integers(0, 4), st.integers(0, 4)), max_size=40))
+@pytest.mark.claim("train.confusion_matrix")
+def test_confusion_matrix_counts_label_prediction_pairs(pairs):
+    """cm[true, predicted] = how often that pair occurs (a Counter of pairs); rows sum to the label
+    counts, the trace is the number correct."""
+    labels = torch.tensor([t for t, _ in pairs], dtype=torch.int64)
+    preds = torch.tensor([p for _, p in pairs], dtype=torch.int64)
+    with repro(f"confusion_matrix({source(labels)}, {source(preds)}, 5)", claim="train.confusion_matrix"):
+        cm = training.confusion_matrix(labels, preds, num_classes=5)
+        counts = Counter(pairs)
+        expected = [[counts[(t, p)] for p in range(5)] for t in range(5)]
+        assert_equal("cm", cm.tolist(), expected, "Counter of (label, prediction) pairs")
+        assert_equal("trace", int(cm.trace()), sum(t == p for t, p in pairs), "correct predictions")
+
+
+@pytest.mark.claim("train.confusion_matrix")
+def test_confusion_matrix_plots_to_png_without_pyplot_state(tmp_path):
+    """plot_confusion_matrix writes a PNG with a matplotlib Figure and leaves pyplot's figures alone."""
+    plt = pytest.importorskip("matplotlib.pyplot", reason="matplotlib not installed")
+    before = plt.get_fignums()
+    cm = torch.arange(100).reshape(10, 10)
+    path = training.plot_confusion_matrix(cm, [f"class {i}" for i in range(10)], tmp_path / "cm.png")
+    assert_equal("PNG signature", path.read_bytes()[:8], b"\x89PNG\r\n\x1a\n", str(path))
+    assert_equal("pyplot figures", plt.get_fignums(), before, "plt.get_fignums() after plotting")
+
+
+# ---- the loop --------------------------------------------------------------------------------------
+
+@on_devices
+@pytest.mark.claim("train.loop_steps")
+def test_training_step_runs_the_notes_steps_in_order(device, monkeypatch):
+    """train_step: forward, loss, zero_grad, backward, step (CH 4.1's order); repeated, the loss falls."""
+    network, (x, y) = seeded_network(device), batch(16, device)
+    optimizer = torch.optim.Adam(network.parameters(), lr=0.01)
+    calls = []
+    network.register_forward_hook(lambda module, args, out: calls.append("forward"))
+    real_loss = F.cross_entropy
+    monkeypatch.setattr(F, "cross_entropy", lambda *a, **k: (calls.append("loss"), real_loss(*a, **k))[1])
+    network.out.weight.register_hook(lambda g: calls.append("backward"))
+    for name in ("zero_grad", "step"):
+        real = getattr(optimizer, name)
+        setattr(optimizer, name, lambda *a, _real=real, _name=name, **k: (calls.append(_name), _real(*a, **k))[1])
+    losses = []
+    for _ in range(5):
+        calls.clear()
+        losses.append(training.train_step(network, optimizer, x, y)[0].item())
+        assert_equal("steps", calls, ["forward", "loss", "zero_grad", "backward", "step"], "train_step(...)")
+    assert losses[-1] < losses[0], f"losses={losses}, but should fall over 5 steps on one batch"
+
+
+# ---- dynamic graph ---------------------------------------------------------------------------------
+
+class Repeat(nn.Module):
+    """forward applies the same layer ``depth`` times: Python control flow decides the graph."""
+
+    def __init__(self):
+        super().__init__()
+        self.layer = nn.Linear(3, 3, bias=False)
+
+    def forward(self, x, depth: int):
+        for _ in range(depth):
+            x = self.layer(x)
+        return x
+
+
+@given(depths=st.lists(st.integers(0, 4), min_size=2, max_size=4))
+@settings(max_examples=10)
+@pytest.mark.claim("train.dynamic_graph")
+def test_graph_is_built_anew_on_every_call(depths):
+    """Each call records its own graph (as many matmul nodes as loop turns) and its gradient is that
+    of W^depth (NumPy reference); the module is the same object throughout."""
+    torch.manual_seed(0)
+    net = Repeat().double()
+    x = torch.randn(1, 3, dtype=torch.float64)
+    w = net.layer.weight.detach().numpy()
+    for depth in depths:
+        out = net(x, depth)
+        if depth == 0:
+            assert_equal("grad_fn", out.grad_fn, None, "depth 0: no operation recorded")
+            continue
+        nodes = [type(n).__name__ for n in graph_nodes(out.grad_fn)]
+        assert_equal("matmul nodes", sum("Mm" in n or "MvBackward" in n for n in nodes), depth, f"net(x, {depth})")
+        net.zero_grad()
+        out.sum().backward()
+        # d/dW sum(x W^T ... W^T) by central differences of the NumPy product
+        def f(wm):
+            v = x.numpy()
+            for _ in range(depth):
+                v = v @ wm.T
+            return v.sum()
+        num = np.zeros_like(w)
+        for i in range(3):
+            for j in range(3):
+                e = np.zeros_like(w)
+                e[i, j] = 1e-6
+                num[i, j] = (f(w + e) - f(w - e)) / 2e-6
+        assert_values(net.layer.weight.grad, num, f"grad of net(x, {depth}).sum()")
+
+
+@pytest.mark.claim("train.dynamic_graph")
+def test_tensorflow_is_no_longer_static_by_default():
+    """The notes contrast PyTorch with a static TensorFlow: TensorFlow 2 executes eagerly by default
+    and differentiates through Python control flow too."""
+    tf = pytest.importorskip("tensorflow", reason="TensorFlow not installed: the cross-framework part of this claim is not run")
+    assert_equal("tf.executing_eagerly()", tf.executing_eagerly(), True, "TensorFlow 2 default")
+    w = tf.Variable(2.0)
+    for depth in (1, 3):
+        with tf.GradientTape() as tape:
+            v = tf.constant(1.0)
+            for _ in range(depth):
+                v = v * w
+        assert_equal(f"d(w^{depth})/dw", float(tape.gradient(v, w)), depth * 2.0 ** (depth - 1), "GradientTape")

@@ -1,0 +1,169 @@
+"""Group ``train``: grad mode, backward, the graph, the optimizer step, zero_grad and no_grad
+(lessons 26-28), on the course network with small synthetic batches."""
+from __future__ import annotations
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from tensorspec import training
+from tensorspec.assertions import assert_equal, assert_values
+from tensorspec.devices import on_devices
+from tensorspec.network import Network, build
+from tensorspec.training import graph_nodes
+
+
+def batch(n: int = 8, device: str = "cpu", seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    return training.synthetic_batch(n, device, seed)
+
+
+def seeded_network(device: str = "cpu", seed: int = 0) -> Network:
+    return build("plain", seed=seed).to(device)
+
+
+# ---- grad mode -------------------------------------------------------------------------------------
+
+@on_devices
+@pytest.mark.claim("train.set_grad_enabled")
+def test_set_grad_enabled_switches_recording(device):
+    """Grad mode is on by default (so set_grad_enabled(True) changes nothing then); False stops graph
+    recording (as a context manager and as a call); parameters keep requires_grad."""
+    network, (x, _) = seeded_network(device), batch(2, device)
+    assert_equal("torch.is_grad_enabled()", torch.is_grad_enabled(), True, "by default")
+    with torch.set_grad_enabled(False):
+        out = network(x)
+        assert_equal("torch.is_grad_enabled()", torch.is_grad_enabled(), False, "inside set_grad_enabled(False)")
+    assert_equal("out.grad_fn", out.grad_fn, None, "network(x) under set_grad_enabled(False)")
+    assert_equal("out.requires_grad", out.requires_grad, False, "under set_grad_enabled(False)")
+    assert_equal("weight.requires_grad", network.conv1.weight.requires_grad, True, "parameters unchanged")
+    torch.set_grad_enabled(False)
+    try:
+        assert_equal("grad_fn", network(x).grad_fn, None, "after torch.set_grad_enabled(False) as a call")
+        torch.set_grad_enabled(True)
+        assert network(x).grad_fn is not None, "after torch.set_grad_enabled(True) the graph is recorded again"
+    finally:
+        torch.set_grad_enabled(True)
+
+
+# ---- backward, graph, step, zero_grad --------------------------------------------------------------
+
+@on_devices
+@pytest.mark.claim("train.backward_fills_grad")
+def test_backward_fills_grad(device):
+    """.grad is None before backward; after, every parameter's grad has its shape, dtype and device,
+    and matches a finite difference (float64)."""
+    network, (x, y) = seeded_network(device).double(), batch(4, device)
+    x = x.double()
+    assert_equal("grads before", [p.grad for p in network.parameters()], [None] * 10, "fresh network")
+    F.cross_entropy(network(x), y).backward()
+    for name, p in network.named_parameters():
+        assert p.grad is not None, f"{name}.grad is None after loss.backward()"
+        assert_equal(f"{name}.grad", (p.grad.shape, p.grad.dtype, p.grad.device), (p.shape, p.dtype, p.device),
+                     f"network.{name}.grad vs network.{name}")
+    w, h = network.out.weight, 1e-6
+    with torch.no_grad():
+        i, j = divmod(int(w.grad.abs().argmax()), w.shape[1])
+        w[i, j] += h
+        up = F.cross_entropy(network(x), y).item()
+        w[i, j] -= 2 * h
+        down = F.cross_entropy(network(x), y).item()
+        w[i, j] += h
+    assert_values(w.grad[i, j], torch.tensor((up - down) / (2 * h), dtype=torch.float64),
+                  f"out.weight.grad[{i}, {j}] vs central difference")
+
+
+@pytest.mark.claim("train.graph")
+def test_operations_are_recorded_in_a_graph_backward_walks():
+    """The loss's grad_fn graph reaches every parameter (AccumulateGrad leaves) and nothing else; the
+    input, which does not require grad, has no grad_fn and no node."""
+    network, (x, y) = seeded_network(), batch(2)
+    loss = F.cross_entropy(network(x), y)
+    assert_equal("x.grad_fn", x.grad_fn, None, "input tensor")
+    nodes = graph_nodes(loss.grad_fn)
+    leaves = [n.variable for n in nodes if type(n).__name__ == "AccumulateGrad"]
+    assert_equal("leaves", sorted(id(t) for t in leaves), sorted(id(p) for p in network.parameters()),
+                 "AccumulateGrad variables vs network.parameters()")
+    names = {type(n).__name__ for n in nodes}
+    for op in ("NllLossBackward0", "LogSoftmaxBackward0", "ConvolutionBackward0", "ReluBackward0"):
+        assert op in names, f"{op} not in the graph: {sorted(names)}"
+
+
+@on_devices
+@pytest.mark.claim("train.optimizer_step")
+def test_adam_step_changes_weights_and_lowers_the_loss(device):
+    """Adam(lr=0.01).step(): the first step moves each weight by -lr * g/(|g| + eps) (|step| = lr
+    where g is not tiny); the loss on the same batch goes down."""
+    network, (x, y) = seeded_network(device), batch(16, device)
+    optimizer = torch.optim.Adam(network.parameters(), lr=0.01)
+    loss = F.cross_entropy(network(x), y)
+    optimizer.zero_grad()
+    loss.backward()
+    before = [p.detach().clone() for p in network.parameters()]
+    grads = [p.grad.detach().clone() for p in network.parameters()]
+    optimizer.step()
+    for (name, p), old, g in zip(network.named_parameters(), before, grads):
+        expected = old - 0.01 * g / (g.abs() + 1e-8)
+        assert_values(p.detach(), expected, f"{name} after the first Adam step")
+    after = F.cross_entropy(network(x), y).item()
+    assert after < loss.item(), f"loss after step={after}, but should be < {loss.item()} [same batch]"
+
+
+@on_devices
+@pytest.mark.claim("train.zero_grad")
+def test_gradients_accumulate_and_zero_grad_sets_none(device):
+    """Two backward passes add their gradients; optimizer.zero_grad() (set_to_none=True, the default
+    since torch 2.0) sets .grad to None; zero_grad(set_to_none=False) fills zeros."""
+    network, (x, y) = seeded_network(device), batch(4, device)
+    optimizer = torch.optim.Adam(network.parameters(), lr=0.01)
+    F.cross_entropy(network(x), y).backward()
+    once = [p.grad.clone() for p in network.parameters()]
+    F.cross_entropy(network(x), y).backward()
+    for (name, p), g in zip(network.named_parameters(), once):
+        assert_values(p.grad, 2 * g, f"{name}.grad after two backward calls vs 2 * one")
+    optimizer.zero_grad()
+    assert_equal("grads", [p.grad for p in network.parameters()], [None] * 10, "optimizer.zero_grad()")
+    F.cross_entropy(network(x), y).backward()
+    optimizer.zero_grad(set_to_none=False)
+    zeros = [p.grad is not None and not p.grad.any() for p in network.parameters()]
+    assert_equal("grads all zero tensors", all(zeros), True, "optimizer.zero_grad(set_to_none=False)")
+    F.cross_entropy(network(x), y).backward()
+    network.zero_grad()
+    assert_equal("grads", [p.grad for p in network.parameters()], [None] * 10, "network.zero_grad()")
+
+
+# ---- inference -------------------------------------------------------------------------------------
+
+def saved_bytes(fn) -> int:
+    """Bytes of the tensors autograd saves for backward while running ``fn``."""
+    total = 0
+
+    def pack(t):
+        nonlocal total
+        total += t.numel() * t.element_size()
+        return t
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+        fn()
+    return total
+
+
+@on_devices
+@pytest.mark.claim("train.no_grad")
+def test_no_grad_records_no_graph_and_saves_nothing(device):
+    """Under torch.no_grad(): same values, no grad_fn, no tensors saved for backward (so less memory);
+    backward through such an output raises."""
+    network, (x, _) = seeded_network(device), batch(32, device)
+    with_graph = saved_bytes(lambda: network(x))
+    with torch.no_grad():
+        out = network(x)
+        without = saved_bytes(lambda: network(x))
+    assert with_graph > 32 * 6 * 24 * 24 * 4, f"saved {with_graph} bytes with grad: the activations"
+    assert_equal("bytes saved for backward", without, 0, "network(x) under torch.no_grad()")
+    assert_equal("out.grad_fn", out.grad_fn, None, "under torch.no_grad()")
+    torch.testing.assert_close(out, network(x).detach())
+    with pytest.raises(RuntimeError, match="does not require grad and does not have a grad_fn"):
+        out.sum().backward()
+    if torch.device(device).type == "cuda":
+        from tensorspec.devices import synchronize
+
+        synchronize(device)
