@@ -96,23 +96,6 @@ def test_fashion_mnist_composition(request, fashion_mnist_root: Path, split: str
     claim_fact("data.fashion_mnist", f"{split} images per class", n // 10)
 
 
-@pytest.mark.claim("data.fashion_mnist")
-@given(n=st.integers(0, 30), seed=st.integers(0, 2**16))
-def test_reader_returns_the_files_content(tmp_path_factory, n: int, seed: int):
-    """The reader hands back exactly the images and labels stored in the IDX files (synthetic files)."""
-    folder = tmp_path_factory.mktemp("idx")
-    rng = np.random.default_rng(seed)
-    images = rng.integers(0, 256, (n, 28, 28), dtype=np.uint8)
-    labels = rng.integers(0, 10, n, dtype=np.uint8)
-    fm.write_idx(folder / fm.FILES["test"][0], images)
-    fm.write_idx(folder / fm.FILES["test"][1], labels)
-    with repro(f"labels = {source(labels)}", claim="data.fashion_mnist"):
-        ds = fm.FashionMNIST(folder, train=False, verify=False)
-        assert np.array_equal(ds.data.numpy(), images), "images differ from the file's content"
-        assert_values(ds.targets, labels.astype(np.int64), "FashionMNIST(...).targets", exact=True)
-        assert_equal("targets", [ds[i][1] for i in range(n)], labels.tolist(), "[ds[i][1] for i in range(n)]")
-
-
 # ---- data.etl ------------------------------------------------------------------------------------
 
 def assert_unit_image(image, raw: np.ndarray, expr: str) -> None:

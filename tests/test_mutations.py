@@ -53,6 +53,8 @@ def test_mutant_is_killed(table: Path, mutant, tmp_path: Path):
     tail = (proc.stdout + proc.stderr)[-3000:]
     assert report.exists(), f"no claims report; the run said:\n{tail}"
     claim = next(c for c in json.loads(report.read_text())["claims"] if c["id"] == mutant.claim)
+    if claim["status"] == "not run":  # e.g. no Fashion-MNIST here: the check cannot be made, say why
+        pytest.skip(f"the tests of {mutant.claim} did not run: {'; '.join(claim['skip_reasons'])}")
     assert claim["status"] == "broken", (
         f"mutant {mutant.name} ({mutant.description}) SURVIVED: claim {mutant.claim} is "
         f"{claim['status']!r} with the change applied\n{tail}")
