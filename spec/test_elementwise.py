@@ -467,16 +467,36 @@ def mixed_operands(draw):
     kinds = draw(st.sampled_from([("dim", "dim"), ("dim", "0-d"), ("0-d", "dim"), ("0-d", "0-d"),
                                   ("dim", "scalar"), ("scalar", "dim"), ("0-d", "scalar")]), label="kinds")
     shape = draw(shapes(min_dims=1), label="shape")
+    dtypes = [draw(st.sampled_from(promotion.PROMOTABLE), label="dtype") for _ in kinds]
+    # No infinities where the sum is complex: torch computes a + alpha * b, and (1+0j) * (inf+0j) has
+    # the imaginary part inf * 0 = nan (test_complex_sum_with_an_infinity_has_a_nan_part states it).
+    complex_sum = any(promotion.category(d) == promotion.COMPLEX for d in dtypes)
     out = []
-    for kind in kinds:
-        dtype = draw(st.sampled_from(promotion.PROMOTABLE), label="dtype")
+    for kind, dtype in zip(kinds, dtypes):
         category = promotion.category(dtype)
         if kind == "scalar":
             out.append(draw(SCALARS[category], label="scalar"))
-        else:  # no infinite complex parts: torch's (0+0j) + (0+infj) is nan+infj, NumPy's 0+infj
+        else:
             out.append(draw(strided_tensors(dtypes=[dtype], shape=shape if kind == "dim" else (),
-                                            special=category != promotion.COMPLEX), label=kind))
+                                            special=not complex_sum), label=kind))
     return tuple(out)
+
+
+@pytest.mark.claim("elementwise.arith_methods")
+@on_devices
+def test_complex_sum_with_an_infinity_has_a_nan_part(device):
+    """Where NumPy gives (0+0j) + inf = inf+0j, torch gives inf+nanj (a + alpha*b with complex alpha);
+    the same for a complex and an infinite complex operand: NumPy 0+infj, torch nan+infj."""
+    zero = torch.zeros((), dtype=torch.complex64, device=device)
+    for other, numpy_sum, torch_sum in ((torch.tensor(float("inf"), device=device), complex(np.inf, 0),
+                                         complex(np.inf, np.nan)),
+                                        (torch.tensor(complex(0, np.inf), device=device), complex(0, np.inf),
+                                         complex(np.nan, np.inf))):
+        with repro(f"torch.zeros((), dtype=torch.complex64) + torch.tensor({other.item()!r})",
+                   claim="elementwise.arith_methods"):
+            assert_equal("numpy sum", np.complex64(0) + np.asarray(other.cpu()), numpy_sum, "NumPy 0j + other")
+            got = complex((zero + other).item())
+            assert_equal("torch sum (nan as 'nan')", repr(got), repr(torch_sum), "0j + other")
 
 
 @pytest.mark.claim("elementwise.dtype_mismatch")
