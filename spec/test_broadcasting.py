@@ -23,12 +23,7 @@ from tensorspec.assertions import assert_equal, assert_values, repro, source
 from tensorspec.devices import on_devices
 from tensorspec.exact_values import storage_dtype, summable
 from tensorspec.reference_ops import broadcast_apply
-from tensorspec.tensorflow_compat import import_tensorflow, tf_shape, to_numpy
-
-
-@pytest.fixture(scope="module")
-def tf():
-    return import_tensorflow()
+from tensorspec.tensorflow_compat import tf_shape, to_numpy
 
 
 # ---- broadcasting.scalar ----------------------------------------------------------------------

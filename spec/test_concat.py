@@ -21,18 +21,13 @@ from tensorspec.devices import on_devices
 from tensorspec.exact_values import values_array
 from tensorspec.reference_ops import cat_reference, catted_shape, stack_reference, stacked_shape
 from tensorspec.shape_reference import dim_error
-from tensorspec.tensorflow_compat import import_tensorflow, tf_shape, to_numpy
+from tensorspec.tensorflow_compat import tf_shape, to_numpy
 
 TORCH_DTYPES = [torch.bool, torch.uint8, torch.int8, torch.int32, torch.int64,
                 torch.float16, torch.bfloat16, torch.float32, torch.float64, torch.complex64]
 NUMPY_DTYPES = S.REAL + [np.dtype(np.complex64)]
 LAYOUTS = ("contiguous", "fortran", "strided")
 MAX_SIZE = 16  # elements per input
-
-
-@pytest.fixture(scope="module")
-def tf():
-    return import_tensorflow()
 
 
 # ---- strategies ------------------------------------------------------------------------------------

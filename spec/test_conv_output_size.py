@@ -105,11 +105,6 @@ def test_invalid_geometries_raise(data):
 
 # ---- TensorFlow ------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def tf():
-    return pytest.importorskip("tensorflow", reason="TensorFlow not installed: the cross-framework part of this claim is not run")
-
-
 @st.composite
 def tf_padding(draw, n: int, f: int, d: int, explicit: bool):
     kinds = ["VALID", "SAME"] + (["explicit"] if explicit else [])

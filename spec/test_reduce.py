@@ -27,7 +27,7 @@ from tensorspec.exact_values import ELEMENTS, comparable, storage_dtype, values_
 from tensorspec.reference_ops import (lanes, ref_argmax, ref_argmax_skipping_nan, ref_max, ref_mean,
                                       ref_prod, ref_std, ref_sum)
 from tensorspec.shape_reference import dim_error
-from tensorspec.tensorflow_compat import import_tensorflow, tf_shape, to_numpy
+from tensorspec.tensorflow_compat import tf_shape, to_numpy
 
 INTS = [torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64]
 FLOATS = [torch.float16, torch.bfloat16, torch.float32, torch.float64]
@@ -48,11 +48,6 @@ TF_NAME = {"sum": "reduce_sum", "prod": "reduce_prod", "mean": "reduce_mean", "s
 # Tolerances of mean/std (the others are exact): a library may round once more than the reference.
 TOL = {torch.float16: (4e-3, 1e-3), torch.bfloat16: (1.6e-2, 1e-2), torch.float32: (1e-5, 1e-5),
        torch.float64: (1e-7, 1e-7)}
-
-
-@pytest.fixture(scope="module")
-def tf():
-    return import_tensorflow()
 
 
 @st.composite

@@ -374,14 +374,6 @@ TF_OPS = [  # op -> claim
 ]
 
 
-@pytest.fixture(scope="module")
-def tf():
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("TF_CPP_MIN_LOG_LEVEL", "3")  # TensorFlow's C++ logging, read once at import
-        return pytest.importorskip(
-            "tensorflow", reason="TensorFlow not installed: the cross-framework part of this claim is not run")
-
-
 @st.composite
 def cross_framework_case(draw, op: str, shape: tuple[int, ...]):
     """(situation, argument, expected shape or None) for one op on one shape."""

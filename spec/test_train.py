@@ -221,10 +221,9 @@ def test_graph_is_built_anew_on_every_call(depths):
 
 
 @pytest.mark.claim("train.dynamic_graph")
-def test_tensorflow_is_no_longer_static_by_default():
+def test_tensorflow_is_no_longer_static_by_default(tf):
     """The notes contrast PyTorch with a static TensorFlow: TensorFlow 2 executes eagerly by default
     and differentiates through Python control flow too."""
-    tf = pytest.importorskip("tensorflow", reason="TensorFlow not installed: the cross-framework part of this claim is not run")
     assert_equal("tf.executing_eagerly()", tf.executing_eagerly(), True, "TensorFlow 2 default")
     w = tf.Variable(2.0)
     for depth in (1, 3):

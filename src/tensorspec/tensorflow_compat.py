@@ -1,7 +1,7 @@
 """TensorFlow for the cross-framework claims, imported lazily and quietly.
 
 The spec must run where TensorFlow is not installed (the GPU machine has none): a test that needs it
-asks for the module-scoped ``tf`` fixture of its module, which calls :func:`import_tensorflow`; that
+asks for the ``tf`` fixture (spec/conftest.py), which calls :func:`import_tensorflow`; that
 skips the test with :data:`TF_MISSING` when the import fails.  TensorFlow's own C++ logging (CPU
 feature notices) is turned down before the first import.
 """
