@@ -1,7 +1,7 @@
 """Root conftest: the Hypothesis profiles, the claims plugin and the data fixtures, for spec/,
 tests/ and bench/."""
-from tensorspec import profiles
+from tensorspec.harness import profiles
 
 profiles.register()
 
-pytest_plugins = ["tensorspec.plugin", "tensorspec.datafixtures"]
+pytest_plugins = ["tensorspec.claims.plugin", "tensorspec.harness.datafixtures"]

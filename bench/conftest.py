@@ -10,7 +10,7 @@
 * ``pytest bench --benchmark-disable`` runs every benchmark body once on a small workload (for CI);
   under pytest-xdist benchmarks are disabled the same way.
 * The saved machine info names the GPU (``machine_info["tensorspec"]["gpu"]``), the torch build and
-  thread count.  Workload sizes: see :mod:`tensorspec.benchinfo`.
+  thread count.  Workload sizes: see :mod:`tensorspec.benchtools.benchinfo`.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import pytest
 from pytest_benchmark.storage.file import FileStorage
 from pytest_benchmark.utils import get_machine_id, get_tag, load_storage
 
-from tensorspec import benchinfo
+from tensorspec.benchtools import benchinfo
 
 _NOTE = pytest.StashKey[str]()
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from tensorspec import benchinfo
+from tensorspec.benchtools import benchinfo
 
 pytestmark = [pytest.mark.claim("creation.as_tensor_round_trips"), pytest.mark.benchmark(max_time=0.5)]
 

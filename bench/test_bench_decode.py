@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tensorspec import fashion_mnist as fm
+from tensorspec.course import fashion_mnist as fm
 
 pytestmark = [pytest.mark.needs_data, pytest.mark.claim("data.fashion_mnist")]
 

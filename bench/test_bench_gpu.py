@@ -14,10 +14,14 @@ import pytest
 import torch
 import torch.utils.data
 
-from tensorspec import benchinfo, network, training
-from tensorspec import fashion_mnist as fm
-from tensorspec.devices import DEVICES, synchronize
-from tensorspec.transforms import Compose, Normalize, ToTensor
+from tensorspec.benchtools import benchinfo
+
+from tensorspec.course import network
+
+from tensorspec.course import training
+from tensorspec.course import fashion_mnist as fm
+from tensorspec.testing.devices import DEVICES, synchronize
+from tensorspec.course.transforms import Compose, Normalize, ToTensor
 
 SEED = 35
 

@@ -7,9 +7,9 @@ import pytest
 import torch
 import torch.utils.data
 
-from tensorspec import benchinfo
-from tensorspec import fashion_mnist as fm
-from tensorspec.transforms import Compose, Normalize, ToTensor
+from tensorspec.benchtools import benchinfo
+from tensorspec.course import fashion_mnist as fm
+from tensorspec.course.transforms import Compose, Normalize, ToTensor
 
 pytestmark = [
     pytest.mark.needs_data, pytest.mark.claim("data.num_workers_speed"),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tensorspec.tensorflow_compat import import_tensorflow
+from tensorspec.testing.tensorflow_compat import import_tensorflow
 
 
 @pytest.fixture(scope="session")

@@ -8,9 +8,9 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tensorspec import strategies as S
-from tensorspec.assertions import assert_equal, repro
-from tensorspec.devices import on_devices
+from tensorspec.testing import strategies as S
+from tensorspec.testing.assertions import assert_equal, repro
+from tensorspec.testing.devices import on_devices
 
 # Ways to make a tensor of a given dtype and shape, each usable for every dtype.
 MAKERS = {

@@ -14,10 +14,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tensorspec import polynomials as P
-from tensorspec import strategies as S
-from tensorspec.assertions import assert_equal, assert_shares, assert_values, repro, source
-from tensorspec.devices import on_devices
+from tensorspec.reference import polynomials as P
+from tensorspec.testing import strategies as S
+from tensorspec.testing.assertions import assert_equal, assert_shares, assert_values, repro, source
+from tensorspec.testing.devices import on_devices
 
 
 def points(shape, bound: float = 3.0) -> st.SearchStrategy[np.ndarray]:

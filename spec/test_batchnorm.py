@@ -12,9 +12,9 @@ import torch
 from hypothesis import given, strategies as st
 from torch import nn
 
-from tensorspec.assertions import assert_equal, assert_values, repro, source
-from tensorspec.devices import on_devices
-from tensorspec.network import batchnorm_network
+from tensorspec.testing.assertions import assert_equal, assert_values, repro, source
+from tensorspec.testing.devices import on_devices
+from tensorspec.course.network import batchnorm_network
 
 CLAIM = "model.batchnorm"
 pytestmark = pytest.mark.claim(CLAIM)

@@ -1,7 +1,7 @@
 """bridge: tensors and NumPy arrays, to and fro, and whether matplotlib takes tensors (BZ, CH2.5, MF).
 
 "Shares" is decided by the storage pointer AND by writing through one side and reading the other
-(tensorspec.assertions, and ``array_write_shows_in`` below for writes into the array).
+(tensorspec.testing.assertions, and ``array_write_shows_in`` below for writes into the array).
 """
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tensorspec import strategies as S
-from tensorspec.assertions import assert_equal, assert_shares, assert_values, repro, same_memory, source
-from tensorspec.devices import on_devices
+from tensorspec.testing import strategies as S
+from tensorspec.testing.assertions import assert_equal, assert_shares, assert_values, repro, same_memory, source
+from tensorspec.testing.devices import on_devices
 
 # Every NumPy dtype torch.from_numpy accepts on the installed versions (uint16/32/64 included).
 BRIDGED = S.ALL + [np.dtype(t) for t in (np.uint16, np.uint32, np.uint64)]

@@ -1,7 +1,7 @@
 """broadcasting: how operands of different shapes (and Python scalars) combine element-wise (DL12).
 
 Shapes come from ``hypothesis.extra.numpy.mutually_broadcastable_shapes`` (rank 0..5, zero-size axes),
-values are checked against a pure-Python element-by-element reference (tensorspec.reference_ops),
+values are checked against a pure-Python element-by-element reference (tensorspec.reference.ops),
 and NumPy's and TensorFlow's answers for the same shapes are checked too, errors included.
 """
 from __future__ import annotations
@@ -18,12 +18,12 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tensorspec import strategies as S
-from tensorspec.assertions import assert_equal, assert_values, repro, source
-from tensorspec.devices import on_devices
-from tensorspec.exact_values import storage_dtype, summable
-from tensorspec.reference_ops import broadcast_apply
-from tensorspec.tensorflow_compat import tf_shape, to_numpy
+from tensorspec.testing import strategies as S
+from tensorspec.testing.assertions import assert_equal, assert_values, repro, source
+from tensorspec.testing.devices import on_devices
+from tensorspec.testing.exact_values import storage_dtype, summable
+from tensorspec.reference.ops import broadcast_apply
+from tensorspec.testing.tensorflow_compat import tf_shape, to_numpy
 
 
 # ---- broadcasting.scalar ----------------------------------------------------------------------

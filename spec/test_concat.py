@@ -1,7 +1,7 @@
 """concat: stack vs cat in torch, NumPy and TensorFlow, and building batches of images (DL29, DL11, BZ).
 
 Inputs are drawn with Hypothesis (rank 0..5, zero-size axes, every dtype, non-contiguous layouts);
-results are compared with pure-Python index-by-index references (tensorspec.reference_ops) and
+results are compared with pure-Python index-by-index references (tensorspec.reference.ops) and
 across the three libraries; where the libraries differ (dtype promotion, legacy empty tensors,
 error types) the tests state each one's behaviour.
 """
@@ -15,13 +15,13 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tensorspec import strategies as S
-from tensorspec.assertions import assert_equal, assert_values, repro, source
-from tensorspec.devices import on_devices
-from tensorspec.exact_values import values_array
-from tensorspec.reference_ops import cat_reference, catted_shape, stack_reference, stacked_shape
-from tensorspec.shape_reference import dim_error
-from tensorspec.tensorflow_compat import tf_shape, to_numpy
+from tensorspec.testing import strategies as S
+from tensorspec.testing.assertions import assert_equal, assert_values, repro, source
+from tensorspec.testing.devices import on_devices
+from tensorspec.testing.exact_values import values_array
+from tensorspec.reference.ops import cat_reference, catted_shape, stack_reference, stacked_shape
+from tensorspec.reference.shapes import dim_error
+from tensorspec.testing.tensorflow_compat import tf_shape, to_numpy
 
 TORCH_DTYPES = [torch.bool, torch.uint8, torch.int8, torch.int32, torch.int64,
                 torch.float16, torch.bfloat16, torch.float32, torch.float64, torch.complex64]

@@ -3,7 +3,7 @@
 Property over input size n, kernel f, padding p, stride s and dilation d, per axis (H and W drawn
 independently), against ``nn.Conv2d``, ``F.max_pool2d`` (floor and ceil mode) and TensorFlow's
 ``conv2d`` / ``max_pool2d`` with explicit, VALID and SAME padding.  The references are the plain
-integer formulas of :mod:`tensorspec.convshape`, and the notes' formula evaluated exactly.
+integer formulas of :mod:`tensorspec.reference.convshape`, and the notes' formula evaluated exactly.
 """
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ import torch.nn.functional as F
 from hypothesis import given, strategies as st
 from torch import nn
 
-from tensorspec.assertions import assert_equal, repro
-from tensorspec.convshape import (conv_output_size, effective_kernel, notes_formula, pool_output_size,
+from tensorspec.testing.assertions import assert_equal, repro
+from tensorspec.reference.convshape import (conv_output_size, effective_kernel, notes_formula, pool_output_size,
                                   tf_output_size)
-from tensorspec.devices import on_devices
+from tensorspec.testing.devices import on_devices
 
 CLAIM = "model.output_size_formula"
 pytestmark = pytest.mark.claim(CLAIM)

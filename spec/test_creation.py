@@ -2,7 +2,7 @@
 
 ``torch.Tensor``, ``torch.tensor``, ``torch.as_tensor`` and ``torch.from_numpy`` are checked over
 dtypes, shapes (rank 0 and empty included), memory layouts and input kinds.  "Shares" is decided by
-the storage pointer AND by writing through one side and reading the other (tensorspec.assertions).
+the storage pointer AND by writing through one side and reading the other (tensorspec.testing.assertions).
 """
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tensorspec import strategies as S
-from tensorspec.assertions import (assert_copies, assert_equal, assert_shares, assert_values,
+from tensorspec.testing import strategies as S
+from tensorspec.testing.assertions import (assert_copies, assert_equal, assert_shares, assert_values,
                                    repro, same_memory, source)
-from tensorspec.devices import on_devices, only_cuda
+from tensorspec.testing.devices import on_devices, only_cuda
 
 # Layouts torch wraps without copying, and the two it refuses (ValueError) in every constructor.
 WRAPPABLE = ("contiguous", "fortran", "strided", "readonly")

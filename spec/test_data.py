@@ -21,11 +21,11 @@ import torch
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from tensorspec import fashion_mnist as fm
-from tensorspec import strategies as S
-from tensorspec import transforms as T
-from tensorspec.assertions import assert_equal, assert_values, repro, source
-from tensorspec.devices import on_devices
+from tensorspec.course import fashion_mnist as fm
+from tensorspec.testing import strategies as S
+from tensorspec.course import transforms as T
+from tensorspec.testing.assertions import assert_equal, assert_values, repro, source
+from tensorspec.testing.devices import on_devices
 
 TRAIN_MEAN, TRAIN_STD = 0.2860, 0.3530  # the course's figures (4 decimals)
 
@@ -82,7 +82,7 @@ def test_fashion_mnist_composition(request, fashion_mnist_root: Path, split: str
     """N grayscale 28x28 uint8 images, N labels in 0..9 with N/10 of each, equal to the files' content."""
     ds = request.getfixturevalue(f"{split}_set")
     ref_images, ref_labels = reference_split(fashion_mnist_root, split)
-    with repro(f"from tensorspec.fashion_mnist import FashionMNIST\nds = FashionMNIST(train={split == 'train'})",
+    with repro(f"from tensorspec.course.fashion_mnist import FashionMNIST\nds = FashionMNIST(train={split == 'train'})",
                claim="data.fashion_mnist"):
         assert_equal("len(ds)", len(ds), n, f"FashionMNIST(train={split == 'train'})")
         assert_equal("ds.data.shape", tuple(ds.data.shape), (n, 28, 28), "one 28x28 channel: grayscale")

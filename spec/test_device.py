@@ -23,10 +23,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from torch import nn
 
-from tensorspec import network, training
-from tensorspec import strategies as S
-from tensorspec.assertions import assert_equal, assert_values, repro, source
-from tensorspec.devices import CUDA, on_devices, only_cuda, synchronize
+from tensorspec.course import network
+
+from tensorspec.course import training
+from tensorspec.testing import strategies as S
+from tensorspec.testing.assertions import assert_equal, assert_values, repro, source
+from tensorspec.testing.devices import CUDA, on_devices, only_cuda, synchronize
 
 CPU = torch.device("cpu")
 SEED = 35  # lesson 35 (the GPU lesson)
@@ -321,7 +323,7 @@ def ieee_float32():
 
 def forward_and_step(net: nn.Module, device: str, dtype: torch.dtype, batch: int = 16) -> dict[str, torch.Tensor]:
     """The course's device-agnostic code: move the network and a batch to ``device``, run one training
-    step (tensorspec.training.train_step); everything it produced, back on the CPU in float64."""
+    step (tensorspec.course.training.train_step); everything it produced, back on the CPU in float64."""
     net = net.to(device=device, dtype=dtype)
     gen = torch.Generator().manual_seed(SEED)
     images = torch.rand(batch, 1, 28, 28, generator=gen).to(device=device, dtype=dtype)

@@ -2,9 +2,9 @@
 against matmul, in-place ``_`` methods, slice assignment, and operations on mixed dtypes (DL12, BZ,
 CH2.4, MF).
 
-Operands are strided recipes (``tensorspec.tensor_layouts``) of every real dtype incl. bfloat16, or
+Operands are strided recipes (``tensorspec.testing.layouts``) of every real dtype incl. bfloat16, or
 Python scalars the dtype holds exactly; NumPy on the same values is the reference, and
-``tensorspec.promotion`` states the dtype rule for mixed operands.
+``tensorspec.reference.promotion`` states the dtype rule for mixed operands.
 """
 from __future__ import annotations
 
@@ -17,12 +17,12 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tensorspec import promotion
-from tensorspec.assertions import assert_equal, assert_values, repro
-from tensorspec.devices import on_devices
-from tensorspec.shape_strategies import matmul_shapes
-from tensorspec.strategies import NUMPY_OF_TORCH, shapes
-from tensorspec.tensor_layouts import (TORCH_FLOAT, WRITABLE_LAYOUTS, has_internal_overlap,
+from tensorspec.reference import promotion
+from tensorspec.testing.assertions import assert_equal, assert_values, repro
+from tensorspec.testing.devices import on_devices
+from tensorspec.testing.shape_strategies import matmul_shapes
+from tensorspec.testing.strategies import NUMPY_OF_TORCH, shapes
+from tensorspec.testing.layouts import (TORCH_FLOAT, WRITABLE_LAYOUTS, has_internal_overlap,
                                        same_kind_scalars, strided_tensors)
 
 NUMPY2 = np.lib.NumpyVersion(np.__version__) >= "2.0.0"
@@ -504,7 +504,7 @@ def test_complex_sum_with_an_infinity_has_a_nan_part(device):
 @given(operands=mixed_operands())
 def test_mixed_dtypes_combine_by_type_promotion(device, operands):
     """Operands of different dtypes combine: a + b, a * b and torch.add have the dtype of the stated
-    rule (tensorspec.promotion) = torch.result_type(a, b), and a + b holds NumPy's sum computed in it."""
+    rule (tensorspec.reference.promotion) = torch.result_type(a, b), and a + b holds NumPy's sum computed in it."""
     (a, a_source, a_ref), (b, b_source, b_ref) = (build(x, device) for x in operands)
     with repro(f"a = {a_source}\nb = {b_source}\na + b, torch.result_type(a, b)", claim="elementwise.dtype_mismatch"):
         expected = promotion.result_dtype(a, b)

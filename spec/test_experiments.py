@@ -1,7 +1,7 @@
 """Group ``experiments``: hyperparameter loops, RunBuilder, RunManager and TensorBoard (lessons 30-33).
 
 A small synthetic experiment (the course network, 64 random images, 2 runs x 2 epochs) is recorded by
-:class:`~tensorspec.runs.RunManager`; its CSV, JSON and TensorBoard events are read back.  The full
+:class:`~tensorspec.course.runs.RunManager`; its CSV, JSON and TensorBoard events are read back.  The full
 Fashion-MNIST run records the same artifacts (``test_training_run.py``).
 """
 from __future__ import annotations
@@ -17,10 +17,10 @@ import pytest
 import torch
 from hypothesis import given, strategies as st
 
-from tensorspec import training
-from tensorspec.assertions import assert_equal, repro
-from tensorspec.network import Network
-from tensorspec.runs import RunBuilder, RunManager, make_grid
+from tensorspec.course import training
+from tensorspec.testing.assertions import assert_equal, repro
+from tensorspec.course.network import Network
+from tensorspec.course.runs import RunBuilder, RunManager, make_grid
 
 EPOCHS = 2
 PARAMS = {"lr": [0.01, 0.001], "batch_size": [16]}

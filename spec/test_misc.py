@@ -13,10 +13,10 @@ import torch.nn.functional as F
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tensorspec import strategies as S
-from tensorspec import toy_problems as T
-from tensorspec.assertions import assert_equal, assert_values, repro, source
-from tensorspec.devices import on_devices
+from tensorspec.testing import strategies as S
+from tensorspec.course import toy_problems as T
+from tensorspec.testing.assertions import assert_equal, assert_values, repro, source
+from tensorspec.testing.devices import on_devices
 
 
 @pytest.mark.claim("misc.only_2d")

@@ -16,10 +16,10 @@ import torch.nn.functional as F
 from hypothesis import given, strategies as st
 from torch import nn
 
-from tensorspec.assertions import assert_equal, assert_values, repro, source
-from tensorspec.devices import on_devices
-from tensorspec.fashion_mnist import CLASSES
-from tensorspec.network import Network, copy_into_sequential, sequential_network
+from tensorspec.testing.assertions import assert_equal, assert_values, repro, source
+from tensorspec.testing.devices import on_devices
+from tensorspec.course.fashion_mnist import CLASSES
+from tensorspec.course.network import Network, copy_into_sequential, sequential_network
 
 LAYERS = ["conv1", "conv2", "fc1", "fc2", "out"]
 # (weight shape, bias shape) of each layer, as the course lists them in lesson 19

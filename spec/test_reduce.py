@@ -1,8 +1,8 @@
 """reduce: whole-tensor and per-axis reductions, max/argmax, and turning results into Python (DL13).
 
-Values come from tensorspec.exact_values (reductions of them are exact in any order, NaN/±inf/-0.0
+Values come from tensorspec.testing.exact_values (reductions of them are exact in any order, NaN/±inf/-0.0
 and ties included) and are checked against the pure-Python lane-by-lane references of
-tensorspec.reference_ops.  NumPy and TensorFlow are run on the same inputs; where they differ
+tensorspec.reference.ops.  NumPy and TensorFlow are run on the same inputs; where they differ
 (std's default correction, result dtypes, empty axes, NaN in argmax, error types) the test states
 each library's behaviour.
 """
@@ -20,14 +20,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tensorspec import strategies as S
-from tensorspec.assertions import assert_equal, assert_shares, assert_values, repro, source
-from tensorspec.devices import on_devices
-from tensorspec.exact_values import ELEMENTS, comparable, storage_dtype, values_array
-from tensorspec.reference_ops import (lanes, ref_argmax, ref_argmax_skipping_nan, ref_max, ref_mean,
+from tensorspec.testing import strategies as S
+from tensorspec.testing.assertions import assert_equal, assert_shares, assert_values, repro, source
+from tensorspec.testing.devices import on_devices
+from tensorspec.testing.exact_values import ELEMENTS, comparable, storage_dtype, values_array
+from tensorspec.reference.ops import (lanes, ref_argmax, ref_argmax_skipping_nan, ref_max, ref_mean,
                                       ref_prod, ref_std, ref_sum)
-from tensorspec.shape_reference import dim_error
-from tensorspec.tensorflow_compat import tf_shape, to_numpy
+from tensorspec.reference.shapes import dim_error
+from tensorspec.testing.tensorflow_compat import tf_shape, to_numpy
 
 INTS = [torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64]
 FLOATS = [torch.float16, torch.bfloat16, torch.float32, torch.float64]

@@ -2,9 +2,9 @@
 the shapes they give, the dims they accept, when they share memory with their input, and where
 NumPy and TensorFlow differ on the same inputs.
 
-Inputs are strided recipes (``tensorspec.tensor_layouts``): every real dtype incl. bfloat16, ranks
+Inputs are strided recipes (``tensorspec.testing.layouts``): every real dtype incl. bfloat16, ranks
 0-5 with zero-size axes, contiguous, permuted, stepped and expanded layouts.  References: NumPy on
-the same values and plain-Python shapes (``tensorspec.shape_reference``).
+the same values and plain-Python shapes (``tensorspec.reference.shapes``).
 """
 from __future__ import annotations
 
@@ -16,13 +16,13 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tensorspec import shape_reference as ref
-from tensorspec.assertions import (assert_copies, assert_equal, assert_shares, assert_values, repro,
+from tensorspec.reference import shapes as ref
+from tensorspec.testing.assertions import (assert_copies, assert_equal, assert_shares, assert_values, repro,
                                    same_memory)
-from tensorspec.devices import on_devices
-from tensorspec.shape_strategies import invalid_reshape_targets, reshape_targets, unit_axis_shapes
-from tensorspec.strategies import dims, shapes
-from tensorspec.tensor_layouts import TORCH_REAL, has_internal_overlap, strided_tensors
+from tensorspec.testing.devices import on_devices
+from tensorspec.testing.shape_strategies import invalid_reshape_targets, reshape_targets, unit_axis_shapes
+from tensorspec.testing.strategies import dims, shapes
+from tensorspec.testing.layouts import TORCH_REAL, has_internal_overlap, strided_tensors
 
 VIEW_ERROR = re.escape("view size is not compatible with input tensor's size and stride")
 

@@ -5,9 +5,9 @@ import pytest
 import torch
 from hypothesis import given, strategies as st
 
-from tensorspec.assertions import assert_equal, repro
-from tensorspec.devices import on_devices
-from tensorspec.network import Network
+from tensorspec.testing.assertions import assert_equal, repro
+from tensorspec.testing.devices import on_devices
+from tensorspec.course.network import Network
 
 # step of Network.forward -> shape of its output for a batch of B images (lesson 25's table)
 SHAPE_TRACE = [

@@ -14,9 +14,9 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from numpy.lib.stride_tricks import sliding_window_view
 
-from tensorspec import strategies as S
-from tensorspec.assertions import assert_equal, assert_values, repro, source
-from tensorspec.devices import on_devices
+from tensorspec.testing import strategies as S
+from tensorspec.testing.assertions import assert_equal, assert_values, repro, source
+from tensorspec.testing.devices import on_devices
 
 
 def counting(shape, device) -> torch.Tensor:

@@ -17,11 +17,11 @@ from hypothesis import given, settings, strategies as st
 from torch import nn
 from torch.utils.data import DataLoader, RandomSampler, TensorDataset
 
-from tensorspec import training
-from tensorspec.assertions import assert_equal, assert_values, repro, source
-from tensorspec.devices import on_devices
-from tensorspec.network import Network, build
-from tensorspec.training import graph_nodes
+from tensorspec.course import training
+from tensorspec.testing.assertions import assert_equal, assert_values, repro, source
+from tensorspec.testing.devices import on_devices
+from tensorspec.course.network import Network, build
+from tensorspec.course.training import graph_nodes
 
 
 def batch(n: int = 8, device: str = "cpu", seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:

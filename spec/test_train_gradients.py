@@ -6,11 +6,11 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from tensorspec import training
-from tensorspec.assertions import assert_equal, assert_values
-from tensorspec.devices import on_devices
-from tensorspec.network import Network, build
-from tensorspec.training import graph_nodes
+from tensorspec.course import training
+from tensorspec.testing.assertions import assert_equal, assert_values
+from tensorspec.testing.devices import on_devices
+from tensorspec.course.network import Network, build
+from tensorspec.course.training import graph_nodes
 
 
 def batch(n: int = 8, device: str = "cpu", seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
@@ -164,6 +164,6 @@ def test_no_grad_records_no_graph_and_saves_nothing(device):
     with pytest.raises(RuntimeError, match="does not require grad and does not have a grad_fn"):
         out.sum().backward()
     if torch.device(device).type == "cuda":
-        from tensorspec.devices import synchronize
+        from tensorspec.testing.devices import synchronize
 
         synchronize(device)

@@ -25,11 +25,13 @@ import pytest
 import torch
 from torch.utils.data import DataLoader, RandomSampler, Subset
 
-from tensorspec import fashion_mnist, training
-from tensorspec.assertions import assert_equal, assert_values
-from tensorspec.network import build
-from tensorspec.runs import RunBuilder, RunManager
-from tensorspec.transforms import Compose, Normalize, ToTensor
+from tensorspec.course import fashion_mnist
+
+from tensorspec.course import training
+from tensorspec.testing.assertions import assert_equal, assert_values
+from tensorspec.course.network import build
+from tensorspec.course.runs import RunBuilder, RunManager
+from tensorspec.course.transforms import Compose, Normalize, ToTensor
 
 pytestmark = [pytest.mark.slow, pytest.mark.needs_data]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tensorspec.catalog import PENDING, VERDICTS, Catalog, CatalogError
+from tensorspec.claims.catalog import PENDING, VERDICTS, Catalog, CatalogError
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOG = ROOT / "spec" / "claims.toml"

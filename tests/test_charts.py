@@ -11,7 +11,9 @@ import numpy as np
 import pytest
 from matplotlib.image import imread
 
-from tensorspec import benchinfo, charts
+from tensorspec.benchtools import benchinfo
+
+from tensorspec.benchtools import charts
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 MACHINE = "Linux-CPython-3.11-64bit"
@@ -115,7 +117,7 @@ def test_a_run_without_known_groups_says_nothing_to_chart(tmp_path, capsys):
 def test_the_console_script_leaves_pyplot_alone(tmp_path):
     """Run as a program, without importing matplotlib.pyplot (no global figure state)."""
     run = save_run(tmp_path, 1, synthetic_benchmarks(gpu=False), gpu=None)
-    code = ("import sys; from tensorspec.charts import main; rc = main(sys.argv[1:]); "
+    code = ("import sys; from tensorspec.benchtools.charts import main; rc = main(sys.argv[1:]); "
             "print('pyplot imported' if 'matplotlib.pyplot' in sys.modules else 'no pyplot'); sys.exit(rc)")
     proc = subprocess.run([sys.executable, "-c", code, str(run), "--out", str(tmp_path / "out")],
                           capture_output=True, text=True, timeout=120,

@@ -46,7 +46,7 @@ truth = ""
 
 TOY_SPEC = '''
 import pytest
-from tensorspec.devices import on_devices
+from tensorspec.testing.devices import on_devices
 
 @pytest.mark.claim("toy.holds")
 def test_holds(claim_fact):
@@ -74,7 +74,7 @@ def run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch):
     pytester.makefile(".toml", claims=TOY_CATALOG)
 
     def run(*args):
-        return pytester.runpytest_subprocess("-p", "tensorspec.plugin", "--claims-catalog", "claims.toml",
+        return pytester.runpytest_subprocess("-p", "tensorspec.claims.plugin", "--claims-catalog", "claims.toml",
                                              "-p", "no:randomly", "-p", "no:cacheprovider", *args)
 
     return run

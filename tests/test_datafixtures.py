@@ -1,4 +1,4 @@
-"""The data fixtures plugin (tensorspec.datafixtures): options, the download default, and skipping
+"""The data fixtures plugin (tensorspec.harness.datafixtures): options, the download default, and skipping
 (never failing) when the Fashion-MNIST files cannot be had."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tensorspec import datafixtures
+from tensorspec.harness import datafixtures
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
@@ -43,7 +43,7 @@ def test_missing_data_skips_with_where_and_how(tmp_path: Path):
     empty = tmp_path / "empty"
     env = {**os.environ, "PYTHONPATH": str(SRC), "CI": "true"}  # CI: no download by default
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", "test_uses_data.py", "-p", "tensorspec.datafixtures", "-rs", "-q",
+        [sys.executable, "-m", "pytest", "test_uses_data.py", "-p", "tensorspec.harness.datafixtures", "-rs", "-q",
          "-p", "no:cacheprovider", f"--data-dir={empty}"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     out = proc.stdout + proc.stderr

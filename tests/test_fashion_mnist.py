@@ -1,4 +1,4 @@
-"""The Fashion-MNIST data layer (tensorspec.fashion_mnist): locating, verifying, downloading, decoding,
+"""The Fashion-MNIST data layer (tensorspec.course.fashion_mnist): locating, verifying, downloading, decoding,
 and every bad input with its own error naming the file and the remedy.
 
 Synthetic IDX files under tmp_path stand in for the real ones; downloads go to a local HTTP server on
@@ -21,8 +21,8 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tensorspec import fashion_mnist as fm
-from tensorspec.assertions import assert_equal, assert_values, repro, source
+from tensorspec.course import fashion_mnist as fm
+from tensorspec.testing.assertions import assert_equal, assert_values, repro, source
 
 N = 12  # synthetic samples per split
 

@@ -1,7 +1,7 @@
 """The specification can fail: every planted semantic change (tests/mutants/*.py) turns its claim red.
 
 Each mutant runs the tests of its claim in a fresh pytest process with the change applied
-(``-p tensorspec.mutation --mutant TABLE::NAME --claim ID``); the claims report must then call the
+(``-p tensorspec.harness.mutation --mutant TABLE::NAME --claim ID``); the claims report must then call the
 claim ``broken``.  A mutant that survives is a spec that could not notice the change.
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ CASES = [(path, m) for path in TABLES for m in _table(path)]
 
 
 def test_the_table_is_large_and_covers_every_group():
-    from tensorspec.catalog import Catalog
+    from tensorspec.claims.catalog import Catalog
 
     catalog = Catalog.load(ROOT / "spec" / "claims.toml")
     unknown = [m.claim for _, m in CASES if m.claim not in catalog]
@@ -45,7 +45,7 @@ def test_the_table_is_large_and_covers_every_group():
 @pytest.mark.parametrize("table,mutant", [pytest.param(p, m, id=f"{p.stem}.{m.name}") for p, m in CASES])
 def test_mutant_is_killed(table: Path, mutant, tmp_path: Path):
     report = tmp_path / "claims.json"
-    cmd = [sys.executable, "-m", "pytest", mutant.target, "-p", "tensorspec.mutation",
+    cmd = [sys.executable, "-m", "pytest", mutant.target, "-p", "tensorspec.harness.mutation",
            f"--mutant={table}::{mutant.name}", f"--claim={mutant.claim}", "-x", "-q",
            "-p", "no:cacheprovider", "-p", "no:randomly", f"--claims-report={report}",
            f"--basetemp={tmp_path / 'basetemp'}", *mutant.extra_args]

@@ -1,4 +1,4 @@
-"""Unit tests of tensorspec.runs (make_grid, run folder names, RunManager without TensorBoard)."""
+"""Unit tests of tensorspec.course.runs (make_grid, run folder names, RunManager without TensorBoard)."""
 from __future__ import annotations
 
 import json
@@ -6,7 +6,7 @@ import json
 import pytest
 import torch
 
-from tensorspec.runs import RunBuilder, RunManager, _run_name, make_grid
+from tensorspec.course.runs import RunBuilder, RunManager, _run_name, make_grid
 
 
 @pytest.mark.parametrize("b, nrow, rows, cols", [(1, 8, 1, 1), (8, 8, 1, 8), (9, 8, 2, 8), (10, 3, 4, 3)])

@@ -1,4 +1,4 @@
-"""Unit tests of tensorspec.training, tensorspec.network and tensorspec.convshape helpers."""
+"""Unit tests of tensorspec.course.training, tensorspec.course.network and tensorspec.reference.convshape helpers."""
 from __future__ import annotations
 
 import math
@@ -7,8 +7,10 @@ import pytest
 import torch
 from torch import nn
 
-from tensorspec import convshape, training
-from tensorspec.network import batchnorm_network, build, parameter_count
+from tensorspec.reference import convshape
+
+from tensorspec.course import training
+from tensorspec.course.network import batchnorm_network, build, parameter_count
 
 
 def test_num_threads_restores():

@@ -1,11 +1,11 @@
-"""tensorspec.transforms: torchvision's ToTensor / Normalize / Compose semantics, errors included."""
+"""tensorspec.course.transforms: torchvision's ToTensor / Normalize / Compose semantics, errors included."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 import torch
 
-from tensorspec import transforms as T
+from tensorspec.course import transforms as T
 
 
 @pytest.mark.parametrize("kind", ["ndarray", "tensor"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from tensorspec.mutation import Mutant
+from tensorspec.harness.mutation import Mutant
 
 T = "spec/test_attrs.py"
 _rand = torch.rand

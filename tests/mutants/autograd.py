@@ -5,7 +5,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from tensorspec.mutation import Mutant
+from tensorspec.harness.mutation import Mutant
 
 T = "spec/test_autograd.py"
 _backward, _sin, _sign, _linear = torch.Tensor.backward, torch.sin, torch.sign, F.linear

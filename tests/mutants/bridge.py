@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from tensorspec.mutation import Mutant
+from tensorspec.harness.mutation import Mutant
 
 T = "spec/test_bridge.py"
 _numpy, _from_numpy = torch.Tensor.numpy, torch.from_numpy

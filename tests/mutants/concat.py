@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from tensorspec.mutation import Mutant
+from tensorspec.harness.mutation import Mutant
 
 T = "spec/test_concat.py"
 _cat, _stack, _np_stack = torch.cat, torch.stack, np.stack

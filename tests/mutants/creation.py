@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from tensorspec.mutation import Mutant
+from tensorspec.harness.mutation import Mutant
 
 T = "spec/test_creation.py"
 _from_numpy, _as_tensor, _tensor = torch.from_numpy, torch.as_tensor, torch.tensor

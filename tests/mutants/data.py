@@ -10,9 +10,9 @@ import pytest
 import torch
 from torch.utils.data import DataLoader, RandomSampler
 
-from tensorspec import fashion_mnist as fm
-from tensorspec import transforms as T
-from tensorspec.mutation import Mutant
+from tensorspec.course import fashion_mnist as fm
+from tensorspec.course import transforms as T
+from tensorspec.harness.mutation import Mutant
 
 SPEC = "spec/test_data.py"
 _decode, _getitem, _loader_init, _loader_iter = fm.decode, fm.FashionMNIST.__getitem__, DataLoader.__init__, DataLoader.__iter__

@@ -15,7 +15,7 @@ import torch
 import torch.utils.data
 from torch import nn
 
-from tensorspec.mutation import Mutant
+from tensorspec.harness.mutation import Mutant
 
 T = "spec/test_device.py"
 _device, _zeros, _from_numpy, _as_tensor = torch.device, torch.zeros, torch.from_numpy, torch.as_tensor

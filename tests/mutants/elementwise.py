@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from tensorspec.mutation import Mutant
+from tensorspec.harness.mutation import Mutant
 
 _div = torch.Tensor.div
 _ge = torch.Tensor.ge

@@ -5,14 +5,14 @@ import itertools
 
 import pytest
 
-from tensorspec.mutation import Mutant
+from tensorspec.harness.mutation import Mutant
 
 E = "spec/test_experiments.py"
 _product = itertools.product
 
 
 def run_builder_reverses_the_order(mp: pytest.MonkeyPatch):
-    from tensorspec.runs import RunBuilder
+    from tensorspec.course.runs import RunBuilder
 
     real = RunBuilder.get_runs
     mp.setattr(RunBuilder, "get_runs", staticmethod(lambda params: real(params)[::-1]))
@@ -23,7 +23,7 @@ def product_skips_the_last_combination(mp: pytest.MonkeyPatch):
 
 
 def loss_not_weighted_by_batch_size(mp: pytest.MonkeyPatch):
-    from tensorspec.runs import RunManager
+    from tensorspec.course.runs import RunManager
 
     def track_loss(self, loss, batch_size):
         self.epoch_loss += loss.item()

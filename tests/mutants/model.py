@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from tensorspec.mutation import Mutant
+from tensorspec.harness.mutation import Mutant
 
 M, SHAPES, BN, CONV = ("spec/test_model.py", "spec/test_shape_trace.py", "spec/test_batchnorm.py",
                        "spec/test_conv_output_size.py")
@@ -31,7 +31,7 @@ def module_attributes_not_registered(mp: pytest.MonkeyPatch):
 
 
 def fc1_in_features_not_following_conv2(mp: pytest.MonkeyPatch):
-    from tensorspec import network
+    from tensorspec.course import network
     mp.setattr(network, "FLAT_FEATURES", 12 * 5 * 5)
 
 

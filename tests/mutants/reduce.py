@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from tensorspec.mutation import Mutant
+from tensorspec.harness.mutation import Mutant
 
 T = "spec/test_reduce.py"
 _std, _sum, _argmax, _tolist = torch.Tensor.std, torch.Tensor.sum, torch.Tensor.argmax, torch.Tensor.tolist

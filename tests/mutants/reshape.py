@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from tensorspec.mutation import Mutant
+from tensorspec.harness.mutation import Mutant
 
 _reshape = torch.Tensor.reshape
 _squeeze = torch.Tensor.squeeze

@@ -7,7 +7,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from tensorspec.mutation import Mutant
+from tensorspec.harness.mutation import Mutant
 
 T = "spec/test_tensor.py"
 _dim, _select, _size, _to, _conv2d, _tensor = (torch.Tensor.dim, torch.Tensor.select, torch.Tensor.size,

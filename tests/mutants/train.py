@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from tensorspec.mutation import Mutant
+from tensorspec.harness.mutation import Mutant
 
 T, G, RUN = "spec/test_train.py", "spec/test_train_gradients.py", "spec/test_training_run.py"
 _cross_entropy = F.cross_entropy
@@ -20,7 +20,7 @@ _call = nn.Module.__call__
 
 
 def _small_data(mp: pytest.MonkeyPatch) -> None:
-    from tensorspec import fashion_mnist
+    from tensorspec.course import fashion_mnist
 
     real = fashion_mnist.load
 
@@ -33,7 +33,7 @@ def _small_data(mp: pytest.MonkeyPatch) -> None:
 
 
 def epoch_drops_the_last_short_batch(mp: pytest.MonkeyPatch):
-    from tensorspec import training
+    from tensorspec.course import training
 
     real = training.batches
 
@@ -90,14 +90,14 @@ def no_grad_records_anyway(mp: pytest.MonkeyPatch):
 
 
 def confusion_matrix_transposed(mp: pytest.MonkeyPatch):
-    from tensorspec import training
+    from tensorspec.course import training
 
     real = training.confusion_matrix
     mp.setattr(training, "confusion_matrix", lambda labels, preds, num_classes=10: real(labels, preds, num_classes).T)
 
 
 def zero_grad_after_backward(mp: pytest.MonkeyPatch):
-    from tensorspec import training
+    from tensorspec.course import training
 
     def train_step(network, optimizer, images, labels):
         preds = network(images)
@@ -128,14 +128,14 @@ def training_never_updates(mp: pytest.MonkeyPatch):
 
 
 def batchnorm_variant_is_the_plain_network(mp: pytest.MonkeyPatch):
-    from tensorspec import network
+    from tensorspec.course import network
 
     _small_data(mp)
     mp.setitem(network.NETWORKS, "batchnorm", network.Network)
 
 
 def normalize_is_ignored(mp: pytest.MonkeyPatch):
-    from tensorspec import training
+    from tensorspec.course import training
 
     _small_data(mp)
     real = training.to_inputs

@@ -23,7 +23,7 @@ from pathlib import Path
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from tensorspec import benchinfo
+from tensorspec.benchtools import benchinfo
 
 DEVICE_COLORS = {"cpu": "#4c72b0", "cuda": "#55a868"}
 FUNCTION_ORDER = ["torch.Tensor", "torch.tensor", "torch.as_tensor", "torch.from_numpy"]

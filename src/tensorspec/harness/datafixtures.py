@@ -10,7 +10,7 @@ Options:
   download attempt fails within seconds.
 
 Session fixtures: ``fashion_mnist_root`` (the folder, a ``Path``), ``train_set`` and ``test_set``
-(:class:`~tensorspec.fashion_mnist.FashionMNIST` without a transform).  When the files can be neither
+(:class:`~tensorspec.course.fashion_mnist.FashionMNIST` without a transform).  When the files can be neither
 found nor downloaded, every test using them is skipped with the reason (where it looked, how to fix
 it), so its claims come out ``not run``, never failed.  Mark such tests ``@pytest.mark.needs_data``.
 """
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tensorspec import fashion_mnist as fm
+from tensorspec.course import fashion_mnist as fm
 
 _FALSE = {"", "0", "false", "no", "off"}
 

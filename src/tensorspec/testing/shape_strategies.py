@@ -7,7 +7,7 @@ import math
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tensorspec.strategies import MAX_SIZE
+from tensorspec.testing.strategies import MAX_SIZE
 
 
 def unit_axis_shapes(max_dims: int = 5) -> st.SearchStrategy[tuple[int, ...]]:

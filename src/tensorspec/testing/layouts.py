@@ -19,7 +19,7 @@ import torch
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tensorspec.strategies import NUMPY_OF_TORCH, elements, shapes
+from tensorspec.testing.strategies import NUMPY_OF_TORCH, elements, shapes
 
 TENSOR_LAYOUTS = ("contiguous", "permuted", "stepped", "expanded")
 WRITABLE_LAYOUTS = ("contiguous", "permuted", "stepped")  # each element has its own memory

@@ -5,7 +5,7 @@ A mutant is a function ``patch(mp: pytest.MonkeyPatch)`` that changes one behavi
 ``tests/mutants/*.py`` list them as :class:`Mutant` records; ``tests/test_mutations.py`` runs the spec
 tests of the targeted claim in a separate pytest process with the mutant applied::
 
-    pytest spec/test_creation.py -p tensorspec.mutation --mutant tests/mutants/creation.py::from_numpy_copies
+    pytest spec/test_creation.py -p tensorspec.harness.mutation --mutant tests/mutants/creation.py::from_numpy_copies
 
 and requires the claim to come out ``broken`` in the claims report.  A mutant that survives fails.
 """

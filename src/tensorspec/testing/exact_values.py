@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from tensorspec.strategies import NUMPY_OF_TORCH
+from tensorspec.testing.strategies import NUMPY_OF_TORCH
 
 NAN, INF = float("nan"), float("inf")
 SPECIAL = [NAN, INF, -INF, -0.0]

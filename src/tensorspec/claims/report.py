@@ -11,7 +11,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Iterable
 
-from tensorspec.catalog import VERDICTS, PENDING, Catalog
+from tensorspec.claims.catalog import VERDICTS, PENDING, Catalog
 
 VERIFIED, BROKEN, NOT_RUN, NO_TEST = "verified", "broken", "not run", "no test"
 STATUSES = (VERIFIED, BROKEN, NOT_RUN, NO_TEST)

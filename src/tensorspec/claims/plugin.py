@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from tensorspec import report as _report
-from tensorspec.catalog import Catalog, CatalogError
-from tensorspec.guard import global_state_guard
+from tensorspec.claims import report as _report
+from tensorspec.claims.catalog import Catalog, CatalogError
+from tensorspec.harness.guard import global_state_guard
 
 _CLAIMS_KEY = "tensorspec.claims"
 _FACT_KEY = "tensorspec.fact"

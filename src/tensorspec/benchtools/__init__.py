@@ -1,0 +1,1 @@
+"""What bench/ and tensorspec-charts share: benchmark groups and machine info, charts."""

@@ -1,0 +1,1 @@
+"""Independent oracles the spec compares torch with: shapes, values, type promotion, conv sizes."""

@@ -1,0 +1,1 @@
+"""Helpers spec tests are written with: strategies, layouts, dtypes, devices, assertions."""
