@@ -70,3 +70,44 @@ def test_a_missing_catalog_and_an_unknown_id_say_what_is_wrong(tmp_path):
     with pytest.raises(KeyError, match="did you mean creation.as_tensor_shares"):
         catalog["creation.as_tensor_share"]
     assert set(VERDICTS) == {"holds", "qualified", "refuted", "outdated"}
+
+
+DIFFERS = ('[[claim.differs]]\nname = "old_way"\nwhen = ["torch<1.0"]\nverdict = "refuted"\n'
+           'truth = "the old behaviour"\n')
+
+
+def test_a_difference_applies_only_in_its_range_and_changes_the_installed_truth(tmp_path):
+    body = "[[claim]]\n" + ENTRY + 'verdict = "holds"\ntruth = "new"\n'
+    old = Catalog.load(_write(tmp_path, body + DIFFERS))["a.b"]
+    assert [d.name for d in old.differs] == ["old_way"] and old.differs[0].range == "before torch 1.0"
+    assert not old.current and old.installed_verdict == "holds" and old.installed_truth == "new"
+    now = Catalog.load(_write(tmp_path, body + DIFFERS.replace("torch<1.0", "torch>=1.0")))["a.b"]
+    assert now.differs[0].range == "since torch 1.0"
+    assert now.installed_verdict == "refuted"
+    assert now.installed_truth == "new\nOn the installed versions (since torch 1.0): the old behaviour"
+    absent = Catalog.load(_write(tmp_path, body + DIFFERS.replace("torch<1.0", "tensorflow>=0")))["a.b"]
+    from tensorspec.claims.versions import installed
+    assert bool(absent.current) == (installed("tensorflow") is not None)
+
+
+@pytest.mark.parametrize("differs, message", [
+    (DIFFERS.replace('when = ["torch<1.0"]\n', ""), "missing field(s) when"),
+    (DIFFERS.replace("torch<1.0", "jax<1.0"), "the package must be one of"),
+    (DIFFERS.replace("torch<1.0", "torch"), "names no version range"),
+    (DIFFERS.replace("torch<1.0", "torch<<1"), "is not a requirement"),
+    (DIFFERS.replace("refuted", "perhaps"), "is not one of"),
+    (DIFFERS.replace("old_way", "Old Way"), "lower_case identifier"),
+    (DIFFERS + DIFFERS, "appears twice"),
+])
+def test_a_malformed_difference_is_refused_with_the_reason(tmp_path, differs, message):
+    body = "[[claim]]\n" + ENTRY + 'verdict = "holds"\ntruth = "new"\n' + differs
+    with pytest.raises(CatalogError, match=re.escape(message)):
+        Catalog.load(_write(tmp_path, body))
+
+
+def test_differs_names_are_looked_up_with_suggestions(tmp_path):
+    body = "[[claim]]\n" + ENTRY + 'verdict = "holds"\ntruth = "new"\n' + DIFFERS
+    catalog = Catalog.load(_write(tmp_path, body))
+    assert catalog.difference("old_way")[0].id == "a.b"
+    with pytest.raises(KeyError, match="did you mean old_way"):
+        catalog.difference("old_wey")

@@ -8,8 +8,10 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from tensorspec.claims import versions as _versions
 
 VERDICTS = ("holds", "qualified", "refuted", "outdated")
 PENDING = "pending"
@@ -22,6 +24,23 @@ class CatalogError(ValueError):
 
 
 @dataclass(frozen=True)
+class Difference:
+    """Where the truth differs in a range of releases (a ``[[claim.differs]]`` table)."""
+    name: str  # the switch tests read with ``differs(name)``; unique in the catalog
+    when: tuple  # packaging Requirements, all of which the installed versions must meet
+    truth: str  # the behaviour in that range
+    verdict: str = ""  # the verdict in that range, where it is not the claim's
+
+    @property
+    def applies(self) -> bool:
+        return _versions.satisfied(self.when)
+
+    @property
+    def range(self) -> str:
+        return _versions.describe(self.when)
+
+
+@dataclass(frozen=True)
 class Claim:
     id: str
     sources: tuple[str, ...]
@@ -30,10 +49,27 @@ class Claim:
     verdict: str
     truth: str
     measured: str = ""  # figures a benchmark or a training run gave, and on which machine
+    differs: tuple[Difference, ...] = field(default=())  # truths of other release ranges
 
     @property
     def group(self) -> str:
         return self.id.split(".", 1)[0]
+
+    @property
+    def current(self) -> tuple[Difference, ...]:
+        """The differences whose range the installed versions fall in."""
+        return tuple(d for d in self.differs if d.applies)
+
+    @property
+    def installed_verdict(self) -> str:
+        """The verdict on the installed versions."""
+        return next((d.verdict for d in self.current if d.verdict), self.verdict)
+
+    @property
+    def installed_truth(self) -> str:
+        """The truth on the installed versions: the claim's truth, then what differs in their range."""
+        return "\n".join([self.truth] + [f"On the installed versions ({d.range}): {d.truth}"
+                                          for d in self.current]).strip()
 
 
 class Catalog:
@@ -42,10 +78,16 @@ class Catalog:
     def __init__(self, claims: list[Claim], path: Path | None = None):
         self.path = path
         self._by_id: dict[str, Claim] = {}
+        self.differences: dict[str, tuple[Claim, Difference]] = {}
         for c in claims:
             if c.id in self._by_id:
                 raise CatalogError(f"{path}: claim {c.id!r} appears twice")
             self._by_id[c.id] = c
+            for d in c.differs:
+                if d.name in self.differences:
+                    raise CatalogError(f"{path}: difference {d.name!r} appears twice "
+                                       f"({self.differences[d.name][0].id} and {c.id})")
+                self.differences[d.name] = (c, d)
 
     def __iter__(self):
         return iter(self._by_id.values())
@@ -67,6 +109,15 @@ class Catalog:
         hint = f"; did you mean {', '.join(near)}?" if near else ""
         return f"unknown claim ID {claim_id!r} (not in {self.path}){hint}"
 
+    def difference(self, name: str) -> tuple[Claim, Difference]:
+        """The claim and difference named ``name``; KeyError with suggestions when unknown."""
+        try:
+            return self.differences[name]
+        except KeyError:
+            near = difflib.get_close_matches(name, self.differences, n=3)
+            hint = f"; did you mean {', '.join(near)}?" if near else ""
+            raise KeyError(f"no [[claim.differs]] named {name!r} in {self.path}{hint}") from None
+
     @classmethod
     def load(cls, path: str | Path) -> "Catalog":
         path = Path(path)
@@ -87,7 +138,7 @@ def _parse(path: Path, index: int, entry: dict) -> Claim:
     missing = [f for f in _FIELDS if f not in entry]
     if missing:
         raise CatalogError(f"{where}: missing field(s) {', '.join(missing)}")
-    extra = set(entry) - set(_FIELDS) - {"measured"}
+    extra = set(entry) - set(_FIELDS) - {"measured", "differs"}
     if extra:
         raise CatalogError(f"{where}: unknown field(s) {', '.join(sorted(extra))}")
     if not _ID.match(entry["id"]):
@@ -105,4 +156,30 @@ def _parse(path: Path, index: int, entry: dict) -> Claim:
         verdict=verdict,
         truth=entry["truth"].strip(),
         measured=entry.get("measured", "").strip(),
+        differs=tuple(_parse_difference(where, i, d) for i, d in enumerate(entry.get("differs", []))),
     )
+
+
+_DIFF_FIELDS = ("name", "when", "truth")
+
+
+def _parse_difference(where: str, index: int, entry: dict) -> Difference:
+    here = f"{where}: differs #{index + 1} ({entry.get('name', '?')})"
+    missing = [f for f in _DIFF_FIELDS if f not in entry]
+    if missing:
+        raise CatalogError(f"{here}: missing field(s) {', '.join(missing)}")
+    extra = set(entry) - set(_DIFF_FIELDS) - {"verdict"}
+    if extra:
+        raise CatalogError(f"{here}: unknown field(s) {', '.join(sorted(extra))}")
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", entry["name"]):
+        raise CatalogError(f"{here}: name must be a lower_case identifier")
+    if entry.get("verdict", "holds") not in VERDICTS:
+        raise CatalogError(f"{here}: verdict {entry['verdict']!r} is not one of {', '.join(VERDICTS)}")
+    if not entry["truth"].strip():
+        raise CatalogError(f"{here}: needs a truth text stating the behaviour in that range")
+    try:
+        when = _versions.parse_when(entry["when"])
+    except ValueError as exc:
+        raise CatalogError(f"{here}: when: {exc}") from None
+    return Difference(name=entry["name"], when=when, truth=entry["truth"].strip(),
+                      verdict=entry.get("verdict", ""))

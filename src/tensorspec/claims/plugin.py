@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tensorspec.claims import report as _report
+from tensorspec.claims import context
 from tensorspec.claims.catalog import Catalog, CatalogError
 from tensorspec.harness.guard import global_state_guard
 
@@ -49,6 +50,7 @@ def pytest_configure(config: pytest.Config) -> None:
         catalog = Catalog.load(path)
     except CatalogError as exc:
         raise pytest.UsageError(str(exc)) from None
+    context.set_catalog(catalog)
     config.pluginmanager.register(ClaimsPlugin(config, catalog, report_path), PLUGIN_NAME)
     workers = getattr(config, "workerinput", {}).get("workercount")
     if workers:  # pytest-xdist: share the cores instead of oversubscribing them (spinning OpenMP threads)

@@ -31,6 +31,8 @@ class ClaimResult:
     failed_tests: list[str] = field(default_factory=list)
     facts: dict[str, object] = field(default_factory=dict)
     measured: str = ""
+    # every release range whose truth differs: {"name", "range", "when", "truth", "verdict", "applies"}
+    changes: list[dict] = field(default_factory=list)
 
 
 def claim_results(catalog: Catalog, outcomes: Iterable[dict]) -> list[ClaimResult]:
@@ -65,9 +67,11 @@ def claim_results(catalog: Catalog, outcomes: Iterable[dict]) -> list[ClaimResul
             status = NOT_RUN
         else:
             status = NO_TEST
+        changes = [{"name": d.name, "range": d.range, "when": [str(r) for r in d.when], "truth": d.truth,
+                    "verdict": d.verdict or c.verdict, "applies": d.applies} for d in c.differs]
         results.append(ClaimResult(
-            id=c.id, quote=c.quote, verdict=c.verdict, status=status, passed=n["passed"],
-            failed=n["failed"], skipped=n["skipped"], truth=c.truth,
+            id=c.id, quote=c.quote, verdict=c.installed_verdict, status=status, passed=n["passed"],
+            failed=n["failed"], skipped=n["skipped"], truth=c.installed_truth, changes=changes,
             skip_reasons=list(reasons[c.id]), failed_tests=[t for t in failed_tests[c.id] if t],
             facts=facts[c.id], measured=c.measured))
     return results
@@ -95,9 +99,18 @@ def summary_lines(results: list[ClaimResult]) -> list[str]:
         lines.append(f"NO TEST  {sum(map(len, untested.values()))} claims had no test in this run:")
         lines += [f"           {group}: {', '.join(names)}" for group, names in untested.items()]
     for r in results:
+        for ch in r.changes:
+            if ch["applies"]:
+                lines.append(f"VERSION  {r.id} [{ch['verdict']}] {ch['range']} (installed): {_short(ch['truth'])}")
+    for r in results:
         for name, value in r.facts.items():
             lines.append(f"FACT     {r.id}: {name} = {value}")
     return lines
+
+
+def _short(text: str, width: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def versions() -> dict[str, str | None]:
@@ -157,6 +170,7 @@ def to_markdown(results: list[ClaimResult], versions: dict) -> str:
     for r in results:
         truth = r.truth or ("as the note says" if r.verdict == "holds" else "")
         extra = [f"{k} = {v}" for k, v in r.facts.items()] + ([r.measured] if r.measured else [])
+        extra += [f"{ch['range']} [{ch['verdict']}]: {ch['truth']}" for ch in r.changes if not ch["applies"]]
         if r.status == NOT_RUN:
             extra.append("not run: " + "; ".join(r.skip_reasons))
         if extra:

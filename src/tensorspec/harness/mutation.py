@@ -28,6 +28,47 @@ class Mutant:
     extra_args: tuple[str, ...] = field(default=())
 
 
+#: mutants registered with ``@mutant`` by the table modules, in definition order
+REGISTRY: list[Mutant] = []
+_PATCHES: dict[tuple[str, str], Callable[[pytest.MonkeyPatch], None]] = {}
+
+
+def mutant(claim: str, *, target: str | None = None):
+    """Register a planted change.  The name is the function's, the description its docstring, the
+    target defaults to the claim group's spec module(s) (``spec/test_<group>*.py``, run with
+    ``--claim``)::
+
+        @mutant("broadcasting.rules")
+        def add_aligns_left(mp):
+            \"\"\"torch.add lines up shapes from the LEFT.\"\"\"
+            @wrap(mp, torch, "add")
+            def add(orig, a, b, **kwargs): ...
+    """
+    def register(patch: Callable[[pytest.MonkeyPatch], None]):
+        doc = " ".join((patch.__doc__ or "").split())
+        if not doc:
+            raise TypeError(f"mutant {patch.__name__}: the docstring must describe the planted change")
+        m = Mutant(name=patch.__name__, claim=claim, target=target or "spec", description=doc)
+        REGISTRY.append(m)
+        _PATCHES[(patch.__module__, patch.__name__)] = patch
+        return patch
+    return register
+
+
+def wrap(mp: pytest.MonkeyPatch, owner, name: str):
+    """Decorator: replace ``owner.name`` with the decorated ``fn(orig, *args, **kwargs)``, where
+    ``orig`` is the original attribute (the patch is undone with ``mp``)."""
+    orig = getattr(owner, name)
+
+    def apply(fn):
+        def patched(*args, **kwargs):
+            return fn(orig, *args, **kwargs)
+        patched.__name__ = getattr(orig, "__name__", name)
+        mp.setattr(owner, name, patched)
+        return patched
+    return apply
+
+
 def load_patch(spec: str) -> Callable[[pytest.MonkeyPatch], None]:
     """``path/to/table.py::name`` -> the patch function."""
     path, _, name = spec.partition("::")
