@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tensorspec.claims import report as _report
-from tensorspec.claims import context
+from tensorspec.claims import context, deprecations
 from tensorspec.claims.catalog import Catalog, CatalogError
 from tensorspec.harness.guard import global_state_guard
 
@@ -89,6 +89,7 @@ class ClaimsPlugin:
         self.report_path = report_path
         self.is_worker = hasattr(config, "workerinput")  # a pytest-xdist worker reports to its controller
         self.outcomes: dict[str, dict] = {}  # nodeid -> {"claims", "outcome", "reason", "facts"}
+        self.deprecations: dict[str, dict[str, None]] = {}  # nodeid -> deprecations met while it ran
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_make_collect_report(self, collector: pytest.Collector):
@@ -137,7 +138,16 @@ class ClaimsPlugin:
         elif report.when == "call" and report.passed and rec["outcome"] is None:
             rec["outcome"] = "passed"
 
+    def pytest_warning_recorded(self, warning_message, nodeid: str) -> None:
+        """A deprecation raised while a claim's test ran is recorded on the claim (xdist forwards these)."""
+        text = deprecations.describe(warning_message)
+        if text and nodeid:
+            self.deprecations.setdefault(nodeid, {})[text] = None
+
     def _results(self):
+        for nodeid, texts in self.deprecations.items():
+            if nodeid in self.outcomes:
+                self.outcomes[nodeid]["deprecations"] = list(texts)
         return _report.claim_results(self.catalog, self.outcomes.values())
 
     @pytest.hookimpl(trylast=True)

@@ -33,6 +33,7 @@ class ClaimResult:
     measured: str = ""
     # every release range whose truth differs: {"name", "range", "when", "truth", "verdict", "applies"}
     changes: list[dict] = field(default_factory=list)
+    deprecations: list[str] = field(default_factory=list)  # met on the claim's code paths in this run
 
 
 def claim_results(catalog: Catalog, outcomes: Iterable[dict]) -> list[ClaimResult]:
@@ -41,7 +42,11 @@ def claim_results(catalog: Catalog, outcomes: Iterable[dict]) -> list[ClaimResul
     reasons: dict[str, dict[str, None]] = {c.id: {} for c in catalog}
     failed_tests: dict[str, list[str]] = {c.id: [] for c in catalog}
     facts: dict[str, dict] = {c.id: {} for c in catalog}
+    deprecated: dict[str, dict[str, None]] = {c.id: {} for c in catalog}
     for rec in outcomes:
+        for cid in rec["claims"]:
+            if cid in deprecated:
+                deprecated[cid].update(dict.fromkeys(rec.get("deprecations", ())))
         for claim_id, name, value in rec.get("facts", ()):
             if claim_id in facts:
                 facts[claim_id][name] = value
@@ -72,6 +77,7 @@ def claim_results(catalog: Catalog, outcomes: Iterable[dict]) -> list[ClaimResul
         results.append(ClaimResult(
             id=c.id, quote=c.quote, verdict=c.installed_verdict, status=status, passed=n["passed"],
             failed=n["failed"], skipped=n["skipped"], truth=c.installed_truth, changes=changes,
+            deprecations=list(deprecated[c.id]),
             skip_reasons=list(reasons[c.id]), failed_tests=[t for t in failed_tests[c.id] if t],
             facts=facts[c.id], measured=c.measured))
     return results
@@ -98,6 +104,8 @@ def summary_lines(results: list[ClaimResult]) -> list[str]:
     if untested:
         lines.append(f"NO TEST  {sum(map(len, untested.values()))} claims had no test in this run:")
         lines += [f"           {group}: {', '.join(names)}" for group, names in untested.items()]
+    for r in results:
+        lines += [f"DEPRECATED {r.id}: {d}" for d in r.deprecations]
     for r in results:
         for ch in r.changes:
             if ch["applies"]:
@@ -170,6 +178,7 @@ def to_markdown(results: list[ClaimResult], versions: dict) -> str:
     for r in results:
         truth = r.truth or ("as the note says" if r.verdict == "holds" else "")
         extra = [f"{k} = {v}" for k, v in r.facts.items()] + ([r.measured] if r.measured else [])
+        extra += r.deprecations
         extra += [f"{ch['range']} [{ch['verdict']}]: {ch['truth']}" for ch in r.changes if not ch["applies"]]
         if r.status == NOT_RUN:
             extra.append("not run: " + "; ".join(r.skip_reasons))

@@ -1,0 +1,82 @@
+"""``tensorspec compare`` and ``tensorspec changes``: two reports in, the differences out."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tensorspec.claims import changes, compare
+from tensorspec.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _claim(cid, status="verified", verdict="holds", truth="t", facts=None, changes=()):
+    return {"id": cid, "quote": "q", "verdict": verdict, "status": status, "truth": truth,
+            "facts": facts or {}, "changes": list(changes)}
+
+
+OLD = {"versions": {"torch": "2.4.1", "numpy": "2.0.2", "tensorflow": "2.18.1"},
+       "claims": [_claim("a.same"), _claim("a.truth", truth="same start\nOn the installed versions (before torch 2.5): old"),
+                  _claim("a.status", status="verified"), _claim("a.fact", facts={"message": "old words"}),
+                  _claim("a.gone")]}
+NEW = {"versions": {"torch": "2.14.1", "numpy": "2.4.6", "tensorflow": "2.21.0"},
+       "claims": [_claim("a.same"), _claim("a.truth", truth="same start", verdict="qualified"),
+                  _claim("a.status", status="broken"), _claim("a.fact", facts={"message": "new words"}),
+                  _claim("a.new")]}
+
+
+def _write(tmp_path, name, data) -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def test_every_changed_field_is_named_and_nothing_else():
+    found = compare.changes(OLD, NEW)
+    assert [(c.claim, c.field) for c in found] == [
+        ("a.truth", "verdict"), ("a.truth", "truth"), ("a.status", "status"), ("a.fact", "fact message"),
+        ("a.new", "claim"), ("a.gone", "claim")]
+    assert compare.changes(OLD, OLD) == []
+
+
+def test_the_cli_prints_a_table_markdown_and_fails_on_change(tmp_path, capsys):
+    old, new = _write(tmp_path, "old.json", OLD), _write(tmp_path, "new.json", NEW)
+    assert main(["compare", str(old), str(new)]) == 0
+    out = capsys.readouterr().out
+    assert "OLD  torch 2.4.1, numpy 2.0.2, tensorflow 2.18.1" in out and "5 claims changed (6 fields)" in out
+    assert "    - On the installed versions (before torch 2.5): old" in out and "    + (nothing more)" in out
+    assert main(["compare", str(old), str(new), "--markdown", "--fail-on-change"]) == 1
+    out = capsys.readouterr().out
+    assert "| `a.status` | status | verified | broken |" in out
+    assert main(["compare", str(old), str(old), "--fail-on-change"]) == 0
+    assert "no claim changed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("content, message", [(None, "no such report"), ("{", "not a JSON claims report"),
+                                              ('{"x": 1}', "no 'claims' list")])
+def test_a_bad_report_is_refused_with_the_reason(tmp_path, capsys, content, message):
+    bad = tmp_path / "bad.json"
+    if content is not None:
+        bad.write_text(content, encoding="utf-8")
+    assert main(["compare", str(bad), str(_write(tmp_path, "new.json", NEW))]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_the_changes_document_has_the_table_and_the_ranges(tmp_path):
+    ch = {"name": "n", "range": "before torch 2.5", "when": ["torch<2.5"], "truth": "old way", "verdict": "holds"}
+    old = {"versions": OLD["versions"], "claims": [_claim("a.x", changes=[{**ch, "applies": True}])]}
+    new = {"versions": NEW["versions"], "claims": [_claim("a.x", changes=[{**ch, "applies": False}])]}
+    text = changes.render([_write(tmp_path, "2.json", new), _write(tmp_path, "1.json", old)])
+    assert "| 1 | torch 2.4.1 / np 2.0.2 / tf 2.18.1 |" in text  # sorted by version, not by file name
+    assert "| `a.x` | Δ | ✓ |" in text
+    assert "- **before torch 2.5** (holds; seen in #1): old way" in text
+
+
+def test_the_committed_document_matches_the_committed_reports():
+    reports = sorted((ROOT / "reports").glob("*.json"))
+    doc = ROOT / "docs" / "changes-by-version.md"
+    assert reports, "no reports/ committed: run the release matrix (nox -s spec) and tensorspec changes"
+    assert doc.read_text(encoding="utf-8") == changes.render(reports), (
+        "docs/changes-by-version.md is out of date: tensorspec changes reports -o docs/changes-by-version.md")
