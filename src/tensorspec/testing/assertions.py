@@ -66,12 +66,17 @@ def _fail(name: str, actual, expected, expr: str) -> AssertionError:
     return AssertionError(f"{name}={actual}, but should be {expected} [{expr}]")
 
 
+def _assert_same(name: str, got, want, expr: str, show=str) -> None:
+    __tracebackhide__ = True
+    _check_expr(expr)
+    if got != want:
+        raise _fail(name, show(got), show(want), expr)
+
+
 def assert_equal(name: str, actual, expected, *, expr: str) -> None:
     """``actual == expected`` for any other value (reprs in the message)."""
     __tracebackhide__ = True
-    _check_expr(expr)
-    if actual != expected:
-        raise _fail(name, repr(actual), repr(expected), expr)
+    _assert_same(name, actual, expected, expr, show=repr)
 
 
 def _shape(x) -> tuple:
@@ -82,10 +87,7 @@ def _shape(x) -> tuple:
 def assert_shape(actual, expected, *, expr: str, name: str = "out.shape") -> None:
     """The shape of ``actual`` (a tensor, an array or a shape) is ``expected``."""
     __tracebackhide__ = True
-    _check_expr(expr)
-    got, want = _shape(actual), _shape(expected)
-    if got != want:
-        raise _fail(name, got, want, expr)
+    _assert_same(name, _shape(actual), _shape(expected), expr)
 
 
 def _dtype(x):
@@ -97,10 +99,7 @@ def _dtype(x):
 def assert_dtype(actual, expected, *, expr: str, name: str = "out.dtype") -> None:
     """The dtype of ``actual`` (a tensor, an array or a dtype) is ``expected``."""
     __tracebackhide__ = True
-    _check_expr(expr)
-    got, want = _dtype(actual), _dtype(expected)
-    if got != want:
-        raise _fail(name, got, want, expr)
+    _assert_same(name, _dtype(actual), _dtype(expected), expr)
 
 
 def assert_device(actual, expected, *, expr: str, name: str = "out.device") -> None:
