@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tensorspec.testing import strategies as S
-from tensorspec.testing.assertions import assert_equal, repro
+from tensorspec.testing.assertions import assert_device, assert_dtype, assert_equal, assert_shape, repro
+from tensorspec.testing.defaults import default_dtype, get_default_device
 from tensorspec.testing.devices import on_devices
 
 # Ways to make a tensor of a given dtype and shape, each usable for every dtype.
@@ -33,12 +34,12 @@ def test_every_tensor_has_a_dtype_a_device_and_a_strided_layout(device, dtype, s
     """Whatever made it, a tensor reports the dtype and device it was made with, and the strided layout."""
     t = MAKERS[maker](shape, dtype, device)
     expr = f"{maker} of shape {shape}, dtype={dtype}, device={device!r}"
-    with repro(f"t = <{expr}>; t.dtype, t.device, t.layout", claim="attrs.dtype_device_layout"):
-        assert_equal("type(t.dtype)", type(t.dtype), torch.dtype, expr)
-        assert_equal("t.dtype", t.dtype, dtype, expr)
-        assert_equal("type(t.device)", type(t.device), torch.device, expr)
-        assert_equal("t.device.type", t.device.type, device, expr)
-        assert_equal("t.layout", t.layout, torch.strided, expr)
+    with repro(f"t = <{expr}>; t.dtype, t.device, t.layout"):
+        assert_equal("type(t.dtype)", type(t.dtype), torch.dtype, expr=expr)
+        assert_dtype(t, dtype, expr=expr, name="t.dtype")
+        assert_equal("type(t.device)", type(t.device), torch.device, expr=expr)
+        assert_device(t, device, expr=expr, name="t.device")
+        assert_equal("t.layout", t.layout, torch.strided, expr=expr)
 
 
 @pytest.mark.claim("attrs.dtype_device_layout")
@@ -47,9 +48,9 @@ def test_strided_is_only_the_default_layout(device):
     """A sparse tensor of the same values reports another layout: the attribute is not a constant."""
     dense = torch.eye(3, device=device)
     sparse = dense.to_sparse()
-    with repro("torch.eye(3).to_sparse().layout", claim="attrs.dtype_device_layout"):
-        assert_equal("sparse.layout", sparse.layout, torch.sparse_coo, "torch.eye(3).to_sparse()")
-        assert_equal("sparse.to_dense().layout", sparse.to_dense().layout, torch.strided, "sparse.to_dense()")
+    with repro("torch.eye(3).to_sparse().layout"):
+        assert_equal("sparse.layout", sparse.layout, torch.sparse_coo, expr="torch.eye(3).to_sparse()")
+        assert_equal("sparse.to_dense().layout", sparse.to_dense().layout, torch.strided, expr="sparse.to_dense()")
         assert torch.equal(sparse.to_dense(), dense)
 
 
@@ -59,24 +60,24 @@ def test_strided_is_only_the_default_layout(device):
 def test_rand_takes_the_default_dtype_and_device(device, shape):
     """rand(*sizes) has that shape, values in [0, 1), dtype torch.get_default_dtype() (float32 out of
     the box) and the default device (cpu out of the box), unless told otherwise."""
-    with repro(f"torch.rand({shape})", claim="attrs.rand_defaults"):
+    with repro(f"torch.rand({shape})"):
         t = torch.rand(shape)
-        assert_equal("t.shape", tuple(t.shape), shape, f"torch.rand({shape})")
-        assert_equal("t.dtype", t.dtype, torch.get_default_dtype(), f"torch.rand({shape})")
-        assert_equal("t.device", t.device, torch.get_default_device(), f"torch.rand({shape})")
+        assert_shape(t, shape, expr=f"torch.rand({shape})", name="t.shape")
+        assert_dtype(t, torch.get_default_dtype(), expr=f"torch.rand({shape})", name="t.dtype")
+        assert_device(t, get_default_device(), expr=f"torch.rand({shape})", name="t.device")
         assert bool(((t >= 0) & (t < 1)).all()), f"torch.rand({shape}) has values outside [0, 1): {t}"
         on_device = torch.rand(shape, device=device, dtype=torch.float64)
-        assert_equal("t.device.type", on_device.device.type, device, f"torch.rand({shape}, device={device!r})")
-        assert_equal("t.dtype", on_device.dtype, torch.float64, f"torch.rand({shape}, dtype=torch.float64)")
+        assert_device(on_device, device, expr=f"torch.rand({shape}, device={device!r})", name="t.device")
+        assert_dtype(on_device, torch.float64, expr=f"torch.rand({shape}, dtype=torch.float64)", name="t.dtype")
 
 
 @pytest.mark.claim("attrs.rand_defaults")
 def test_rand_3_4_is_float32_on_cpu_out_of_the_box():
     """The note's example: (3, 4), float32, cpu - the out-of-the-box defaults."""
     t = torch.rand(3, 4)
-    assert_equal("torch.get_default_dtype()", torch.get_default_dtype(), torch.float32, "out of the box")
+    assert_equal("torch.get_default_dtype()", torch.get_default_dtype(), torch.float32, expr="out of the box")
     assert_equal("torch.rand(3,4)", (tuple(t.shape), t.dtype, str(t.device)), ((3, 4), torch.float32, "cpu"),
-                 "torch.rand(3, 4)")
+                 expr="torch.rand(3, 4)")
 
 
 @pytest.mark.claim("attrs.rand_defaults")
@@ -84,15 +85,11 @@ def test_rand_3_4_is_float32_on_cpu_out_of_the_box():
 def test_rand_follows_a_changed_default_dtype_and_device(device):
     """set_default_dtype(float64) makes rand float64; `with torch.device(d)` makes rand land on d
     (meta stands in for a non-CPU device where there is no GPU)."""
-    saved = torch.get_default_dtype()
-    try:
-        torch.set_default_dtype(torch.float64)
-        assert_equal("t.dtype", torch.rand(3, 4).dtype, torch.float64,
-                     "torch.set_default_dtype(torch.float64); torch.rand(3, 4)")
-    finally:
-        torch.set_default_dtype(saved)
+    with default_dtype(torch.float64):
+        assert_dtype(torch.rand(3, 4), torch.float64,
+                     expr="torch.set_default_dtype(torch.float64); torch.rand(3, 4)", name="t.dtype")
     for where in (device, "meta"):
         with torch.device(where):
             t = torch.rand(3, 4)
-        assert_equal("t.device.type", t.device.type, where, f"with torch.device({where!r}): torch.rand(3, 4)")
-    assert_equal("t.device", torch.rand(3, 4).device, torch.device("cpu"), "after the with block")
+        assert_device(t, where, expr=f"with torch.device({where!r}): torch.rand(3, 4)", name="t.device")
+    assert_device(torch.rand(3, 4), torch.device("cpu"), expr="after the with block", name="t.device")

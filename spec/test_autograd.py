@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from tensorspec.reference import polynomials as P
+from tensorspec.testing import dtypes as D
 from tensorspec.testing import strategies as S
 from tensorspec.testing.assertions import assert_equal, assert_shares, assert_values, repro, source
 from tensorspec.testing.devices import on_devices
@@ -36,7 +37,7 @@ def test_backward_gives_the_exact_derivative_of_a_polynomial(device, coefficient
     """x.grad after p(x).sum().backward() is p'(x); autograd.grad with create_graph gives p''(x)."""
     t = leaf(x, device)
     with repro(f"x = torch.tensor({x.tolist()}, dtype=torch.float64, requires_grad=True)\n"
-               f"({P.source(coefficients)}).sum().backward(); x.grad", claim="autograd.engine"):
+               f"({P.source(coefficients)}).sum().backward(); x.grad"):
         P.horner(coefficients, t).sum().backward()
         assert_values(t.grad, P.derivative(coefficients, x), "x.grad after p(x).sum().backward()")
         t2 = leaf(x, device)
@@ -80,20 +81,19 @@ def test_gradients_of_composite_functions_match_finite_differences(device, case,
     arrays = data.draw(inputs, label="inputs")
     tensors = tuple(leaf(a, device) for a in arrays)
     with repro(f"torch.autograd.gradcheck(lambda a, b: {name}, "
-               f"({', '.join(source(a) for a in arrays)}))  # float64, requires_grad", claim="autograd.engine"):
+               f"({', '.join(source(a) for a in arrays)}))  # float64, requires_grad"):
         assert torch.autograd.gradcheck(fn, tensors, eps=1e-6, atol=1e-5, rtol=1e-4)
 
 
 @pytest.mark.claim("autograd.variable_required")
 @on_devices
-@given(dtype=st.sampled_from(S.TORCH_FLOAT), x=points(S.shapes(min_side=1, max_size=16)))
+@given(dtype=st.sampled_from(D.TORCH_FLOAT), x=points(S.shapes(min_side=1, max_size=16)))
 def test_plain_tensors_are_differentiated_once_they_require_grad(device, dtype, x):
     """No Variable needed: a tensor made with requires_grad (or given it by requires_grad_()) gets
     d/dx sum(x*x) = 2x; without it there is no graph and backward is an error."""
     t = torch.tensor(x, dtype=dtype, device=device)
-    with repro(f"t = torch.tensor({x.tolist()}, dtype={dtype}).requires_grad_(); (t * t).sum().backward()",
-               claim="autograd.variable_required"):
-        assert_equal("type(t)", type(t), torch.Tensor, "torch.tensor(...)")
+    with repro(f"t = torch.tensor({x.tolist()}, dtype={dtype}).requires_grad_(); (t * t).sum().backward()"):
+        assert_equal("type(t)", type(t), torch.Tensor, expr="torch.tensor(...)")
         with pytest.raises(RuntimeError, match="element 0 of tensors does not require grad and does not have"):
             (t * t).sum().backward()
         assert t.grad is None, "a tensor not requiring grad got a .grad"
@@ -110,8 +110,8 @@ def test_variable_is_a_shim_that_returns_plain_tensors(device):
     Variable = torch.autograd.Variable
     t = torch.ones(3, device=device)
     v = Variable(t)
-    assert_equal("type(Variable(t))", type(v), torch.Tensor, "torch.autograd.Variable(t)")
-    assert_equal("Variable(t).requires_grad", v.requires_grad, False, "torch.autograd.Variable(t)")
+    assert_equal("type(Variable(t))", type(v), torch.Tensor, expr="torch.autograd.Variable(t)")
+    assert_equal("Variable(t).requires_grad", v.requires_grad, False, expr="torch.autograd.Variable(t)")
     assert isinstance(torch.zeros(2, device=device), Variable), "a plain tensor is not isinstance(_, Variable)"
     assert not isinstance(np.zeros(2), Variable), "an ndarray passed isinstance(_, Variable)"
     with pytest.raises(RuntimeError, match="[Oo]nly Tensors of floating point"):
@@ -126,11 +126,10 @@ def test_a_variable_works_like_the_tensor_it_wraps(device, x):
     same results from tensor operations."""
     t = torch.from_numpy(x).to(device)
     v = torch.autograd.Variable(t)
-    with repro(f"t = torch.tensor({x.tolist()}, dtype=torch.float64); v = torch.autograd.Variable(t)",
-               claim="autograd.variable_drop_in"):
+    with repro(f"t = torch.tensor({x.tolist()}, dtype=torch.float64); v = torch.autograd.Variable(t)"):
         assert_equal("(dtype, device, shape)", (v.dtype, v.device, v.shape), (t.dtype, t.device, t.shape),
-                     "Variable(t) vs t")
-        assert_shares(v, t, "torch.autograd.Variable(t)")
+                     expr="Variable(t) vs t")
+        assert_shares(v, t, expr="torch.autograd.Variable(t)")
         for expr, op in (("x * 2 + 1", lambda z: z * 2 + 1), ("x.exp().sum()", lambda z: z.exp().sum()),
                          ("x.reshape(-1).flip(0)", lambda z: z.reshape(-1).flip(0)), ("x.data", lambda z: z.data)):
             assert_values(op(v), op(t), f"{expr} on Variable(t) and on t", exact=True)
@@ -149,8 +148,8 @@ def test_variable_is_not_a_constructor_and_cuts_the_graph(device):
     y = x * 2
     for requires_grad in (False, True):
         wrapped = Variable(y, requires_grad=requires_grad)
-        assert_equal("wrapped.grad_fn", wrapped.grad_fn, None, f"Variable(x * 2, requires_grad={requires_grad})")
-        assert_equal("wrapped.is_leaf", wrapped.is_leaf, True, f"Variable(x * 2, requires_grad={requires_grad})")
+        assert_equal("wrapped.grad_fn", wrapped.grad_fn, None, expr=f"Variable(x * 2, requires_grad={requires_grad})")
+        assert_equal("wrapped.is_leaf", wrapped.is_leaf, True, expr=f"Variable(x * 2, requires_grad={requires_grad})")
     wrapped.sum().backward()
     assert x.grad is None, f"a gradient went through Variable(y) to x: {x.grad}"
     y.sum().backward()  # the unwrapped path does reach x
@@ -181,7 +180,7 @@ def test_stacked_linear_layers_without_activation_are_one_affine_map(device, wid
     for layer in net:  # compose in NumPy: (W2 (W1 x + b1) + b2) = (W2 W1) x + (W2 b1 + b2)
         wi, bi = layer.weight.detach().cpu().numpy(), layer.bias.detach().cpu().numpy()
         w, b = wi @ w, wi @ b + bi
-    with repro(f"widths={widths}; generator seed {seed}", claim="autograd.activation_nonlinear"):
+    with repro(f"widths={widths}; generator seed {seed}"):
         with torch.no_grad():
             assert_values(net(x.to(device)), x.numpy() @ w.T + b, f"Sequential(Linear...)(x) with widths {widths}")
 
@@ -219,7 +218,7 @@ def test_an_activation_between_linear_layers_makes_the_map_non_affine(device, ac
             y = net(xs).reshape(-1).tolist()
             second_difference = y[2] - 2 * y[1] + y[0]
             assert_equal("|second difference| > 1e-3", abs(second_difference) > 1e-3, nonlinear,
-                         f"Linear -> {name} -> Linear at x = -0.5, 0.25, 1.0 (y = {y})")
+                         expr=f"Linear -> {name} -> Linear at x = -0.5, 0.25, 1.0 (y = {y})")
 
 
 @pytest.mark.claim("autograd.activation_differentiable")
@@ -238,7 +237,7 @@ def test_kinked_activations_pass_errors_back_with_a_fixed_slope_at_the_kink(devi
     for name, (act, slope) in slopes.items():
         t = leaf(x, device)
         with repro(f"x = torch.tensor({x.tolist()}, dtype=torch.float64, requires_grad=True)\n"
-                   f"{name}(x).sum().backward(); x.grad", claim="autograd.activation_differentiable"):
+                   f"{name}(x).sum().backward(); x.grad"):
             act(t).sum().backward()
             assert_values(t.grad, slope(x), f"x.grad after {name}(x).sum().backward()", exact=True)
 
@@ -255,7 +254,7 @@ def test_piecewise_constant_activations_pass_no_error_back(device, x, name):
     runs and every gradient is 0, so nothing flows back to the layers below."""
     t = leaf(x, device)
     with repro(f"x = torch.tensor({x.tolist()}, dtype=torch.float64, requires_grad=True)\n"
-               f"torch.{name}(x).sum().backward(); x.grad", claim="autograd.activation_differentiable"):
+               f"torch.{name}(x).sum().backward(); x.grad"):
         getattr(torch, name)(t).sum().backward()
         assert_values(t.grad, np.zeros_like(x), f"x.grad after torch.{name}(x).sum().backward()", exact=True)
 

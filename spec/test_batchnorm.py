@@ -12,7 +12,7 @@ import torch
 from hypothesis import given, strategies as st
 from torch import nn
 
-from tensorspec.testing.assertions import assert_equal, assert_values, repro, source
+from tensorspec.testing.assertions import assert_equal, assert_shape, assert_values, repro, source
 from tensorspec.testing.devices import on_devices
 from tensorspec.course.network import batchnorm_network
 
@@ -49,14 +49,14 @@ def test_batchnorm2d_train_and_eval(device, data):
         bn.weight.copy_(torch.from_numpy(gamma))
         bn.bias.copy_(torch.from_numpy(beta))
     t = torch.from_numpy(x).to(device)
-    with repro(f"bn = nn.BatchNorm2d({x.shape[1]}, dtype=torch.float64); x = {source(t)}", claim=CLAIM):
+    with repro(f"bn = nn.BatchNorm2d({x.shape[1]}, dtype=torch.float64); x = {source(t)}"):
         mean, var = x.mean(axis=(0, 2, 3)), x.var(axis=(0, 2, 3))  # NumPy's var is the biased one
         unbiased = x.var(axis=(0, 2, 3), ddof=1)
         out = bn.train()(t)
         assert_values(out.detach(), reference(x, mean, var, gamma, beta), "bn.train()(x) vs batch stats")
         assert_values(bn.running_mean, (1 - MOMENTUM) * 0 + MOMENTUM * mean, "bn.running_mean after one batch")
         assert_values(bn.running_var, (1 - MOMENTUM) * 1 + MOMENTUM * unbiased, "bn.running_var (unbiased var)")
-        assert_equal("num_batches_tracked", int(bn.num_batches_tracked), 1, "after one training batch")
+        assert_equal("num_batches_tracked", int(bn.num_batches_tracked), 1, expr="after one training batch")
         running_mean, running_var = bn.running_mean.cpu().numpy(), bn.running_var.cpu().numpy()
         evaluated = bn.eval()(t)
         assert_values(evaluated.detach(), reference(x, running_mean, running_var, gamma, beta),
@@ -69,7 +69,7 @@ def test_one_value_per_channel_cannot_train():
     bn = nn.BatchNorm2d(2)
     with pytest.raises(ValueError, match="Expected more than 1 value per channel when training"):
         bn(torch.randn(1, 2, 1, 1))
-    assert_equal("eval shape", tuple(bn.eval()(torch.randn(1, 2, 1, 1)).shape), (1, 2, 1, 1), "bn.eval()(x)")
+    assert_shape(bn.eval()(torch.randn(1, 2, 1, 1)), (1, 2, 1, 1), expr="bn.eval()(x)", name="eval shape")
 
 
 def test_course_batchnorm_network_normalizes_its_hidden_activations():

@@ -1,7 +1,8 @@
 """bridge: tensors and NumPy arrays, to and fro, and whether matplotlib takes tensors (BZ, CH2.5, MF).
 
 "Shares" is decided by the storage pointer AND by writing through one side and reading the other
-(tensorspec.testing.assertions, and ``array_write_shows_in`` below for writes into the array).
+(``assert_shares`` / ``assert_copies`` of tensorspec.testing.assertions; ``write="other"`` writes into
+the array).
 """
 from __future__ import annotations
 
@@ -13,15 +14,14 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tensorspec.testing import dtypes as D
 from tensorspec.testing import strategies as S
-from tensorspec.testing.assertions import assert_equal, assert_shares, assert_values, repro, same_memory, source
+from tensorspec.testing.assertions import (assert_copies, assert_device, assert_dtype, assert_equal, assert_shape,
+                                           assert_shares, assert_values, repro, source)
 from tensorspec.testing.devices import on_devices
 
 # Every NumPy dtype torch.from_numpy accepts on the installed versions (uint16/32/64 included).
-BRIDGED = S.ALL + [np.dtype(t) for t in (np.uint16, np.uint32, np.uint64)]
-TORCH_OF = {**S.TORCH_OF_NUMPY, np.dtype(np.uint16): torch.uint16, np.dtype(np.uint32): torch.uint32,
-            np.dtype(np.uint64): torch.uint64}
-NUMPY_OF = {t: n for n, t in TORCH_OF.items()}
+BRIDGED = D.ALL + D.LIMITED_UINT
 UNBRIDGED = [np.dtype(t) for t in (np.longdouble, np.object_, np.str_, "datetime64[s]")]
 
 # Non-contiguous views of a tensor: NumPy can describe all of them with strides.
@@ -31,34 +31,6 @@ TENSOR_LAYOUTS = {
     "sliced": lambda t: t[..., ::2] if t.dim() else t,
 }
 ARRAY_LAYOUTS = ("contiguous", "fortran", "strided", "readonly")  # what from_numpy wraps as is
-
-
-def raw(t: torch.Tensor) -> torch.Tensor:
-    """The bytes of a tensor's elements (bitwise: NaN payloads and -0.0 count)."""
-    dense = torch.empty(t.shape, dtype=t.dtype).copy_(t.detach())  # standard strides: viewable as bytes
-    return dense.reshape(-1).view(torch.uint8)
-
-
-def array_write_shows_in(a: np.ndarray, t: torch.Tensor) -> bool:
-    """Behaviour test: does writing into the array ``a`` change the tensor ``t``?  ``a`` is restored."""
-    if a.size == 0:
-        return False
-    before, saved = raw(t), a.copy()
-    a[...] = np.where(a == 1, 0, 1).astype(a.dtype)  # every element changes
-    changed = not torch.equal(raw(t), before)
-    a[...] = saved
-    return changed
-
-
-def assert_linked(t: torch.Tensor, a: np.ndarray, linked: bool, expr: str) -> None:
-    """Pointer test and a write into the array agree that ``t`` and ``a`` do (or do not) share memory.
-
-    Only the array is written, so this works for every dtype on every device."""
-    __tracebackhide__ = True
-    by_ptr, by_write = same_memory(t, a), array_write_shows_in(a, t)
-    if (by_ptr, by_write) != (linked, linked):
-        raise AssertionError(f"shares memory: pointer={by_ptr}, array write shows={by_write}, "
-                             f"but should be {linked}, {linked} [{expr}]")
 
 
 def bridged_arrays(layouts=ARRAY_LAYOUTS):
@@ -81,8 +53,7 @@ def test_numpy_of_a_cpu_tensor_shares_its_memory(device, array, layout):
     """On the CPU, t.numpy() is a view with t's dtype, strides and memory: writes show both ways.
     A CUDA tensor is refused (TypeError); numpy(force=True) then copies."""
     t = TENSOR_LAYOUTS[layout](torch.from_numpy(array.copy()).to(device))
-    with repro(f"t = torch.from_numpy({source(array)}).to({device!r})  # then {layout}\nn = t.numpy()",
-               claim="bridge.numpy_shares"):
+    with repro(f"t = torch.from_numpy({source(array)}).to({device!r})  # then {layout}\nn = t.numpy()"):
         if device != "cpu":
             with pytest.raises(TypeError, match=r"can't convert cuda:0 device type tensor to numpy\. "
                                                 r"Use Tensor\.cpu\(\)"):
@@ -90,16 +61,16 @@ def test_numpy_of_a_cpu_tensor_shares_its_memory(device, array, layout):
             forced = t.numpy(force=True)
             assert_values(forced, t, "t.numpy(force=True)", exact=True)
             if t.numel():
-                assert_linked(t, forced, False, "t.numpy(force=True) of a CUDA tensor")
+                assert_copies(t, forced, expr="t.numpy(force=True) of a CUDA tensor", write="other")
             return
         n = t.numpy()
-        assert_equal("n.dtype", n.dtype, NUMPY_OF[t.dtype], "t.numpy()")
-        assert_equal("n.shape", n.shape, tuple(t.shape), "t.numpy()")
-        assert_equal("n.strides", n.strides, tuple(s * t.element_size() for s in t.stride()), "t.numpy()")
+        assert_dtype(n, D.NUMPY_OF_TORCH_ALL[t.dtype], expr="t.numpy()", name="n.dtype")
+        assert_shape(n, tuple(t.shape), expr="t.numpy()", name="n.shape")
+        assert_equal("n.strides", n.strides, tuple(s * t.element_size() for s in t.stride()), expr="t.numpy()")
         assert_values(n, t, "t.numpy()", exact=True)
         if t.numel():
-            assert_shares(t, n, "t.numpy()")  # a write into t shows in n ...
-            assert_linked(t, n, True, "t.numpy()")  # ... and one into n in t
+            assert_shares(t, n, expr="t.numpy()")  # a write into t shows in n ...
+            assert_shares(t, n, expr="t.numpy()", write="other")  # ... and one into n in t
 
 
 @pytest.mark.claim("bridge.numpy_shares")
@@ -110,14 +81,14 @@ def test_numpy_refuses_grad_conj_and_bfloat16_tensors():
     with pytest.raises(RuntimeError, match=r"Can't call numpy\(\) on Tensor that requires grad\. "
                                            r"Use tensor\.detach\(\)\.numpy\(\) instead"):
         needs_grad.numpy()
-    assert_shares(needs_grad.detach(), needs_grad.detach().numpy(), "t.detach().numpy()")
-    assert same_memory(needs_grad.detach(), needs_grad.numpy(force=True)), "numpy(force=True) copied a CPU tensor"
+    assert_shares(needs_grad.detach(), needs_grad.detach().numpy(), expr="t.detach().numpy()")
+    assert_shares(needs_grad.detach(), needs_grad.numpy(force=True), expr="t.numpy(force=True) of a CPU tensor")
     conj = torch.tensor([1 + 2j, 3 - 4j]).conj()
     with pytest.raises(RuntimeError, match="Can't call numpy\\(\\) on Tensor that has conjugate bit set"):
         conj.numpy()
     forced = conj.numpy(force=True)
     assert_values(forced, np.array([1 - 2j, 3 + 4j]), "t.conj().numpy(force=True)", exact=True)
-    assert not same_memory(conj, forced), "numpy(force=True) of a conjugate view shares memory"
+    assert_copies(conj, forced, expr="t.conj().numpy(force=True)", write="other")
     for force in (False, True):
         with pytest.raises(TypeError, match="Got unsupported ScalarType BFloat16"):
             torch.ones(2, dtype=torch.bfloat16).numpy(force=force)
@@ -130,18 +101,18 @@ def test_from_numpy_shows_changes_of_the_array_while_on_the_cpu(device, array_la
     """torch.from_numpy(a) is a CPU view of a (same dtype, strides, memory; read-only arrays too):
     writes into a show in it.  Moving it to CUDA copies, and the link is gone."""
     a, layout = array_layout
-    with repro(f"a = {source(a)}  # {layout}\nt = torch.from_numpy(a).to({device!r})",
-               claim="bridge.numpy_to_tensor_reflects"):
+    with repro(f"a = {source(a)}  # {layout}\nt = torch.from_numpy(a).to({device!r})"):
         t = from_numpy_quietly(a)  # a read-only array is wrapped too (warned about once per process)
         if layout == "readonly":
             a.setflags(write=True)  # the array owns its data: it may be made writable again
-        assert_equal("t.device", t.device, torch.device("cpu"), "torch.from_numpy(a)")
-        assert_equal("t.dtype", t.dtype, TORCH_OF[a.dtype], "torch.from_numpy(a)")
-        assert_equal("t.stride()", t.stride(), tuple(s // a.itemsize for s in a.strides), "torch.from_numpy(a)")
+        assert_device(t, torch.device("cpu"), expr="torch.from_numpy(a)", name="t.device")
+        assert_dtype(t, D.TORCH_OF_NUMPY_ALL[a.dtype], expr="torch.from_numpy(a)", name="t.dtype")
+        assert_equal("t.stride()", t.stride(), tuple(s // a.itemsize for s in a.strides), expr="torch.from_numpy(a)")
         assert_values(t, a, "torch.from_numpy(a)", exact=True)
         moved = t.to(device)
         if a.size:
-            assert_linked(moved, a, device == "cpu", f"torch.from_numpy(a).to({device!r})")
+            linked = assert_shares if device == "cpu" else assert_copies
+            linked(moved, a, expr=f"torch.from_numpy(a).to({device!r})", write="other")
 
 
 REFUSED = {"negative_stride": (ValueError, "At least one stride in the given numpy array is negative"),
@@ -156,7 +127,7 @@ def test_arrays_torch_cannot_wrap_are_refused(array, layout, make):
     as_tensor alike: such arrays cannot enter torch at all."""
     a = S.laid_out(array, layout)
     error, message = REFUSED[layout]
-    with repro(f"torch.{make}({source(array)})  # {layout}", claim="bridge.numpy_to_tensor_reflects"):
+    with repro(f"torch.{make}({source(array)})  # {layout}"):
         with pytest.raises(error, match=message):
             getattr(torch, make)(a)
 
@@ -176,28 +147,26 @@ def test_ndarray_to_tensor_to_ndarray_keeps_dtype_and_bits(device, array_layout)
     """ndarray -> tensor (from_numpy or tensor, on any device) -> ndarray gives back the dtype and
     the very bits (NaN payloads, -0.0) of every accepted dtype."""
     a, layout = array_layout
-    with repro(f"a = {source(a)}  # {layout}\ntorch.from_numpy(a).to({device!r}).cpu().numpy()",
-               claim="bridge.round_trip"):
+    with repro(f"a = {source(a)}  # {layout}\ntorch.from_numpy(a).to({device!r}).cpu().numpy()"):
         for expr, back in ((f"torch.from_numpy(a).to({device!r}).cpu().numpy()",
                             torch.from_numpy(a).to(device).cpu().numpy()),
                            (f"torch.tensor(a, device={device!r}).cpu().numpy()",
                             torch.tensor(a, device=device).cpu().numpy())):
-            assert_equal("dtype", back.dtype, a.dtype, expr)
-            assert_equal("shape", back.shape, a.shape, expr)
+            assert_dtype(back, a.dtype, expr=expr, name="dtype")
+            assert_shape(back, a.shape, expr=expr, name="shape")
             assert np.ascontiguousarray(back).tobytes() == np.ascontiguousarray(a).tobytes(), (
                 f"bits differ: {back!r} != {a!r} [{expr}]")
 
 
 @pytest.mark.claim("bridge.round_trip")
 @on_devices
-@given(dtype=st.sampled_from(sorted(NUMPY_OF, key=str)), shape=S.shapes())
+@given(dtype=st.sampled_from(sorted(D.NUMPY_OF_TORCH_ALL, key=str)), shape=S.shapes())
 def test_tensor_to_ndarray_to_tensor_keeps_dtype_and_values(device, dtype, shape):
     """The other way round: every torch dtype NumPy has survives tensor -> ndarray -> tensor."""
     t = torch.arange(int(np.prod(shape)), device=device).reshape(shape).to(dtype)
-    with repro(f"t = torch.arange(...).reshape({shape}).to({dtype}); torch.from_numpy(t.cpu().numpy())",
-               claim="bridge.round_trip"):
+    with repro(f"t = torch.arange(...).reshape({shape}).to({dtype}); torch.from_numpy(t.cpu().numpy())"):
         back = torch.from_numpy(t.cpu().numpy()).to(device)
-        assert_equal("dtype", back.dtype, t.dtype, "torch.from_numpy(t.cpu().numpy())")
+        assert_dtype(back, t.dtype, expr="torch.from_numpy(t.cpu().numpy())", name="dtype")
         # compared on the CPU: uint16..64 have few CUDA kernels
         assert torch.equal(back.cpu(), t.cpu()), f"values changed: {back} != {t}"
 
@@ -230,8 +199,7 @@ def test_matplotlib_plots_cpu_tensors_directly(device, values):
     ax = agg_axes()
     x = torch.arange(len(values), dtype=torch.float32, device=device)
     y = torch.from_numpy(values).to(device)
-    with repro(f"ax.plot(torch.arange({len(values)}.), torch.tensor({values.tolist()}).to({device!r}))",
-               claim="bridge.matplotlib_needs_numpy"):
+    with repro(f"ax.plot(torch.arange({len(values)}.), torch.tensor({values.tolist()}).to({device!r}))"):
         if device == "cpu":
             ys = plotted(ax, x, y)
             assert isinstance(ys, np.ndarray), f"line data is a {type(ys)}, not an ndarray"

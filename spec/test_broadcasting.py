@@ -19,16 +19,17 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from tensorspec.testing import strategies as S
-from tensorspec.testing.assertions import assert_equal, assert_values, repro, source
+from tensorspec.testing.assertions import (assert_device, assert_dtype, assert_equal, assert_shape,
+                                           assert_values, repro, source)
 from tensorspec.testing.devices import on_devices
-from tensorspec.testing.exact_values import storage_dtype, summable
+from tensorspec.testing import dtypes as D
+from tensorspec.testing.dtypes import storage_dtype
+from tensorspec.testing.exact_values import summable
 from tensorspec.reference.ops import broadcast_apply
 from tensorspec.testing.tensorflow_compat import tf_shape, to_numpy
 
 
 # ---- broadcasting.scalar ----------------------------------------------------------------------
-SCALAR_DTYPES = [torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64,
-                 torch.float16, torch.bfloat16, torch.float32, torch.float64]
 
 
 def wrapped(value: int, dtype: torch.dtype) -> int:
@@ -52,20 +53,19 @@ def plus_two(values: list, dtype: torch.dtype) -> torch.Tensor:
 def test_scalar_operand_and_broadcast_tensor(device, data):
     """``t1+2`` vs ``t1+torch.tensor(np.broadcast_to(2,t1.shape))``: equal values and dtype, except
     for integer t1 narrower than int64, where only the tensor form promotes to int64."""
-    dtype = data.draw(st.sampled_from(SCALAR_DTYPES), label="dtype")
+    dtype = data.draw(st.sampled_from(D.TORCH_REAL), label="dtype")
     shape = data.draw(S.shapes(), label="shape")
     # full-range values: integers up to the dtype's limits, floats with NaN, ±inf and -0.0
     t1 = torch.from_numpy(data.draw(S.arrays(storage_dtype(dtype), shape), label="t1")).to(device, dtype)
-    with repro(f"t1 = {source(t1)}\nt1 + 2 == t1 + torch.tensor(np.broadcast_to(2, t1.shape), device=t1.device)",
-               claim="broadcasting.scalar"):
+    with repro(f"t1 = {source(t1)}\nt1 + 2 == t1 + torch.tensor(np.broadcast_to(2, t1.shape), device=t1.device)"):
         lhs = t1 + 2
         rhs = t1 + torch.tensor(np.broadcast_to(2, t1.shape), device=device)
         flat = t1.cpu().reshape(-1).tolist()
         lhs_dtype = torch.int64 if dtype == torch.bool else dtype  # a Python int never widens t1
         rhs_dtype = dtype if dtype.is_floating_point else torch.int64  # an int64 tensor does
-        assert_equal("(t1+2).dtype", lhs.dtype, lhs_dtype, f"t1.dtype={dtype}")
-        assert_equal("(t1+tensor).dtype", rhs.dtype, rhs_dtype, f"t1.dtype={dtype}")
-        assert_equal("(t1+2).shape", tuple(lhs.shape), shape, "t1 + 2")
+        assert_dtype(lhs, lhs_dtype, expr=f"t1.dtype={dtype}", name="(t1+2).dtype")
+        assert_dtype(rhs, rhs_dtype, expr=f"t1.dtype={dtype}", name="(t1+tensor).dtype")
+        assert_shape(lhs, shape, expr="t1 + 2", name="(t1+2).shape")
         assert_values(lhs, plus_two(flat, lhs_dtype).reshape(shape), "t1 + 2", exact=True)
         assert_values(rhs, plus_two(flat, rhs_dtype).reshape(shape), "t1 + tensor", exact=True)
         # The note's equation fails exactly where t1 + 2 wraps in t1's dtype but not in int64.
@@ -73,7 +73,7 @@ def test_scalar_operand_and_broadcast_tensor(device, data):
             x for x in flat if wrapped(int(x) + 2, lhs_dtype) != wrapped(int(x) + 2, rhs_dtype)]
         same = (lhs == rhs) | (lhs.isnan() & rhs.isnan()) if dtype.is_floating_point else lhs == rhs
         note_holds = bool(same.all())
-        assert_equal("(t1+2 == t1+tensor).all()", note_holds, not overflows, f"overflowing elements: {overflows}")
+        assert_equal("(t1+2 == t1+tensor).all()", note_holds, not overflows, expr=f"overflowing elements: {overflows}")
 
 
 @pytest.mark.claim("broadcasting.scalar")
@@ -84,9 +84,8 @@ def test_the_notes_broadcast_tensor_lives_on_the_cpu(device, shape):
     is 0-d (a CPU scalar tensor may join a CUDA operation)."""
     t1 = torch.zeros(shape, device=device)
     other = torch.tensor(np.broadcast_to(2, shape))
-    with repro(f"torch.zeros({shape}, device={device!r}) + torch.tensor(np.broadcast_to(2, {shape}))",
-               claim="broadcasting.scalar"):
-        assert_equal("other.device", other.device.type, "cpu", "torch.tensor(np.broadcast_to(2, shape))")
+    with repro(f"torch.zeros({shape}, device={device!r}) + torch.tensor(np.broadcast_to(2, {shape}))"):
+        assert_device(other, "cpu", expr="torch.tensor(np.broadcast_to(2, shape))", name="other.device")
         if torch.device(device).type == "cuda" and shape != ():
             with pytest.raises(RuntimeError, match="same device"):
                 t1 + other
@@ -112,8 +111,6 @@ OPS = {
     "ge": Op("ge", "greater_equal", "greater_equal", 2, lambda x, y: x >= y, bool_result=True),
     "where": Op("where", "where", "where", 3, lambda c, x, y: x if c else y),
 }
-# tf.math.add / multiply / greater_equal and tf.where have kernels for all of these (add: not bool).
-BROADCAST_DTYPES = [np.dtype(t) for t in (np.int8, np.int16, np.int64, np.float16, np.float32, np.float64)]
 
 
 def broadcast_shapes_st(num_shapes, max_dims=5):
@@ -122,7 +119,7 @@ def broadcast_shapes_st(num_shapes, max_dims=5):
 
 
 @st.composite
-def broadcast_case(draw, dtypes=BROADCAST_DTYPES, max_dims=5):
+def broadcast_case(draw, dtypes=D.TF_ELEMENTWISE, max_dims=5):
     """(op name, operand arrays, expected result shape): operands of mutually broadcastable shapes."""
     name = draw(st.sampled_from(sorted(OPS)), label="op")
     op = OPS[name]
@@ -182,15 +179,15 @@ def test_torch_and_numpy_broadcast_alike(device, case):
     op = OPS[name]
     torch_call = call_snippet(f"torch.{op.torch}", arrays, wrap="torch.from_numpy")
     np_call = call_snippet(f"np.{op.numpy}", arrays)
-    with repro(f"{torch_call}\n{np_call}", claim="broadcasting.rules"):
+    with repro(f"{torch_call}\n{np_call}"):
         shapes = [a.shape for a in arrays]
         expected = reference(name, arrays, out_shape)
-        assert_equal("torch.broadcast_shapes", tuple(torch.broadcast_shapes(*shapes)), out_shape, f"{shapes}")
+        assert_equal("torch.broadcast_shapes", tuple(torch.broadcast_shapes(*shapes)), out_shape, expr=f"{shapes}")
         out = getattr(torch, op.torch)(*(torch.from_numpy(a).to(device) for a in arrays))
-        assert_equal("out.shape", tuple(out.shape), out_shape, torch_call)
+        assert_shape(out, out_shape, expr=torch_call)
         assert_values(out, expected, torch_call, exact=True)
         np_out = quiet_numpy(getattr(np, op.numpy), *arrays)
-        assert_equal("np_out.shape", np.shape(np_out), out_shape, np_call)
+        assert_shape(np_out, out_shape, expr=np_call, name="np_out.shape")
         assert_values(np_out, expected, np_call, exact=True)
 
 
@@ -222,7 +219,7 @@ def test_non_broadcastable_shapes_raise(device, case):
     a_shape, b_shape, back = case
     a, b = np.zeros(a_shape, np.float32), np.ones(b_shape, np.float32)
     i, j, dim = a_shape[-back], b_shape[-back], max(len(a_shape), len(b_shape)) - back
-    with repro(f"torch.zeros({a_shape}) + torch.ones({b_shape})", claim="broadcasting.rules"):
+    with repro(f"torch.zeros({a_shape}) + torch.ones({b_shape})"):
         with pytest.raises(RuntimeError, match=re.escape(
                 f"The size of tensor a ({i}) must match the size of tensor b ({j}) at non-singleton dimension {dim}")):
             torch.from_numpy(a).to(device) + torch.from_numpy(b).to(device)
@@ -245,7 +242,7 @@ def test_in_place_needs_the_result_shape(device, shapes):
     (a_shape, b_shape), out_shape = shapes.input_shapes, shapes.result_shape
     a, b = np.arange(math.prod(a_shape), dtype=np.float32).reshape(a_shape), np.ones(b_shape, np.float32)
     t = torch.from_numpy(a).to(device)
-    with repro(f"torch.zeros({a_shape}).add_(torch.ones({b_shape}))", claim="broadcasting.rules"):
+    with repro(f"torch.zeros({a_shape}).add_(torch.ones({b_shape}))"):
         if out_shape == a_shape:
             assert_values(t.clone().add_(torch.from_numpy(b).to(device)), a + 1, "a.add_(b)", exact=True)
             return
@@ -263,9 +260,9 @@ def test_tensorflow_broadcasts_alike_up_to_rank_5(tf, case):
     """TensorFlow's element-wise ops broadcast operands of rank <= 5 to the same shape and values."""
     name, arrays, out_shape = case
     tf_call = call_snippet(f"tf.{OPS[name].tf}", arrays)
-    with repro(f"import tensorflow as tf\n{tf_call}", claim="broadcasting.rules"):
+    with repro(f"import tensorflow as tf\n{tf_call}"):
         out = getattr(tf, OPS[name].tf)(*arrays)
-        assert_equal("tf out.shape", tf_shape(out), out_shape, tf_call)
+        assert_equal("tf out.shape", tf_shape(out), out_shape, expr=tf_call)
         assert_values(to_numpy(out), reference(name, arrays, out_shape), tf_call, exact=True)
 
 
@@ -275,7 +272,7 @@ def test_tensorflow_non_broadcastable_error(tf, case):
     """TensorFlow refuses the same shapes with InvalidArgumentError 'Incompatible shapes: [..] vs. [..]'."""
     a_shape, b_shape, _ = case
     fmt = lambda s: "[" + ",".join(map(str, s)) + "]"  # noqa: E731
-    with repro(f"tf.add(np.zeros({a_shape}), np.ones({b_shape}))", claim="broadcasting.rules"):
+    with repro(f"tf.add(np.zeros({a_shape}), np.ones({b_shape}))"):
         with pytest.raises(tf.errors.InvalidArgumentError,
                            match=re.escape(f"Incompatible shapes: {fmt(a_shape)} vs. {fmt(b_shape)}")):
             tf.add(np.zeros(a_shape, np.float32), np.ones(b_shape, np.float32))
@@ -288,14 +285,14 @@ def test_tensorflow_refuses_broadcasts_needing_6_dims(tf, device):
     UnimplementedError in TF while torch and NumPy do it; one that merges down to fewer works."""
     a_shape, b_shape = (1, 2, 1, 2, 1, 2), (2, 1, 2, 1, 2, 1)
     a, b = np.ones(a_shape, np.float32), np.ones(b_shape, np.float32)
-    with repro(f"tf.add(np.ones({a_shape}), np.ones({b_shape}))", claim="broadcasting.rules"):
-        assert_equal("torch shape", tuple((torch.from_numpy(a).to(device) + torch.from_numpy(b).to(device)).shape),
-                     (2,) * 6, "torch")
-        assert_equal("numpy shape", (a + b).shape, (2,) * 6, "numpy")
+    with repro(f"tf.add(np.ones({a_shape}), np.ones({b_shape}))"):
+        assert_shape(torch.from_numpy(a).to(device) + torch.from_numpy(b).to(device),
+                     (2,) * 6, expr="torch", name="torch shape")
+        assert_shape(a + b, (2,) * 6, expr="numpy", name="numpy shape")
         with pytest.raises(tf.errors.UnimplementedError, match="is not supported yet"):
             tf.add(a, b)
         mergeable = tf.add(np.ones((1, 1, 1, 2, 2, 2), np.float32), np.ones((2, 2, 2, 1, 1, 1), np.float32))
-        assert_equal("tf shape", tf_shape(mergeable), (2,) * 6, "tf.add of a 6-d broadcast that merges to 2-d")
+        assert_equal("tf shape", tf_shape(mergeable), (2,) * 6, expr="tf.add of a 6-d broadcast that merges to 2-d")
 
 
 @pytest.mark.claim("broadcasting.rules")

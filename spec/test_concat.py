@@ -15,17 +15,18 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tensorspec.testing import dtypes as D
 from tensorspec.testing import strategies as S
-from tensorspec.testing.assertions import assert_equal, assert_values, repro, source
+from tensorspec.testing.assertions import (assert_dtype, assert_equal, assert_shape, assert_values, repro,
+                                           source)
 from tensorspec.testing.devices import on_devices
 from tensorspec.testing.exact_values import values_array
 from tensorspec.reference.ops import cat_reference, catted_shape, stack_reference, stacked_shape
 from tensorspec.reference.shapes import dim_error
 from tensorspec.testing.tensorflow_compat import tf_shape, to_numpy
 
-TORCH_DTYPES = [torch.bool, torch.uint8, torch.int8, torch.int32, torch.int64,
-                torch.float16, torch.bfloat16, torch.float32, torch.float64, torch.complex64]
-NUMPY_DTYPES = S.REAL + [np.dtype(np.complex64)]
+TORCH_DTYPES = D.TORCH_REAL + [torch.complex64]
+NUMPY_DTYPES = D.REAL + [np.dtype(np.complex64)]
 LAYOUTS = ("contiguous", "fortran", "strided")
 MAX_SIZE = 16  # elements per input
 
@@ -77,10 +78,10 @@ def test_cat_joins_along_an_existing_axis(device, data):
     dtype = data.draw(st.sampled_from([None, torch.bfloat16]), label="as bfloat16") if floats else None
     ts = to_tensors(arrays, device, dtype)
     call = f"torch.cat({listing(arrays, 'torch.from_numpy')}, dim={dim})"
-    with repro(call, claim="concat.cat_existing_axis"):
+    with repro(call):
         out = torch.cat(ts, dim=dim)
-        assert_equal("out.shape", tuple(out.shape), catted_shape([a.shape for a in arrays], dim), call)
-        assert_equal("out.dtype", out.dtype, ts[0].dtype, call)
+        assert_shape(out, catted_shape([a.shape for a in arrays], dim), expr=call)
+        assert_dtype(out, ts[0].dtype, expr=call)
         want = cat_reference([values_array(t) for t in ts], dim, values_array(ts[0]).dtype)
         assert_values(out, want, call, exact=True)
 
@@ -107,8 +108,7 @@ def test_cat_needs_matching_other_axes(device, case):
     a, b = torch.zeros(a_shape, device=device), torch.zeros(b_shape, device=device)
     message = (f"Sizes of tensors must match except in dimension {dim % len(a_shape)}. "
                f"Expected size {a_shape[bad]} but got size {b_shape[bad]} for tensor number 1 in the list.")
-    with repro(f"torch.cat([torch.zeros({a_shape}), torch.zeros({b_shape})], dim={dim})",
-               claim="concat.cat_existing_axis"):
+    with repro(f"torch.cat([torch.zeros({a_shape}), torch.zeros({b_shape})], dim={dim})"):
         with pytest.raises(RuntimeError, match=re.escape(message)):
             torch.cat([a, b], dim=dim)
 
@@ -121,7 +121,7 @@ def test_cat_rejects_bad_dims_ranks_and_scalars(device, shape, data):
     at all (stack them instead)."""
     t = torch.zeros(shape, device=device)
     dim = data.draw(S.out_of_range_dims(len(shape)), label="dim")
-    with repro(f"torch.cat([torch.zeros({shape})] * 2, dim={dim})", claim="concat.cat_existing_axis"):
+    with repro(f"torch.cat([torch.zeros({shape})] * 2, dim={dim})"):
         with pytest.raises(IndexError, match=dim_error(len(shape), dim)):
             torch.cat([t, t], dim=dim)
         with pytest.raises(RuntimeError, match=re.escape(
@@ -141,13 +141,12 @@ def test_cat_skips_legacy_empty_1d_tensors(device, shape, data):
     dim = data.draw(S.dims(len(shape)), label="dim")
     x = torch.ones(shape, device=device)
     empty = torch.empty(0, dtype=torch.float64, device=device)
-    with repro(f"torch.cat([torch.empty(0, dtype=torch.float64), torch.ones({shape})], dim={dim})",
-               claim="concat.cat_existing_axis"):
+    with repro(f"torch.cat([torch.empty(0, dtype=torch.float64), torch.ones({shape})], dim={dim})"):
         out = torch.cat([empty, x], dim=dim)
-        assert_equal("out.shape", tuple(out.shape), shape, "the empty 1-D tensor adds nothing")
-        assert_equal("out.dtype", out.dtype, torch.float64, "promoted with the skipped tensor's dtype")
+        assert_shape(out, shape, expr="the empty 1-D tensor adds nothing")
+        assert_dtype(out, torch.float64, expr="promoted with the skipped tensor's dtype")
         only_empties = torch.cat([empty, empty], dim=len(shape) + 5)
-        assert_equal("shape", tuple(only_empties.shape), (0,), f"torch.cat([empty(0)] * 2, dim={len(shape) + 5})")
+        assert_shape(only_empties, (0,), expr=f"torch.cat([empty(0)] * 2, dim={len(shape) + 5})", name="shape")
 
 
 @pytest.mark.claim("concat.cat_existing_axis")
@@ -158,7 +157,7 @@ def test_the_blitz_example(device):
     tensor = torch.ones(4, 4, device=device)
     tensor[:, 1] = 0
     t1 = torch.cat([tensor, tensor, tensor], dim=1)
-    assert_equal("t1.shape", tuple(t1.shape), (4, 12), "torch.cat([tensor] * 3, dim=1)")
+    assert_shape(t1, (4, 12), expr="torch.cat([tensor] * 3, dim=1)", name="t1.shape")
     want = np.ones((4, 12), np.float32)
     want[:, [1, 5, 9]] = 0
     assert_values(t1, want, "torch.cat([tensor] * 3, dim=1)", exact=True)
@@ -174,9 +173,9 @@ def test_stack_joins_along_a_new_axis(device, data):
     arrays, dim = data.draw(stack_inputs(), label="inputs")
     ts = to_tensors(arrays, device)
     call = f"torch.stack({listing(arrays, 'torch.from_numpy')}, dim={dim})"
-    with repro(call, claim="concat.stack_new_axis"):
+    with repro(call):
         out = torch.stack(ts, dim=dim)
-        assert_equal("out.shape", tuple(out.shape), stacked_shape(arrays[0].shape, len(ts), dim), call)
+        assert_shape(out, stacked_shape(arrays[0].shape, len(ts), dim), expr=call)
         assert_values(out, stack_reference(arrays, dim, arrays[0].dtype), call, exact=True)
         for i, t in enumerate(ts):
             assert_values(out.select(dim, i), t, f"{call}.select({dim}, {i})", exact=True)
@@ -189,7 +188,7 @@ def test_the_notes_stack_example(device):
     x = torch.arange(6, device=device).reshape(2, 3)
     for d, shape in ((0, (3, 2, 3)), (1, (2, 3, 3)), (2, (2, 3, 3)), (-1, (2, 3, 3))):
         out = torch.stack((x, x, x), dim=d)
-        assert_equal("out.shape", tuple(out.shape), shape, f"torch.stack((x, x, x), dim={d})")
+        assert_shape(out, shape, expr=f"torch.stack((x, x, x), dim={d})")
         assert_values(out.select(d, 1), x, f"torch.stack((x, x, x), dim={d}).select({d}, 1)", exact=True)
 
 
@@ -202,7 +201,7 @@ def test_stack_rejects_unequal_shapes_and_bad_dims(device, shape, data):
     other = shape + (1,) if data.draw(st.booleans(), label="extra axis") or not shape else (shape[0] + 1,) + shape[1:]
     dim = data.draw(S.out_of_range_dims(len(shape) + 1), label="dim")
     a, b = torch.zeros(shape, device=device), torch.zeros(other, device=device)
-    with repro(f"torch.stack([torch.zeros({shape}), torch.zeros({other})])", claim="concat.stack_new_axis"):
+    with repro(f"torch.stack([torch.zeros({shape}), torch.zeros({other})])"):
         message = (f"stack expects each tensor to be equal size, "
                    f"but got {list(shape)} at entry 0 and {list(other)} at entry 1")
         with pytest.raises(RuntimeError, match=re.escape(message)):
@@ -220,18 +219,17 @@ def test_stack_rejects_unequal_shapes_and_bad_dims(device, shape, data):
 def test_stack_is_cat_of_unsqueezed(device, data):
     """For EVERY valid dim (negative ones included), ``stack(ts, d)`` equals ``cat([t.unsqueeze(d) ...], d)``
     in shape, dtype and values; with mixed dtypes both promote alike."""
-    arrays, _ = data.draw(stack_inputs(dtypes=S.REAL), label="inputs")  # real values: no lossy complex casts
+    arrays, _ = data.draw(stack_inputs(dtypes=D.REAL), label="inputs")  # real values: no lossy complex casts
     count = len(arrays)
     dtypes = data.draw(st.lists(st.sampled_from(TORCH_DTYPES), min_size=count, max_size=count), label="dtypes")
     ts = [torch.from_numpy(a).to(device=device, dtype=d) for a, d in zip(arrays, dtypes)]
     n = arrays[0].ndim
     with repro(f"ts = {listing(arrays, 'torch.from_numpy')}  # as {dtypes}\n"
-               "torch.stack(ts, d) == torch.cat([t.unsqueeze(d) for t in ts], d)",
-               claim="concat.stack_is_cat_unsqueeze"):
+               "torch.stack(ts, d) == torch.cat([t.unsqueeze(d) for t in ts], d)"):
         for d in range(-(n + 1), n + 1):
             stacked = torch.stack(ts, dim=d)
             catted = torch.cat([t.unsqueeze(d) for t in ts], dim=d)
-            assert_equal("(shape, dtype)", (stacked.shape, stacked.dtype), (catted.shape, catted.dtype), f"dim={d}")
+            assert_equal("(shape, dtype)", (stacked.shape, stacked.dtype), (catted.shape, catted.dtype), expr=f"dim={d}")
             assert_values(stacked, catted, f"torch.stack(ts, {d}) vs torch.cat(unsqueezed, {d})", exact=True)
 
 
@@ -244,12 +242,11 @@ def test_numpy_stack_is_concatenate_of_expanded(inputs):
     arrays, _ = inputs
     n = arrays[0].ndim
     with repro(f"xs = {listing(arrays)}\n"
-               "np.stack(xs, axis=a) == np.concatenate([np.expand_dims(x, a) for x in xs], axis=a)",
-               claim="concat.numpy"):
+               "np.stack(xs, axis=a) == np.concatenate([np.expand_dims(x, a) for x in xs], axis=a)"):
         for axis in range(-(n + 1), n + 1):
             stacked = np.stack(arrays, axis=axis)
             catted = np.concatenate([np.expand_dims(x, axis) for x in arrays], axis=axis)
-            assert_equal("(shape, dtype)", (stacked.shape, stacked.dtype), (catted.shape, catted.dtype), f"axis={axis}")
+            assert_equal("(shape, dtype)", (stacked.shape, stacked.dtype), (catted.shape, catted.dtype), expr=f"axis={axis}")
             assert_values(stacked, catted, f"np.stack vs np.concatenate(expand_dims), axis={axis}", exact=True)
             want = stack_reference(arrays, axis, arrays[0].dtype)
             assert_values(stacked, want, f"np.stack(xs, axis={axis})", exact=True)
@@ -271,7 +268,7 @@ def test_the_notes_numpy_line_misses_a_parenthesis():
 
 # ---- concat.tensorflow ---------------------------------------------------------------------------------
 @pytest.mark.claim("concat.tensorflow")
-@given(inputs=stack_inputs(dtypes=S.REAL))
+@given(inputs=stack_inputs(dtypes=D.REAL))
 def test_tensorflow_stack_is_concat_of_expanded(tf, inputs):
     """``tf.stack(xs, axis)`` equals ``tf.concat([tf.expand_dims(x, axis) ...], axis)`` for every valid
     axis (bool and float16 included), and the reference stacking; xs are tf.Tensors, as in the note."""
@@ -279,13 +276,12 @@ def test_tensorflow_stack_is_concat_of_expanded(tf, inputs):
     xs = [tf.constant(a) for a in arrays]
     n = arrays[0].ndim
     with repro(f"import tensorflow as tf\nxs = [tf.constant(x) for x in {listing(arrays)}]\n"
-               "tf.stack(xs, axis=a) == tf.concat([tf.expand_dims(x, a) for x in xs], axis=a)",
-               claim="concat.tensorflow"):
+               "tf.stack(xs, axis=a) == tf.concat([tf.expand_dims(x, a) for x in xs], axis=a)"):
         for axis in range(-(n + 1), n + 1):
             stacked = tf.stack(xs, axis=axis)
             catted = tf.concat([tf.expand_dims(x, axis) for x in xs], axis=axis)
             got, want = (tf_shape(stacked), stacked.dtype), (tf_shape(catted), catted.dtype)
-            assert_equal("(shape, dtype)", got, want, f"axis={axis}")
+            assert_equal("(shape, dtype)", got, want, expr=f"axis={axis}")
             expr = f"tf.stack vs tf.concat(expand_dims), axis={axis}"
             assert_values(to_numpy(stacked), to_numpy(catted), expr, exact=True)
             want = stack_reference(arrays, axis, arrays[0].dtype)
@@ -300,7 +296,7 @@ def test_tensorflow_axis_errors(tf, shape, data):
     n = len(shape)
     axis = data.draw(S.out_of_range_dims(n + 1), label="axis")
     x = np.zeros(shape, np.float32)
-    with repro(f"tf.stack([np.zeros({shape})] * 2, axis={axis})", claim="concat.tensorflow"):
+    with repro(f"tf.stack([np.zeros({shape})] * 2, axis={axis})"):
         with pytest.raises(ValueError, match=re.escape(f"Argument `axis` = {axis} not in range [{-(n + 1)}, {n + 1})")):
             tf.stack([x, x], axis=axis)
         message = f"Tried to expand dim index {axis} for tensor with {n} dimensions"
@@ -315,37 +311,35 @@ def test_tensorflow_axis_errors(tf, shape, data):
 def test_torch_and_numpy_agree(device, stack_case, cat_case):
     """Same inputs: ``torch.stack`` == ``np.stack`` and ``torch.cat`` == ``np.concatenate`` (dtype too)."""
     arrays, axis = stack_case
-    with repro(f"torch.stack({listing(arrays, 'torch.from_numpy')}, {axis}); np.stack({listing(arrays)}, {axis})",
-               claim="concat.frameworks_agree"):
+    with repro(f"torch.stack({listing(arrays, 'torch.from_numpy')}, {axis}); np.stack({listing(arrays)}, {axis})"):
         out = torch.stack(to_tensors(arrays, device), dim=axis)
         _assert_same(out, np.stack(arrays, axis=axis), f"stack, axis={axis}")
     arrays, axis = cat_case
-    with repro(f"torch.cat({listing(arrays, 'torch.from_numpy')}, {axis}); np.concatenate({listing(arrays)}, {axis})",
-               claim="concat.frameworks_agree"):
+    with repro(f"torch.cat({listing(arrays, 'torch.from_numpy')}, {axis}); np.concatenate({listing(arrays)}, {axis})"):
         out = torch.cat(to_tensors(arrays, device), dim=axis)
         _assert_same(out, np.concatenate(arrays, axis=axis), f"cat, axis={axis}")
 
 
 def _assert_same(t: torch.Tensor, expected: np.ndarray, expr: str) -> None:
     __tracebackhide__ = True
-    assert_equal("(shape, dtype)", (tuple(t.shape), t.dtype), (expected.shape, S.TORCH_OF_NUMPY[expected.dtype]), expr)
+    assert_equal("(shape, dtype)", (tuple(t.shape), t.dtype), (expected.shape, D.TORCH_OF_NUMPY[expected.dtype]), expr=expr)
     assert_values(t, expected, expr, exact=True)
 
 
 @pytest.mark.claim("concat.frameworks_agree")
-@given(stack_case=stack_inputs(dtypes=S.REAL), cat_case=cat_inputs(dtypes=S.REAL))
+@given(stack_case=stack_inputs(dtypes=D.REAL), cat_case=cat_inputs(dtypes=D.REAL))
 def test_tensorflow_agrees(tf, stack_case, cat_case):
     """Same inputs (as tf.Tensors): ``tf.stack`` == ``np.stack`` == ``torch.stack``, ``tf.concat`` ==
     ``np.concatenate`` == ``torch.cat``, dtypes included."""
     arrays, axis = stack_case
-    with repro(f"tf.stack([tf.constant(x) for x in {listing(arrays)}], axis={axis})", claim="concat.frameworks_agree"):
+    with repro(f"tf.stack([tf.constant(x) for x in {listing(arrays)}], axis={axis})"):
         out = tf.stack([tf.constant(a) for a in arrays], axis=axis)
-        assert_equal("tf dtype", out.dtype.as_numpy_dtype, arrays[0].dtype.type, f"tf.stack, axis={axis}")
+        assert_equal("tf dtype", out.dtype.as_numpy_dtype, arrays[0].dtype.type, expr=f"tf.stack, axis={axis}")
         expr = f"torch.stack vs tf.stack, axis={axis}"
         _assert_same(torch.stack(to_tensors(arrays, "cpu"), dim=axis), to_numpy(out), expr)
         _assert_same(torch.from_numpy(np.stack(arrays, axis=axis)), to_numpy(out), f"np.stack vs tf.stack, axis={axis}")
     arrays, axis = cat_case
-    with repro(f"tf.concat([tf.constant(x) for x in {listing(arrays)}], axis={axis})", claim="concat.frameworks_agree"):
+    with repro(f"tf.concat([tf.constant(x) for x in {listing(arrays)}], axis={axis})"):
         out = tf.concat([tf.constant(a) for a in arrays], axis=axis)
         expr = f"torch.cat vs tf.concat, axis={axis}"
         _assert_same(torch.cat(to_tensors(arrays, "cpu"), dim=axis), to_numpy(out), expr)
@@ -363,11 +357,11 @@ def test_where_torch_and_numpy_differ(device):
     i, f = np.arange(6, dtype=np.int32).reshape(2, 3), np.ones((2, 3), np.float32)
     ti, tf_ = torch.from_numpy(i).to(device), torch.from_numpy(f).to(device)
     got = (torch.cat([ti, tf_]).dtype, torch.stack([ti, tf_]).dtype)
-    assert_equal("dtypes", got, (torch.float32, torch.float32), "torch cat/stack of int32 and float32")
+    assert_equal("dtypes", got, (torch.float32, torch.float32), expr="torch cat/stack of int32 and float32")
     got = (np.concatenate([i, f]).dtype, np.stack([i, f]).dtype)
-    assert_equal("dtypes", got, (np.float64, np.float64), "NumPy concatenate/stack of int32 and float32")
+    assert_equal("dtypes", got, (np.float64, np.float64), expr="NumPy concatenate/stack of int32 and float32")
     got = tuple(torch.cat([torch.empty(0, device=device), tf_], dim=1).shape)
-    assert_equal("shape", got, (2, 3), "torch.cat([torch.empty(0), x], dim=1)")
+    assert_equal("shape", got, (2, 3), expr="torch.cat([torch.empty(0), x], dim=1)")
     with pytest.raises(np.exceptions.AxisError):
         np.concatenate([np.empty(0), f], axis=1)
     with pytest.raises(IndexError, match="Dimension out of range"):
@@ -397,13 +391,14 @@ def test_where_tensorflow_differs(tf):
         with pytest.raises(tf.errors.InvalidArgumentError, match="expected to be a int32 tensor but is a float tensor"):
             fn([tf.constant(i), tf.constant(f)])
     out = tf.concat([i, f], 0)
-    assert_equal("tf.concat([int32 [1], float32 [2.5]])", (out.dtype, to_numpy(out).tolist()), (tf.int32, [1, 2]), "")
+    assert_equal("(out.dtype, out values)", (out.dtype, to_numpy(out).tolist()), (tf.int32, [1, 2]),
+                 expr="tf.concat([int32 [1], float32 [2.5]], 0)")
     u8, big, empty_i64 = np.array([200], np.uint8), np.array([2**40], np.int64), np.zeros((0, 2), np.int64)
     got = [tf.stack([a]).dtype for a in (u8, np.array([1], np.int64), big, empty_i64)]
     assert_equal("tf.stack([ndarray]).dtype for uint8, small int64, big int64, empty int64", got,
-                 [tf.int32, tf.int32, tf.int64, tf.float32], "tf.stack of NumPy integer arrays")
+                 [tf.int32, tf.int32, tf.int64, tf.float32], expr="tf.stack of NumPy integer arrays")
     assert_equal("tf.concat dtype", (tf.concat([u8, u8], 0).dtype, tf.stack([tf.constant(u8)]).dtype),
-                 (tf.uint8, tf.uint8), "tf.concat of ndarrays, tf.stack of tf.Tensors")
+                 (tf.uint8, tf.uint8), expr="tf.concat of ndarrays, tf.stack of tf.Tensors")
     x = np.ones((2, 3), np.float32)
     bad_axis = "Expected concatenating dimensions in the range [{}, {}), but got {}"
     with pytest.raises(tf.errors.InvalidArgumentError, match=re.escape(bad_axis.format(-1, 1, 1))):
@@ -413,7 +408,7 @@ def test_where_tensorflow_differs(tf):
     with pytest.raises(tf.errors.InvalidArgumentError, match=re.escape("Can't concatenate scalars (use tf.stack")):
         tf.concat([tf.constant(1.0), tf.constant(2.0)], 0)
     empty = tf.stack([])
-    assert_equal("tf.stack([])", (tf_shape(empty), empty.dtype), ((0,), tf.float32), "")
+    assert_equal("(shape, dtype)", (tf_shape(empty), empty.dtype), ((0,), tf.float32), expr="tf.stack([])")
     with pytest.raises(tf.errors.InvalidArgumentError):
         tf.concat([], 0)
 
@@ -434,26 +429,25 @@ def test_images_and_batches_make_batches(device, n, sizes, dtype):
     (cat of images merges the channel axis, stack of batches adds a fifth axis)."""
     imgs = images(n, device, dtype)
     batches = [torch.stack(images(b, device, dtype, start=10 * (j + 1))) for j, b in enumerate(sizes)]
-    with repro(f"imgs = [torch.zeros(1, 28, 28)] * {n}; batches = [torch.zeros(b, 1, 28, 28) for b in {sizes}]",
-               claim="concat.batching"):
+    with repro(f"imgs = [torch.zeros(1, 28, 28)] * {n}; batches = [torch.zeros(b, 1, 28, 28) for b in {sizes}]"):
         batch = torch.stack(imgs)
-        assert_equal("stack(images).shape", tuple(batch.shape), (n, 1, 28, 28), "torch.stack(imgs)")
+        assert_shape(batch, (n, 1, 28, 28), expr="torch.stack(imgs)", name="stack(images).shape")
         for k, img in enumerate(imgs):
             assert_values(batch[k], img, f"torch.stack(imgs)[{k}]", exact=True)
-        assert_equal("cat(images).shape", tuple(torch.cat(imgs).shape), (n, 28, 28), "torch.cat(imgs): no batch axis")
+        assert_shape(torch.cat(imgs), (n, 28, 28), expr="torch.cat(imgs): no batch axis", name="cat(images).shape")
 
         merged = torch.cat(batches)
-        assert_equal("cat(batches).shape", tuple(merged.shape), (sum(sizes), 1, 28, 28), "torch.cat(batches)")
+        assert_shape(merged, (sum(sizes), 1, 28, 28), expr="torch.cat(batches)", name="cat(batches).shape")
         in_order = torch.cat([img for b in batches for img in b]).unsqueeze(1)
         assert_values(merged, in_order, "torch.cat(batches) keeps order", exact=True)
         if len(set(sizes)) == 1:
             want = (len(sizes), sizes[0], 1, 28, 28)
-            assert_equal("stack(batches).shape", tuple(torch.stack(batches).shape), want, "5-D: not a batch")
+            assert_shape(torch.stack(batches), want, expr="5-D: not a batch", name="stack(batches).shape")
 
         b0 = batches[0]
         mixed = torch.cat([b0] + [img.unsqueeze(0) for img in imgs])
         want = (sizes[0] + n, 1, 28, 28)
-        assert_equal("mixed.shape", tuple(mixed.shape), want, "torch.cat([batch, *unsqueezed images])")
+        assert_shape(mixed, want, expr="torch.cat([batch, *unsqueezed images])", name="mixed.shape")
         assert_values(mixed, torch.cat([b0, torch.stack(imgs)]), "unsqueeze-then-cat == stack-then-cat", exact=True)
         assert_values(mixed[sizes[0]:], batch, "the images follow the batch", exact=True)
         with pytest.raises(RuntimeError, match=re.escape("Tensors must have same number of dimensions: got 4 and 3")):

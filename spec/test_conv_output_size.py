@@ -48,15 +48,15 @@ def test_conv2d_output_size_is_the_floored_formula(device, h, w):
     (nh, nw), (fh, fw), (ph, pw), (sh, sw), (dh, dw) = _pairs(h, w)
     conv = nn.Conv2d(1, 1, (fh, fw), stride=(sh, sw), padding=(ph, pw), dilation=(dh, dw), device=device)
     expr = f"nn.Conv2d(1, 1, {(fh, fw)}, stride={(sh, sw)}, padding={(ph, pw)}, dilation={(dh, dw)})(torch.zeros(1, 1, {nh}, {nw}))"
-    with repro(expr + ".shape", claim=CLAIM):
+    with repro(expr + ".shape"):
         out = conv(torch.zeros(1, 1, nh, nw, device=device))
         expected = (conv_output_size(*h), conv_output_size(*w))
-        assert_equal("out.shape[2:]", tuple(out.shape[2:]), expected, expr)
+        assert_equal("out.shape[2:]", tuple(out.shape[2:]), expected, expr=expr)
         for axis, (n, f, p, s, d) in (("H", h), ("W", w)):
             if d == 1:
                 exact = notes_formula(n, f, p, s)
                 assert_equal(f"{axis} size", out.shape[2 if axis == "H" else 3], math.floor(exact),
-                             f"floor(({n} - {f} + 2*{p})/{s} + 1) = floor({exact})")
+                             expr=f"floor(({n} - {f} + 2*{p})/{s} + 1) = floor({exact})")
 
 
 @on_devices
@@ -67,11 +67,11 @@ def test_max_pool2d_output_size(device, h, w, ceil_mode):
     (nh, nw), (fh, fw), (ph, pw), (sh, sw), (dh, dw) = _pairs(h, w)
     expr = (f"F.max_pool2d(torch.zeros(1, 1, {nh}, {nw}), {(fh, fw)}, stride={(sh, sw)}, "
             f"padding={(ph, pw)}, dilation={(dh, dw)}, ceil_mode={ceil_mode})")
-    with repro(expr + ".shape", claim=CLAIM):
+    with repro(expr + ".shape"):
         out = F.max_pool2d(torch.zeros(1, 1, nh, nw, device=device), (fh, fw), stride=(sh, sw),
                            padding=(ph, pw), dilation=(dh, dw), ceil_mode=ceil_mode)
         expected = (pool_output_size(*h, ceil_mode=ceil_mode), pool_output_size(*w, ceil_mode=ceil_mode))
-        assert_equal("out.shape[2:]", tuple(out.shape[2:]), expected, expr)
+        assert_equal("out.shape[2:]", tuple(out.shape[2:]), expected, expr=expr)
 
 
 @pytest.mark.parametrize("n, f, p, s, floor_size, ceil_size", [
@@ -86,7 +86,7 @@ def test_ceil_mode_last_window_rule(n, f, p, s, floor_size, ceil_size):
     for ceil_mode, expected in ((False, floor_size), (True, ceil_size)):
         out = F.max_pool2d(x, f, stride=s, padding=p, ceil_mode=ceil_mode)
         assert_equal("out.shape[-1]", out.shape[-1], expected,
-                     f"F.max_pool2d(torch.zeros(1, 1, {n}, {n}), {f}, stride={s}, padding={p}, ceil_mode={ceil_mode})")
+                     expr=f"F.max_pool2d(torch.zeros(1, 1, {n}, {n}), {f}, stride={s}, padding={p}, ceil_mode={ceil_mode})")
 
 
 @given(data=st.data())
@@ -135,10 +135,10 @@ def test_tensorflow_output_size(tf, data, pool):
     else:
         expr = f"tf.nn.conv2d(tf.zeros((1, {n}, {n}, 1)), tf.zeros(({f}, {f}, 1, 1)), strides={s}, padding={tf_pad!r}, dilations={d})"
         out = tf.nn.conv2d(x, tf.zeros((f, f, 1, 1)), strides=s, padding=tf_pad, dilations=d)
-    with repro("import tensorflow as tf\n" + expr + ".shape", claim=CLAIM):
+    with repro("import tensorflow as tf\n" + expr + ".shape"):
         expected = tf_output_size(n, f, s, padding, d)
-        assert_equal("out.shape[1:3]", tuple(out.shape[1:3]), (expected, expected), expr)
+        assert_equal("out.shape[1:3]", tuple(out.shape[1:3]), (expected, expected), expr=expr)
         if padding == "SAME":
-            assert_equal("SAME size", expected, math.ceil(n / s), f"ceil({n}/{s})")
+            assert_equal("SAME size", expected, math.ceil(n / s), expr=f"ceil({n}/{s})")
         elif padding == "VALID":
-            assert_equal("VALID size", expected, conv_output_size(n, f, 0, s, d), "PyTorch's formula with p=0")
+            assert_equal("VALID size", expected, conv_output_size(n, f, 0, s, d), expr="PyTorch's formula with p=0")

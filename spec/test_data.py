@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import functools
 import gzip
+import itertools
 import math
 import os
 import struct
+import time
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +26,8 @@ from hypothesis import strategies as st
 from tensorspec.course import fashion_mnist as fm
 from tensorspec.testing import strategies as S
 from tensorspec.course import transforms as T
-from tensorspec.testing.assertions import assert_equal, assert_values, repro, source
+from tensorspec.testing.assertions import (assert_dtype, assert_equal, assert_shape, assert_values, repro,
+                                           source)
 from tensorspec.testing.devices import on_devices
 
 TRAIN_MEAN, TRAIN_STD = 0.2860, 0.3530  # the course's figures (4 decimals)
@@ -82,18 +85,17 @@ def test_fashion_mnist_composition(request, fashion_mnist_root: Path, split: str
     """N grayscale 28x28 uint8 images, N labels in 0..9 with N/10 of each, equal to the files' content."""
     ds = request.getfixturevalue(f"{split}_set")
     ref_images, ref_labels = reference_split(fashion_mnist_root, split)
-    with repro(f"from tensorspec.course.fashion_mnist import FashionMNIST\nds = FashionMNIST(train={split == 'train'})",
-               claim="data.fashion_mnist"):
-        assert_equal("len(ds)", len(ds), n, f"FashionMNIST(train={split == 'train'})")
-        assert_equal("ds.data.shape", tuple(ds.data.shape), (n, 28, 28), "one 28x28 channel: grayscale")
-        assert_equal("ds.data.dtype", ds.data.dtype, torch.uint8, "ds.data")
-        assert_equal("ds.targets.dtype", ds.targets.dtype, torch.int64, "ds.targets")
+    with repro(f"from tensorspec.course.fashion_mnist import FashionMNIST\nds = FashionMNIST(train={split == 'train'})"):
+        assert_equal("len(ds)", len(ds), n, expr=f"FashionMNIST(train={split == 'train'})")
+        assert_shape(ds.data, (n, 28, 28), expr="one 28x28 channel: grayscale", name="ds.data.shape")
+        assert_dtype(ds.data, torch.uint8, expr="ds.data", name="ds.data.dtype")
+        assert_dtype(ds.targets, torch.int64, expr="ds.targets", name="ds.targets.dtype")
         assert np.array_equal(ds.data.numpy(), ref_images), f"{split} images differ from the file's content"
         assert np.array_equal(ds.targets.numpy(), ref_labels), f"{split} labels differ from the file's content"
         per_class = np.bincount(ref_labels, minlength=10).tolist()
-        assert_equal("images per class", per_class, [n // 10] * 10, f"np.bincount({split} labels)")
-        assert_equal("ds.classes", list(ds.classes), list(fm.CLASSES), "ds.classes")
-    claim_fact("data.fashion_mnist", f"{split} images per class", n // 10)
+        assert_equal("images per class", per_class, [n // 10] * 10, expr=f"np.bincount({split} labels)")
+        assert_equal("ds.classes", list(ds.classes), list(fm.CLASSES), expr="ds.classes")
+    claim_fact(f"{split} images per class", n // 10)
 
 
 # ---- data.etl ------------------------------------------------------------------------------------
@@ -101,9 +103,9 @@ def test_fashion_mnist_composition(request, fashion_mnist_root: Path, split: str
 def assert_unit_image(image, raw: np.ndarray, expr: str) -> None:
     """``image`` is float32 [1,28,28] equal to raw / 255 (what ToTensor gives)."""
     __tracebackhide__ = True
-    assert_equal("type", type(image), torch.Tensor, expr)
-    assert_equal("image.dtype", image.dtype, torch.float32, expr)
-    assert_equal("image.shape", tuple(image.shape), (1, 28, 28), expr)
+    assert_equal("type", type(image), torch.Tensor, expr=expr)
+    assert_dtype(image, torch.float32, expr=expr, name="image.dtype")
+    assert_shape(image, (1, 28, 28), expr=expr, name="image.shape")
     assert_values(image, (raw.astype(np.float64) / 255)[None], expr)
     assert 0 <= float(image.min()) and float(image.max()) <= 1, f"{expr} leaves [0, 1]"
 
@@ -115,7 +117,7 @@ def test_transform_gives_unit_float_tensors(index: int, with_compose: bool):
     (no transform) and with the course's Compose([ToTensor()])."""
     transform = T.Compose([T.ToTensor()]) if with_compose else None
     ds = indexed_dataset(10, transform=transform)
-    with repro(f"ds = FashionMNIST(..., transform={transform!r}); ds[{index}]", claim="data.etl"):
+    with repro(f"ds = FashionMNIST(..., transform={transform!r}); ds[{index}]"):
         image, _ = ds[index]
         assert_unit_image(image, ds.data[index].numpy(), f"ds[{index}][0]")
 
@@ -128,16 +130,16 @@ def test_etl_on_fashion_mnist(fashion_mnist_root: Path):
     ds = fm.FashionMNIST(fashion_mnist_root, train=True, transform=T.Compose([T.ToTensor()]))
     ref_images, _ = reference_split(fashion_mnist_root, "train")
     with repro("train_loader = DataLoader(FashionMNIST(transform=Compose([ToTensor()])), batch_size=1000, "
-               "shuffle=True)", claim="data.etl"):
+               "shuffle=True)"):
         for i in (0, 1, 59_999):
             assert_unit_image(ds[i][0], ref_images[i], f"train_set[{i}][0]")
         train_loader = loader(ds, batch_size=1000, shuffle=True, generator=seeded(0))
-        assert_equal("len(train_loader)", len(train_loader), 60, "60000 samples / 1000")
+        assert_equal("len(train_loader)", len(train_loader), 60, expr="60000 samples / 1000")
         images, labels = next(iter(train_loader))
         assert_equal("(images.dtype, images.shape)", (images.dtype, tuple(images.shape)),
-                     (torch.float32, (1000, 1, 28, 28)), "first batch")
+                     (torch.float32, (1000, 1, 28, 28)), expr="first batch")
         assert_equal("(labels.dtype, labels.shape)", (labels.dtype, tuple(labels.shape)),
-                     (torch.int64, (1000,)), "first batch")
+                     (torch.int64, (1000,)), expr="first batch")
         assert 0 <= float(images.min()) and float(images.max()) <= 1, "batch leaves [0, 1]"
 
 
@@ -145,12 +147,12 @@ def test_etl_on_fashion_mnist(fashion_mnist_root: Path):
 
 def assert_sample(sample, raw: np.ndarray, label: int, expr: str) -> None:
     __tracebackhide__ = True
-    assert_equal("type(sample)", type(sample), tuple, expr)
+    assert_equal("type(sample)", type(sample), tuple, expr=expr)
     image, lab = sample
     assert_unit_image(image, raw, f"{expr}[0]")
-    assert_equal("type(label)", type(lab), int, f"{expr}[1]")
-    assert_equal("label", lab, label, f"{expr}[1]")
-    assert_equal("image.squeeze().shape", tuple(image.squeeze().shape), (28, 28), f"{expr}[0].squeeze()")
+    assert_equal("type(label)", type(lab), int, expr=f"{expr}[1]")
+    assert_equal("label", lab, label, expr=f"{expr}[1]")
+    assert_shape(image.squeeze(), (28, 28), expr=f"{expr}[0].squeeze()", name="image.squeeze().shape")
 
 
 @pytest.mark.claim("data.sample")
@@ -159,9 +161,9 @@ def test_iterating_a_dataset_gives_samples(n: int):
     """``iter(ds)`` yields (image, int label) samples for indices 0, 1, ... and stops after len(ds)
     (the sequence protocol: Dataset defines no __iter__, __getitem__(len) raises IndexError)."""
     ds = indexed_dataset(n)
-    with repro(f"ds = FashionMNIST.from_tensors(...{n} images...); list(iter(ds))", claim="data.sample"):
+    with repro(f"ds = FashionMNIST.from_tensors(...{n} images...); list(iter(ds))"):
         samples = list(iter(ds))
-        assert_equal("len(list(iter(ds)))", len(samples), n, "iteration stops at len(ds)")
+        assert_equal("len(list(iter(ds)))", len(samples), n, expr="iteration stops at len(ds)")
         for i, sample in enumerate(samples):
             assert_sample(sample, ds.data[i].numpy(), i, f"list(iter(ds))[{i}]")
         if n:
@@ -173,10 +175,10 @@ def test_iterating_a_dataset_gives_samples(n: int):
 def test_first_training_sample(train_set, fashion_mnist_root: Path, claim_fact):
     """``sample = next(iter(train_set)); image, label = sample``: the first training image, label 9."""
     ref_images, ref_labels = reference_split(fashion_mnist_root, "train")
-    with repro("image, label = next(iter(FashionMNIST(train=True)))", claim="data.sample"):
+    with repro("image, label = next(iter(FashionMNIST(train=True)))"):
         sample = next(iter(train_set))
         assert_sample(sample, ref_images[0], int(ref_labels[0]), "next(iter(train_set))")
-    claim_fact("data.sample", "first training label", f"{sample[1]} ({fm.CLASSES[sample[1]]})")
+    claim_fact("first training label", f"{sample[1]} ({fm.CLASSES[sample[1]]})")
 
 
 # ---- data.batch ----------------------------------------------------------------------------------
@@ -190,17 +192,17 @@ def test_batches_shapes_and_count(n: int, batch_size: int, drop_last: bool, shuf
     ds = indexed_dataset(n)
     shuffle = shuffle and n > 0  # shuffling an empty dataset is an error (see data.shuffle)
     call = f"DataLoader(ds of {n}, batch_size={batch_size}, drop_last={drop_last}, shuffle={shuffle})"
-    with repro(call, claim="data.batch"):
+    with repro(call):
         dl = loader(ds, batch_size=batch_size, drop_last=drop_last, shuffle=shuffle, generator=seeded(0))
         count = n // batch_size if drop_last else math.ceil(n / batch_size)
         sizes = [batch_size] * (n // batch_size) + ([] if drop_last or n % batch_size == 0 else [n % batch_size])
-        assert_equal("len(loader)", len(dl), count, call)
+        assert_equal("len(loader)", len(dl), count, expr=call)
         batches = list(dl)
-        assert_equal("batch sizes", [len(b[1]) for b in batches], sizes, call)
+        assert_equal("batch sizes", [len(b[1]) for b in batches], sizes, expr=call)
         for images, labels in batches:
-            assert_equal("images.shape", tuple(images.shape), (len(labels), 1, 28, 28), call)
+            assert_shape(images, (len(labels), 1, 28, 28), expr=call, name="images.shape")
             assert_equal("(images.dtype, labels.dtype)", (images.dtype, labels.dtype),
-                         (torch.float32, torch.int64), call)
+                         (torch.float32, torch.int64), expr=call)
 
 
 @pytest.mark.claim("data.batch")
@@ -209,15 +211,15 @@ def test_batches_of_fashion_mnist(train_set, test_set, fashion_mnist_root: Path)
     """``images, labels = next(iter(DataLoader(train_set, batch_size=10)))`` holds the first 10 samples;
     the 10,000 test samples in batches of 3000 make 4 batches, the last of 1000."""
     ref_images, ref_labels = reference_split(fashion_mnist_root, "train")
-    with repro("images, labels = next(iter(DataLoader(FashionMNIST(), batch_size=10)))", claim="data.batch"):
+    with repro("images, labels = next(iter(DataLoader(FashionMNIST(), batch_size=10)))"):
         images, labels = next(iter(loader(train_set, batch_size=10)))
-        assert_equal("images.shape", tuple(images.shape), (10, 1, 28, 28), "first batch of 10")
+        assert_shape(images, (10, 1, 28, 28), expr="first batch of 10", name="images.shape")
         assert_values(images, ref_images[:10, None] / 255, "first batch of 10")
         assert_values(labels, ref_labels[:10].astype(np.int64), "first batch of 10", exact=True)
         dl = loader(test_set, batch_size=3000)
-        assert_equal("len(loader)", len(dl), 4, "DataLoader(test_set, batch_size=3000)")
+        assert_equal("len(loader)", len(dl), 4, expr="DataLoader(test_set, batch_size=3000)")
         assert_equal("batch sizes", [len(y) for _, y in dl], [3000, 3000, 3000, 1000],
-                     "DataLoader(test_set, batch_size=3000)")
+                     expr="DataLoader(test_set, batch_size=3000)")
 
 
 # ---- data.shuffle --------------------------------------------------------------------------------
@@ -227,10 +229,10 @@ def test_batches_of_fashion_mnist(train_set, test_set, fashion_mnist_root: Path)
 def test_shuffle_keeps_every_sample(n: int, batch_size: int, seed: int):
     """With shuffle=True (and drop_last=False) every epoch delivers each sample exactly once."""
     call = f"DataLoader(ds of {n}, batch_size={batch_size}, shuffle=True, generator=seeded({seed}))"
-    with repro(call, claim="data.shuffle"):
+    with repro(call):
         dl = loader(indexed_dataset(n), batch_size=batch_size, shuffle=True, generator=seeded(seed))
         for e in range(3):
-            assert_equal(f"sorted(epoch {e} labels)", sorted(epoch_labels(dl)), list(range(n)), call)
+            assert_equal(f"sorted(epoch {e} labels)", sorted(epoch_labels(dl)), list(range(n)), expr=call)
 
 
 @pytest.mark.claim("data.shuffle")
@@ -240,20 +242,20 @@ def test_shuffle_draws_a_new_order_each_epoch():
     is given; shuffle=False keeps index order; shuffling an empty dataset is a ValueError."""
     ds, n = indexed_dataset(50), 50
     with repro("dl = DataLoader(ds, batch_size=8, shuffle=True, generator=torch.Generator().manual_seed(0))\n"
-               "[epoch_labels(dl) for _ in range(5)]", claim="data.shuffle"):
+               "[epoch_labels(dl) for _ in range(5)]"):
         def orders(**kw):
             dl = loader(ds, batch_size=8, shuffle=True, **kw)
             return [tuple(epoch_labels(dl)) for _ in range(5)]
 
         first = orders(generator=seeded(0))
-        assert_equal("distinct orders in 5 epochs", len(set(first)), 5, "shuffle=True, seeded generator")
+        assert_equal("distinct orders in 5 epochs", len(set(first)), 5, expr="shuffle=True, seeded generator")
         assert tuple(range(n)) not in first, "a shuffled epoch came in index order"
-        assert_equal("orders", orders(generator=seeded(0)), first, "the same seed again")
+        assert_equal("orders", orders(generator=seeded(0)), first, expr="the same seed again")
         torch.manual_seed(1)
         global_seeded = orders()
         torch.manual_seed(1)
-        assert_equal("orders", orders(), global_seeded, "no generator: torch.manual_seed(1) before each")
-        assert_equal("order", epoch_labels(loader(ds, batch_size=8)), list(range(n)), "shuffle=False")
+        assert_equal("orders", orders(), global_seeded, expr="no generator: torch.manual_seed(1) before each")
+        assert_equal("order", epoch_labels(loader(ds, batch_size=8)), list(range(n)), expr="shuffle=False")
         with pytest.raises(ValueError, match="num_samples should be a positive integer value, but got num_samples=0"):
             loader(indexed_dataset(0), batch_size=8, shuffle=True)  # an empty dataset cannot be shuffled
 
@@ -263,13 +265,13 @@ def test_drop_last_with_shuffle_changes_the_samples_delivered(claim_fact):
     """With drop_last=True the dropped remainder differs per epoch: 10 samples in batches of 3 deliver
     9 distinct samples per epoch, not the same 9 every epoch."""
     dl = loader(indexed_dataset(10), batch_size=3, shuffle=True, drop_last=True, generator=seeded(0))
-    with repro("DataLoader(ds of 10, batch_size=3, shuffle=True, drop_last=True)", claim="data.shuffle"):
+    with repro("DataLoader(ds of 10, batch_size=3, shuffle=True, drop_last=True)"):
         delivered = [epoch_labels(dl) for _ in range(6)]
         for labels in delivered:
-            assert_equal("samples per epoch", (len(labels), len(set(labels))), (9, 9), "drop_last=True")
+            assert_equal("samples per epoch", (len(labels), len(set(labels))), (9, 9), expr="drop_last=True")
         sets = {frozenset(labels) for labels in delivered}
         assert len(sets) > 1, f"every epoch delivered the same samples {sorted(sets.pop())}"
-    claim_fact("data.shuffle", "distinct sample sets in 6 epochs (N=10, B=3, drop_last)", len(sets))
+    claim_fact("distinct sample sets in 6 epochs (N=10, B=3, drop_last)", len(sets))
 
 
 # ---- data.normalize ------------------------------------------------------------------------------
@@ -297,13 +299,13 @@ def test_normalize_is_per_channel_standardization(device: str, case):
     """Normalize(mean, std)(x) = (x - mean[c]) / std[c] per channel (scalars for all channels), as a
     new tensor of x's dtype on x's device; x is left unchanged."""
     x, mean, std = case
-    with repro(f"x = torch.from_numpy({source(x)}); T.Normalize({mean}, {std})(x)", claim="data.normalize"):
+    with repro(f"x = torch.from_numpy({source(x)}); T.Normalize({mean}, {std})(x)"):
         m = np.asarray(mean, np.float64).reshape(-1, 1, 1)
         s = np.asarray(std, np.float64).reshape(-1, 1, 1)
         expected = ((x.astype(np.float64) - m) / s).astype(x.dtype)
         t = torch.from_numpy(x.copy()).to(device)
         out = T.Normalize(mean, std)(t)
-        assert_equal("(out.dtype, out.device)", (out.dtype, out.device), (t.dtype, t.device), "Normalize(...)(x)")
+        assert_equal("(out.dtype, out.device)", (out.dtype, out.device), (t.dtype, t.device), expr="Normalize(...)(x)")
         assert_values(out, expected, f"Normalize({mean}, {std})(x)")
         assert_values(t, x, "x after Normalize(...)(x)", exact=True)
 
@@ -315,8 +317,7 @@ def test_normalizing_by_the_data_own_statistics(n_images: int, seed: int):
     mean 0 and population std 1; its sample std (ddof=1, torch.std's default) is sqrt(N/(N-1))."""
     images = np.random.default_rng(seed).integers(0, 256, (n_images, 28, 28), dtype=np.uint8)
     x = images.astype(np.float64) / 255
-    with repro(f"images = np.random.default_rng({seed}).integers(0, 256, ({n_images}, 28, 28), dtype=np.uint8)",
-               claim="data.normalize"):
+    with repro(f"images = np.random.default_rng({seed}).integers(0, 256, ({n_images}, 28, 28), dtype=np.uint8)"):
         mean, std = fm.pixel_mean_std(torch.from_numpy(images))
         np.testing.assert_allclose([mean, std], [x.mean(), x.std(ddof=0)], rtol=1e-12,
                                    err_msg="pixel_mean_std(images) vs NumPy mean, std(ddof=0)")
@@ -346,10 +347,10 @@ def test_fashion_mnist_mean_std_and_normalized_statistics(fashion_mnist_root: Pa
 
     levels = np.arange(256) / 255
     ref_mean, ref_std = stats(levels, counts["train"])
-    with repro("mean, std = mean_std('train'); Compose([ToTensor(), Normalize(mean, std)])", claim="data.normalize"):
+    with repro("mean, std = mean_std('train'); Compose([ToTensor(), Normalize(mean, std)])"):
         mean, std = fm.mean_std("train", fashion_mnist_root)
         np.testing.assert_allclose([mean, std], [ref_mean, ref_std], rtol=1e-12, err_msg="mean_std('train')")
-        assert_equal("(mean, std) to 4 places", (round(mean, 4), round(std, 4)), (TRAIN_MEAN, TRAIN_STD), "mean_std()")
+        assert_equal("(mean, std) to 4 places", (round(mean, 4), round(std, 4)), (TRAIN_MEAN, TRAIN_STD), expr="mean_std()")
         pipeline = T.Compose([T.ToTensor(), T.Normalize(mean, std)])
         normalized = pipeline(torch.arange(256, dtype=torch.uint8).reshape(16, 16)).double().numpy().ravel()
         nmean, nstd = stats(normalized, counts["train"])
@@ -358,16 +359,16 @@ def test_fashion_mnist_mean_std_and_normalized_statistics(fashion_mnist_root: Pa
         assert_values(ds[0][0], normalized[ds.data[0].numpy()][None], "train_set[0] normalized")
         tmean, tstd = stats(normalized, counts["test"])
         assert_equal("test set normalized by the train figures: mean, std", (round(tmean, 4), round(tstd, 4)),
-                     (0.0023, 0.9984), "not exactly 0 and 1: other data")
+                     (0.0023, 0.9984), expr="not exactly 0 and 1: other data")
         assert_equal("normalized range", (round(normalized[0], 4), round(normalized[-1], 4)), (-0.8103, 2.0224),
-                     "pixels 0 and 255 normalized")
+                     expr="pixels 0 and 255 normalized")
     n = int(counts["train"].sum())
-    claim_fact("data.normalize", "train mean, std (population)", f"{mean:.6f}, {std:.6f}")
-    claim_fact("data.normalize", "train sample std (N-1)", f"{fm.mean_std('train', fashion_mnist_root, correction=1)[1]:.10f}"
+    claim_fact("train mean, std (population)", f"{mean:.6f}, {std:.6f}")
+    claim_fact("train sample std (N-1)", f"{fm.mean_std('train', fashion_mnist_root, correction=1)[1]:.10f}"
                f" (population {std:.10f}, N={n})")
-    claim_fact("data.normalize", "normalized train mean, std", f"{nmean:.2e}, {nstd:.8f}")
-    claim_fact("data.normalize", "normalized range", f"[{normalized[0]:.4f}, {normalized[-1]:.4f}]")
-    claim_fact("data.normalize", "test set normalized by train stats: mean, std", f"{tmean:.4f}, {tstd:.4f}")
+    claim_fact("normalized train mean, std", f"{nmean:.2e}, {nstd:.8f}")
+    claim_fact("normalized range", f"[{normalized[0]:.4f}, {normalized[-1]:.4f}]")
+    claim_fact("test set normalized by train stats: mean, std", f"{tmean:.4f}, {tstd:.4f}")
 
 
 # ---- data.loader_transforms ----------------------------------------------------------------------
@@ -393,18 +394,18 @@ def test_loader_transforms_each_sample_as_it_fetches(n: int, batch_size: int):
     rec = Recording(T.Compose([T.ToTensor(), T.Normalize(mean, std)]))
     ds = indexed_dataset(n, transform=rec)
     call = f"DataLoader(ds of {n} with a counting transform, batch_size={batch_size}, shuffle=True)"
-    with repro(call, claim="data.loader_transforms"):
+    with repro(call):
         dl = loader(ds, batch_size=batch_size, shuffle=True, generator=seeded(n))
         it = iter(dl)
-        assert_equal("transform calls", len(rec.seen), 0, "after DataLoader(...) and iter(loader)")
+        assert_equal("transform calls", len(rec.seen), 0, expr="after DataLoader(...) and iter(loader)")
         images, labels = next(it)
-        assert_equal("transformed samples", sorted(rec.seen), sorted(labels.tolist()), "after the first next()")
+        assert_equal("transformed samples", sorted(rec.seen), sorted(labels.tolist()), expr="after the first next()")
         reference = (ds.data[labels].numpy()[:, None] / 255 - mean) / std
         assert_values(images, reference, "first batch vs (pixels / 255 - 0.5) / 0.25")
         list(it)
-        assert_equal("transformed samples", sorted(rec.seen), list(range(n)), "after one epoch")
+        assert_equal("transformed samples", sorted(rec.seen), list(range(n)), expr="after one epoch")
         list(dl)
-        assert_equal("transform calls", len(rec.seen), 2 * n, "after two epochs")
+        assert_equal("transform calls", len(rec.seen), 2 * n, expr="after two epochs")
 
 
 # ---- data.num_workers_same_data ------------------------------------------------------------------
@@ -427,9 +428,9 @@ def batches(dataset, num_workers: int, seed: int = 7) -> list:
 
 def assert_same_batches(a: list, b: list, expr: str) -> None:
     __tracebackhide__ = True
-    assert_equal("number of batches", len(a), len(b), expr)
+    assert_equal("number of batches", len(a), len(b), expr=expr)
     for i, ((xa, ya), (xb, yb)) in enumerate(zip(a, b)):
-        assert_equal(f"labels of batch {i}", ya.tolist(), yb.tolist(), expr)
+        assert_equal(f"labels of batch {i}", ya.tolist(), yb.tolist(), expr=expr)
         assert torch.equal(xa, xb), f"images of batch {i} differ [{expr}]"
 
 
@@ -440,12 +441,12 @@ def test_workers_deliver_the_same_batches():
     ds = torch.utils.data.Subset(indexed_dataset(64, transform=T.Compose([T.ToTensor(), T.Normalize(0.3, 0.35)])),
                                  range(0, 64, 2))
     with repro("DataLoader(Subset(ds, range(0, 64, 2)), batch_size=5, shuffle=True, generator=seeded(7), "
-               "num_workers=w) for w in (0, 2)", claim="data.num_workers_same_data"):
+               "num_workers=w) for w in (0, 2)"):
         assert_same_batches(batches(ds, 0), batches(ds, 2), "num_workers=0 vs num_workers=2")
         pids = {int(p) for _, ps in loader(indexed_dataset(8, target_transform=worker_pid), batch_size=2,
                                            num_workers=2) for p in ps}
         assert_equal("worker processes", (len(pids), os.getpid() in pids), (2, False),
-                     "os.getpid() inside the dataset, num_workers=2")
+                     expr="os.getpid() inside the dataset, num_workers=2")
 
 
 @pytest.mark.claim("data.num_workers_same_data")
@@ -455,11 +456,54 @@ def test_random_transforms_draw_from_per_worker_seeds():
     samples and their order are unchanged."""
     ds = indexed_dataset(20, transform=Noisy())
     with repro("DataLoader(ds with a random transform, batch_size=5, shuffle=True, generator=seeded(7), "
-               "num_workers=w)", claim="data.num_workers_same_data"):
+               "num_workers=w)"):
         torch.manual_seed(0)
         in_main, in_workers = batches(ds, 0), batches(ds, 2)
         assert_same_batches(in_workers, batches(ds, 2), "num_workers=2, twice with the same seed")
         assert_equal("labels", [y.tolist() for _, y in in_main], [y.tolist() for _, y in in_workers],
-                     "num_workers=0 vs 2")
+                     expr="num_workers=0 vs 2")
         assert not any(torch.equal(a, b) for (a, _), (b, _) in zip(in_main, in_workers)), \
             "random augmentation drew the same numbers in worker processes as in the main process"
+
+
+# ---- data.num_workers_speed (the speed itself: the num_workers benchmark) -----------------------
+
+class TimedSamples(torch.utils.data.Dataset):
+    """Each fetch sleeps ``seconds`` and returns (start, end, pid): when and where it was loaded."""
+
+    def __init__(self, n: int, seconds: float):
+        self.n, self.seconds = n, seconds
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, index: int) -> torch.Tensor:
+        start = time.monotonic()
+        time.sleep(self.seconds)
+        return torch.tensor([start, time.monotonic(), os.getpid()], dtype=torch.float64)
+
+
+def fetches(num_workers: int, n: int = 4, seconds: float = 0.1) -> list[tuple[float, float, int]]:
+    loader = torch.utils.data.DataLoader(TimedSamples(n, seconds), batch_size=1, num_workers=num_workers)
+    return [(float(b[0, 0]), float(b[0, 1]), int(b[0, 2])) for b in loader]
+
+
+def overlapping(spans: list[tuple[float, float, int]]) -> int:
+    """How many pairs of fetches ran at the same time."""
+    return sum(a[0] < b[1] and b[0] < a[1] for a, b in itertools.combinations(spans, 2))
+
+
+@pytest.mark.claim("data.num_workers_speed")
+def test_workers_load_batches_at_the_same_time(claim_fact):
+    """num_workers=2 fetches samples in two other processes, at the same time (their fetches overlap);
+    num_workers=0 fetches one after another in the main process.  (Whether that is faster depends on
+    free CPU cores: see the num_workers benchmark.)"""
+    serial, parallel = fetches(0), fetches(2)
+    claim_fact("4 fetches of 0.1 s, overlapping pairs (workers 0 / 2)",
+               f"{overlapping(serial)} / {overlapping(parallel)}")
+    assert_equal("(overlapping fetches, processes)", (overlapping(serial), {p for *_, p in serial}),
+                 (0, {os.getpid()}), expr="DataLoader(..., num_workers=0)")
+    pids = {p for *_, p in parallel}
+    assert_equal("(worker processes, main among them)", (len(pids), os.getpid() in pids), (2, False),
+                 expr="DataLoader(..., num_workers=2)")
+    assert overlapping(parallel) > 0, f"no two fetches overlapped with num_workers=2: {parallel}"

@@ -9,7 +9,6 @@ have quick GPU checks here; their measured figures come from ``bench/`` (``pytes
 from __future__ import annotations
 
 import copy
-import itertools
 import os
 import subprocess
 import sys
@@ -26,9 +25,12 @@ from torch import nn
 from tensorspec.course import network
 
 from tensorspec.course import training
+from tensorspec.testing import dtypes as D
 from tensorspec.testing import strategies as S
-from tensorspec.testing.assertions import assert_equal, assert_values, repro, source
-from tensorspec.testing.devices import CUDA, on_devices, only_cuda, synchronize
+from tensorspec.testing.assertions import (assert_device, assert_dtype, assert_equal, assert_values, repro,
+                                           source)
+from tensorspec.testing.defaults import default_device
+from tensorspec.testing.devices import CUDA, on_cuda, on_devices, synchronize
 
 CPU = torch.device("cpu")
 SEED = 35  # lesson 35 (the GPU lesson)
@@ -44,26 +46,26 @@ MIXED_DEVICES = {"meta": "is not on the expected device", "cuda": "to be on the 
 def test_is_available_agrees_with_device_count(claim_fact):
     """is_available() is True exactly when device_count() > 0; without a GPU a CUDA tensor cannot be made."""
     available, count = torch.cuda.is_available(), torch.cuda.device_count()
-    claim_fact("device.cuda_is_available", "is_available(), device_count()", f"{available}, {count}")
-    assert_equal("torch.cuda.is_available()", available, count > 0, f"torch.cuda.device_count() == {count}")
+    claim_fact("is_available(), device_count()", f"{available}, {count}")
+    assert_equal("torch.cuda.is_available()", available, count > 0, expr=f"torch.cuda.device_count() == {count}")
     if available:
         names = [torch.cuda.get_device_name(i) for i in range(count)]
-        claim_fact("device.cuda_is_available", "GPUs", ", ".join(names))
-        assert_equal("device", torch.empty(1, device="cuda").device.type, "cuda", "torch.empty(1, device='cuda')")
+        claim_fact("GPUs", ", ".join(names))
+        assert_device(torch.empty(1, device="cuda"), "cuda", expr="torch.empty(1, device='cuda')", name="device")
     else:  # CPU-only build: AssertionError "Torch not compiled with CUDA enabled"; CUDA build, no GPU: RuntimeError
         with pytest.raises((AssertionError, RuntimeError), match="CUDA|NVIDIA|GPU"):
             torch.empty(1, device="cuda")
 
 
 @pytest.mark.claim("device.cuda_is_available")
-@pytest.mark.parametrize("device", [pytest.param("cuda", marks=only_cuda)])
+@on_cuda
 def test_a_gpu_hidden_by_cuda_visible_devices_is_not_available(device):
     """With CUDA_VISIBLE_DEVICES="" a GPU machine reports is_available() False and 0 devices."""
     code = "import torch; print(torch.cuda.is_available(), torch.cuda.device_count())"
     env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert_equal("is_available(), device_count()", out.stdout.split(), ["False", "0"],
-                 f"CUDA_VISIBLE_DEVICES='' python -c {code!r}  (stderr: {out.stderr[-300:]})")
+                 expr=f"CUDA_VISIBLE_DEVICES='' python -c {code!r}  (stderr: {out.stderr[-300:]})")
 
 
 @pytest.mark.claim("device.version_cuda")
@@ -71,15 +73,15 @@ def test_version_cuda_names_the_build_not_the_machine(claim_fact):
     """torch.version.cuda is the CUDA version of the build ('12.8'), None on a CPU-only build -- not
     PyTorch's own version (the notes' label), which is torch.__version__."""
     version = torch.version.cuda
-    claim_fact("device.version_cuda", "torch.version.cuda", repr(version))
-    claim_fact("device.version_cuda", "torch.__version__", str(torch.__version__))  # plain str for xdist
+    claim_fact("torch.version.cuda", repr(version))
+    claim_fact("torch.__version__", str(torch.__version__))  # plain str for xdist
     assert_equal("torch.version.cuda is None", version is None, not torch.backends.cuda.is_built(),
-                 f"torch.backends.cuda.is_built() == {torch.backends.cuda.is_built()}")
+                 expr=f"torch.backends.cuda.is_built() == {torch.backends.cuda.is_built()}")
     if version is not None:
         assert version.replace(".", "").isdigit() and version.count(".") >= 1, f"torch.version.cuda={version!r}"
     assert version != torch.__version__.split("+")[0], "torch.version.cuda should not be PyTorch's version"
     if torch.__version__.endswith("+cpu"):
-        assert_equal("torch.version.cuda", version, None, f"a CPU-only build ({torch.__version__})")
+        assert_equal("torch.version.cuda", version, None, expr=f"a CPU-only build ({torch.__version__})")
     if torch.cuda.is_available() and torch.version.hip is None:
         assert version is not None, "a usable NVIDIA GPU implies a CUDA build"
 
@@ -106,25 +108,14 @@ STAY_ON_CPU = {"torch.from_numpy(ndarray)", "torch.Tensor(list)"}
 float_arrays = S.arrays(np.float32, S.shapes(max_dims=3), special=False)
 
 
-@contextmanager
-def default_device(device: str):
-    """``torch.set_default_device(device)`` for the block; the previous default is restored."""
-    before = torch.get_default_device()
-    torch.set_default_device(device)
-    try:
-        yield
-    finally:
-        torch.set_default_device(None if before == CPU else before)
-
-
 @pytest.mark.claim("device.default_cpu")
 @given(arr=float_arrays)
 def test_a_new_tensor_lives_on_the_cpu(arr):
     """Every creation function gives a CPU tensor when no device is named."""
-    with repro(f"a = {source(arr)}\ntorch.tensor(a.tolist()).device", claim="device.default_cpu"):
+    with repro(f"a = {source(arr)}\ntorch.tensor(a.tolist()).device"):
         for expr, make in FACTORIES.items():
             t = make(arr)
-            assert_equal("(device, is_cuda)", (t.device, t.is_cuda), (CPU, False), expr)
+            assert_equal("(device, is_cuda)", (t.device, t.is_cuda), (CPU, False), expr=expr)
 
 
 @pytest.mark.claim("device.default_cpu")
@@ -133,34 +124,34 @@ def test_a_new_tensor_lives_on_the_cpu(arr):
 def test_set_default_device_moves_the_factories_but_not_from_numpy(device, arr):
     """Under torch.set_default_device(d) factories create on d -- as_tensor(ndarray) then copies --
     but from_numpy and the legacy torch.Tensor(...) still give CPU tensors; restoring brings back the CPU."""
-    with repro(f"torch.set_default_device({device!r}); torch.zeros({arr.shape}).device", claim="device.default_cpu"):
+    with repro(f"torch.set_default_device({device!r}); torch.zeros({arr.shape}).device"):
         with default_device(device):
             made = {expr: make(arr) for expr, make in FACTORIES.items()}
         for expr, t in made.items():
             expected = "cpu" if expr in STAY_ON_CPU else device
-            assert_equal("device type", t.device.type, expected, f"{expr} under set_default_device({device!r})")
-        assert_equal("device", torch.zeros(1).device, CPU, "torch.zeros(1) after restoring the default")
+            assert_device(t, expected, expr=f"{expr} under set_default_device({device!r})", name="device")
+        assert_device(torch.zeros(1), CPU, expr="torch.zeros(1) after restoring the default", name="device")
 
 
 # ---- device.cuda_method (GPU only) -------------------------------------------------------------
 
-real_arrays = S.arrays(S.numpy_dtypes(S.REAL), S.shapes(max_dims=4))
+real_arrays = S.arrays(S.numpy_dtypes(D.REAL), S.shapes(max_dims=4))
 
 
 @pytest.mark.claim("device.cuda_method")
-@pytest.mark.parametrize("device", [pytest.param("cuda", marks=only_cuda)])
+@on_cuda
 @given(arr=real_arrays)
 def test_cuda_and_to_cuda_give_an_equal_copy_on_the_gpu(device, arr):
     """t.cuda() / t.to('cuda') return a new GPU tensor with equal values; t itself stays on the CPU
     (hence the notes' ``t = t.cuda()``); on a GPU tensor both return the tensor itself."""
     t = torch.from_numpy(arr)
-    with repro(f"t = torch.from_numpy({source(arr)}); g = t.cuda()", claim="device.cuda_method"):
+    with repro(f"t = torch.from_numpy({source(arr)}); g = t.cuda()"):
         for expr, g in (("t.cuda()", t.cuda()), ("t.to('cuda')", t.to("cuda")),
                         ("t.to(torch.device('cuda'))", t.to(torch.device("cuda")))):
-            assert_equal("device", g.device, torch.device("cuda", torch.cuda.current_device()), expr)
-            assert_equal("(dtype, shape)", (g.dtype, g.shape), (t.dtype, t.shape), expr)
+            assert_device(g, torch.device("cuda", torch.cuda.current_device()), expr=expr, name="device")
+            assert_equal("(dtype, shape)", (g.dtype, g.shape), (t.dtype, t.shape), expr=expr)
             assert_values(g, arr, expr, exact=True)
-            assert_equal("t.device", t.device, CPU, f"t after {expr}")
+            assert_device(t, CPU, expr=f"t after {expr}", name="t.device")
             assert g.cuda() is g and g.to("cuda") is g, f"moving a GPU tensor to the GPU should return it [{expr}]"
             if g.numel():
                 g.view(-1)[0] = not bool(g.view(-1)[0]) if g.dtype == torch.bool else g.view(-1)[0] + 1
@@ -183,15 +174,15 @@ def test_the_index_in_cuda_n_is_a_device_ordinal(n, big):
     """'cuda:n' and torch.device('cuda', n) name device number n (type 'cuda', index n) for n in 0..127;
     bare 'cuda' means the current device (index None).  Larger indices silently wrap around (int8);
     negative or malformed ones are refused."""
-    with repro(f"torch.device('cuda:{n}'); torch.device('cuda:{big}').index", claim="device.cuda_arg_index"):
+    with repro(f"torch.device('cuda:{n}'); torch.device('cuda:{big}').index"):
         d = torch.device(f"cuda:{n}")
-        assert_equal("(type, index)", (d.type, d.index), ("cuda", n), f"torch.device('cuda:{n}')")
-        assert_equal("device", torch.device("cuda", n), d, f"torch.device('cuda', {n})")
-        assert_equal("str", str(d), f"cuda:{n}", f"str(torch.device('cuda:{n}'))")
-        assert_equal("index", torch.device("cuda").index, None, "torch.device('cuda').index")
+        assert_equal("(type, index)", (d.type, d.index), ("cuda", n), expr=f"torch.device('cuda:{n}')")
+        assert_equal("device", torch.device("cuda", n), d, expr=f"torch.device('cuda', {n})")
+        assert_equal("str", str(d), f"cuda:{n}", expr=f"str(torch.device('cuda:{n}'))")
+        assert_equal("index", torch.device("cuda").index, None, expr="torch.device('cuda').index")
         for expr, wrapped in ((f"torch.device('cuda:{big}')", torch.device(f"cuda:{big}")),
                               (f"torch.device('cuda', {big})", torch.device("cuda", big))):
-            assert_equal("index", wrapped.index, wrapped_index(big), f"{expr}.index (no error, wraps as int8)")
+            assert_equal("index", wrapped.index, wrapped_index(big), expr=f"{expr}.index (no error, wraps as int8)")
         for bad in ("cuda:-1", f"cuda:{n}.5", "cuda:x", f"cuda:{n}:0"):
             with pytest.raises(RuntimeError, match="Invalid device string"):
                 torch.device(bad)
@@ -203,16 +194,16 @@ def test_the_index_in_cuda_n_is_a_device_ordinal(n, big):
 
 
 @pytest.mark.claim("device.cuda_arg_index")
-@pytest.mark.parametrize("device", [pytest.param("cuda", marks=only_cuda)])
+@on_cuda
 def test_cuda_n_picks_gpu_n_of_device_count(device, claim_fact):
     """t.cuda(i) lands on GPU i for every i < device_count(); i == device_count() is an invalid device
     ordinal, though one GPU has hundreds of multiprocessors (and thousands of cores)."""
     count = torch.cuda.device_count()
     sms = torch.cuda.get_device_properties(0).multi_processor_count
-    claim_fact("device.cuda_arg_index", "device_count(), multiprocessors of GPU 0", f"{count}, {sms}")
+    claim_fact("device_count(), multiprocessors of GPU 0", f"{count}, {sms}")
     for i in range(count):
-        assert_equal("device", torch.ones(1).cuda(i).device, torch.device("cuda", i), f"torch.ones(1).cuda({i})")
-        assert_equal("device", torch.ones(1, device=f"cuda:{i}").device.index, i, f"device='cuda:{i}'")
+        assert_device(torch.ones(1).cuda(i), torch.device("cuda", i), expr=f"torch.ones(1).cuda({i})", name="device")
+        assert_equal("device", torch.ones(1, device=f"cuda:{i}").device.index, i, expr=f"device='cuda:{i}'")
     with pytest.raises(RuntimeError, match="(?i)invalid device ordinal"):
         torch.ones(1).cuda(count)
         torch.cuda.synchronize()
@@ -228,14 +219,14 @@ def test_to_cpu_is_cpu_and_device_tells_where(device, arr):
     """x.to('cpu') and x.cpu() agree: a CPU tensor with x's values -- x itself when x is already on the
     CPU, a copy from the GPU; x.device names where x is."""
     x = torch.from_numpy(arr).to(device)
-    with repro(f"x = torch.from_numpy({source(arr)}).to({device!r}); x.cpu(), x.to('cpu')", claim="device.to_cpu"):
-        assert_equal("x.device.type", x.device.type, device, f"torch.from_numpy(a).to({device!r})")
-        assert_equal("x.is_cuda", x.is_cuda, device == "cuda", "x.is_cuda")
+    with repro(f"x = torch.from_numpy({source(arr)}).to({device!r}); x.cpu(), x.to('cpu')"):
+        assert_device(x, device, expr=f"torch.from_numpy(a).to({device!r})", name="x.device")
+        assert_equal("x.is_cuda", x.is_cuda, device == "cuda", expr="x.is_cuda")
         for expr, y in (("x.cpu()", x.cpu()), ("x.to('cpu')", x.to("cpu")), ("x.to(torch.device('cpu'))", x.to(CPU))):
-            assert_equal("device", y.device, CPU, expr)
+            assert_device(y, CPU, expr=expr, name="device")
             assert_values(y, arr, expr, exact=True)
-            assert_equal(f"{expr} is x", y is x, device == "cpu", "a CPU tensor is returned itself, a GPU one copied")
-        assert_equal("x.device.type", x.device.type, device, "x after x.cpu() (not in place)")
+            assert_equal(f"{expr} is x", y is x, device == "cpu", expr="a CPU tensor is returned itself, a GPU one copied")
+        assert_device(x, device, expr="x after x.cpu() (not in place)", name="x.device")
 
 
 # ---- device.module_to_in_place ----------------------------------------------------------------
@@ -262,10 +253,10 @@ def test_module_to_returns_the_same_module_and_keeps_its_parameter_objects():
     assert returned is net, "net.to(torch.float64) should return net itself"
     now_params, now_buffers = module_state(net)
     assert_equal("same Parameter objects", [p is q for p, q in zip(params, now_params)], [True] * len(params),
-                 "net.to(torch.float64)")
-    assert_equal("dtypes", {p.dtype for p in net.parameters()}, {torch.float64}, "net.to(torch.float64)")
+                 expr="net.to(torch.float64)")
+    assert_equal("dtypes", {p.dtype for p in net.parameters()}, {torch.float64}, expr="net.to(torch.float64)")
     assert_equal("buffer dtypes", [b.dtype for b in now_buffers], [torch.float64, torch.float64, torch.int64],
-                 "running_mean, running_var, num_batches_tracked after net.to(torch.float64)")
+                 expr="running_mean, running_var, num_batches_tracked after net.to(torch.float64)")
     before = net[3].weight.detach().clone()
     net(torch.rand(4, 1, 3, 3, dtype=torch.float64)).sum().backward()
     optimizer.step()
@@ -286,9 +277,9 @@ def test_module_to_a_device_moves_it_in_place(device):
     returned = net.to(device)
     assert returned is net, f"net.to({device!r}) should return net itself"
     assert_equal("devices", {t.device.type for t in [*net.parameters(), *net.buffers()]}, {device},
-                 f"parameters and buffers after net.to({device!r})")
+                 expr=f"parameters and buffers after net.to({device!r})")
     kept = [p is q for p, q in zip(params, net.parameters())]
-    assert_equal("same Parameter objects", kept, [device == "cuda"] * len(params), f"net.to({device!r})")
+    assert_equal("same Parameter objects", kept, [device == "cuda"] * len(params), expr=f"net.to({device!r})")
     if device == "cuda":
         assert net.cuda() is net and net.cpu() is net, "net.cuda() / net.cpu() should return net itself"
 
@@ -302,11 +293,11 @@ def test_the_course_device_pick():
     exists, and ``if torch.cuda.is_available(): t = t.to('cuda')`` (CH) puts t there."""
     picked = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     assert_equal("picked device", picked.type, "cuda" if torch.cuda.device_count() > 0 else "cpu",
-                 f"torch.cuda.device_count() == {torch.cuda.device_count()}")
+                 expr=f"torch.cuda.device_count() == {torch.cuda.device_count()}")
     t = torch.ones(2)
     if torch.cuda.is_available():
         t = t.to("cuda")
-    assert_equal("t.device.type", t.device.type, picked.type, "the CH snippet")
+    assert_device(t, picked.type, expr="the CH snippet", name="t.device")
 
 
 @contextmanager
@@ -351,7 +342,7 @@ def test_the_course_network_trains_the_same_on_every_device(device):
     reference = forward_and_step(copy.deepcopy(net), "cpu", torch.float64)
     with ieee_float32():
         result = forward_and_step(net, device, torch.float32)
-    assert_equal("keys", list(result), list(reference), "forward_and_step")
+    assert_equal("keys", list(result), list(reference), expr="forward_and_step")
     rtol, atol = AGREEMENT[device]
     for name, value in result.items():
         torch.testing.assert_close(value, reference[name], rtol=rtol, atol=atol,
@@ -387,8 +378,7 @@ def test_tensors_on_two_devices_cannot_be_combined(device, arg):
     a, b = on("cpu", arr), on(device, arr)
     if not cpu_first:
         a, b = b, a
-    with repro(f"a, b = torch.from_numpy({source(arr)}), torch.from_numpy(...).to({device!r})",
-               claim="device.cross_device_error"):
+    with repro(f"a, b = torch.from_numpy({source(arr)}), torch.from_numpy(...).to({device!r})"):
         for expr, op in COMBINING.items():
             with pytest.raises(RuntimeError, match=MIXED_DEVICES[device]):
                 op(a, b)
@@ -405,12 +395,11 @@ def test_a_0d_cpu_tensor_combines_with_any_device(device, arg, value, zero_d_oth
     other = np.asarray(arr.reshape(-1)[0] if arr.size else 3, dtype=arr.dtype) if zero_d_other else arr
     b = on(device, other)
     s = torch.tensor(value)
-    with repro(f"s = torch.tensor({value!r}); b = torch.from_numpy(...).to({device!r}); s + b",
-               claim="device.cross_device_error"):
+    with repro(f"s = torch.tensor({value!r}); b = torch.from_numpy(...).to({device!r}); s + b"):
         for expr, op in ELEMENTWISE.items():
             out = op(s, b) if cpu_first else op(b, s)
             assert_equal("(device, shape)", (out.device.type, out.shape), (device, b.shape),
-                         f"{expr}, a 0-d CPU tensor")
+                         expr=f"{expr}, a 0-d CPU tensor")
             if device != "meta":
                 expected = op(s, b.cpu()) if cpu_first else op(b.cpu(), s)
                 torch.testing.assert_close(out.cpu(), expected)
@@ -422,14 +411,14 @@ def test_a_0d_cpu_tensor_combines_with_any_device(device, arg, value, zero_d_oth
 
 @pytest.mark.claim("device.cross_device_error")
 @on_devices
-@given(dtypes=st.tuples(S.torch_dtypes(S.REAL), S.torch_dtypes(S.REAL)))
+@given(dtypes=st.tuples(S.torch_dtypes(D.REAL), S.torch_dtypes(D.REAL)))
 def test_different_dtypes_do_combine(device, dtypes):
     """The notes' other reading of "type": tensors of different dtypes on one device DO combine, by
     type promotion (torch.result_type), e.g. int64 + float32 -> float32."""
     d1, d2 = dtypes
     a, b = torch.ones(3, dtype=d1, device=device), torch.ones(3, dtype=d2, device=device)
-    with repro(f"torch.ones(3, dtype={d1}) * torch.ones(3, dtype={d2})", claim="device.cross_device_error"):
-        assert_equal("dtype", (a * b).dtype, torch.promote_types(d1, d2), f"{d1} * {d2}")
+    with repro(f"torch.ones(3, dtype={d1}) * torch.ones(3, dtype={d2})"):
+        assert_dtype(a * b, torch.promote_types(d1, d2), expr=f"{d1} * {d2}", name="dtype")
 
 
 # ---- device.gpu_not_always_faster / device.gpu_speeds_training (GPU only; figures: bench/) -------
@@ -449,7 +438,7 @@ def best_seconds(fn, device: str, repeats: int) -> float:
 
 
 @pytest.mark.claim("device.gpu_not_always_faster")
-@pytest.mark.parametrize("device", [pytest.param("cuda", marks=only_cuda)])
+@on_cuda
 def test_the_gpu_loses_on_tiny_work_and_wins_on_big_work(device, claim_fact):
     """Adding two 16-element tensors (result needed back on the CPU) is slower on the GPU than on the CPU;
     a 4096x4096 matmul is faster on the GPU."""
@@ -457,19 +446,19 @@ def test_the_gpu_loses_on_tiny_work_and_wins_on_big_work(device, claim_fact):
     tiny_gpu = [t.cuda() for t in tiny]
     cpu_s = best_seconds(lambda: (tiny[0] + tiny[1]).tolist(), "cpu", 50)
     gpu_s = best_seconds(lambda: (tiny_gpu[0] + tiny_gpu[1]).tolist(), "cuda", 50)
-    claim_fact("device.gpu_not_always_faster", "16-element add: cpu / cuda µs",
+    claim_fact("16-element add: cpu / cuda µs",
                f"{cpu_s * 1e6:.1f} / {gpu_s * 1e6:.1f}")
     assert gpu_s > cpu_s, f"tiny add: cuda {gpu_s * 1e6:.1f} µs should be slower than cpu {cpu_s * 1e6:.1f} µs"
     big = torch.rand(4096, 4096)
     big_gpu = big.cuda()
     cpu_s = best_seconds(lambda: big @ big, "cpu", 2)
     gpu_s = best_seconds(lambda: big_gpu @ big_gpu, "cuda", 5)
-    claim_fact("device.gpu_not_always_faster", "4096² matmul: cpu / cuda ms", f"{cpu_s * 1e3:.2f} / {gpu_s * 1e3:.2f}")
+    claim_fact("4096² matmul: cpu / cuda ms", f"{cpu_s * 1e3:.2f} / {gpu_s * 1e3:.2f}")
     assert gpu_s < cpu_s, f"4096² matmul: cuda {gpu_s * 1e3:.2f} ms should beat cpu {cpu_s * 1e3:.2f} ms"
 
 
 @pytest.mark.claim("device.gpu_speeds_training")
-@pytest.mark.parametrize("device", [pytest.param("cuda", marks=only_cuda)])
+@on_cuda
 def test_a_training_step_of_the_course_network_is_faster_on_the_gpu(device, claim_fact):
     """One training step of the course network on a batch of 1000 images held on the device: the GPU's
     best time beats the CPU's."""
@@ -479,77 +468,6 @@ def test_a_training_step_of_the_course_network_is_faster_on_the_gpu(device, clai
         optimizer = torch.optim.SGD(net.parameters(), lr=0.01)
         images, labels = torch.rand(1000, 1, 28, 28, device=dev), torch.randint(0, 10, (1000,), device=dev)
         seconds[dev] = best_seconds(lambda: training.train_step(net, optimizer, images, labels), dev, 5)
-    claim_fact("device.gpu_speeds_training", "step at batch 1000: cpu / cuda ms",
+    claim_fact("step at batch 1000: cpu / cuda ms",
                f"{seconds['cpu'] * 1e3:.2f} / {seconds['cuda'] * 1e3:.2f}")
     assert seconds["cuda"] < seconds["cpu"], f"a training step should be faster on the GPU: {seconds}"
-
-
-# ---- quick parts of two speed claims measured in bench/ ---------------------------------------------
-# creation.as_tensor_round_trips and data.num_workers_speed are decided by benchmarks; what can be
-# checked in a moment is the mechanism each speed-up rests on.
-
-contiguous_arrays = S.arrays(S.numpy_dtypes(S.REAL), S.shapes(min_side=1))
-
-
-def data_pointer(a: np.ndarray) -> int:
-    return a.__array_interface__["data"][0]
-
-
-@pytest.mark.claim("creation.as_tensor_round_trips")
-@given(arr=contiguous_arrays, trips=st.integers(1, 30))
-def test_round_trips_through_as_tensor_keep_one_buffer(arr, trips):
-    """ndarray -> as_tensor (or from_numpy) -> .numpy(), any number of times: always the array's own
-    buffer, nothing copied; the same trips through torch.tensor allocate a new buffer every time."""
-    with repro(f"a = {source(arr)}\nx = a\nfor _ in range({trips}): x = torch.as_tensor(x).numpy()",
-               claim="creation.as_tensor_round_trips"):
-        for name in ("as_tensor", "from_numpy"):
-            x = arr
-            for _ in range(trips):
-                x = getattr(torch, name)(x).numpy()
-            assert_equal("data pointer", data_pointer(x), data_pointer(arr), f"{trips} round trips via torch.{name}")
-        copies = [arr]  # kept alive, so that no freed buffer can be handed out again
-        for _ in range(trips):
-            copies.append(torch.tensor(copies[-1]).numpy())
-        assert_equal("distinct buffers", len({data_pointer(c) for c in copies}), trips + 1,
-                     f"{trips} round trips via torch.tensor")
-
-
-class TimedSamples(torch.utils.data.Dataset):
-    """Each fetch sleeps ``seconds`` and returns (start, end, pid): when and where it was loaded."""
-
-    def __init__(self, n: int, seconds: float):
-        self.n, self.seconds = n, seconds
-
-    def __len__(self) -> int:
-        return self.n
-
-    def __getitem__(self, index: int) -> torch.Tensor:
-        start = time.monotonic()
-        time.sleep(self.seconds)
-        return torch.tensor([start, time.monotonic(), os.getpid()], dtype=torch.float64)
-
-
-def fetches(num_workers: int, n: int = 4, seconds: float = 0.1) -> list[tuple[float, float, int]]:
-    loader = torch.utils.data.DataLoader(TimedSamples(n, seconds), batch_size=1, num_workers=num_workers)
-    return [(float(b[0, 0]), float(b[0, 1]), int(b[0, 2])) for b in loader]
-
-
-def overlapping(spans: list[tuple[float, float, int]]) -> int:
-    """How many pairs of fetches ran at the same time."""
-    return sum(a[0] < b[1] and b[0] < a[1] for a, b in itertools.combinations(spans, 2))
-
-
-@pytest.mark.claim("data.num_workers_speed")
-def test_workers_load_batches_at_the_same_time(claim_fact):
-    """num_workers=2 fetches samples in two other processes, at the same time (their fetches overlap);
-    num_workers=0 fetches one after another in the main process.  (Whether that is faster depends on
-    free CPU cores: see the num_workers benchmark.)"""
-    serial, parallel = fetches(0), fetches(2)
-    claim_fact("data.num_workers_speed", "4 fetches of 0.1 s, overlapping pairs (workers 0 / 2)",
-               f"{overlapping(serial)} / {overlapping(parallel)}")
-    assert_equal("(overlapping fetches, processes)", (overlapping(serial), {p for *_, p in serial}),
-                 (0, {os.getpid()}), "DataLoader(..., num_workers=0)")
-    pids = {p for *_, p in parallel}
-    assert_equal("(worker processes, main among them)", (len(pids), os.getpid() in pids), (2, False),
-                 "DataLoader(..., num_workers=2)")
-    assert overlapping(parallel) > 0, f"no two fetches overlapped with num_workers=2: {parallel}"

@@ -18,11 +18,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tensorspec.reference import promotion
-from tensorspec.testing.assertions import assert_equal, assert_values, repro
+from tensorspec.testing.assertions import assert_dtype, assert_equal, assert_shape, assert_values, repro
 from tensorspec.testing.devices import on_devices
 from tensorspec.testing.shape_strategies import matmul_shapes
-from tensorspec.testing.strategies import NUMPY_OF_TORCH, shapes
-from tensorspec.testing.layouts import (TORCH_FLOAT, WRITABLE_LAYOUTS, has_internal_overlap,
+from tensorspec.testing.dtypes import NUMPY_OF_TORCH, TORCH_FLOAT, torch_dtype
+from tensorspec.testing.strategies import shapes
+from tensorspec.testing.layouts import (WRITABLE_LAYOUTS, has_internal_overlap,
                                        same_kind_scalars, strided_tensors)
 
 NUMPY2 = np.lib.NumpyVersion(np.__version__) >= "2.0.0"
@@ -78,7 +79,7 @@ def test_operators_equal_the_methods_element_by_element(method, device, pair):
     symbol, op, np_op = ARITH[method]
     x, y = pair
     u, u_source, y_ref = build(y, device)
-    with repro(f"x = {x.source(device)}\ny = {u_source}\nx {symbol} y, x.{method}(y)", claim="elementwise.arith_methods"):
+    with repro(f"x = {x.source(device)}\ny = {u_source}\nx {symbol} y, x.{method}(y)"):
         t = x.tensor(device)
         if method == "sub" and x.dtype == torch.bool:
             for call in (lambda: op(t, u), lambda: t.sub(u)):
@@ -88,8 +89,8 @@ def test_operators_equal_the_methods_element_by_element(method, device, pair):
         by_op, by_method = op(t, u), getattr(t, method)(u)
         true_division = method == "div" and not x.dtype.is_floating_point
         dtype = torch.get_default_dtype() if true_division else x.dtype
-        assert_equal(f"(x {symbol} y).dtype", by_op.dtype, dtype, f"x {symbol} y")
-        assert_equal(f"x.{method}(y).dtype", by_method.dtype, dtype, f"x.{method}(y)")
+        assert_dtype(by_op, dtype, expr=f"x {symbol} y", name=f"(x {symbol} y).dtype")
+        assert_dtype(by_method, dtype, expr=f"x.{method}(y)", name=f"x.{method}(y).dtype")
         assert_values(by_op, by_method, f"x {symbol} y == x.{method}(y)", exact=True)
         expected = rounded(numpy_result(np_op, x.reference(), y_ref), dtype)
         assert_values(by_method, expected, f"x.{method}(y) vs NumPy", exact=not dtype.is_floating_point)
@@ -117,12 +118,12 @@ def test_comparison_operators_equal_the_methods_and_give_bool_tensors(method, de
     symbol, op, np_op = COMPARISONS[method]
     x, y = pair
     u, u_source, y_ref = build(y, device)
-    with repro(f"x = {x.source(device)}\ny = {u_source}\nx {symbol} y, x.{method}(y)", claim="elementwise.comparisons"):
+    with repro(f"x = {x.source(device)}\ny = {u_source}\nx {symbol} y, x.{method}(y)"):
         t = x.tensor(device)
         by_op, by_method = op(t, u), getattr(t, method)(u)
         for what, out in ((f"x {symbol} y", by_op), (f"x.{method}(y)", by_method)):
-            assert_equal(f"({what}).dtype", out.dtype, torch.bool, what)
-            assert_equal(f"({what}).shape", tuple(out.shape), x.shape, what)
+            assert_dtype(out, torch.bool, expr=what, name=f"({what}).dtype")
+            assert_shape(out, x.shape, expr=what, name=f"({what}).shape")
         assert_values(by_op, by_method, f"x {symbol} y == x.{method}(y)", exact=True)
         assert_values(by_method, numpy_result(np_op, x.reference(), y_ref), f"x.{method}(y) vs NumPy", exact=True)
 
@@ -139,7 +140,7 @@ def test_complex_tensors_have_no_order(method, device):
     assert_values(z.ne(w), [True], "z.ne(w)", exact=True)
     with pytest.raises(NotImplementedError, match="not implemented for 'ComplexFloat'"):
         getattr(z, method)(w)
-    assert_equal(f"np.{np_op.__name__}(1+2j, 2-1j)", bool(np_op(1 + 2j, 2 - 1j)), op(1, 2), "NumPy on complex")
+    assert_equal(f"np.{np_op.__name__}(1+2j, 2-1j)", bool(np_op(1 + 2j, 2 - 1j)), op(1, 2), expr="NumPy on complex")
 
 
 # ---- elementwise.unary --------------------------------------------------------------------------
@@ -165,7 +166,7 @@ def test_unary_functions_act_element_by_element(method, device, data):
     the default float dtype and NaN for negatives; abs and neg of a bool tensor raise."""
     op, np_op = UNARY[method]
     x = data.draw(strided_tensors(), label="t")
-    with repro(f"t = {x.source(device)}\nt.{method}()", claim="elementwise.unary"):
+    with repro(f"t = {x.source(device)}\nt.{method}()"):
         t = x.tensor(device)
         if x.dtype == torch.bool and method in BOOL_ERRORS:
             error, message = BOOL_ERRORS[method]
@@ -176,8 +177,8 @@ def test_unary_functions_act_element_by_element(method, device, data):
         out = getattr(t, method)()
         promoted = method == "sqrt" and not x.dtype.is_floating_point
         dtype = torch.get_default_dtype() if promoted else x.dtype
-        assert_equal(f"t.{method}().dtype", out.dtype, dtype, f"t.{method}()")
-        assert_equal(f"t.{method}().shape", tuple(out.shape), x.shape, f"t.{method}()")
+        assert_dtype(out, dtype, expr=f"t.{method}()", name=f"t.{method}().dtype")
+        assert_shape(out, x.shape, expr=f"t.{method}()", name=f"t.{method}().shape")
         assert_values(getattr(torch, method)(t), out, f"torch.{method}(t) == t.{method}()", exact=True)
         if op is not None:
             assert_values(op(t), out, f"{op.__name__}(t) == t.{method}()", exact=True)
@@ -205,12 +206,12 @@ def test_matmul_and_the_at_operator_are_the_matrix_product(device, data):
     dtype = data.draw(st.sampled_from(TORCH_FLOAT), label="dtype")
     a, b = (data.draw(strided_tensors(dtypes=[dtype], shape=s, layouts=WRITABLE_LAYOUTS, fill=_integral(dtype)),
                       label=name) for s, name in ((shape_a, "a"), (shape_b, "b")))
-    with repro(f"a = {a.source(device)}\nb = {b.source(device)}\na @ b", claim="elementwise.mul_vs_matmul"):
+    with repro(f"a = {a.source(device)}\nb = {b.source(device)}\na @ b"):
         ta, tb = a.tensor(device), b.tensor(device)
         out = ta.matmul(tb)
         expected = np.matmul(a.reference().astype(np.float64), b.reference().astype(np.float64))
-        assert_equal("a.matmul(b).shape", tuple(out.shape), expected.shape, "a.matmul(b)")
-        assert_equal("a.matmul(b).dtype", out.dtype, dtype, "a.matmul(b)")
+        assert_shape(out, expected.shape, expr="a.matmul(b)", name="a.matmul(b).shape")
+        assert_dtype(out, dtype, expr="a.matmul(b)", name="a.matmul(b).dtype")
         assert_values(out, expected, "a.matmul(b) vs np.matmul", exact=True)
         assert_values(ta @ tb, out, "a @ b == a.matmul(b)", exact=True)
         assert_values(torch.matmul(ta, tb), out, "torch.matmul(a, b) == a.matmul(b)", exact=True)
@@ -225,12 +226,12 @@ def test_mul_is_elementwise_where_matmul_multiplies_matrices(device, data):
     dtype = data.draw(st.sampled_from(TORCH_FLOAT), label="dtype")
     x = data.draw(strided_tensors(dtypes=[dtype], shape=shapes(min_dims=2, max_dims=2), fill=_integral(dtype)),
                   label="t")
-    with repro(f"t = {x.source(device)}\nt * t, t @ t.T", claim="elementwise.mul_vs_matmul"):
+    with repro(f"t = {x.source(device)}\nt * t, t @ t.T"):
         t, a = x.tensor(device), x.reference().astype(np.float64)
         assert_values(t.mul(t), a * a, "t.mul(t)", exact=True)
         assert_values(t * t, t.mul(t), "t * t == t.mul(t)", exact=True)
         product = t.matmul(t.T)
-        assert_equal("t.matmul(t.T).shape", tuple(product.shape), (x.shape[0],) * 2, "t.matmul(t.T)")
+        assert_shape(product, (x.shape[0],) * 2, expr="t.matmul(t.T)", name="t.matmul(t.T).shape")
         assert_values(product, a @ a.T, "t.matmul(t.T) vs NumPy", exact=True)
         assert_values(t @ t.T, product, "t @ t.T == t.matmul(t.T)", exact=True)
 
@@ -261,7 +262,7 @@ def test_matmul_needs_matching_inner_sizes_and_mul_needs_broadcastable_shapes(sh
         with pytest.raises(RuntimeError, match=r"The size of tensor a \(\d+\) must match the size of tensor b"):
             a * b
     else:
-        assert_equal("(a * b).shape", tuple((a * b).shape), np.broadcast_shapes(shape_a, shape_b), "a * b")
+        assert_shape(a * b, np.broadcast_shapes(shape_a, shape_b), expr="a * b", name="(a * b).shape")
 
 
 # ---- elementwise.in_place_suffix ----------------------------------------------------------------
@@ -296,7 +297,7 @@ def test_in_place_methods_change_the_tensor_itself(method, device, data):
     args, reference = IN_PLACE[method]
     x = data.draw(strided_tensors(dtypes=TORCH_FLOAT), label="t")
     expr = f"t.{method}({', '.join(map(repr, args))})"
-    with repro(f"t = {x.source(device)}\n{expr}", claim="elementwise.in_place_suffix"):
+    with repro(f"t = {x.source(device)}\n{expr}"):
         t = x.tensor(device)
         plain = getattr(torch.Tensor, method[:-1], None)
         if plain is not None:
@@ -312,9 +313,9 @@ def test_in_place_methods_change_the_tensor_itself(method, device, data):
         with np.errstate(all="ignore"):
             expected = rounded(reference(x.reference().astype(np.float64)), x.dtype)
         out = getattr(t, method)(*args)
-        assert_equal(f"{expr} is t", out is t, True, expr)
-        assert_equal("t.data_ptr()", t.data_ptr(), ptr, expr)
-        assert_equal("t.stride()", t.stride(), stride, expr)
+        assert_equal(f"{expr} is t", out is t, True, expr=expr)
+        assert_equal("t.data_ptr()", t.data_ptr(), ptr, expr=expr)
+        assert_equal("t.stride()", t.stride(), stride, expr=expr)
         assert_values(t, expected, expr)
         assert_values(alias, expected, f"another tensor over t's memory, after {expr}")
 
@@ -327,16 +328,16 @@ def test_the_notes_copy_and_t_methods_change_the_tensor_itself(device, data):
     (<= 2 dims; a 3-D x is a RuntimeError)."""
     x = data.draw(strided_tensors(dtypes=TORCH_FLOAT, shape=shapes(max_dims=2), layouts=WRITABLE_LAYOUTS), label="x")
     y = data.draw(strided_tensors(dtypes=TORCH_FLOAT, shape=x.shape), label="y")
-    with repro(f"x = {x.source(device)}\ny = {y.source(device)}\nx.copy_(y); x.t_()", claim="elementwise.in_place_suffix"):
+    with repro(f"x = {x.source(device)}\ny = {y.source(device)}\nx.copy_(y); x.t_()"):
         t, u = x.tensor(device), y.tensor(device)
         ptr = t.data_ptr()
-        assert_equal("x.copy_(y) is x", t.copy_(u) is t, True, "x.copy_(y)")
-        assert_equal("x.dtype", t.dtype, x.dtype, "x.copy_(y)")
+        assert_equal("x.copy_(y) is x", t.copy_(u) is t, True, expr="x.copy_(y)")
+        assert_dtype(t, x.dtype, expr="x.copy_(y)", name="x.dtype")
         assert_values(t, u.to(x.dtype), "x after x.copy_(y)", exact=True)
         assert_values(u, y.reference(), "y after x.copy_(y)", exact=True)
         before = t.clone()
-        assert_equal("x.t_() is x", t.t_() is t, True, "x.t_()")
-        assert_equal("x.data_ptr()", t.data_ptr(), ptr, "x.t_()")
+        assert_equal("x.t_() is x", t.t_() is t, True, expr="x.t_()")
+        assert_equal("x.data_ptr()", t.data_ptr(), ptr, expr="x.t_()")
         assert_values(t, before.t(), "x after x.t_()", exact=True)
     with pytest.raises(RuntimeError, match=r"t_\(\) expects a tensor with <= 2 dimensions, but self is 3D"):
         torch.zeros(1, 2, 3, device=device).t_()
@@ -359,8 +360,8 @@ def test_augmented_assignment_is_in_place_too(statement, device):
     t = torch.arange(6.0, device=device).reshape(2, 3)
     alias, ptr = alias_of(t), t.data_ptr()
     after = python_op(t, 2)  # `t += 2` is `t = operator.iadd(t, 2)`
-    assert_equal(f"t after `{statement}` is t before", after is t, True, statement)
-    assert_equal("t.data_ptr()", after.data_ptr(), ptr, statement)
+    assert_equal(f"t after `{statement}` is t before", after is t, True, expr=statement)
+    assert_equal("t.data_ptr()", after.data_ptr(), ptr, expr=statement)
     assert_values(alias, np_op(np.arange(6.0).reshape(2, 3), 2), f"another tensor over t's memory, after `{statement}`",
                   exact=True)
 
@@ -388,7 +389,7 @@ def test_an_in_place_op_that_needs_another_dtype_or_shape_raises_and_changes_not
     broadcast to a bigger shape: RuntimeError, and t keeps its values."""
     x = data.draw(strided_tensors(shape=shapes(min_side=1), layouts=WRITABLE_LAYOUTS), label="t")
     name, call, message = data.draw(st.sampled_from(_refusals(x.dtype)), label="call")
-    with repro(f"t = {x.source(device)}\n{name}", claim="elementwise.in_place_suffix"):
+    with repro(f"t = {x.source(device)}\n{name}"):
         t = x.tensor(device)
         with pytest.raises(RuntimeError, match=message):
             call(t)
@@ -410,13 +411,13 @@ def test_slice_assignment_writes_into_the_tensor_itself(device, data):
     v = data.draw(st.one_of(same_kind_scalars(x.dtype),
                             strided_tensors(dtypes=[x.dtype], shape=slice_shape)), label="v")
     value, v_source, v_ref = build(v, device)
-    with repro(f"t = {x.source(device)}\nv = {v_source}\nt[:, {j}] = v", claim="elementwise.index_assign"):
+    with repro(f"t = {x.source(device)}\nv = {v_source}\nt[:, {j}] = v"):
         t = x.tensor(device)
         alias, ptr = alias_of(t), t.data_ptr()
         expected = x.reference().copy()
         expected[:, j] = v_ref
         t[:, j] = value
-        assert_equal("t.data_ptr()", t.data_ptr(), ptr, f"t[:, {j}] = v")
+        assert_equal("t.data_ptr()", t.data_ptr(), ptr, expr=f"t[:, {j}] = v")
         assert_values(t, expected, f"t after t[:, {j}] = v", exact=True)
         assert_values(alias, expected, f"another tensor over t's memory, after t[:, {j}] = v", exact=True)
 
@@ -492,11 +493,10 @@ def test_complex_sum_with_an_infinity_has_a_nan_part(device):
                                          complex(np.inf, np.nan)),
                                         (torch.tensor(complex(0, np.inf), device=device), complex(0, np.inf),
                                          complex(np.nan, np.inf))):
-        with repro(f"torch.zeros((), dtype=torch.complex64) + torch.tensor({other.item()!r})",
-                   claim="elementwise.arith_methods"):
-            assert_equal("numpy sum", np.complex64(0) + np.asarray(other.cpu()), numpy_sum, "NumPy 0j + other")
+        with repro(f"torch.zeros((), dtype=torch.complex64) + torch.tensor({other.item()!r})"):
+            assert_equal("numpy sum", np.complex64(0) + np.asarray(other.cpu()), numpy_sum, expr="NumPy 0j + other")
             got = complex((zero + other).item())
-            assert_equal("torch sum (nan as 'nan')", repr(got), repr(torch_sum), "0j + other")
+            assert_equal("torch sum (nan as 'nan')", repr(got), repr(torch_sum), expr="0j + other")
 
 
 @pytest.mark.claim("elementwise.dtype_mismatch")
@@ -506,14 +506,14 @@ def test_mixed_dtypes_combine_by_type_promotion(device, operands):
     """Operands of different dtypes combine: a + b, a * b and torch.add have the dtype of the stated
     rule (tensorspec.reference.promotion) = torch.result_type(a, b), and a + b holds NumPy's sum computed in it."""
     (a, a_source, a_ref), (b, b_source, b_ref) = (build(x, device) for x in operands)
-    with repro(f"a = {a_source}\nb = {b_source}\na + b, torch.result_type(a, b)", claim="elementwise.dtype_mismatch"):
+    with repro(f"a = {a_source}\nb = {b_source}\na + b, torch.result_type(a, b)"):
         expected = promotion.result_dtype(a, b)
-        assert_equal("torch.result_type(a, b)", torch.result_type(a, b), expected, "torch.result_type(a, b)")
+        assert_equal("torch.result_type(a, b)", torch.result_type(a, b), expected, expr="torch.result_type(a, b)")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # complex32 ("ComplexHalf support is experimental")
             total = a + b
             for expr, out in (("a + b", total), ("a * b", a * b), ("torch.add(a, b)", torch.add(a, b))):
-                assert_equal(f"({expr}).dtype", out.dtype, expected, expr)
+                assert_dtype(out, expected, expr=expr, name=f"({expr}).dtype")
         if expected in NUMPY_OF_TORCH:  # NumPy has neither bfloat16 nor complex32
             np_dtype = NUMPY_OF_TORCH[expected]
             with np.errstate(all="ignore"):
@@ -523,7 +523,7 @@ def test_mixed_dtypes_combine_by_type_promotion(device, operands):
 
 def ones_on(device):
     """``ones(dtype_name, shape=(2,))`` on ``device``: the operands of the tables below."""
-    return lambda dtype, shape=(2,): torch.ones(shape, dtype=getattr(torch, dtype), device=device)
+    return lambda dtype, shape=(2,): torch.ones(shape, dtype=torch_dtype(dtype), device=device)
 
 
 VS_NUMPY = [  # (operand a, operand b, torch's dtype of a + b, NumPy's (2.x) dtype or exception; None: no NumPy)
@@ -559,15 +559,15 @@ def test_promotion_compared_with_numpy(a, b, torch_dtype, numpy_dtype, device):
     x, y = (_operand(spec, ones_on(device)) for spec in (a, b))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # complex32 is experimental
-        assert_equal("(a + b).dtype", (x + y).dtype, getattr(torch, torch_dtype), f"{a} + {b}")
-    assert_equal("promotion.result_dtype(a, b)", promotion.result_dtype(x, y), getattr(torch, torch_dtype), f"{a} + {b}")
+        assert_dtype(x + y, getattr(torch, torch_dtype), expr=f"{a} + {b}", name="(a + b).dtype")
+    assert_equal("promotion.result_dtype(a, b)", promotion.result_dtype(x, y), getattr(torch, torch_dtype), expr=f"{a} + {b}")
     if numpy_dtype is None:
         return  # NumPy has no bfloat16
     if not NUMPY2:
         pytest.skip(f"NumPy {np.__version__} < 2 promotes by value (NEP 50 is NumPy 2): its column is not checked")
     x, y = (_operand(spec, lambda dtype, shape: np.ones(shape, dtype)) for spec in (a, b))
     if isinstance(numpy_dtype, str):
-        assert_equal("NumPy (a + b).dtype", (x + y).dtype, np.dtype(numpy_dtype), f"{a} + {b}")
+        assert_dtype(x + y, np.dtype(numpy_dtype), expr=f"{a} + {b}", name="NumPy (a + b).dtype")
     else:
         with pytest.raises(numpy_dtype):
             x + y
@@ -625,4 +625,4 @@ ACCEPT = [  # (operation, call on a factory of ones, dtype of the result)
 def test_other_operations_accept_mixed_dtypes(operation, call, dtype, device):
     """Arithmetic, comparisons, cat, where, maximum, in-place ops into a narrower dtype of the same
     category and copy_ all take mixed dtypes."""
-    assert_equal("result dtype", call(ones_on(device)).dtype, dtype, operation)
+    assert_dtype(call(ones_on(device)), dtype, expr=operation, name="result dtype")

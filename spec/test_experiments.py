@@ -42,13 +42,13 @@ names = st.text("abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=8).filter(
 @pytest.mark.claim("experiments.run_builder")
 def test_run_builder_is_the_product_as_namedtuples(params):
     """get_runs(params): one Run per combination, in product order, fields named by the keys."""
-    with repro(f"RunBuilder.get_runs({params!r})", claim="experiments.run_builder"):
+    with repro(f"RunBuilder.get_runs({params!r})"):
         runs = RunBuilder.get_runs(params)
-        assert_equal("runs", [tuple(r) for r in runs], combinations(params), "product of the value lists")
+        assert_equal("runs", [tuple(r) for r in runs], combinations(params), expr="product of the value lists")
         for run in runs:
-            assert_equal("type name", type(run).__name__, "Run", "namedtuple('Run', keys)")
-            assert_equal("fields", run._fields, tuple(params), "the keys, in order")
-            assert_equal("by name", {k: getattr(run, k) for k in params}, run._asdict(), "run.<key>")
+            assert_equal("type name", type(run).__name__, "Run", expr="namedtuple('Run', keys)")
+            assert_equal("fields", run._fields, tuple(params), expr="the keys, in order")
+            assert_equal("by name", {k: getattr(run, k) for k in params}, run._asdict(), expr="run.<key>")
 
 
 @pytest.mark.claim("experiments.run_builder")
@@ -57,8 +57,8 @@ def test_run_builder_course_example():
     runs = RunBuilder.get_runs({"lr": [0.01, 0.001], "batch_size": [1000, 10000]})
     assert_equal("runs", [str(r) for r in runs],
                  ["Run(lr=0.01, batch_size=1000)", "Run(lr=0.01, batch_size=10000)",
-                  "Run(lr=0.001, batch_size=1000)", "Run(lr=0.001, batch_size=10000)"], "str(run)")
-    assert_equal("runs[0].lr", runs[0].lr, 0.01, "attribute access")
+                  "Run(lr=0.001, batch_size=1000)", "Run(lr=0.001, batch_size=10000)"], expr="str(run)")
+    assert_equal("runs[0].lr", runs[0].lr, 0.01, expr="attribute access")
 
 
 @given(lrs=st.lists(st.sampled_from([0.1, 0.01, 0.001]), unique=True, max_size=3),
@@ -74,11 +74,11 @@ def test_nested_loops_run_every_combination_once(lrs, batch_sizes, shuffles):
             for shuffle in shuffles:
                 visited.append((lr, batch_size, shuffle))
     expr = f"nested loops over {lrs}, {batch_sizes}, {shuffles}"
-    assert_equal("count", len(visited), len(lrs) * len(batch_sizes) * len(shuffles), expr)
-    assert_equal("distinct", len(set(visited)), len(visited), expr)
-    assert_equal("vs product", visited, list(itertools.product(lrs, batch_sizes, shuffles)), expr)
+    assert_equal("count", len(visited), len(lrs) * len(batch_sizes) * len(shuffles), expr=expr)
+    assert_equal("distinct", len(set(visited)), len(visited), expr=expr)
+    assert_equal("vs product", visited, list(itertools.product(lrs, batch_sizes, shuffles)), expr=expr)
     runs = RunBuilder.get_runs({"lr": lrs, "batch_size": batch_sizes, "shuffle": shuffles})
-    assert_equal("vs RunBuilder", visited, [tuple(r) for r in runs], expr)
+    assert_equal("vs RunBuilder", visited, [tuple(r) for r in runs], expr=expr)
 
 
 # ---- a small recorded experiment --------------------------------------------------------------------
@@ -126,12 +126,12 @@ def test_run_manager_records_every_epoch_of_every_run(experiment):
     rows = experiment.manager.run_data
     runs = RunBuilder.get_runs(PARAMS)
     assert_equal("rows", [(r["run"], r["epoch"]) for r in rows],
-                 [(i + 1, e + 1) for i in range(len(runs)) for e in range(EPOCHS)], "run_data")
+                 [(i + 1, e + 1) for i in range(len(runs)) for e in range(EPOCHS)], expr="run_data")
     for row, want in zip(rows, experiment.expected):
         run = runs[row["run"] - 1]
-        assert_equal("hyperparameters", {k: row[k] for k in run._fields}, run._asdict(), f"row {row['run']}.{row['epoch']}")
+        assert_equal("hyperparameters", {k: row[k] for k in run._fields}, run._asdict(), expr=f"row {row['run']}.{row['epoch']}")
         assert row["loss"] == pytest.approx(want["loss"], rel=1e-6), f"loss={row['loss']}, but should be {want['loss']}"
-        assert_equal("accuracy", row["accuracy"], want["accuracy"], "correct / samples")
+        assert_equal("accuracy", row["accuracy"], want["accuracy"], expr="correct / samples")
         assert 0 < row["epoch_duration"] <= row["run_duration"], row
 
 
@@ -139,11 +139,11 @@ def test_run_manager_records_every_epoch_of_every_run(experiment):
 def test_run_manager_saves_csv_and_json(experiment):
     """save(name) writes the same rows to name.csv and name.json."""
     rows = experiment.manager.run_data
-    assert_equal("JSON", json.loads(experiment.json_path.read_text()), [dict(r) for r in rows], str(experiment.json_path))
+    assert_equal("JSON", json.loads(experiment.json_path.read_text()), [dict(r) for r in rows], expr=str(experiment.json_path))
     with open(experiment.csv_path, newline="") as f:
         read = list(csv.DictReader(f))
-    assert_equal("CSV columns", list(read[0]), list(rows[0]), str(experiment.csv_path))
-    assert_equal("CSV rows", [{k: str(v) for k, v in r.items()} for r in rows], read, str(experiment.csv_path))
+    assert_equal("CSV columns", list(read[0]), list(rows[0]), expr=str(experiment.csv_path))
+    assert_equal("CSV rows", [{k: str(v) for k, v in r.items()} for r in rows], read, expr=str(experiment.csv_path))
 
 
 def _events(path: Path):
@@ -162,21 +162,21 @@ def test_tensorboard_events_read_back(experiment):
     pytest.importorskip("tensorboard", reason="tensorboard not installed")
     manager = experiment.manager
     network_names = [name for name, _ in Network().named_parameters()]
-    assert_equal("run folders", len(manager.tb_dirs), len(RunBuilder.get_runs(PARAMS)), "one per run")
+    assert_equal("run folders", len(manager.tb_dirs), len(RunBuilder.get_runs(PARAMS)), expr="one per run")
     for i, path in enumerate(manager.tb_dirs):
         acc = _events(path)
         tags = acc.Tags()
         want = experiment.expected[i * EPOCHS:(i + 1) * EPOCHS]
         for tag, key in (("Loss", "loss"), ("Accuracy", "accuracy"), ("Number Correct", "correct")):
             events = acc.Scalars(tag)
-            assert_equal(f"{tag} steps", [e.step for e in events], list(range(1, EPOCHS + 1)), str(path))
+            assert_equal(f"{tag} steps", [e.step for e in events], list(range(1, EPOCHS + 1)), expr=str(path))
             assert [e.value for e in events] == pytest.approx([w[key] for w in want], rel=1e-5), tag
         expected_hist = sorted(network_names + [f"{n}.grad" for n in network_names])
-        assert_equal("histograms", sorted(tags["histograms"]), expected_hist, str(path))
-        assert_equal("histogram steps", [h.step for h in acc.Histograms("conv1.weight")], [1, 2], "per epoch")
+        assert_equal("histograms", sorted(tags["histograms"]), expected_hist, expr=str(path))
+        assert_equal("histogram steps", [h.step for h in acc.Histograms("conv1.weight")], [1, 2], expr="per epoch")
         image = acc.Images("images")[0]
         grid = make_grid(experiment.first_images[:PARAMS["batch_size"][0]])
-        assert_equal("image size", (image.height, image.width), tuple(grid.shape[1:]), "make_grid(first batch)")
+        assert_equal("image size", (image.height, image.width), tuple(grid.shape[1:]), expr="make_grid(first batch)")
         graph = acc.Graph()
         assert len(graph.node) > 10, f"graph has {len(graph.node)} nodes"
         ops = " ".join(node.name for node in graph.node)

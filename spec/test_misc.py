@@ -13,9 +13,10 @@ import torch.nn.functional as F
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tensorspec.testing import dtypes as D
 from tensorspec.testing import strategies as S
 from tensorspec.course import toy_problems as T
-from tensorspec.testing.assertions import assert_equal, assert_values, repro, source
+from tensorspec.testing.assertions import assert_equal, assert_shape, assert_values, repro, source
 from tensorspec.testing.devices import on_devices
 
 
@@ -26,7 +27,7 @@ def test_tensors_and_ops_of_every_rank(device, a, data):
     """Element-wise ops, reductions along a dim and batched matmul work at rank 0 to 5, as in NumPy."""
     t = torch.from_numpy(a).to(device)
     dim = data.draw(S.dims(a.ndim), label="dim")
-    with repro(f"t = torch.tensor({source(a)})  # rank {a.ndim}", claim="misc.only_2d"):
+    with repro(f"t = torch.tensor({source(a)})  # rank {a.ndim}"):
         assert_values(t * 2 + 1, a * 2 + 1, "t * 2 + 1")
         assert_values(torch.exp(t / 100), np.exp(a / 100), "torch.exp(t / 100)")
         assert_values(t.sum(dim), a.sum(axis=dim) if a.ndim else a, f"t.sum({dim})")
@@ -46,11 +47,11 @@ def test_linear_layers_take_any_number_of_leading_axes(device, batch, sizes, see
     layer = T.seeded_init(torch.nn.Linear(*sizes, dtype=torch.float64), g).to(device)
     x = torch.randn(*batch, sizes[0], generator=g, dtype=torch.float64)
     w, b = layer.weight.detach().cpu().numpy(), layer.bias.detach().cpu().numpy()
-    with repro(f"torch.nn.Linear{sizes}(torch.randn({batch + (sizes[0],)}))", claim="misc.only_2d"):
+    with repro(f"torch.nn.Linear{sizes}(torch.randn({batch + (sizes[0],)}))"):
         with torch.no_grad():
             out = layer(x.to(device))
-        assert_equal("out.shape", tuple(out.shape), batch + (sizes[1],),
-                     f"Linear{sizes} of input shape {batch + (sizes[0],)}")
+        assert_shape(out, batch + (sizes[1],),
+                     expr=f"Linear{sizes} of input shape {batch + (sizes[0],)}")
         assert_values(out, x.numpy() @ w.T + b, "x @ W.T + b")
 
 
@@ -64,10 +65,10 @@ def test_the_notes_unsqueeze_makes_a_batch_of_one_feature_samples(device):
     with pytest.raises(RuntimeError, match=r"mat1 and mat2 shapes cannot be multiplied \(1x100 and 1x10\)"):
         layer(x)
     with torch.no_grad():
-        assert_equal("shape", tuple(layer(x.unsqueeze(1)).shape), (100, 10), "Linear(1, 10)(x.unsqueeze(1))")
-        assert_equal("shape", tuple(torch.nn.Linear(100, 10, device=device)(x).shape), (10,), "Linear(100, 10)(x)")
+        assert_shape(layer(x.unsqueeze(1)), (100, 10), expr="Linear(1, 10)(x.unsqueeze(1))", name="shape")
+        assert_shape(torch.nn.Linear(100, 10, device=device)(x), (10,), expr="Linear(100, 10)(x)", name="shape")
     high = torch.ones([2] * 8, device=device)
-    assert_equal("(high + 1).sum()", (high + 1).sum().item(), 2.0 * 2 ** 8, "torch.ones([2] * 8)")
+    assert_equal("(high + 1).sum()", (high + 1).sum().item(), 2.0 * 2 ** 8, expr="torch.ones([2] * 8)")
 
 
 FFT_DTYPES = [np.dtype(d) for d in (np.float32, np.float64, np.complex64, np.complex128)]
@@ -84,7 +85,7 @@ def test_fft_exists_and_agrees_with_numpy(device, a, data):
     scale = max(1.0, float(np.abs(a).sum()))  # error grows with the sum of magnitudes
     single = a.dtype in (np.float32, np.complex64)
     tol = dict(rtol=1e-4, atol=1e-5 * scale) if single else dict(rtol=1e-9, atol=1e-12 * scale)
-    with repro(f"torch.fft.fft(torch.tensor({source(a)}), dim={dim})", claim="misc.missing_features"):
+    with repro(f"torch.fft.fft(torch.tensor({source(a)}), dim={dim})"):
         spectrum = torch.fft.fft(t, dim=dim)
         torch.testing.assert_close(spectrum.cpu(), torch.from_numpy(np.fft.fft(a, axis=dim)).to(spectrum.dtype), **tol)
         torch.testing.assert_close(torch.fft.ifft(spectrum, dim=dim).cpu(),
@@ -96,7 +97,7 @@ def test_fft_exists_and_agrees_with_numpy(device, a, data):
 
 @pytest.mark.claim("misc.missing_features")
 @on_devices
-@given(a=S.arrays(S.numpy_dtypes(S.REAL), S.shapes()), data=st.data())
+@given(a=S.arrays(S.numpy_dtypes(D.REAL), S.shapes()), data=st.data())
 def test_flip_along_dims_exists_and_agrees_with_numpy(device, a, data):
     """torch.flip(t, dims) is np.flip(a, axis=dims), for any set of dims (negative ones too); a dim
     given twice is a RuntimeError, one out of range an IndexError."""
@@ -104,7 +105,7 @@ def test_flip_along_dims_exists_and_agrees_with_numpy(device, a, data):
     dims = data.draw(st.lists(st.integers(-n, n - 1), unique_by=lambda d: d % n, max_size=n) if n else st.just([]),
                      label="dims")
     t = torch.from_numpy(a).to(device)
-    with repro(f"torch.flip(torch.tensor({source(a)}), {dims})", claim="misc.missing_features"):
+    with repro(f"torch.flip(torch.tensor({source(a)}), {dims})"):
         assert_values(torch.flip(t, dims), np.flip(a, axis=tuple(dims)).copy(), f"torch.flip(t, {dims})", exact=True)
         if n:
             with pytest.raises(RuntimeError, match=f"dim {(dims or [0])[0] % n} appears multiple times"):
@@ -116,7 +117,7 @@ def test_flip_along_dims_exists_and_agrees_with_numpy(device, a, data):
 
 @pytest.mark.claim("misc.missing_features")
 @on_devices
-@given(a=S.arrays(S.numpy_dtypes(S.REAL), S.shapes()), bfloat16=st.booleans())
+@given(a=S.arrays(S.numpy_dtypes(D.REAL), S.shapes()), bfloat16=st.booleans())
 def test_inf_and_nan_checks_exist_and_agree_with_numpy(device, a, bfloat16):
     """torch.isinf / isnan / isfinite / isposinf / isneginf agree with NumPy for every real dtype
     (bfloat16 too, checked on the float32 values it holds)."""
@@ -124,8 +125,7 @@ def test_inf_and_nan_checks_exist_and_agree_with_numpy(device, a, bfloat16):
     if bfloat16 and a.dtype.kind == "f":
         t = t.to(torch.bfloat16)
         a = t.float().cpu().numpy()
-    with repro(f"t = torch.tensor({source(a)}).to({t.dtype}); torch.isinf(t), torch.isnan(t)",
-               claim="misc.missing_features"):
+    with repro(f"t = torch.tensor({source(a)}).to({t.dtype}); torch.isinf(t), torch.isnan(t)"):
         for name in ("isinf", "isnan", "isfinite", "isposinf", "isneginf"):
             if name in ("isposinf", "isneginf") and a.dtype == np.bool_:
                 continue  # NumPy refuses bool there
@@ -147,11 +147,10 @@ def test_linear_regression_with_mse_recovers_the_line(device, weight, bias, seed
     x, y = p.x.cpu().numpy()[:, 0], p.y.cpu().numpy()[:, 0]
     (w_ls, b_ls), *_ = np.linalg.lstsq(np.stack([x, np.ones_like(x)], axis=1), y, rcond=None)
     fitted = (model.weight.item(), model.bias.item())
-    with repro(f"toy_problems.linear_relation(torch.Generator().manual_seed({seed}), {weight}, {bias}, 0.05)",
-               claim="misc.regression_mse"):
+    with repro(f"toy_problems.linear_relation(torch.Generator().manual_seed({seed}), {weight}, {bias}, 0.05)"):
         assert np.allclose(fitted, (w_ls, b_ls), atol=1e-4), f"SGD on MSE gave {fitted}, least squares {(w_ls, b_ls)}"
         assert np.allclose(fitted, (weight, bias), atol=0.05), f"fitted {fitted}, true line {(weight, bias)}"
-    claim_fact("misc.regression_mse", "fitted - true (w, b)",
+    claim_fact("fitted - true (w, b)",
                f"({fitted[0] - weight:+.4f}, {fitted[1] - bias:+.4f})")
 
 
@@ -170,10 +169,10 @@ def test_logistic_regression_separates_two_classes(device, seed, claim_fact):
     with torch.no_grad():
         probability = torch.sigmoid(model(p.x_test))
     accuracy = ((probability > 0.5).float() == p.y_test).float().mean().item()
-    with repro(f"toy_problems.two_blobs(torch.Generator().manual_seed({seed}), 6.0)", claim="misc.logistic_sigmoid"):
+    with repro(f"toy_problems.two_blobs(torch.Generator().manual_seed({seed}), 6.0)"):
         assert bool(((probability >= 0) & (probability <= 1)).all()), "sigmoid output outside [0, 1]"
         assert accuracy >= 0.95, f"held-out accuracy {accuracy:.2f}, but should be >= 0.95"
-    claim_fact("misc.logistic_sigmoid", "held-out accuracy", f"{accuracy:.2f}")
+    claim_fact("held-out accuracy", f"{accuracy:.2f}")
 
 
 @pytest.mark.claim("misc.overfitting")
@@ -189,7 +188,7 @@ def test_a_big_model_on_few_points_fits_them_better_than_held_out_data(device, c
     T.fit(model, F.mse_loss, p.x, p.y, steps=300, lr=0.02, optimizer=torch.optim.Adam)
     with torch.no_grad():
         train, test = F.mse_loss(model(p.x), p.y).item(), F.mse_loss(model(p.x_test), p.y_test).item()
-    claim_fact("misc.overfitting", "training / held-out MSE", f"{train:.3f} / {test:.3f}")
+    claim_fact("training / held-out MSE", f"{train:.3f} / {test:.3f}")
     noise_variance = 0.3 ** 2
     assert train < noise_variance < test, f"training MSE {train:.3f}, held-out {test:.3f}, noise variance 0.09"
     assert test >= 3 * train, f"held-out MSE {test:.3f} is not 3x the training MSE {train:.3f}"

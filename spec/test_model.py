@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from hypothesis import given, strategies as st
 from torch import nn
 
-from tensorspec.testing.assertions import assert_equal, assert_values, repro, source
+from tensorspec.testing.assertions import assert_equal, assert_shape, assert_values, repro, source
 from tensorspec.testing.devices import on_devices
 from tensorspec.course.fashion_mnist import CLASSES
 from tensorspec.course.network import Network, copy_into_sequential, sequential_network
@@ -44,36 +44,36 @@ def test_layer_attributes_are_registered():
     network's; a layer kept in a plain Python list is not registered."""
     network = Network()
     assert isinstance(network, nn.Module)
-    assert_equal("children", [name for name, _ in network.named_children()], LAYERS, "Network().named_children()")
+    assert_equal("children", [name for name, _ in network.named_children()], LAYERS, expr="Network().named_children()")
     for name in LAYERS:
         layer = getattr(network, name)
-        assert_equal(f"{name} in _modules", network._modules.get(name) is layer, True, f"network._modules[{name!r}]")
+        assert_equal(f"{name} in _modules", network._modules.get(name) is layer, True, expr=f"network._modules[{name!r}]")
 
     class Hidden(nn.Module):
         def __init__(self):
             super().__init__()
             self.layers = [nn.Linear(2, 2)]  # a list is not a Module: invisible to nn.Module
 
-    assert_equal("parameters of a list-held layer", len(list(Hidden().parameters())), 0, "Hidden().parameters()")
+    assert_equal("parameters of a list-held layer", len(list(Hidden().parameters())), 0, expr="Hidden().parameters()")
 
 
 @pytest.mark.claim("model.hyperparameters")
 def test_data_dependent_sizes_follow_the_previous_layer():
     """in_channels/in_features follow the data or the previous layer; the last out_features = 10 classes."""
     n = Network()
-    assert_equal("conv1.in_channels", n.conv1.in_channels, 1, "grayscale images have one channel")
-    assert_equal("conv2.in_channels", n.conv2.in_channels, n.conv1.out_channels, "conv1.out_channels")
+    assert_equal("conv1.in_channels", n.conv1.in_channels, 1, expr="grayscale images have one channel")
+    assert_equal("conv2.in_channels", n.conv2.in_channels, n.conv1.out_channels, expr="conv1.out_channels")
     flat = n.conv2.out_channels * 4 * 4  # 28 -conv5-> 24 -pool2-> 12 -conv5-> 8 -pool2-> 4
-    assert_equal("fc1.in_features", n.fc1.in_features, flat, "conv2.out_channels * 4 * 4")
-    assert_equal("fc2.in_features", n.fc2.in_features, n.fc1.out_features, "fc1.out_features")
-    assert_equal("out.in_features", n.out.in_features, n.fc2.out_features, "fc2.out_features")
-    assert_equal("out.out_features", n.out.out_features, len(CLASSES), "the number of classes")
+    assert_equal("fc1.in_features", n.fc1.in_features, flat, expr="conv2.out_channels * 4 * 4")
+    assert_equal("fc2.in_features", n.fc2.in_features, n.fc1.out_features, expr="fc1.out_features")
+    assert_equal("out.in_features", n.out.in_features, n.fc2.out_features, expr="fc2.out_features")
+    assert_equal("out.out_features", n.out.out_features, len(CLASSES), expr="the number of classes")
     chosen = {"conv1.kernel_size": n.conv1.kernel_size, "conv2.kernel_size": n.conv2.kernel_size,
               "conv1.out_channels": n.conv1.out_channels, "conv2.out_channels": n.conv2.out_channels,
               "fc1.out_features": n.fc1.out_features, "fc2.out_features": n.fc2.out_features}
     assert_equal("hand-chosen hyperparameters", chosen,
                  {"conv1.kernel_size": (5, 5), "conv2.kernel_size": (5, 5), "conv1.out_channels": 6,
-                  "conv2.out_channels": 12, "fc1.out_features": 120, "fc2.out_features": 60}, "the course's choice")
+                  "conv2.out_channels": 12, "fc1.out_features": 120, "fc2.out_features": 60}, expr="the course's choice")
 
 
 @given(c1=st.integers(1, 8), c2=st.integers(1, 8), h1=st.integers(1, 16), h2=st.integers(1, 16),
@@ -85,8 +85,8 @@ def test_hand_chosen_sizes_are_free_dependent_ones_are_not(c1, c2, h1, h2, off):
         return nn.Sequential(nn.Conv2d(1, c1, 5), nn.ReLU(), nn.MaxPool2d(2, 2), nn.Conv2d(c1, c2, 5), nn.ReLU(),
                              nn.MaxPool2d(2, 2), nn.Flatten(), nn.Linear(fc1_in, h1), nn.ReLU(),
                              nn.Linear(h1, h2), nn.ReLU(), nn.Linear(h2, 10))
-    with repro(f"c1, c2, h1, h2 = {c1}, {c2}, {h1}, {h2}", claim="model.hyperparameters"):
-        assert_equal("out.shape", tuple(net(c2 * 16)(images(2)).shape), (2, 10), "in_features = c2 * 4 * 4")
+    with repro(f"c1, c2, h1, h2 = {c1}, {c2}, {h1}, {h2}"):
+        assert_shape(net(c2 * 16)(images(2)), (2, 10), expr="in_features = c2 * 4 * 4")
         if c2 * 16 + off > 0:
             with pytest.raises(RuntimeError, match="shapes cannot be multiplied"):
                 net(c2 * 16 + off)(images(2))
@@ -101,15 +101,15 @@ def test_weights_are_parameters():
         for kind in ("weight", "bias"):
             t = getattr(getattr(network, name), kind)
             expr = f"type(network.{name}.{kind})"
-            assert_equal(expr, type(t), nn.Parameter, expr)
+            assert_equal(expr, type(t), nn.Parameter, expr=expr)
             assert isinstance(t, torch.Tensor) and issubclass(nn.Parameter, torch.Tensor)
-            assert_equal("requires_grad", t.requires_grad, True, f"network.{name}.{kind}.requires_grad")
+            assert_equal("requires_grad", t.requires_grad, True, expr=f"network.{name}.{kind}.requires_grad")
     network.scale = torch.ones(1)
     assert_equal("'scale' in parameters", "scale" in dict(network.named_parameters()), False,
-                 "network.scale = torch.ones(1)")
+                 expr="network.scale = torch.ones(1)")
     network.scale = nn.Parameter(torch.ones(1))
     assert_equal("'scale' in parameters", "scale" in dict(network.named_parameters()), True,
-                 "network.scale = nn.Parameter(torch.ones(1))")
+                 expr="network.scale = nn.Parameter(torch.ones(1))")
 
 
 @pytest.mark.claim("model.weight_shapes")
@@ -118,10 +118,10 @@ def test_weight_shapes_and_parameter_count():
     network = Network()
     for name, (w_shape, b_shape) in WEIGHT_SHAPES.items():
         layer = getattr(network, name)
-        assert_equal(f"{name}.weight.shape", tuple(layer.weight.shape), w_shape, f"network.{name}.weight.shape")
-        assert_equal(f"{name}.bias.shape", tuple(layer.bias.shape), b_shape, f"network.{name}.bias.shape")
+        assert_shape(layer.weight, w_shape, expr=f"network.{name}.weight.shape", name=f"{name}.weight.shape")
+        assert_shape(layer.bias, b_shape, expr=f"network.{name}.bias.shape", name=f"{name}.bias.shape")
     count = sum(p.numel() for p in network.parameters())
-    assert_equal("parameter count", count, PARAMETER_COUNT, "sum(p.numel() for p in network.parameters())")
+    assert_equal("parameter count", count, PARAMETER_COUNT, expr="sum(p.numel() for p in network.parameters())")
     assert PARAMETER_COUNT == 32_998
 
 
@@ -132,16 +132,16 @@ def test_parameters_and_named_parameters():
     network = Network()
     names = [name for name, _ in network.named_parameters()]
     expected = [f"{layer}.{kind}" for layer in LAYERS for kind in ("weight", "bias")]
-    assert_equal("names", names, expected, "[n for n, _ in network.named_parameters()]")
+    assert_equal("names", names, expected, expr="[n for n, _ in network.named_parameters()]")
     by_name = [p for _, p in network.named_parameters()]
     same = [a is b for a, b in zip(network.parameters(), by_name, strict=True)]
-    assert_equal("same objects", all(same), True, "list(network.parameters()) vs named_parameters()")
+    assert_equal("same objects", all(same), True, expr="list(network.parameters()) vs named_parameters()")
     attributes = [getattr(getattr(network, n.split(".")[0]), n.split(".")[1]) for n in names]
-    assert_equal("the layer attributes", all(a is b for a, b in zip(attributes, by_name)), True, "network.conv1.weight ...")
+    assert_equal("the layer attributes", all(a is b for a, b in zip(attributes, by_name)), True, expr="network.conv1.weight ...")
     bn = nn.BatchNorm2d(3)
-    assert_equal("BatchNorm2d parameters", [n for n, _ in bn.named_parameters()], ["weight", "bias"], "bn.named_parameters()")
+    assert_equal("BatchNorm2d parameters", [n for n, _ in bn.named_parameters()], ["weight", "bias"], expr="bn.named_parameters()")
     assert_equal("BatchNorm2d buffers", [n for n, _ in bn.named_buffers()],
-                 ["running_mean", "running_var", "num_batches_tracked"], "bn.named_buffers()")
+                 ["running_mean", "running_var", "num_batches_tracked"], expr="bn.named_buffers()")
 
 
 @pytest.mark.claim("model.repr")
@@ -157,8 +157,8 @@ def test_overriding_repr_changes_print():
 
     buffer = io.StringIO()
     print(LizardNet(), file=buffer)
-    assert_equal("print(network)", buffer.getvalue(), "lizardnet\n", "print(LizardNet())")
-    assert_equal("str(network)", str(LizardNet()), "lizardnet", "str(LizardNet())")
+    assert_equal("print(network)", buffer.getvalue(), "lizardnet\n", expr="print(LizardNet())")
+    assert_equal("str(network)", str(LizardNet()), "lizardnet", expr="str(LizardNet())")
 
 
 @on_devices
@@ -175,7 +175,7 @@ def test_linear_is_x_matmul_w_transposed_plus_b(device, data):
     g = torch.Generator().manual_seed(seed)
     layer = nn.Linear(in_f, out_f, dtype=dtype).to(device)
     x = torch.randn(*lead, in_f, generator=g, dtype=dtype).to(device)
-    with repro(f"layer = nn.Linear({in_f}, {out_f}, dtype={dtype}); x = {source(x)}", claim="model.linear_is_matmul"):
+    with repro(f"layer = nn.Linear({in_f}, {out_f}, dtype={dtype}); x = {source(x)}"):
         w, b = layer.weight.detach().cpu().numpy(), layer.bias.detach().cpu().numpy()
         expected = x.cpu().numpy() @ w.T + b
         assert_values(layer(x).detach(), expected, "layer(x) vs x @ W.T + b")
@@ -194,10 +194,10 @@ def test_call_runs_forward_and_hooks(device):
     network.register_forward_hook(lambda module, args, out: calls.append("hook"))
     x = images(3, device)
     via_call = network(x)
-    assert_equal("hooks run by network(x)", calls, ["pre-hook", "hook"], "network(x)")
+    assert_equal("hooks run by network(x)", calls, ["pre-hook", "hook"], expr="network(x)")
     calls.clear()
     via_forward = network.forward(x)
-    assert_equal("hooks run by network.forward(x)", calls, [], "network.forward(x)")
+    assert_equal("hooks run by network.forward(x)", calls, [], expr="network.forward(x)")
     torch.testing.assert_close(via_call, via_forward)
 
 
@@ -207,16 +207,16 @@ def test_functional_ops_hold_no_weights():
     holds its weight, and F.conv2d needs it passed in; the network's state is its layers' weights."""
     for module in (nn.ReLU(), nn.MaxPool2d(2, 2)):
         assert_equal(f"{module} state", (list(module.parameters()), dict(module.state_dict())), ([], {}),
-                     f"{type(module).__name__}().parameters(), .state_dict()")
+                     expr=f"{type(module).__name__}().parameters(), .state_dict()")
     conv = nn.Conv2d(1, 6, 5)
-    assert_equal("conv state", sorted(conv.state_dict()), ["bias", "weight"], "nn.Conv2d(1, 6, 5).state_dict()")
+    assert_equal("conv state", sorted(conv.state_dict()), ["bias", "weight"], expr="nn.Conv2d(1, 6, 5).state_dict()")
     x = images(2) - 0.5
     torch.testing.assert_close(F.conv2d(x, conv.weight, conv.bias), conv(x))
     torch.testing.assert_close(F.relu(x), nn.ReLU()(x))
     torch.testing.assert_close(F.relu(x), x.clamp(min=0))
     keys = list(Network().state_dict())
     assert_equal("state_dict keys", keys, [f"{layer}.{kind}" for layer in LAYERS for kind in ("weight", "bias")],
-                 "Network().state_dict() (relu and max_pool2d add nothing)")
+                 expr="Network().state_dict() (relu and max_pool2d add nothing)")
 
 
 @on_devices
@@ -228,9 +228,9 @@ def test_single_image(device):
     network = Network().to(device)
     image = images(1, device)[0]  # [1, 28, 28]
     batched = network(image.unsqueeze(0))
-    assert_equal("network(image.unsqueeze(0)).shape", tuple(batched.shape), (1, 10), "batch of one")
+    assert_shape(batched, (1, 10), expr="batch of one", name="network(image.unsqueeze(0)).shape")
     unbatched = network(image)
-    assert_equal("network(image).shape", tuple(unbatched.shape), (1, 10), "no batch axis")
+    assert_shape(unbatched, (1, 10), expr="no batch axis", name="network(image).shape")
     torch.testing.assert_close(unbatched, batched)
     sequential = copy_into_sequential(network, sequential_network().to(device))
     torch.testing.assert_close(sequential(image.unsqueeze(0)), batched)
@@ -249,16 +249,15 @@ def test_batch_predictions(device, batch, seed):
     network = Network().to(device)
     x = images(batch, device, seed)
     labels = torch.randint(0, 10, (batch,), generator=torch.Generator().manual_seed(seed)).to(device)
-    with repro(f"preds = Network()(torch.rand({batch}, 1, 28, 28)); labels = {source(labels)}",
-               claim="model.batch_predictions"):
+    with repro(f"preds = Network()(torch.rand({batch}, 1, 28, 28)); labels = {source(labels)}"):
         preds = network(x)
-        assert_equal("preds.shape", tuple(preds.shape), (batch, 10), "network(x) for B images")
+        assert_shape(preds, (batch, 10), expr="network(x) for B images", name="preds.shape")
         classes = preds.argmax(dim=1)
         expected = np.argmax(preds.detach().cpu().numpy(), axis=1)
         assert_values(classes, expected, "preds.argmax(dim=1) vs np.argmax(preds, axis=1)", exact=True)
         count = preds.argmax(dim=1).eq(labels).sum().item()
-        assert_equal("type", type(count), int, "preds.argmax(dim=1).eq(labels).sum().item()")
-        assert_equal("correct", count, int((expected == labels.cpu().numpy()).sum()), "count of matches")
+        assert_equal("type", type(count), int, expr="preds.argmax(dim=1).eq(labels).sum().item()")
+        assert_equal("correct", count, int((expected == labels.cpu().numpy()).sum()), expr="count of matches")
 
 
 @on_devices
@@ -269,7 +268,7 @@ def test_sequential_computes_the_same_function(device):
     network = Network().to(device)
     sequential = copy_into_sequential(network, sequential_network().to(device))
     shapes = [tuple(p.shape) for p in sequential.parameters()]
-    assert_equal("parameter shapes", shapes, [tuple(p.shape) for p in network.parameters()], "in order")
+    assert_equal("parameter shapes", shapes, [tuple(p.shape) for p in network.parameters()], expr="in order")
     x = images(5, device)
     torch.testing.assert_close(sequential(x), network(x))
 
@@ -286,10 +285,10 @@ def test_same_seed_same_initial_parameters(device):
 
     a, b, c = built(50), built(50), built(51)
     for (name, pa), pb, pc in zip(a.named_parameters(), b.parameters(), c.parameters()):
-        assert_equal(f"{name} equal", torch.equal(pa, pb), True, "torch.manual_seed(50); Network() twice")
-        assert_equal(f"{name} equal", torch.equal(pa, pc), False, "seeds 50 and 51")
+        assert_equal(f"{name} equal", torch.equal(pa, pb), True, expr="torch.manual_seed(50); Network() twice")
+        assert_equal(f"{name} equal", torch.equal(pa, pc), False, expr="seeds 50 and 51")
     x = images(4, device)
-    assert_equal("outputs equal", torch.equal(a(x), b(x)), True, "same seed, same input")
+    assert_equal("outputs equal", torch.equal(a(x), b(x)), True, expr="same seed, same input")
     seq = built(50, sequential_network)
     for pa, ps in zip(a.parameters(), seq.parameters(), strict=True):
-        assert_equal("Sequential init", torch.equal(pa, ps), True, "torch.manual_seed(50); sequential_network()")
+        assert_equal("Sequential init", torch.equal(pa, ps), True, expr="torch.manual_seed(50); sequential_network()")

@@ -20,18 +20,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from tensorspec.testing import dtypes as D
 from tensorspec.testing import strategies as S
-from tensorspec.testing.assertions import assert_equal, assert_shares, assert_values, repro, source
+from tensorspec.testing.assertions import (assert_dtype, assert_equal, assert_shape, assert_shares,
+                                           assert_values, repro, source)
 from tensorspec.testing.devices import on_devices
-from tensorspec.testing.exact_values import ELEMENTS, comparable, storage_dtype, values_array
+from tensorspec.testing.dtypes import storage_dtype
+from tensorspec.testing.exact_values import ELEMENTS, comparable, values_array
 from tensorspec.reference.ops import (lanes, ref_argmax, ref_argmax_skipping_nan, ref_max, ref_mean,
                                       ref_prod, ref_std, ref_sum)
 from tensorspec.reference.shapes import dim_error
 from tensorspec.testing.tensorflow_compat import tf_shape, to_numpy
 
-INTS = [torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64]
-FLOATS = [torch.float16, torch.bfloat16, torch.float32, torch.float64]
-REAL = [torch.bool] + INTS + FLOATS
+INTS, FLOATS, REAL = D.TORCH_INTEGER, D.TORCH_FLOAT, D.TORCH_REAL
 OP_DTYPES = {"sum": REAL, "prod": REAL, "mean": FLOATS, "std": FLOATS, "max": REAL, "argmax": INTS + FLOATS}
 OPS = tuple(OP_DTYPES)
 MAX_SIZE = 32  # keeps integer products below 2**32
@@ -116,7 +117,7 @@ def test_whole_tensor_reductions_give_rank_0(device, case):
     op, dtype, a = case
     t = tensor_of(a, dtype, device)
     call = f"torch.tensor({source(a)}).to({dtype}).{op}()"
-    with repro(call, claim="reduce.whole"):
+    with repro(call):
         if op in ("mean", "std") and not dtype.is_floating_point:
             message = "could not infer output dtype" if op == "mean" else "only support floating point and complex"
             with pytest.raises(RuntimeError, match=message):
@@ -127,8 +128,8 @@ def test_whole_tensor_reductions_give_rank_0(device, case):
                 out = t.std()
         else:
             out = getattr(t, op)()
-        assert_equal("out.shape", tuple(out.shape), (), call)
-        assert_equal("out.dtype", out.dtype, torch_result_dtype(op, dtype), call)
+        assert_shape(out, (), expr=call)
+        assert_dtype(out, torch_result_dtype(op, dtype), expr=call)
         assert_reduced(out, expected(TORCH_REF[op], values_array(t), None, out.dtype), op, call)
 
 
@@ -157,7 +158,7 @@ def test_reduce_along_dim_matches_numpy(device, data):
     t = tensor_of(a, dtype, device)
     call = f"torch.tensor({source(a)}).to({dtype}).{op}(dim={dim})"
     np_call = f"np.{op}({source(a)}, axis={dim})"
-    with repro(f"{call}\n{np_call}", claim="reduce.by_dim"):
+    with repro(f"{call}\n{np_call}"):
         if op in ("max", "argmax") and a.shape[dim] == 0:
             with pytest.raises(IndexError, match=re.escape(
                     f"{op}(): Expected reduction dim {dim % a.ndim} to have non-zero size.")):
@@ -167,19 +168,19 @@ def test_reduce_along_dim_matches_numpy(device, data):
             return
         out = quietly(getattr(t, op), dim=dim)
         if op == "max":  # a (values, indices) named tuple, where NumPy gives the values only
-            assert_equal("type(out)", type(out), torch.return_types.max, call)
+            assert_equal("type(out)", type(out), torch.return_types.max, expr=call)
             want = expected(ref_argmax, values_array(t), dim, torch.int64)
             assert_reduced(out.indices, want, "argmax", f"{call}.indices")
             out = out.values
         out_shape = a.shape[:dim % a.ndim] + a.shape[dim % a.ndim + 1:]
-        assert_equal("out.shape", tuple(out.shape), out_shape, call)
-        assert_equal("out.dtype", out.dtype, torch_result_dtype(op, dtype), call)
+        assert_shape(out, out_shape, expr=call)
+        assert_dtype(out, torch_result_dtype(op, dtype), expr=call)
         assert_reduced(out, expected(TORCH_REF[op], values_array(t), dim, out.dtype), op, call)
 
         np_out = np.asarray(quietly(getattr(np, op), a, axis=dim))
-        assert_equal("np_out.dtype", np_out.dtype, numpy_result_dtype(op, a.dtype), np_call)
-        assert_equal("np_out.shape", np_out.shape, out_shape, np_call)
-        like = S.TORCH_OF_NUMPY.get(np_out.dtype, torch.int64)
+        assert_dtype(np_out, numpy_result_dtype(op, a.dtype), expr=np_call, name="np_out.dtype")
+        assert_shape(np_out, out_shape, expr=np_call, name="np_out.shape")
+        like = D.TORCH_OF_NUMPY.get(np_out.dtype, torch.int64)
         assert_reduced(np_out, expected(NUMPY_REF[op], a, dim, like), op, np_call)
 
 
@@ -193,7 +194,7 @@ def test_out_of_range_dim(device, data):
     shape = data.draw(S.shapes(max_dims=4), label="shape")
     dim = data.draw(S.out_of_range_dims(len(shape)), label="dim")
     t = torch.zeros(shape, device=device)
-    with repro(f"torch.zeros({shape}).{op}(dim={dim})", claim="reduce.by_dim"):
+    with repro(f"torch.zeros({shape}).{op}(dim={dim})"):
         with pytest.raises(IndexError, match=dim_error(len(shape), dim)):
             getattr(t, op)(dim=dim)
         if shape:  # NumPy's rank-0 arrays are inconsistent: sum/max accept axis=0, mean/std do not
@@ -217,10 +218,10 @@ def test_integer_sums_widen(device, np_dtype, values):
     total = sum(int(v) for v in values)
     out = torch.from_numpy(a).to(device).sum(dim=0)
     got = (tuple(out.shape), out.dtype, out.item())
-    assert_equal("torch sum", got, ((), torch.int64, total), f"torch.tensor({values}).sum(dim=0)")
+    assert_equal("torch sum", got, ((), torch.int64, total), expr=f"torch.tensor({values}).sum(dim=0)")
     np_out = a.sum(axis=0)
     want = (numpy_result_dtype("sum", a.dtype), total)
-    assert_equal("np sum", (np_out.dtype, int(np_out)), want, f"np.sum({values})")
+    assert_equal("np sum", (np_out.dtype, int(np_out)), want, expr=f"np.sum({values})")
 
 
 # ---- reduce.by_dim: TensorFlow ---------------------------------------------------------------------
@@ -237,14 +238,14 @@ def test_tensorflow_reduces_along_axis(tf, data):
     dim = data.draw(S.dims(a.ndim), label="dim")
     fn = getattr(tf.math, TF_NAME[op])
     call = f"tf.math.{TF_NAME[op]}({source(a)}, axis={dim})"
-    with repro(f"import tensorflow as tf\n{call}", claim="reduce.by_dim"):
+    with repro(f"import tensorflow as tf\n{call}"):
         if op == "argmax" and a.shape[dim] == 0:
             with pytest.raises(tf.errors.InvalidArgumentError, match=f"Reduction axis {dim} is empty in shape"):
                 fn(a, axis=dim)
             return
         out = fn(a, axis=dim)
         out_shape = a.shape[:dim % a.ndim] + a.shape[dim % a.ndim + 1:]
-        assert_equal("tf out.shape", tf_shape(out), out_shape, call)
+        assert_equal("tf out.shape", tf_shape(out), out_shape, expr=call)
         like = torch.int64 if op == "argmax" else dtype
         assert_reduced(to_numpy(out), expected(TF_REF[op], a, dim, like), op, call)
 
@@ -255,9 +256,9 @@ def test_tensorflow_reduction_dtypes(tf):
     integer std are refused; empty axes give 0 / 1 / NaN / the dtype's lowest value."""
     assert_values(to_numpy(tf.math.reduce_std(np.array([3.0, 5.0]))), 1.0, "tf.math.reduce_std([3., 5.]) divides by N")
     i8 = np.array([100, 100, 100], np.int8)
-    assert_equal("tf.reduce_sum(int8)", (tf.reduce_sum(i8).dtype, int(tf.reduce_sum(i8))), (tf.int8, 44), "300 wraps")
-    assert_equal("tf.reduce_mean(int32)", int(tf.reduce_mean(np.array([1, 2], np.int32))), 1, "[1, 2]")
-    assert_equal("tf.reduce_mean(int32)", int(tf.reduce_mean(np.array([-1, -2], np.int32))), -1, "[-1, -2]")
+    assert_equal("tf.reduce_sum(int8)", (tf.reduce_sum(i8).dtype, int(tf.reduce_sum(i8))), (tf.int8, 44), expr="300 wraps")
+    assert_equal("tf.reduce_mean(int32)", int(tf.reduce_mean(np.array([1, 2], np.int32))), 1, expr="[1, 2]")
+    assert_equal("tf.reduce_mean(int32)", int(tf.reduce_mean(np.array([-1, -2], np.int32))), -1, expr="[-1, -2]")
     with pytest.raises(tf.errors.InvalidArgumentError, match="bool is not in the list of allowed values"):
         tf.reduce_sum(np.array([True, False]))
     with pytest.raises(TypeError, match="Input must be either real or complex"):
@@ -266,7 +267,7 @@ def test_tensorflow_reduction_dtypes(tf):
     got = [to_numpy(f(empty, axis=0)).tolist() for f in (tf.reduce_sum, tf.reduce_prod, tf.reduce_mean, tf.reduce_max)]
     lowest = int(np.iinfo(np.int32).min)
     assert_equal("tf sum/prod/mean/max over an empty int32 axis", got,
-                 [[0, 0], [1, 1], [0, 0], [lowest, lowest]], "np.zeros((0, 2), np.int32), axis=0")
+                 [[0, 0], [1, 1], [0, 0], [lowest, lowest]], expr="np.zeros((0, 2), np.int32), axis=0")
 
 
 @pytest.mark.claim("reduce.by_dim")
@@ -280,7 +281,7 @@ def test_tensorflow_out_of_range_axis(tf, data):
     dim = data.draw(S.out_of_range_dims(ndim) if ndim else st.sampled_from([0, -1, 1]), label="dim")
     message = (f"Expected dimension in the range [{-ndim}, {ndim}), but got {dim}" if op == "argmax"
                else f"Invalid reduction dimension ({dim} for input with {ndim} dimension(s)")
-    with repro(f"tf.math.{TF_NAME[op]}(np.zeros({shape}, np.float32), axis={dim})", claim="reduce.by_dim"):
+    with repro(f"tf.math.{TF_NAME[op]}(np.zeros({shape}, np.float32), axis={dim})"):
         with pytest.raises(tf.errors.InvalidArgumentError, match=re.escape(message)):
             getattr(tf.math, TF_NAME[op])(np.zeros(shape, np.float32), axis=dim)
 
@@ -301,8 +302,7 @@ def test_max_and_flat_argmax(device, data):
     layout = data.draw(st.sampled_from(LAYOUTS), label="layout")
     a = data.draw(hnp.arrays(storage_dtype(dtype), shape, elements=comparable(dtype)), label="a")
     t = torch.from_numpy(S.laid_out(a, layout)).to(device=device, dtype=dtype)
-    with repro(f"t = torch.tensor({source(a)}).to({dtype})  # layout {layout}\nt.max(); t.argmax()",
-               claim="reduce.max_argmax"):
+    with repro(f"t = torch.tensor({source(a)}).to({dtype})  # layout {layout}\nt.max(); t.argmax()"):
         if t.numel() == 0:
             unspecified = re.escape("(): Expected reduction dim to be specified for input.numel() == 0")
             with pytest.raises(RuntimeError, match="max" + unspecified):
@@ -311,13 +311,13 @@ def test_max_and_flat_argmax(device, data):
                 t.argmax()
             return
         m, i = t.max(), t.argmax()
-        assert_equal("(max.shape, argmax.shape)", (tuple(m.shape), tuple(i.shape)), ((), ()), "t.max(), t.argmax()")
-        assert_equal("(max.dtype, argmax.dtype)", (m.dtype, i.dtype), (dtype, torch.int64), "t.max(), t.argmax()")
+        assert_equal("(max.shape, argmax.shape)", (tuple(m.shape), tuple(i.shape)), ((), ()), expr="t.max(), t.argmax()")
+        assert_equal("(max.dtype, argmax.dtype)", (m.dtype, i.dtype), (dtype, torch.int64), expr="t.max(), t.argmax()")
         flat = values_array(t).reshape(-1).tolist()
         assert_reduced(m, expected(ref_max, np.array(flat), None, dtype), "max", "t.max()")
-        assert_equal("t.argmax()", i.item(), ref_argmax(flat), f"flattened: {flat}")
+        assert_equal("t.argmax()", i.item(), ref_argmax(flat), expr=f"flattened: {flat}")
         assert_values(t.reshape(-1)[i], m, "t.reshape(-1)[t.argmax()] == t.max()", exact=True)
-        assert_equal("np.argmax(a)", int(np.argmax(a)), ref_argmax(flat), f"flattened: {flat}")
+        assert_equal("np.argmax(a)", int(np.argmax(a)), ref_argmax(flat), expr=f"flattened: {flat}")
 
 
 @pytest.mark.claim("reduce.max_argmax")
@@ -331,10 +331,9 @@ def test_max_and_argmax_along_dim(device, data):
     dim = data.draw(S.dims(len(shape)), label="dim")
     a = data.draw(hnp.arrays(storage_dtype(dtype), shape, elements=comparable(dtype)), label="a")
     t = tensor_of(a, dtype, device)
-    with repro(f"t = torch.tensor({source(a)}).to({dtype})\nt.max(dim={dim}); t.argmax(dim={dim})",
-               claim="reduce.max_argmax"):
+    with repro(f"t = torch.tensor({source(a)}).to({dtype})\nt.max(dim={dim}); t.argmax(dim={dim})"):
         r = t.max(dim=dim)
-        assert_equal("type(t.max(dim))", (type(r), isinstance(r, tuple), len(r)), (torch.return_types.max, True, 2), "")
+        assert_equal("type(t.max(dim))", (type(r), isinstance(r, tuple), len(r)), (torch.return_types.max, True, 2), expr=f"t.max(dim={dim})")
         assert r[0] is r.values and r[1] is r.indices, "t.max(dim) should unpack as (values, indices)"
         assert_reduced(r.values, expected(ref_max, values_array(t), dim, dtype), "max", f"t.max(dim={dim}).values")
         want = expected(ref_argmax, values_array(t), dim, torch.int64)
@@ -347,11 +346,11 @@ def test_max_and_argmax_along_dim(device, data):
 def test_ties_and_nan_pick_the_first(device):
     """Worked example: ties give the first index, a NaN wins (the first NaN), per row and flattened."""
     t = torch.tensor([[1.0, 5.0, 5.0, 2.0], [math.nan, 2.0, math.nan, 9.0]], device=device)
-    assert_equal("t.argmax()", t.argmax().item(), 4, "first NaN of the flattened tensor")
+    assert_equal("t.argmax()", t.argmax().item(), 4, expr="first NaN of the flattened tensor")
     r = t.max(dim=1)
-    assert_equal("t.max(dim=1).indices", r.indices.tolist(), [1, 0], "first tie / first NaN")
+    assert_equal("t.max(dim=1).indices", r.indices.tolist(), [1, 0], expr="first tie / first NaN")
     assert_values(r.values, [5.0, math.nan], "t.max(dim=1).values", exact=True)
-    assert_equal("t.argmax(dim=0)", t.argmax(dim=0).tolist(), [1, 0, 1, 1], "columns: NaN > 1, 5 > 2, NaN > 5, 9 > 2")
+    assert_equal("t.argmax(dim=0)", t.argmax(dim=0).tolist(), [1, 0, 1, 1], expr="columns: NaN > 1, 5 > 2, NaN > 5, 9 > 2")
 
 
 @pytest.mark.claim("reduce.max_argmax")
@@ -359,10 +358,10 @@ def test_ties_and_nan_pick_the_first(device):
 def test_argmax_refuses_bool(device):
     """``max`` takes bool tensors, ``argmax`` does not (RuntimeError); NumPy's argmax does."""
     t = torch.tensor([[False, True], [True, True]], device=device)
-    assert_equal("t.max()", t.max().item(), True, "bool max")
+    assert_equal("t.max()", t.max().item(), True, expr="bool max")
     with pytest.raises(RuntimeError, match=re.escape("argmax(): does not support bool input")):
         t.argmax()
-    assert_equal("np.argmax", int(np.argmax(np.array([[False, True], [True, True]]))), 1, "np.argmax(bool)")
+    assert_equal("np.argmax", int(np.argmax(np.array([[False, True], [True, True]]))), 1, expr="np.argmax(bool)")
 
 
 @pytest.mark.claim("reduce.max_argmax")
@@ -373,9 +372,9 @@ def test_tensorflow_argmax_is_per_axis_and_skips_nan(tf, data):
     dtype = data.draw(st.sampled_from(TF_FLOATS), label="dtype")
     shape = data.draw(S.shapes(min_dims=1, min_side=1, max_size=MAX_SIZE), label="shape")
     a = data.draw(hnp.arrays(storage_dtype(dtype), shape, elements=comparable(dtype)), label="a")
-    with repro(f"import tensorflow as tf\ntf.math.argmax({source(a)})", claim="reduce.max_argmax"):
+    with repro(f"import tensorflow as tf\ntf.math.argmax({source(a)})"):
         out = tf.math.argmax(a)
-        assert_equal("tf.math.argmax(x).shape", tf_shape(out), a.shape[1:], "default axis=0")
+        assert_equal("tf.math.argmax(x).shape", tf_shape(out), a.shape[1:], expr="default axis=0")
         want = expected(ref_argmax_skipping_nan, a, 0, torch.int64)
         assert_reduced(to_numpy(out), want, "argmax", "tf.math.argmax(x)")
         want = expected(ref_max, a, 0, dtype)
@@ -407,10 +406,10 @@ def test_item_tolist_numpy(device, data):
     a = data.draw(hnp.arrays(storage_dtype(dtype), shape, elements=comparable(dtype)), label="a")
     t = tensor_of(a, dtype, device)
     ref = values_array(t).tolist()  # NumPy's tolist of the same values is the reference structure
-    with repro(f"t = torch.tensor({source(a)}).to({dtype})\nt.item(); t.tolist(); t.numpy()", claim="reduce.to_python"):
+    with repro(f"t = torch.tensor({source(a)}).to({dtype})\nt.item(); t.tolist(); t.numpy()"):
         if t.numel() == 1:
             v = t.item()
-            assert_equal("type(t.item())", type(v), PY_TYPE[dtype], "t.item()")
+            assert_equal("type(t.item())", type(v), PY_TYPE[dtype], expr="t.item()")
             assert same_nested(v, PY_TYPE[dtype](values_array(t).reshape(-1)[0].item())), f"t.item()={v!r}"
         else:
             message = f"a Tensor with {t.numel()} elements cannot be converted to Scalar"
@@ -427,11 +426,11 @@ def test_item_tolist_numpy(device, data):
                 t.numpy()
         else:
             arr = t.numpy()
-            assert_equal("type(t.numpy())", type(arr), np.ndarray, "t.numpy()")
-            want = (shape, S.NUMPY_OF_TORCH[dtype])
-            assert_equal("t.numpy() (shape, dtype)", (arr.shape, arr.dtype), want, "t.numpy()")
+            assert_equal("type(t.numpy())", type(arr), np.ndarray, expr="t.numpy()")
+            want = (shape, D.NUMPY_OF_TORCH[dtype])
+            assert_equal("t.numpy() (shape, dtype)", (arr.shape, arr.dtype), want, expr="t.numpy()")
             if t.numel():
-                assert_shares(t, arr, "t.numpy()")
+                assert_shares(t, arr, expr="t.numpy()")
 
 
 def _typed(x, py_type):
@@ -444,12 +443,12 @@ def test_the_notes_mean_conversions(device):
     """The note's chain on a mean: ``.item()`` a float, ``.tolist()`` also a float (not a list), and
     ``.numpy()`` a 0-d ndarray (CPU only); with requires_grad, ``.numpy()`` needs ``.detach()`` first."""
     m = torch.tensor([[1.0, 2.0], [3.0, 4.0]], device=device).mean()
-    assert_equal("t.mean().item()", (type(m.item()), m.item()), (float, 2.5), "t.mean().item()")
-    assert_equal("t.mean().tolist()", (type(m.tolist()), m.tolist()), (float, 2.5), "t.mean().tolist()")
+    assert_equal("t.mean().item()", (type(m.item()), m.item()), (float, 2.5), expr="t.mean().item()")
+    assert_equal("t.mean().tolist()", (type(m.tolist()), m.tolist()), (float, 2.5), expr="t.mean().tolist()")
     if torch.device(device).type == "cpu":
         arr = m.numpy()
-        assert_equal("t.mean().numpy()", (type(arr), arr.shape, arr.item()), (np.ndarray, (), 2.5), "t.mean().numpy()")
+        assert_equal("t.mean().numpy()", (type(arr), arr.shape, arr.item()), (np.ndarray, (), 2.5), expr="t.mean().numpy()")
     g = torch.tensor([1.0, 2.0], device=device, requires_grad=True).mean()
-    assert_equal("g.item()", g.item(), 1.5, "requires_grad: item() works")
+    assert_equal("g.item()", g.item(), 1.5, expr="requires_grad: item() works")
     with pytest.raises(RuntimeError, match=re.escape("Can't call numpy() on Tensor that requires grad")):
         g.numpy()

@@ -17,12 +17,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tensorspec.reference import shapes as ref
-from tensorspec.testing.assertions import (assert_copies, assert_equal, assert_shares, assert_values, repro,
-                                   same_memory)
+from tensorspec.testing.assertions import (assert_copies, assert_device, assert_dtype, assert_equal,
+                                           assert_shape, assert_shares, assert_values, repro)
 from tensorspec.testing.devices import on_devices
 from tensorspec.testing.shape_strategies import invalid_reshape_targets, reshape_targets, unit_axis_shapes
 from tensorspec.testing.strategies import dims, shapes
-from tensorspec.testing.layouts import TORCH_REAL, has_internal_overlap, strided_tensors
+from tensorspec.testing.dtypes import TORCH_REAL
+from tensorspec.testing.layouts import strided_tensors
 
 VIEW_ERROR = re.escape("view size is not compatible with input tensor's size and stride")
 
@@ -30,22 +31,10 @@ VIEW_ERROR = re.escape("view size is not compatible with input tensor's size and
 def check_result(out: torch.Tensor, t: torch.Tensor, expected: np.ndarray, expr: str) -> None:
     """A shape manipulation's result: NumPy's shape and values (exactly), t's dtype and device."""
     __tracebackhide__ = True
-    assert_equal("out.shape", tuple(out.shape), expected.shape, expr)
-    assert_equal("out.dtype", out.dtype, t.dtype, expr)
-    assert_equal("out.device", out.device, t.device, expr)
+    assert_shape(out, expected.shape, expr=expr)
+    assert_dtype(out, t.dtype, expr=expr)
+    assert_device(out, t.device, expr=expr)
     assert_values(out, expected, expr, exact=True)
-
-
-def assert_view_of(out: torch.Tensor, t: torch.Tensor, expr: str) -> None:
-    """``out`` shares ``t``'s memory: by pointer and by a write through ``out`` (by pointer only where
-    ``t`` has stride-0 axes, whose elements cannot be written one by one).  Empty: nothing to share."""
-    __tracebackhide__ = True
-    if t.numel() == 0:
-        return
-    if has_internal_overlap(t):
-        assert_equal("shares memory (pointer)", same_memory(out, t), True, expr)
-    else:
-        assert_shares(out, t, expr)
 
 
 def viewable(t: torch.Tensor, shape: tuple[int, ...]) -> bool:
@@ -64,11 +53,11 @@ def test_reshape_keeps_the_elements_in_row_major_order(device, data):
     target = data.draw(reshape_targets(recipe.numel), label="shape")
     varargs = bool(target) and data.draw(st.booleans(), label="as varargs")
     expr = f"t.reshape({', '.join(map(str, target))})" if varargs else f"t.reshape({target})"
-    with repro(f"t = {recipe.source(device)}\nout = {expr}", claim="reshape.preserves_elements"):
+    with repro(f"t = {recipe.source(device)}\nout = {expr}"):
         t = recipe.tensor(device)
         out = t.reshape(*target) if varargs else t.reshape(target)
         check_result(out, t, np.reshape(recipe.reference(), target), expr)
-        assert_equal("out.shape", tuple(out.shape), ref.inferred(recipe.numel, target), expr)
+        assert_shape(out, ref.inferred(recipe.numel, target), expr=expr)
 
 
 @st.composite
@@ -98,7 +87,7 @@ def test_reshape_refuses_a_shape_it_cannot_fill(device, data):
     RuntimeError with the reason (NumPy raises ValueError for all three)."""
     recipe = data.draw(strided_tensors(), label="t")
     target, message = data.draw(unfillable(recipe.numel), label="shape")
-    with repro(f"t = {recipe.source(device)}\nt.reshape({target})", claim="reshape.preserves_elements"):
+    with repro(f"t = {recipe.source(device)}\nt.reshape({target})"):
         t = recipe.tensor(device)
         with pytest.raises(RuntimeError, match=message):
             t.reshape(target)
@@ -115,11 +104,11 @@ def test_squeeze_removes_every_length_one_axis(device, data):
     """squeeze() (method or function) drops all axes of length 1 and keeps the values, as np.squeeze."""
     recipe = data.draw(strided_tensors(shape=unit_axis_shapes()), label="t")
     expr = data.draw(st.sampled_from(["t.squeeze()", "torch.squeeze(t)"]), label="form")
-    with repro(f"t = {recipe.source(device)}\nout = {expr}", claim="reshape.squeeze"):
+    with repro(f"t = {recipe.source(device)}\nout = {expr}"):
         t = recipe.tensor(device)
         out = t.squeeze() if expr == "t.squeeze()" else torch.squeeze(t)
         check_result(out, t, np.squeeze(recipe.reference()), expr)
-        assert_equal("out.shape", tuple(out.shape), ref.squeezed(recipe.shape), expr)
+        assert_shape(out, ref.squeezed(recipe.shape), expr=expr)
 
 
 @pytest.mark.claim("reshape.squeeze")
@@ -135,7 +124,7 @@ def test_squeeze_dim_removes_a_named_axis_only_if_its_length_is_one(device, data
                       label="dim")
     axes = named if isinstance(named, tuple) else (named,)
     expected_shape = ref.squeezed(recipe.shape, axes)
-    with repro(f"t = {recipe.source(device)}\nout = t.squeeze({named})", claim="reshape.squeeze"):
+    with repro(f"t = {recipe.source(device)}\nout = t.squeeze({named})"):
         t = recipe.tensor(device)
         out = t.squeeze(named)
         check_result(out, t, np.reshape(recipe.reference(), expected_shape), f"t.squeeze({named})")
@@ -147,8 +136,6 @@ def test_squeeze_dim_removes_a_named_axis_only_if_its_length_is_one(device, data
                 np.squeeze(recipe.reference(), named)
 
 
-CLAIM_OF_OP = {"reshape": "reshape.preserves_elements", "squeeze": "reshape.squeeze",
-               "unsqueeze": "reshape.unsqueeze", "flatten": "reshape.flatten_start_dim"}
 DIM_OPS = [  # (method, how many more dims it accepts than the rank, NumPy's counterpart)
     pytest.param("squeeze", 0, np.squeeze, marks=pytest.mark.claim("reshape.squeeze"), id="squeeze"),
     pytest.param("unsqueeze", 1, np.expand_dims, marks=pytest.mark.claim("reshape.unsqueeze"), id="unsqueeze"),
@@ -164,7 +151,7 @@ def test_an_out_of_range_dim_is_an_index_error(op, extra, numpy_op, device, shap
     to be in range of [lo, hi], but got d)"; NumPy raises AxisError (a ValueError and an IndexError)."""
     lo, hi = ref.dim_bounds(len(shape), extra)
     dim = data.draw(st.one_of(st.integers(hi + 1, hi + 4), st.integers(lo - 4, lo - 1)), label="dim")
-    with repro(f"torch.zeros({shape}, device={device!r}).{op}({dim})", claim=CLAIM_OF_OP[op]):
+    with repro(f"torch.zeros({shape}, device={device!r}).{op}({dim})"):
         with pytest.raises(IndexError, match=ref.dim_error(len(shape), dim, extra)):
             getattr(torch.zeros(shape, device=device), op)(dim)
         if numpy_op is not None:
@@ -183,11 +170,11 @@ def test_unsqueeze_inserts_a_length_one_axis_at_dim(device, data):
     recipe = data.draw(strided_tensors(), label="t")
     dim = data.draw(st.integers(*ref.dim_bounds(len(recipe.shape), extra=1)), label="dim")
     expr = data.draw(st.sampled_from([f"t.unsqueeze({dim})", f"torch.unsqueeze(t, dim={dim})"]), label="form")
-    with repro(f"t = {recipe.source(device)}\nout = {expr}", claim="reshape.unsqueeze"):
+    with repro(f"t = {recipe.source(device)}\nout = {expr}"):
         t = recipe.tensor(device)
         out = t.unsqueeze(dim) if expr.startswith("t.") else torch.unsqueeze(t, dim=dim)
         check_result(out, t, np.expand_dims(recipe.reference(), dim), expr)
-        assert_equal("out.shape", tuple(out.shape), ref.unsqueezed(recipe.shape, dim), expr)
+        assert_shape(out, ref.unsqueezed(recipe.shape, dim), expr=expr)
 
 
 # ---- reshape.flatten_forms ----------------------------------------------------------------------
@@ -210,10 +197,10 @@ def test_the_flatten_forms_give_every_element_in_row_major_order(form, device, d
     call, shape_of = FLATTEN_FORMS[form]
     layouts = ["contiguous"] if "view" in form else None
     recipe = data.draw(strided_tensors(**({"layouts": layouts} if layouts else {})), label="t")
-    with repro(f"t = {recipe.source(device)}\nout = {form}", claim="reshape.flatten_forms"):
+    with repro(f"t = {recipe.source(device)}\nout = {form}"):
         t = recipe.tensor(device)
         out = call(t)
-        assert_equal("out.shape", tuple(out.shape), shape_of(recipe.numel), form)
+        assert_shape(out, shape_of(recipe.numel), expr=form)
         check_result(out, t, np.reshape(recipe.reference(), shape_of(recipe.numel)), form)
 
 
@@ -231,7 +218,7 @@ def test_flatten_from_start_dim_keeps_the_axes_before_it(device, data):
     end = data.draw(st.one_of(st.none(), dims(ndim)), label="end_dim")
     kwargs = {"start_dim": start} | ({} if end is None else {"end_dim": end})
     expr = f"t.flatten({', '.join(f'{k}={v}' for k, v in kwargs.items())})"
-    with repro(f"t = {recipe.source(device)}\nout = {expr}", claim="reshape.flatten_start_dim"):
+    with repro(f"t = {recipe.source(device)}\nout = {expr}"):
         t = recipe.tensor(device)
         if end is not None and ref.wrap_dim(start, ndim) > ref.wrap_dim(end, ndim):
             with pytest.raises(RuntimeError, match="start_dim cannot come after end_dim"):
@@ -249,7 +236,7 @@ def test_flatten_start_dim_1_flattens_each_image_of_a_batch(device):
     """The note's use: a batch (N, C, H, W).flatten(start_dim=1) is (N, C*H*W), row i = image i."""
     images = np.arange(3 * 1 * 28 * 28, dtype=np.float32).reshape(3, 1, 28, 28)
     out = torch.from_numpy(images).to(device).flatten(start_dim=1)
-    assert_equal("out.shape", tuple(out.shape), (3, 784), "batch.flatten(start_dim=1)")
+    assert_shape(out, (3, 784), expr="batch.flatten(start_dim=1)")
     for i in range(3):
         assert_values(out[i], images[i].ravel(), f"batch.flatten(start_dim=1)[{i}]", exact=True)
 
@@ -265,18 +252,18 @@ def test_view_shares_memory_or_refuses_a_layout_it_cannot_view(device, data):
     RuntimeError "view size is not compatible with input tensor's size and stride"."""
     recipe = data.draw(strided_tensors(), label="t")
     target = data.draw(reshape_targets(recipe.numel), label="shape")
-    with repro(f"t = {recipe.source(device)}\nout = t.view({target})", claim="reshape.view_shares"):
+    with repro(f"t = {recipe.source(device)}\nout = t.view({target})"):
         t = recipe.tensor(device)
         possible = viewable(t, ref.inferred(recipe.numel, target))
         if recipe.layout == "contiguous":
-            assert_equal("viewable", possible, True, f"NumPy no-copy reshape of a contiguous {recipe.shape}")
+            assert_equal("viewable", possible, True, expr=f"NumPy no-copy reshape of a contiguous {recipe.shape}")
         if not possible:
             with pytest.raises(RuntimeError, match=VIEW_ERROR):
                 t.view(target)
             return
         out = t.view(target)
         check_result(out, t, np.reshape(recipe.reference(), target), f"t.view({target})")
-        assert_view_of(out, t, f"t.view({target})")
+        assert_shares(out, t, expr=f"t.view({target})")
 
 
 @pytest.mark.claim("reshape.view_shares")
@@ -294,17 +281,17 @@ def test_reshape_and_flatten_share_exactly_when_a_view_is_possible(op, device, d
         arg = data.draw(dims(len(recipe.shape)), label="start_dim")
         new_shape = ref.flattened(recipe.shape, arg)
     expr = f"t.{op}({arg})"
-    with repro(f"t = {recipe.source(device)}\nout = {expr}", claim="reshape.view_shares"):
+    with repro(f"t = {recipe.source(device)}\nout = {expr}"):
         t = recipe.tensor(device)
         out = getattr(t, op)(arg)
         check_result(out, t, np.reshape(recipe.reference(), new_shape), expr)
         if recipe.numel == 0:
             return  # nothing to share or copy
         if viewable(t, new_shape):
-            assert_view_of(out, t, expr)
+            assert_shares(out, t, expr=expr)
         else:
-            assert_equal("out.is_contiguous()", out.is_contiguous(), True, expr)
-            assert_copies(out, t, expr)
+            assert_equal("out.is_contiguous()", out.is_contiguous(), True, expr=expr)
+            assert_copies(out, t, expr=expr)
 
 
 @pytest.mark.claim("reshape.view_shares")
@@ -319,10 +306,10 @@ def test_flatten_returns_the_input_itself_when_there_is_nothing_to_merge(device,
     end = data.draw(dims(ndim).filter(lambda e: ref.wrap_dim(e, ndim) >= ref.wrap_dim(start, ndim)),
                     label="end_dim")
     expr = f"t.flatten({start}, {end})"
-    with repro(f"t = {recipe.source(device)}\nout = {expr}; out is t", claim="reshape.view_shares"):
+    with repro(f"t = {recipe.source(device)}\nout = {expr}; out is t"):
         t = recipe.tensor(device)
         same = ndim >= 1 and ref.wrap_dim(start, ndim) == ref.wrap_dim(end, ndim)
-        assert_equal("out is t", t.flatten(start, end) is t, same, expr)
+        assert_equal("out is t", t.flatten(start, end) is t, same, expr=expr)
 
 
 SQUEEZE_LIKE = {  # ops that never copy: (call, expression)
@@ -344,11 +331,11 @@ def test_squeeze_unsqueeze_and_same_shape_reshape_always_return_a_new_view(op, d
     recipe = data.draw(strided_tensors(shape=unit_axis_shapes()), label="t")
     dim = data.draw(st.integers(*ref.dim_bounds(len(recipe.shape), extra=op.startswith("unsqueeze"))),
                     label="d")
-    with repro(f"t = {recipe.source(device)}\nd = {dim}\nout = t.{op}", claim="reshape.view_shares"):
+    with repro(f"t = {recipe.source(device)}\nd = {dim}\nout = t.{op}"):
         t = recipe.tensor(device)
         out = SQUEEZE_LIKE[op](t, dim)
-        assert_equal("out is t", out is t, False, f"t.{op}")
-        assert_view_of(out, t, f"t.{op}")
+        assert_equal("out is t", out is t, False, expr=f"t.{op}")
+        assert_shares(out, t, expr=f"t.{op}")
 
 
 # ---- NumPy and TensorFlow on the same inputs ----------------------------------------------------
@@ -441,17 +428,16 @@ def test_torch_numpy_and_tensorflow_agree_or_differ_as_stated(op, device, tf, da
     recipe = data.draw(strided_tensors(dtypes=[d for d in TORCH_REAL if d != torch.bfloat16]), label="t")
     situation, arg, shape_after = data.draw(cross_framework_case(op, recipe.shape), label="case")
     a = recipe.reference()
-    with repro(f"t = {recipe.source(device)}\na = t.cpu().numpy()\nx = tf.constant(a)\n# {situation}: {op}({arg})",
-               claim=CLAIM_OF_OP[op]):
+    with repro(f"t = {recipe.source(device)}\na = t.cpu().numpy()\nx = tf.constant(a)\n# {situation}: {op}({arg})"):
         t, x = recipe.tensor(device), tf.constant(a)
         calls = _calls(op, arg, t, a, tf, x, shape_after)
         for library, call, expected in zip(("torch", "NumPy", "TensorFlow"), calls, OUTCOMES[situation]):
             got, out = _outcome(call)
-            assert_equal(f"{library} outcome", got, expected, f"{situation}: {op}({arg})")
+            assert_equal(f"{library} outcome", got, expected, expr=f"{situation}: {op}({arg})")
             if got != "ok":
                 continue
             if shape_after is None:  # TF's reshape of an empty tensor with an ambiguous -1: some empty shape
-                assert_equal(f"{library} result size", out.size, 0, f"{op}({arg})")
+                assert_equal(f"{library} result size", out.size, 0, expr=f"{op}({arg})")
                 continue
-            assert_equal(f"{library} result shape", out.shape, shape_after, f"{op}({arg})")
+            assert_shape(out, shape_after, expr=f"{op}({arg})", name=f"{library} result shape")
             assert_values(out, np.reshape(a, shape_after), f"{library}: {op}({arg})", exact=True)

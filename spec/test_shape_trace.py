@@ -33,10 +33,9 @@ SHAPE_TRACE = [
 def test_shapes_layer_by_layer(device, batch):
     """Network.trace(x) passes through exactly the course's steps with the course's shapes."""
     network = Network().to(device)
-    with repro(f"[(name, tuple(t.shape)) for name, t in Network().trace(torch.rand({batch}, 1, 28, 28))]",
-               claim="model.shape_trace"):
+    with repro(f"[(name, tuple(t.shape)) for name, t in Network().trace(torch.rand({batch}, 1, 28, 28))]"):
         steps = network.trace(torch.rand(batch, 1, 28, 28, device=device))
         actual = [(name, tuple(t.shape)) for name, t in steps]
         expected = [(name, tuple(batch if d == "B" else d for d in shape)) for name, shape in SHAPE_TRACE]
-        assert_equal("trace", actual, expected, f"Network().trace(x) for B={batch}")
+        assert_equal("trace", actual, expected, expr=f"Network().trace(x) for B={batch}")
         torch.testing.assert_close(steps[-1][1], network(steps[0][1]))

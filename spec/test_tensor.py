@@ -14,8 +14,10 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from numpy.lib.stride_tricks import sliding_window_view
 
+from tensorspec.testing import dtypes as D
 from tensorspec.testing import strategies as S
-from tensorspec.testing.assertions import assert_equal, assert_values, repro, source
+from tensorspec.testing.assertions import (assert_dtype, assert_equal, assert_shape, assert_values, repro,
+                                           source)
 from tensorspec.testing.devices import on_devices
 
 
@@ -31,19 +33,19 @@ def test_rank_is_the_number_of_axes_and_of_indices_naming_an_element(device, sha
     """dim() = ndim = len(shape); exactly `rank` indices name one element, one more is an IndexError."""
     t = counting(shape, device)
     rank = len(shape)
-    with repro(f"t = torch.arange({math.prod(shape)}).reshape({shape})", claim="tensor.rank"):
-        assert_equal("t.dim()", t.dim(), rank, "t.dim()")
-        assert_equal("t.ndim", t.ndim, rank, "t.ndim")
-        assert_equal("len(t.shape)", len(t.shape), rank, "len(t.shape)")
+    with repro(f"t = torch.arange({math.prod(shape)}).reshape({shape})"):
+        assert_equal("t.dim()", t.dim(), rank, expr="t.dim()")
+        assert_equal("t.ndim", t.ndim, rank, expr="t.ndim")
+        assert_equal("len(t.shape)", len(t.shape), rank, expr="len(t.shape)")
         if math.prod(shape) == 0:
             return  # no element to name
         index = data.draw(st.tuples(*(st.integers(0, n - 1) for n in shape)), label="index")
         element = t[index]
-        assert_equal("t[index].dim()", element.dim(), 0, f"t[{index}]")
+        assert_equal("t[index].dim()", element.dim(), 0, expr=f"t[{index}]")
         assert_equal("t[index]", element.item(), int(np.ravel_multi_index(index, shape)) if shape else 0,
-                     f"t[{index}]")
+                     expr=f"t[{index}]")
         if rank:  # one index fewer names a sub-tensor, not an element
-            assert_equal("t[index[:-1]].dim()", t[index[:-1]].dim(), 1, f"t[{index[:-1]}]")
+            assert_equal("t[index[:-1]].dim()", t[index[:-1]].dim(), 1, expr=f"t[{index[:-1]}]")
         with pytest.raises(IndexError, match=f"too many indices for tensor of dimension {rank}"):
             t[index + (0,)]
 
@@ -58,12 +60,11 @@ def test_an_axis_of_length_n_takes_exactly_the_indices_minus_n_to_n_minus_1(devi
     n = shape[axis]
     t, a = counting(shape, device), np.arange(math.prod(shape)).reshape(shape)
     lead = (slice(None),) * axis
-    with repro(f"t = torch.arange({math.prod(shape)}).reshape({shape}); t.select({dim}, i)",
-               claim="tensor.axis_length"):
+    with repro(f"t = torch.arange({math.prod(shape)}).reshape({shape}); t.select({dim}, i)"):
         for i in range(-n, n):
             expected = np.take(a, i, axis=axis)
             for expr, got in ((f"t[{lead + (i,)}]", t[lead + (i,)]), (f"t.select({dim}, {i})", t.select(dim, i))):
-                assert_equal(expr, got.cpu().tolist(), expected.tolist(), f"np.take(a, {i}, axis={axis})")
+                assert_equal(expr, got.cpu().tolist(), expected.tolist(), expr=f"np.take(a, {i}, axis={axis})")
         bad = data.draw(st.one_of(st.integers(n, n + 4), st.integers(-n - 4, -n - 1)), label="out-of-range index")
         with pytest.raises(IndexError, match=f"index {bad} is out of bounds for dimension {axis} with size {n}"):
             t[lead + (bad,)]
@@ -78,13 +79,13 @@ def test_size_equals_shape(device, shape, data):
     """t.size() == t.shape (both torch.Size), t.size(d) == t.shape[d]; a bad d is an IndexError."""
     t = torch.empty(shape, device=device)
     rank = len(shape)
-    with repro(f"t = torch.empty({shape}); t.size(), t.shape", claim="tensor.size_is_shape"):
-        assert_equal("t.size()", t.size(), t.shape, "t.size() == t.shape")
-        assert_equal("t.size()", tuple(t.size()), shape, "t.size()")
-        assert_equal("type(t.size())", type(t.size()), torch.Size, "type(t.size())")
-        assert_equal("type(t.shape)", type(t.shape), torch.Size, "type(t.shape)")
+    with repro(f"t = torch.empty({shape}); t.size(), t.shape"):
+        assert_equal("t.size()", t.size(), t.shape, expr="t.size() == t.shape")
+        assert_equal("t.size()", tuple(t.size()), shape, expr="t.size()")
+        assert_equal("type(t.size())", type(t.size()), torch.Size, expr="type(t.size())")
+        assert_equal("type(t.shape)", type(t.shape), torch.Size, expr="type(t.shape)")
         for d in range(-rank, rank):
-            assert_equal("t.size(d)", t.size(d), t.shape[d], f"t.size({d}) == t.shape[{d}]")
+            assert_equal("t.size(d)", t.size(d), t.shape[d], expr=f"t.size({d}) == t.shape[{d}]")
         bad = data.draw(S.out_of_range_dims(rank) if rank else st.integers(-3, 3), label="bad dim")
         expected = (rf"expected to be in range of \[{-rank}, {rank - 1}\], but got {bad}" if rank
                     else f"Dimension specified as {bad} but tensor has no dimensions")
@@ -102,13 +103,13 @@ def test_the_product_of_the_shape_is_numel(device, shape):
     `torch.tensor(t.shape).prod()` agrees in value - int64, but float32 for rank 0."""
     t = torch.empty(shape, device=device)
     expected = math.prod(shape)
-    with repro(f"t = torch.empty({shape}); t.numel(), torch.tensor(t.shape).prod()", claim="tensor.numel"):
-        assert_equal("t.numel()", t.numel(), expected, "t.numel()")
+    with repro(f"t = torch.empty({shape}); t.numel(), torch.tensor(t.shape).prod()"):
+        assert_equal("t.numel()", t.numel(), expected, expr="t.numel()")
         prod = torch.tensor(t.shape).prod()
-        assert_equal("torch.tensor(t.shape).prod().item()", prod.item(), expected, "torch.tensor(t.shape).prod()")
+        assert_equal("torch.tensor(t.shape).prod().item()", prod.item(), expected, expr="torch.tensor(t.shape).prod()")
         # torch.tensor(()) is an empty tensor of the default dtype, so rank 0 gives a float 1.0
         dtype = torch.get_default_dtype() if not shape else torch.int64
-        assert_equal("torch.tensor(t.shape).prod().dtype", prod.dtype, dtype, "torch.tensor(t.shape).prod()")
+        assert_dtype(prod, dtype, expr="torch.tensor(t.shape).prod()", name="torch.tensor(t.shape).prod().dtype")
 
 
 def conv_reference(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -143,13 +144,13 @@ def test_conv_layers_take_nchw_and_channels_last_is_only_a_memory_format(device,
         conv.bias.copy_(torch.from_numpy(b_np))
     x = torch.from_numpy(x_np).to(device)
     with repro(f"x = {source(x_np)}\nconv = torch.nn.Conv2d({c}, {o}, {k}, dtype=torch.float64)  "
-               f"# weight {source(w_np)}, bias {source(b_np)}", claim="tensor.nchw"):
+               f"# weight {source(w_np)}, bias {source(b_np)}"):
         expected = conv_reference(x_np, w_np, b_np)
         with torch.no_grad():
             assert_values(conv(x), expected, "conv(x) with x NCHW")
             x_cl = x.to(memory_format=torch.channels_last)
-            assert_equal("x_cl.shape", tuple(x_cl.shape), (n, c, h, w), "x.to(memory_format=torch.channels_last)")
-            assert_equal("x_cl.stride()", x_cl.stride(), (h * w * c, 1, w * c, c), "channels_last strides (NHWC order)")
+            assert_shape(x_cl, (n, c, h, w), expr="x.to(memory_format=torch.channels_last)", name="x_cl.shape")
+            assert_equal("x_cl.stride()", x_cl.stride(), (h * w * c, 1, w * c, c), expr="channels_last strides (NHWC order)")
             assert x_cl.is_contiguous(memory_format=torch.channels_last), "x_cl is not channels_last-contiguous"
             assert torch.equal(x_cl, x), "channels_last changed the values"
             torch.testing.assert_close(conv(x_cl), conv(x), msg="conv(channels_last x) != conv(x)")
@@ -166,7 +167,7 @@ def test_conv2d_also_takes_one_unbatched_chw_image_but_not_5d(device):
     conv = torch.nn.Conv2d(3, 2, 3, device=device)
     with torch.no_grad():
         image = torch.rand(3, 5, 5, device=device)
-        assert_equal("conv(chw).shape", tuple(conv(image).shape), (2, 3, 3), "conv(torch.rand(3, 5, 5))")
+        assert_shape(conv(image), (2, 3, 3), expr="conv(torch.rand(3, 5, 5))", name="conv(chw).shape")
         torch.testing.assert_close(conv(image), conv(image[None])[0])
         with pytest.raises(RuntimeError, match=r"Expected 3D \(unbatched\) or 4D \(batched\) input to conv2d"):
             conv(image[None, None])
@@ -175,19 +176,18 @@ def test_conv2d_also_takes_one_unbatched_chw_image_but_not_5d(device):
 @pytest.mark.claim("tensor.generalizes")
 @on_devices
 @given(scalar=S.python_scalars(), nested=S.nested_lists(),
-       array=S.arrays(S.numpy_dtypes(S.REAL), S.shapes(max_dims=5)))
+       array=S.arrays(S.numpy_dtypes(D.REAL), S.shapes(max_dims=5)))
 def test_scalar_vector_matrix_and_nd_array_are_tensors_of_rank_0_1_2_n(device, scalar, nested, array):
     """A Python number is a rank-0 tensor, a list of depth n (a vector, a matrix, ...) a rank-n
     tensor, an n-d array a rank-n tensor; the values are NumPy's."""
     data, shape = nested
-    with repro(f"torch.tensor({scalar!r}); torch.tensor({data!r}); torch.tensor({source(array)})",
-               claim="tensor.generalizes"):
+    with repro(f"torch.tensor({scalar!r}); torch.tensor({data!r}); torch.tensor({source(array)})"):
         s = torch.tensor(scalar, device=device)
-        assert_equal("torch.tensor(scalar).dim()", s.dim(), 0, f"torch.tensor({scalar!r})")
-        assert_equal("torch.tensor(scalar).item()", s.item(), scalar, f"torch.tensor({scalar!r})")
+        assert_equal("torch.tensor(scalar).dim()", s.dim(), 0, expr=f"torch.tensor({scalar!r})")
+        assert_equal("torch.tensor(scalar).item()", s.item(), scalar, expr=f"torch.tensor({scalar!r})")
         nested_t = torch.tensor(data, device=device)
-        assert_equal("dim", nested_t.dim(), len(shape), f"torch.tensor(<nested list of depth {len(shape)}>)")
+        assert_equal("dim", nested_t.dim(), len(shape), expr=f"torch.tensor(<nested list of depth {len(shape)}>)")
         assert_values(nested_t, np.array(data), f"torch.tensor({data!r})", exact=True)
         array_t = torch.tensor(array, device=device)
-        assert_equal("dim", array_t.dim(), array.ndim, f"torch.tensor(<{array.ndim}-d array>)")
+        assert_equal("dim", array_t.dim(), array.ndim, expr=f"torch.tensor(<{array.ndim}-d array>)")
         assert_values(array_t, array, "torch.tensor(array)", exact=True)

@@ -47,12 +47,12 @@ def test_an_epoch_sees_every_sample_once_one_step_per_batch(n, batch_size, seed)
     network.register_forward_pre_hook(lambda module, args: seen.extend(args[0][:, 0, 0, 0].long().tolist()))
     real_step = optimizer.step
     optimizer.step = lambda *a, **k: (steps.append(1), real_step(*a, **k))[1]
-    with repro(f"train_epoch(network, optimizer, images[{n}], labels, batch_size={batch_size})", claim="train.epoch"):
+    with repro(f"train_epoch(network, optimizer, images[{n}], labels, batch_size={batch_size})"):
         result = training.train_epoch(network, optimizer, images, labels, batch_size,
                                       torch.Generator().manual_seed(seed))
-        assert_equal("samples seen", sorted(seen), list(range(n)), "each sample once")
-        assert_equal("optimizer steps", len(steps), math.ceil(n / batch_size), "one per batch")
-        assert_equal("result", (result.samples, result.batches), (n, math.ceil(n / batch_size)), "EpochResult")
+        assert_equal("samples seen", sorted(seen), list(range(n)), expr="each sample once")
+        assert_equal("optimizer steps", len(steps), math.ceil(n / batch_size), expr="one per batch")
+        assert_equal("result", (result.samples, result.batches), (n, math.ceil(n / batch_size)), expr="EpochResult")
 
 
 @given(n=st.integers(1, 30), batch_size=st.integers(1, 8), seed=st.integers(0, 2**16))
@@ -70,7 +70,7 @@ def test_index_batches_equal_the_dataloader_batches(n, batch_size, seed):
         theirs.set_state(ours.get_state())
         mine = list(training.batches(x, y, batch_size, ours))
         loaded = list(loader)
-        assert_equal("number of batches", len(mine), len(loaded), f"epoch {epoch}")
+        assert_equal("number of batches", len(mine), len(loaded), expr=f"epoch {epoch}")
         for (xa, ya), (xb, yb) in zip(mine, loaded):
             assert_values(ya, yb, f"epoch {epoch} labels", exact=True)
             assert_values(xa, xb, f"epoch {epoch} images", exact=True)
@@ -95,7 +95,7 @@ def test_cross_entropy_is_mean_negative_log_softmax_at_the_label(device, data):
     x = torch.tensor(logits, dtype=dtype).reshape(b, c).to(device)
     y = torch.tensor(data.draw(st.lists(st.integers(0, c - 1), min_size=b, max_size=b), label="labels")).to(device)
     target_dtype = data.draw(st.sampled_from([torch.int64, torch.uint8]), label="target dtype")
-    with repro(f"F.cross_entropy({source(x)}, {source(y.to(target_dtype))})", claim="train.cross_entropy"):
+    with repro(f"F.cross_entropy({source(x)}, {source(y.to(target_dtype))})"):
         lsm = log_softmax_np(x.cpu().double().numpy())
         expected = -lsm[np.arange(b), y.cpu().numpy()].mean()
         assert_values(F.cross_entropy(x, y.to(target_dtype)), np.array(expected, dtype=lsm.dtype),
@@ -128,12 +128,12 @@ def test_confusion_matrix_counts_label_prediction_pairs(pairs):
     counts, the trace is the number correct."""
     labels = torch.tensor([t for t, _ in pairs], dtype=torch.int64)
     preds = torch.tensor([p for _, p in pairs], dtype=torch.int64)
-    with repro(f"confusion_matrix({source(labels)}, {source(preds)}, 5)", claim="train.confusion_matrix"):
+    with repro(f"confusion_matrix({source(labels)}, {source(preds)}, 5)"):
         cm = training.confusion_matrix(labels, preds, num_classes=5)
         counts = Counter(pairs)
         expected = [[counts[(t, p)] for p in range(5)] for t in range(5)]
-        assert_equal("cm", cm.tolist(), expected, "Counter of (label, prediction) pairs")
-        assert_equal("trace", int(cm.trace()), sum(t == p for t, p in pairs), "correct predictions")
+        assert_equal("cm", cm.tolist(), expected, expr="Counter of (label, prediction) pairs")
+        assert_equal("trace", int(cm.trace()), sum(t == p for t, p in pairs), expr="correct predictions")
 
 
 @pytest.mark.claim("train.confusion_matrix")
@@ -143,8 +143,8 @@ def test_confusion_matrix_plots_to_png_without_pyplot_state(tmp_path):
     before = plt.get_fignums()
     cm = torch.arange(100).reshape(10, 10)
     path = training.plot_confusion_matrix(cm, [f"class {i}" for i in range(10)], tmp_path / "cm.png")
-    assert_equal("PNG signature", path.read_bytes()[:8], b"\x89PNG\r\n\x1a\n", str(path))
-    assert_equal("pyplot figures", plt.get_fignums(), before, "plt.get_fignums() after plotting")
+    assert_equal("PNG signature", path.read_bytes()[:8], b"\x89PNG\r\n\x1a\n", expr=str(path))
+    assert_equal("pyplot figures", plt.get_fignums(), before, expr="plt.get_fignums() after plotting")
 
 
 # ---- the loop --------------------------------------------------------------------------------------
@@ -167,7 +167,7 @@ def test_training_step_runs_the_notes_steps_in_order(device, monkeypatch):
     for _ in range(5):
         calls.clear()
         losses.append(training.train_step(network, optimizer, x, y)[0].item())
-        assert_equal("steps", calls, ["forward", "loss", "zero_grad", "backward", "step"], "train_step(...)")
+        assert_equal("steps", calls, ["forward", "loss", "zero_grad", "backward", "step"], expr="train_step(...)")
     assert losses[-1] < losses[0], f"losses={losses}, but should fall over 5 steps on one batch"
 
 
@@ -199,10 +199,10 @@ def test_graph_is_built_anew_on_every_call(depths):
     for depth in depths:
         out = net(x, depth)
         if depth == 0:
-            assert_equal("grad_fn", out.grad_fn, None, "depth 0: no operation recorded")
+            assert_equal("grad_fn", out.grad_fn, None, expr="depth 0: no operation recorded")
             continue
         nodes = [type(n).__name__ for n in graph_nodes(out.grad_fn)]
-        assert_equal("matmul nodes", sum("Mm" in n or "MvBackward" in n for n in nodes), depth, f"net(x, {depth})")
+        assert_equal("matmul nodes", sum("Mm" in n or "MvBackward" in n for n in nodes), depth, expr=f"net(x, {depth})")
         net.zero_grad()
         out.sum().backward()
         # d/dW sum(x W^T ... W^T) by central differences of the NumPy product
@@ -224,11 +224,11 @@ def test_graph_is_built_anew_on_every_call(depths):
 def test_tensorflow_is_no_longer_static_by_default(tf):
     """The notes contrast PyTorch with a static TensorFlow: TensorFlow 2 executes eagerly by default
     and differentiates through Python control flow too."""
-    assert_equal("tf.executing_eagerly()", tf.executing_eagerly(), True, "TensorFlow 2 default")
+    assert_equal("tf.executing_eagerly()", tf.executing_eagerly(), True, expr="TensorFlow 2 default")
     w = tf.Variable(2.0)
     for depth in (1, 3):
         with tf.GradientTape() as tape:
             v = tf.constant(1.0)
             for _ in range(depth):
                 v = v * w
-        assert_equal(f"d(w^{depth})/dw", float(tape.gradient(v, w)), depth * 2.0 ** (depth - 1), "GradientTape")
+        assert_equal(f"d(w^{depth})/dw", float(tape.gradient(v, w)), depth * 2.0 ** (depth - 1), expr="GradientTape")

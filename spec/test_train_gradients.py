@@ -29,16 +29,16 @@ def test_set_grad_enabled_switches_recording(device):
     """Grad mode is on by default (so set_grad_enabled(True) changes nothing then); False stops graph
     recording (as a context manager and as a call); parameters keep requires_grad."""
     network, (x, _) = seeded_network(device), batch(2, device)
-    assert_equal("torch.is_grad_enabled()", torch.is_grad_enabled(), True, "by default")
+    assert_equal("torch.is_grad_enabled()", torch.is_grad_enabled(), True, expr="by default")
     with torch.set_grad_enabled(False):
         out = network(x)
-        assert_equal("torch.is_grad_enabled()", torch.is_grad_enabled(), False, "inside set_grad_enabled(False)")
-    assert_equal("out.grad_fn", out.grad_fn, None, "network(x) under set_grad_enabled(False)")
-    assert_equal("out.requires_grad", out.requires_grad, False, "under set_grad_enabled(False)")
-    assert_equal("weight.requires_grad", network.conv1.weight.requires_grad, True, "parameters unchanged")
+        assert_equal("torch.is_grad_enabled()", torch.is_grad_enabled(), False, expr="inside set_grad_enabled(False)")
+    assert_equal("out.grad_fn", out.grad_fn, None, expr="network(x) under set_grad_enabled(False)")
+    assert_equal("out.requires_grad", out.requires_grad, False, expr="under set_grad_enabled(False)")
+    assert_equal("weight.requires_grad", network.conv1.weight.requires_grad, True, expr="parameters unchanged")
     torch.set_grad_enabled(False)
     try:
-        assert_equal("grad_fn", network(x).grad_fn, None, "after torch.set_grad_enabled(False) as a call")
+        assert_equal("grad_fn", network(x).grad_fn, None, expr="after torch.set_grad_enabled(False) as a call")
         torch.set_grad_enabled(True)
         assert network(x).grad_fn is not None, "after torch.set_grad_enabled(True) the graph is recorded again"
     finally:
@@ -54,12 +54,12 @@ def test_backward_fills_grad(device):
     and matches a finite difference (float64)."""
     network, (x, y) = seeded_network(device).double(), batch(4, device)
     x = x.double()
-    assert_equal("grads before", [p.grad for p in network.parameters()], [None] * 10, "fresh network")
+    assert_equal("grads before", [p.grad for p in network.parameters()], [None] * 10, expr="fresh network")
     F.cross_entropy(network(x), y).backward()
     for name, p in network.named_parameters():
         assert p.grad is not None, f"{name}.grad is None after loss.backward()"
         assert_equal(f"{name}.grad", (p.grad.shape, p.grad.dtype, p.grad.device), (p.shape, p.dtype, p.device),
-                     f"network.{name}.grad vs network.{name}")
+                     expr=f"network.{name}.grad vs network.{name}")
     w, h = network.out.weight, 1e-6
     with torch.no_grad():
         i, j = divmod(int(w.grad.abs().argmax()), w.shape[1])
@@ -78,11 +78,11 @@ def test_operations_are_recorded_in_a_graph_backward_walks():
     input, which does not require grad, has no grad_fn and no node."""
     network, (x, y) = seeded_network(), batch(2)
     loss = F.cross_entropy(network(x), y)
-    assert_equal("x.grad_fn", x.grad_fn, None, "input tensor")
+    assert_equal("x.grad_fn", x.grad_fn, None, expr="input tensor")
     nodes = graph_nodes(loss.grad_fn)
     leaves = [n.variable for n in nodes if type(n).__name__ == "AccumulateGrad"]
     assert_equal("leaves", sorted(id(t) for t in leaves), sorted(id(p) for p in network.parameters()),
-                 "AccumulateGrad variables vs network.parameters()")
+                 expr="AccumulateGrad variables vs network.parameters()")
     names = {type(n).__name__ for n in nodes}
     for op in ("NllLossBackward0", "LogSoftmaxBackward0", "ConvolutionBackward0", "ReluBackward0"):
         assert op in names, f"{op} not in the graph: {sorted(names)}"
@@ -121,14 +121,14 @@ def test_gradients_accumulate_and_zero_grad_sets_none(device):
     for (name, p), g in zip(network.named_parameters(), once):
         assert_values(p.grad, 2 * g, f"{name}.grad after two backward calls vs 2 * one")
     optimizer.zero_grad()
-    assert_equal("grads", [p.grad for p in network.parameters()], [None] * 10, "optimizer.zero_grad()")
+    assert_equal("grads", [p.grad for p in network.parameters()], [None] * 10, expr="optimizer.zero_grad()")
     F.cross_entropy(network(x), y).backward()
     optimizer.zero_grad(set_to_none=False)
     zeros = [p.grad is not None and not p.grad.any() for p in network.parameters()]
-    assert_equal("grads all zero tensors", all(zeros), True, "optimizer.zero_grad(set_to_none=False)")
+    assert_equal("grads all zero tensors", all(zeros), True, expr="optimizer.zero_grad(set_to_none=False)")
     F.cross_entropy(network(x), y).backward()
     network.zero_grad()
-    assert_equal("grads", [p.grad for p in network.parameters()], [None] * 10, "network.zero_grad()")
+    assert_equal("grads", [p.grad for p in network.parameters()], [None] * 10, expr="network.zero_grad()")
 
 
 # ---- inference -------------------------------------------------------------------------------------
@@ -158,8 +158,8 @@ def test_no_grad_records_no_graph_and_saves_nothing(device):
         out = network(x)
         without = saved_bytes(lambda: network(x))
     assert with_graph > 32 * 6 * 24 * 24 * 4, f"saved {with_graph} bytes with grad: the activations"
-    assert_equal("bytes saved for backward", without, 0, "network(x) under torch.no_grad()")
-    assert_equal("out.grad_fn", out.grad_fn, None, "under torch.no_grad()")
+    assert_equal("bytes saved for backward", without, 0, expr="network(x) under torch.no_grad()")
+    assert_equal("out.grad_fn", out.grad_fn, None, expr="under torch.no_grad()")
     torch.testing.assert_close(out, network(x).detach())
     with pytest.raises(RuntimeError, match="does not require grad and does not have a grad_fn"):
         out.sum().backward()

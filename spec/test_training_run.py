@@ -123,10 +123,10 @@ def course_runs(fashion_mnist_root, tmp_path_factory, pytestconfig) -> CourseRun
     return CourseRuns(*outcomes, artifacts=artifacts, manager=manager, results=results, load_before=load_before)
 
 
-def record_run(claim_fact, claim: str, outcome: Outcome) -> None:
+def record_run(claim_fact, outcome: Outcome) -> None:
     name = outcome.run.network
-    claim_fact(claim, f"{name} test accuracy", round(outcome.final.accuracy, 4))
-    claim_fact(claim, f"{name} training seconds", round(outcome.train_seconds, 1))
+    claim_fact(f"{name} test accuracy", round(outcome.final.accuracy, 4))
+    claim_fact(f"{name} training seconds", round(outcome.train_seconds, 1))
 
 
 @pytest.mark.parametrize("network", ["plain", "batchnorm"])
@@ -134,10 +134,10 @@ def record_run(claim_fact, claim: str, outcome: Outcome) -> None:
 def test_full_run_reaches_the_target_accuracy(course_runs, network, claim_fact):
     """Seeded, 9 epochs on all 60,000 images: >= 0.89 test accuracy (course network), >= 0.90 (BatchNorm)."""
     outcome = getattr(course_runs, network)
-    record_run(claim_fact, "train.reaches_target", outcome)
-    claim_fact("train.reaches_target", "artifacts", str(course_runs.artifacts))
-    assert_equal("samples per epoch", [e.samples for e in outcome.epochs], [60_000] * EPOCHS, "all training images")
-    assert_equal("test images", len(outcome.final.labels), 10_000, "the whole test set")
+    record_run(claim_fact, outcome)
+    claim_fact("artifacts", str(course_runs.artifacts))
+    assert_equal("samples per epoch", [e.samples for e in outcome.epochs], [60_000] * EPOCHS, expr="all training images")
+    assert_equal("test images", len(outcome.final.labels), 10_000, expr="the whole test set")
     accuracy = outcome.final.accuracy
     assert accuracy >= TARGET[network], (
         f"test accuracy={accuracy:.4f}, but should be >= {TARGET[network]} [{outcome.run}; "
@@ -149,9 +149,9 @@ def test_full_runs_fit_the_time_budget(course_runs, claim_fact):
     """Each full run trains within 60 s (wall clock; asserted only when the machine was otherwise idle:
     a 1-minute load average at most half the core count before training)."""
     cores = os.cpu_count() or 1
-    claim_fact("train.reaches_target", "load average before training", round(course_runs.load_before, 2))
+    claim_fact("load average before training", round(course_runs.load_before, 2))
     for outcome in (course_runs.plain, course_runs.batchnorm):
-        claim_fact("train.reaches_target", f"{outcome.run.network} CPU seconds", round(outcome.cpu_seconds, 1))
+        claim_fact(f"{outcome.run.network} CPU seconds", round(outcome.cpu_seconds, 1))
     if course_runs.load_before > cores / 2:
         pytest.skip(f"machine busy (load average {course_runs.load_before:.1f} on {cores} cores): "
                     f"the {BUDGET_S:.0f} s training budget is not measurable")
@@ -166,7 +166,7 @@ def test_batchnorm_trains_better(course_runs, claim_fact):
     and at the end, and its final training loss is lower."""
     plain, bn = course_runs.plain, course_runs.batchnorm
     for name, outcome in (("plain", plain), ("batchnorm", bn)):
-        claim_fact("train.batchnorm_helps", f"{name} test accuracy per epoch",
+        claim_fact(f"{name} test accuracy per epoch",
                    [round(e.test_accuracy, 4) for e in outcome.epochs])
     first = (bn.epochs[0].test_accuracy, plain.epochs[0].test_accuracy)
     assert first[0] > first[1], f"epoch 1 test accuracy: batchnorm {first[0]:.4f}, plain {first[1]:.4f}"
@@ -181,8 +181,8 @@ def test_normalized_inputs_train_better(course_runs, claim_fact):
     """The course network's first epoch (same seed, schedule, batches) on normalized vs [0, 1] inputs."""
     normalized, raw = course_runs.plain.epochs[0], course_runs.unnormalized.epochs[0]
     for name, e in (("normalized", normalized), ("unnormalized", raw)):
-        claim_fact("data.normalize_helps", f"{name} epoch-1 test accuracy", round(e.test_accuracy, 4))
-        claim_fact("data.normalize_helps", f"{name} epoch-1 training loss", round(e.loss, 4))
+        claim_fact(f"{name} epoch-1 test accuracy", round(e.test_accuracy, 4))
+        claim_fact(f"{name} epoch-1 training loss", round(e.loss, 4))
     assert normalized.test_accuracy > raw.test_accuracy, (
         f"epoch-1 test accuracy: normalized {normalized.test_accuracy:.4f}, unnormalized {raw.test_accuracy:.4f}")
     assert normalized.loss < raw.loss, f"epoch-1 training loss: normalized {normalized.loss:.4f}, unnormalized {raw.loss:.4f}"
@@ -195,16 +195,16 @@ def test_confusion_matrix_of_the_full_run(course_runs, claim_fact):
     outcome = course_runs.plain
     cm = outcome.confusion
     labels = outcome.final.labels
-    assert_equal("cm.sum()", int(cm.sum()), 10_000, "all test images")
-    assert_equal("cm.trace()", int(cm.trace()), outcome.final.correct, "correct predictions")
-    assert_equal("row sums", cm.sum(dim=1).tolist(), torch.bincount(labels, minlength=10).tolist(), "label counts")
+    assert_equal("cm.sum()", int(cm.sum()), 10_000, expr="all test images")
+    assert_equal("cm.trace()", int(cm.trace()), outcome.final.correct, expr="correct predictions")
+    assert_equal("row sums", cm.sum(dim=1).tolist(), torch.bincount(labels, minlength=10).tolist(), expr="label counts")
     off = cm.clone().fill_diagonal_(0)
     true, predicted = divmod(int(off.argmax()), 10)
     classes = fashion_mnist.CLASSES
-    claim_fact("train.confusion_matrix", "most confused (true -> predicted)",
+    claim_fact("most confused (true -> predicted)",
                f"{classes[true]} -> {classes[predicted]}: {int(off.max())}")
     png = course_runs.artifacts / "confusion-matrix-plain.png"
-    assert_equal("PNG", png.read_bytes()[:8], b"\x89PNG\r\n\x1a\n", str(png))
+    assert_equal("PNG", png.read_bytes()[:8], b"\x89PNG\r\n\x1a\n", expr=str(png))
 
 
 @pytest.mark.claim("experiments.run_manager", "experiments.tensorboard")
@@ -214,7 +214,7 @@ def test_full_run_artifacts(course_runs):
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
     rows = course_runs.manager.run_data
-    assert_equal("rows", len(rows), 2 * EPOCHS + 1, "two full runs and one epoch")
+    assert_equal("rows", len(rows), 2 * EPOCHS + 1, expr="two full runs and one epoch")
     csv_path, json_path = course_runs.results
     assert csv_path.exists() and json_path.exists(), (csv_path, json_path)
     runs = (course_runs.plain, course_runs.batchnorm, course_runs.unnormalized)
@@ -240,7 +240,7 @@ def test_dataloader_gives_the_same_batches(fashion_mnist_root):
     loader_generator.set_state(ours.get_state())
     mine = list(training.batches(training.to_inputs(images[:n], mean, std), labels[:n], BATCH_SIZE, ours))
     loaded = list(loader)
-    assert_equal("batches", len(mine), len(loaded), f"{n} samples, batch size {BATCH_SIZE}")
+    assert_equal("batches", len(mine), len(loaded), expr=f"{n} samples, batch size {BATCH_SIZE}")
     for (xa, ya), (xb, yb) in zip(mine, loaded):
         assert_values(ya, yb, "labels", exact=True)
         assert_values(xa, xb, "images (one tensor vs per-sample transforms)")

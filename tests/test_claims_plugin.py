@@ -50,7 +50,7 @@ from tensorspec.testing.devices import on_devices
 
 @pytest.mark.claim("toy.holds")
 def test_holds(claim_fact):
-    claim_fact("toy.holds", "accuracy", 0.91)
+    claim_fact("accuracy", 0.91)
 
 @pytest.mark.claim("toy.wrong")
 def test_wrong():
@@ -186,6 +186,39 @@ def test_a_bad_report_name_or_catalog_is_a_usage_error(pytester, run):
     result.stderr.fnmatch_lines(["*claim catalog not found*missing.toml*"])
 
 
+def test_a_default_device_left_by_a_failing_test_is_restored_before_the_next(pytester, run):
+    pytester.makepyfile(test_meta='''
+import numpy as np
+import pytest
+import torch
+from tensorspec.testing.defaults import get_default_device
+
+@pytest.fixture
+def sees_the_state():
+    yield
+    assert get_default_device() == torch.device("cpu"), "a fixture's teardown saw the leaked device"
+    assert torch.get_default_dtype() == torch.float32
+
+def test_leaks_and_fails(sees_the_state):
+    torch.set_default_device("meta")
+    torch.set_default_dtype(torch.float64)
+    np.set_printoptions(precision=3)
+    assert False, "the test fails"
+
+def test_after():
+    assert get_default_device() == torch.device("cpu")
+    assert torch.zeros(1).device.type == "cpu"
+    assert np.get_printoptions()["precision"] == 8
+''')
+    result = run("-p", "no:randomly")
+    result.assert_outcomes(passed=1, failed=1, errors=1)
+    result.stdout.fnmatch_lines([
+        "*the test left global state changed (now restored): *"
+        "torch.get_default_device() was device(type='cpu'), is now device(type='meta')*"
+        "np.get_printoptions(): precision was 8, is now 3*"])
+    assert "a fixture's teardown saw" not in result.stdout.str()
+
+
 def test_a_test_that_leaks_global_state_fails_and_the_state_is_restored(pytester, run):
     pytester.makepyfile(test_leak="import torch\n"
                                   "def test_leak():\n    torch.set_default_dtype(torch.float64)\n"
@@ -194,3 +227,73 @@ def test_a_test_that_leaks_global_state_fails_and_the_state_is_restored(pytester
     result.assert_outcomes(passed=2, errors=1)
     result.stdout.fnmatch_lines(["*the test left global state changed (now restored): "
                                  "torch.get_default_dtype() was torch.float32, is now torch.float64*"])
+
+
+DIFFERS_HERE = '''truth = "the precise truth"
+
+[[claim.differs]]
+name = "toy_everywhere"
+when = ["python >= 3"]
+verdict = "outdated"
+truth = "the truth on these versions"
+'''
+
+
+def test_a_failing_test_shows_its_claims_words_verdict_and_truth(pytester, run):
+    """In the normal failure output: the reproducer headed by the claim IDs, then per claim the note's
+    words, and the verdict and the truth on the installed versions (a [[claim.differs]] range applies)."""
+    pytester.makefile(".toml", claims=TOY_CATALOG.replace('truth = "the precise truth"\n', DIFFERS_HERE))
+    pytester.makepyfile(test_fail='''
+import pytest
+from hypothesis import given, strategies as st
+from tensorspec.testing.assertions import repro
+
+@pytest.mark.claim("toy.wrong")
+def test_plain():
+    with repro("torch.zeros(2)"):
+        assert 1 == 2
+
+@pytest.mark.claim("toy.holds", "toy.gpu")
+@given(st.integers())
+def test_drawn(x):
+    with repro(f"x = {x}"):
+        assert x < 0
+''')
+    result = run()
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines([
+        "*_ test_plain _*",
+        "*claim toy.wrong: reproduce with:*",
+        "*torch.zeros(2)*",
+        "*- claim toy.wrong -*",
+        "toy.wrong: a claim the notes get wrong",
+        "the note's words: 错",
+        "verdict on the installed versions: outdated",
+        "truth on the installed versions: the precise truth",
+        "On the installed versions (*): the truth on these versions",
+        "*_ test_drawn _*",
+        "*claim toy.holds, toy.gpu: reproduce with:*",
+        "*- claim toy.holds -*",
+        "the note's words: 一 | 二",
+        "verdict on the installed versions: holds",
+        "truth on the installed versions: as claimed",
+        "*- claim toy.gpu -*",
+    ])
+
+
+def test_claim_fact_takes_the_claim_from_the_test(pytester, run):
+    pytester.makepyfile(test_facts='''
+import pytest
+
+@pytest.mark.claim("toy.holds", "toy.gpu")
+def test_names_one_of_its_claims(claim_fact):
+    claim_fact("n", 1, claim="toy.gpu")
+    with pytest.raises(ValueError, match="tied to 2 claims"):
+        claim_fact("n", 2)
+    with pytest.raises(ValueError, match="not one of the test's claims"):
+        claim_fact("n", 3, claim="toy.wrong")
+''')
+    result = run("--claims-report", "r.json")
+    result.assert_outcomes(passed=1)
+    report = _report(pytester)
+    assert report["toy.gpu"]["facts"] == {"n": 1} and not report["toy.holds"]["facts"]

@@ -1,13 +1,17 @@
-"""The claim context of a run: the loaded catalog, and what a test may ask of it.
+"""The claim context of a run: the loaded catalog, the running test's claims, and what a test may ask.
 
-The claims plugin sets the catalog when pytest is configured.  Tests ask ``differs(name)`` to learn
-which release range's truth applies to the installed versions (the boundary is in the catalog only).
+The claims plugin sets the catalog when pytest is configured, and the running test's claim IDs during
+its setup, call and teardown (Hypothesis runs its examples inside the call, so they see them too).
+Tests ask ``differs(name)`` to learn which release range's truth applies to the installed versions
+(the boundary is in the catalog only); ``repro`` and ``claim_fact`` read ``current_claims()`` instead
+of repeating the IDs of the test's ``@pytest.mark.claim``.
 """
 from __future__ import annotations
 
 from tensorspec.claims.catalog import Catalog
 
 _catalog: Catalog | None = None
+_current: tuple[str, ...] = ()
 
 
 def set_catalog(catalog: Catalog | None) -> None:
@@ -19,6 +23,17 @@ def catalog() -> Catalog:
     if _catalog is None:
         raise RuntimeError("no claim catalog is loaded: run under pytest with the tensorspec claims plugin")
     return _catalog
+
+
+def set_current_claims(claim_ids) -> None:
+    """The claim IDs of the test now running (empty between tests)."""
+    global _current
+    _current = tuple(claim_ids)
+
+
+def current_claims() -> tuple[str, ...]:
+    """The claim IDs of the running test's ``@pytest.mark.claim`` markers, in order (empty outside)."""
+    return _current
 
 
 def differs(name: str) -> bool:

@@ -6,7 +6,15 @@
   ``not run`` with the skip reasons, ``no test``), naming every claim that is not verified.
 * ``--claims-report PATH`` writes the same as JSON (``.json``) or as a Markdown table (``.md``).
 * A test may record measured facts (an accuracy, an artifact folder) with the ``claim_fact``
-  fixture; they appear in the summary and the report.
+  fixture (``claim_fact(name, value)``: the fact of the test's claim); they appear in the summary and
+  the report.
+* While a test runs (setup, call, teardown) its claim IDs are ``context.current_claims()``, which
+  ``repro`` and ``claim_fact`` read: a test names its claims once, in its marker.
+* A failing test's report shows each of its claims: the note's words, and the verdict and the truth
+  on the installed versions.
+* Around every test the global state guard (``harness/guard.py``) restores the defaults a test may
+  change, right after the test body and again after the fixtures' teardown, and fails a test that
+  leaked one.
 
 Everything a report needs travels in ``report.user_properties``, so under pytest-xdist the controller
 builds the summary from all workers' reports, once.
@@ -68,13 +76,23 @@ def _claim_ids(item: pytest.Item) -> list[str]:
     return [cid for mark in item.iter_markers("claim") for cid in mark.args]
 
 
+def _own_claims(item: pytest.Item) -> list[str]:
+    return list(dict.fromkeys(_claim_ids(item)))
+
+
 @pytest.fixture
 def claim_fact(request: pytest.FixtureRequest):
-    """``claim_fact(claim_id, name, value)``: record a measured fact shown in the summary and report."""
-    catalog = request.config.pluginmanager.get_plugin(PLUGIN_NAME).catalog
+    """``claim_fact(name, value)``: record a measured fact of the test's claim, shown in the summary
+    and the report.  A test tied to several claims names which of its claims: ``claim=ID``."""
+    own = _own_claims(request.node)
 
-    def record(claim_id: str, name: str, value) -> None:
-        catalog[claim_id]  # raises with a suggestion when the ID is unknown
+    def record(name: str, value, *, claim: str | None = None) -> None:
+        if claim is None and len(own) != 1:
+            raise ValueError(f"claim_fact({name!r}, ...): the test is tied to {len(own)} claims "
+                             f"({', '.join(own) or 'none'}); name one of them with claim=")
+        claim_id = claim if claim is not None else own[0]
+        if claim_id not in own:
+            raise ValueError(f"claim_fact(claim={claim_id!r}): not one of the test's claims ({', '.join(own)})")
         if not isinstance(value, (str, int, float, bool, type(None))):
             value = str(value)  # facts travel to the xdist controller, which takes plain values only
         request.node.user_properties.append((_FACT_KEY, [claim_id, name, value]))
@@ -123,6 +141,29 @@ class ClaimsPlugin:
             config.hook.pytest_deselected(items=[i for i in items if i not in keep])
             items[:] = keep
 
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(self, item: pytest.Item):
+        """The running test's claims are the context's current claims, from setup to teardown."""
+        context.set_current_claims(_own_claims(item))
+        try:
+            yield
+        finally:
+            context.set_current_claims(())
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        """A failure shows the claims it bears on: the note's words, the verdict and the truth."""
+        outcome = yield
+        rep = outcome.get_result()
+        if not rep.failed:
+            return
+        for cid in _own_claims(item):
+            title, text = f"claim {cid}", claim_context(self.catalog[cid])
+            if hasattr(rep.longrepr, "addsection"):  # shown after the traceback, and sent by xdist workers
+                rep.longrepr.addsection(title, text)
+            else:
+                rep.sections.append((title, text))
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         claims = next((v for k, v in report.user_properties if k == _CLAIMS_KEY), None)
         if claims is None:
@@ -166,6 +207,15 @@ class ClaimsPlugin:
             terminalreporter.write_line(f"claims report written to {self.report_path}")
 
 
+def claim_context(claim) -> str:
+    """What a reader of a failure needs of a claim: what it says, and what is true where it runs."""
+    truth = claim.installed_truth or "as claimed"
+    return "\n".join([f"{claim.id}: {claim.claim}",
+                      f"the note's words: {claim.quote}",
+                      f"verdict on the installed versions: {claim.installed_verdict}",
+                      f"truth on the installed versions: {truth}"])
+
+
 def _skip_reason(report: pytest.TestReport) -> str:
     if hasattr(report, "wasxfail"):
         return f"xfail: {report.wasxfail}"
@@ -175,10 +225,23 @@ def _skip_reason(report: pytest.TestReport) -> str:
     return str(longrepr)
 
 
-@pytest.fixture(autouse=True)
-def _tensorspec_global_state():
-    """Fail a test that leaves the default dtype, grad mode or thread count changed; restore RNGs."""
+_LEAKED = pytest.StashKey[list]()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """Restore what the test body changed at once, before any fixture's teardown sees it."""
     with global_state_guard() as leaked:
         yield
+    item.stash[_LEAKED] = leaked
+
+
+@pytest.fixture(autouse=True)
+def _tensorspec_global_state(request: pytest.FixtureRequest):
+    """Fail a test that leaves a watched global (default dtype and device, grad mode, thread count,
+    NumPy print options, ...) changed; restore it and the RNGs, whether the test passed or not."""
+    with global_state_guard() as leaked:
+        yield
+    leaked = request.node.stash.get(_LEAKED, []) + leaked
     if leaked:
         pytest.fail("the test left global state changed (now restored): " + "; ".join(leaked), pytrace=False)

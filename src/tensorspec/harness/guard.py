@@ -1,48 +1,59 @@
 """Global state a test may touch, checked around every test.
 
-The default dtype, grad mode, the number of intra-op threads and the NumPy print options must be as
-they were after a test: a test that changes them and does not restore them fails (and the state is
-restored, so one leaking test cannot turn others red).  The RNG states of Python, NumPy and torch are
-simply restored: drawing random numbers is a legitimate thing for a test to do.
+The default dtype, the default device, grad mode, inference mode, deterministic algorithms, the number
+of intra-op threads and the NumPy print options must be as they were after a test: a test that changes
+them and does not restore them fails, and the state is restored whatever happened (in a ``finally``,
+also when the test failed or errored), so one leaking test cannot turn others red.  The RNG states of
+Python, NumPy and torch are simply restored: drawing random numbers is a legitimate thing for a test to
+do.
 """
 from __future__ import annotations
 
 import random
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 import numpy as np
 import torch
 
-
-def _snapshot() -> dict:
-    return {
-        "torch.get_default_dtype()": torch.get_default_dtype(),
-        "torch.is_grad_enabled()": torch.is_grad_enabled(),
-        "torch.get_num_threads()": torch.get_num_threads(),
-        "torch.is_inference_mode_enabled()": torch.is_inference_mode_enabled(),
-        "torch.are_deterministic_algorithms_enabled()": torch.are_deterministic_algorithms_enabled(),
-    }
+from tensorspec.testing.defaults import get_default_device, set_default_device_to
 
 
-_SETTERS = {
-    "torch.get_default_dtype()": torch.set_default_dtype,
-    "torch.is_grad_enabled()": torch.set_grad_enabled,
-    "torch.get_num_threads()": torch.set_num_threads,
-    "torch.are_deterministic_algorithms_enabled()": torch.use_deterministic_algorithms,
+# name -> (read, restore).  Each restore runs on its own, so one failing restore cannot skip the others.
+WATCHED = {
+    "torch.get_default_dtype()": (torch.get_default_dtype, torch.set_default_dtype),
+    "torch.get_default_device()": (get_default_device, set_default_device_to),
+    "torch.is_grad_enabled()": (torch.is_grad_enabled, torch.set_grad_enabled),
+    "torch.get_num_threads()": (torch.get_num_threads, torch.set_num_threads),
+    "torch.is_inference_mode_enabled()": (torch.is_inference_mode_enabled, None),
+    "torch.are_deterministic_algorithms_enabled()": (torch.are_deterministic_algorithms_enabled,
+                                                     torch.use_deterministic_algorithms),
+    "np.get_printoptions()": (np.get_printoptions, lambda opts: np.set_printoptions(**opts)),
 }
 
 
-def _restore(before: dict, after: dict) -> None:
-    """Set back what changed, and only that (the first use_deterministic_algorithms call in a
-    process costs seconds)."""
-    for key, setter in _SETTERS.items():
-        if after[key] != before[key]:
-            setter(before[key])
+def _snapshot() -> dict:
+    return {name: read() for name, (read, _) in WATCHED.items()}
+
+
+def _restore(before: dict, after: dict, stack: ExitStack) -> None:
+    """Set back what changed, and only that (the first use_deterministic_algorithms call in a process
+    costs seconds); each restore is a callback of ``stack``, so all run even if one raises."""
+    for name, (_, restore) in WATCHED.items():
+        if restore is not None and after[name] != before[name]:
+            stack.callback(restore, before[name])
+
+
+def _describe(name: str, was, now) -> str:
+    if isinstance(was, dict):  # print options: name the options that changed
+        return f"{name}: " + ", ".join(f"{k} was {was.get(k)!r}, is now {now.get(k)!r}"
+                                       for k in {**was, **now} if was.get(k) != now.get(k))
+    return f"{name} was {was!r}, is now {now!r}"
 
 
 @contextmanager
 def global_state_guard():
-    """Yield; afterwards restore the RNGs and return the list of globals the body left changed."""
+    """Yield a list; afterwards restore the RNGs and every watched global, and fill the list with
+    the globals the body left changed."""
     before = _snapshot()
     py_rng, np_rng, torch_rng = random.getstate(), np.random.get_state(), torch.get_rng_state()
     cuda_rng = torch.cuda.get_rng_state_all() if torch.cuda.is_initialized() else None
@@ -50,11 +61,12 @@ def global_state_guard():
     try:
         yield leaked
     finally:
-        after = _snapshot()
-        leaked += [f"{k} was {before[k]!r}, is now {after[k]!r}" for k in before if after[k] != before[k]]
-        _restore(before, after)
-        random.setstate(py_rng)
-        np.random.set_state(np_rng)
-        torch.set_rng_state(torch_rng)
-        if cuda_rng is not None:
-            torch.cuda.set_rng_state_all(cuda_rng)
+        with ExitStack() as stack:  # callbacks run last-in first-out, each even if another raised
+            if cuda_rng is not None:
+                stack.callback(torch.cuda.set_rng_state_all, cuda_rng)
+            stack.callback(torch.set_rng_state, torch_rng)
+            stack.callback(np.random.set_state, np_rng)
+            stack.callback(random.setstate, py_rng)
+            after = _snapshot()
+            leaked += [_describe(k, before[k], after[k]) for k in before if after[k] != before[k]]
+            _restore(before, after, stack)

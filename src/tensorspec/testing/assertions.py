@@ -1,7 +1,17 @@
 """Assertion helpers with one message format, and reproducers attached to every failure.
 
-A failure reads ``<what>=<actual>, but should be <expected> [<expression>]`` and carries a note
-with a snippet that reproduces it (``repro``), so a reader can paste it into a Python prompt.
+Every failure reads ``<name>=<actual>, but should be <expected> [<expr>]``, for instance
+``out.shape=(2, 3), but should be (3, 2) [torch.stack(x, dim=1)]``, where ``expr`` (keyword-only, never
+empty) names the expression checked.  The helpers hide themselves from the traceback, so a failure
+points at the test.
+
+* ``assert_shape``, ``assert_dtype``, ``assert_device``: one property of a tensor (or array);
+* ``assert_tensor``: values, dtype, shape and device together; ``assert_values``: values and shape;
+* ``assert_shares`` / ``assert_copies``: memory sharing, decided by pointer AND by a write through one
+  buffer seen (or not) in the other (``same_memory``, ``writes_through``, ``raw_bytes`` underneath);
+* ``assert_equal``: any other value;
+* ``repro``: a block whose failures carry a snippet that reproduces them, headed by the running
+  test's claim IDs, so a reader can paste it into a Python prompt.
 """
 from __future__ import annotations
 
@@ -9,6 +19,9 @@ from contextlib import contextmanager
 
 import numpy as np
 import torch
+
+from tensorspec.claims import context
+from tensorspec.testing.dtypes import TORCH_OF_NUMPY_ALL
 
 try:  # NumPy >= 2
     from numpy.lib.array_utils import byte_bounds as _byte_bounds
@@ -30,72 +43,131 @@ def source(x) -> str:
 
 
 @contextmanager
-def repro(snippet: str, claim: str | None = None):
-    """Attach a reproducing snippet (and the claim ID) to any failure inside the block."""
+def repro(snippet: str):
+    """Attach a reproducing snippet, headed by the running test's claim IDs, to any failure inside the
+    block."""
     try:
         yield
     except BaseException as exc:  # noqa: BLE001 - re-raised with a note
-        head = f"claim {claim}: " if claim else ""
+        claims = context.current_claims()
+        head = f"claim {', '.join(claims)}: " if claims else ""
         exc.add_note(f"{head}reproduce with:\n    import numpy as np, torch\n    " + snippet.replace("\n", "\n    "))
         raise
 
 
-def assert_equal(what: str, actual, expected, expr: str) -> None:
+# ---- one message format ------------------------------------------------------------------------
+
+def _check_expr(expr: str) -> None:
+    if not isinstance(expr, str) or not expr.strip():
+        raise ValueError("expr must name the expression checked (a non-empty string)")
+
+
+def _fail(name: str, actual, expected, expr: str) -> AssertionError:
+    return AssertionError(f"{name}={actual}, but should be {expected} [{expr}]")
+
+
+def _assert_same(name: str, got, want, expr: str, show=str) -> None:
     __tracebackhide__ = True
-    if actual != expected:
-        raise AssertionError(f"{what}={actual!r}, but should be {expected!r} [{expr}]")
+    _check_expr(expr)
+    if got != want:
+        raise _fail(name, show(got), show(want), expr)
+
+
+def assert_equal(name: str, actual, expected, *, expr: str) -> None:
+    """``actual == expected`` for any other value (reprs in the message)."""
+    __tracebackhide__ = True
+    _assert_same(name, actual, expected, expr, show=repr)
+
+
+def _shape(x) -> tuple:
+    shape = x.shape if hasattr(x, "shape") else x
+    return tuple(int(s) if s is not None else None for s in shape)
+
+
+def assert_shape(actual, expected, *, expr: str, name: str = "out.shape") -> None:
+    """The shape of ``actual`` (a tensor, an array or a shape) is ``expected``."""
+    __tracebackhide__ = True
+    _assert_same(name, _shape(actual), _shape(expected), expr)
+
+
+def _dtype(x):
+    if isinstance(x, type) and issubclass(x, np.generic):
+        return np.dtype(x)  # np.float64 and the like
+    return x.dtype if isinstance(x, (torch.Tensor, np.ndarray, np.generic)) else x
+
+
+def assert_dtype(actual, expected, *, expr: str, name: str = "out.dtype") -> None:
+    """The dtype of ``actual`` (a tensor, an array or a dtype) is ``expected``."""
+    __tracebackhide__ = True
+    _assert_same(name, _dtype(actual), _dtype(expected), expr)
+
+
+def assert_device(actual, expected, *, expr: str, name: str = "out.device") -> None:
+    """``actual`` (a tensor or a device) is on ``expected``; a device without an index (``"cuda"``)
+    matches any device of that type."""
+    __tracebackhide__ = True
+    _check_expr(expr)
+    got = actual.device if isinstance(actual, torch.Tensor) else torch.device(actual)
+    want = torch.device(expected)
+    if (got.type, got.index if want.index is not None else None) != (want.type, want.index):
+        raise _fail(name, got, want, expr)
+
+
+def _as_tensor(x) -> torch.Tensor:
+    return x if isinstance(x, torch.Tensor) else torch.as_tensor(np.asarray(x))
+
+
+def _zero_signs_differ(a: torch.Tensor, e: torch.Tensor) -> tuple | None:
+    """The first index where both hold a zero of different sign (-0.0 against 0.0), or None."""
+    if a.is_complex():
+        return _zero_signs_differ(a.real, e.real) or _zero_signs_differ(a.imag, e.imag)
+    if not a.is_floating_point():
+        return None
+    a, e = a.to(torch.float64), e.to(torch.float64)
+    where = ((a == 0) & (e == 0) & (torch.signbit(a) != torch.signbit(e))).nonzero()
+    return tuple(where[0].tolist()) if len(where) else None
 
 
 def assert_values(actual, expected, expr: str, *, equal_nan: bool = True, exact: bool = False) -> None:
-    """Tensor/array values equal (dtype-aware tolerances unless ``exact``), shapes equal too."""
+    """Tensor/array values equal, shapes equal too; dtype-aware tolerances, or with ``exact`` none
+    at all and -0.0 differing from 0.0.  The dtype is not compared: ``assert_tensor`` does that."""
     __tracebackhide__ = True
-    a = torch.as_tensor(np.asarray(actual)) if not isinstance(actual, torch.Tensor) else actual
-    e = torch.as_tensor(np.asarray(expected)) if not isinstance(expected, torch.Tensor) else expected
+    _check_expr(expr)
+    a, e = _as_tensor(actual).detach().cpu(), _as_tensor(expected).detach().cpu()
     kw = dict(rtol=0, atol=0) if exact else {}
     try:
-        torch.testing.assert_close(a.cpu(), e.cpu(), equal_nan=equal_nan, check_dtype=False, **kw)
+        torch.testing.assert_close(a, e, equal_nan=equal_nan, check_dtype=False, **kw)
     except AssertionError as exc:
         raise AssertionError(f"values differ [{expr}]\n{exc}") from None
+    at = _zero_signs_differ(a, e.to(a.dtype)) if exact else None
+    if at is not None:
+        index = f"[{', '.join(map(str, at))}]"
+        raise _fail(f"out{index}", a[at].item(), e[at].item(), expr)
 
 
-def _tensor_span(t: torch.Tensor) -> tuple[int, int]:
-    storage = t.untyped_storage()
-    return storage.data_ptr(), storage.data_ptr() + storage.nbytes()
+def assert_tensor(actual: torch.Tensor, expected, *, expr: str, exact: bool = False,
+                  equal_nan: bool = True, name: str = "out") -> None:
+    """``actual`` equals ``expected`` in device, dtype, shape and values.  ``expected`` is a tensor, or
+    an ndarray (its dtype is compared through the dtype table; the device is then not checked).
+    ``exact``: no tolerance, and -0.0 differs from 0.0."""
+    __tracebackhide__ = True
+    _check_expr(expr)
+    if isinstance(expected, torch.Tensor):
+        assert_device(actual, expected.device, expr=expr, name=f"{name}.device")
+        want_dtype = expected.dtype
+    else:
+        expected = np.asarray(expected)
+        want_dtype = TORCH_OF_NUMPY_ALL.get(expected.dtype, expected.dtype)
+    assert_dtype(actual, want_dtype, expr=expr, name=f"{name}.dtype")
+    assert_shape(actual, expected, expr=expr, name=f"{name}.shape")
+    assert_values(actual, expected, expr, equal_nan=equal_nan, exact=exact)
 
 
-def _array_span(a: np.ndarray) -> tuple[int, int]:
-    lo, hi = _byte_bounds(a)  # the span the array's own elements occupy
-    return lo, hi
+# ---- memory: shared or copied --------------------------------------------------------------------
 
-
-def same_memory(t: torch.Tensor, other) -> bool:
-    """Pointer test: do the buffers of a tensor and an ndarray/tensor overlap?  Empty buffers never do
-    (two unrelated empty tensors can both have a null or equal pointer)."""
-    lo1, hi1 = _tensor_span(t)
-    lo2, hi2 = _tensor_span(other) if isinstance(other, torch.Tensor) else _array_span(other)
-    return hi1 > lo1 and hi2 > lo2 and lo1 < hi2 and lo2 < hi1
-
-
-def writes_through(t: torch.Tensor, other) -> bool:
-    """Behaviour test: does writing into ``t`` change ``other``?  ``t`` is restored afterwards.
-
-    Needs at least one element; compares raw bytes, so NaN payloads and -0.0 are handled."""
-    if t.numel() == 0:
-        return False
-    flat_before = _bytes_of(other)
-    saved = t.clone()
-    with torch.no_grad():
-        if t.dtype == torch.bool:
-            t.logical_not_()
-        else:
-            t.copy_(torch.where(t == 1, torch.zeros_like(t), torch.ones_like(t)))
-    changed = _bytes_of(other) != flat_before
-    with torch.no_grad():
-        t.copy_(saved)
-    return changed
-
-
-def _bytes_of(x) -> bytes:
+def raw_bytes(x) -> bytes:
+    """The bytes of the elements of a tensor (any device) or an array, row-major: bitwise, so NaN
+    payloads and -0.0 count."""
     if isinstance(x, torch.Tensor):
         if not x.numel():
             return b""
@@ -105,19 +177,82 @@ def _bytes_of(x) -> bytes:
     return np.ascontiguousarray(x).tobytes()
 
 
-def assert_shares(t: torch.Tensor, other, expr: str) -> None:
-    """``t`` shares memory with ``other``: by pointer AND by a write through ``t``."""
-    __tracebackhide__ = True
-    by_ptr, by_write = same_memory(t, other), writes_through(t, other)
-    if not (by_ptr and by_write):
-        raise AssertionError(f"shares memory: pointer={by_ptr}, write-through={by_write}, "
-                             f"but should be True, True [{expr}]")
+def _span(x) -> tuple[int, int]:
+    if isinstance(x, torch.Tensor):
+        storage = x.untyped_storage()
+        return storage.data_ptr(), storage.data_ptr() + storage.nbytes()
+    return _byte_bounds(x)  # the span the array's own elements occupy
 
 
-def assert_copies(t: torch.Tensor, other, expr: str) -> None:
-    """``t`` does not share memory with ``other``: neither by pointer nor by a write through ``t``."""
+def same_memory(x, other) -> bool:
+    """Pointer test: do the buffers of two tensors/ndarrays overlap?  Empty buffers never do (two
+    unrelated empty tensors can both have a null or equal pointer)."""
+    lo1, hi1 = _span(x)
+    lo2, hi2 = _span(other)
+    return hi1 > lo1 and hi2 > lo2 and lo1 < hi2 and lo2 < hi1
+
+
+def _size(x) -> int:
+    return x.numel() if isinstance(x, torch.Tensor) else x.size
+
+
+def _has_internal_overlap(x) -> bool:
+    """Do two indices of ``x`` name one memory element (a stride-0 axis of length > 1)?"""
+    strides = x.stride() if isinstance(x, torch.Tensor) else x.strides
+    return _size(x) > 0 and any(s == 0 and n > 1 for n, s in zip(x.shape, strides))
+
+
+def writes_through(x, other) -> bool:
+    """Behaviour test: does writing into ``x`` (a tensor or an ndarray) change ``other``?  Every
+    element of ``x`` changes, then ``x`` is restored.  Needs at least one element."""
+    if _size(x) == 0:
+        return False
+    before = raw_bytes(other)
+    if isinstance(x, torch.Tensor):
+        saved = x.clone()
+        with torch.no_grad():
+            if x.dtype == torch.bool:
+                x.logical_not_()
+            else:
+                x.copy_(torch.where(x == 1, torch.zeros_like(x), torch.ones_like(x)))
+        changed = raw_bytes(other) != before
+        with torch.no_grad():
+            x.copy_(saved)
+    else:
+        saved = x.copy()
+        x[...] = np.where(x == 1, 0, 1).astype(x.dtype)
+        changed = raw_bytes(other) != before
+        x[...] = saved
+    return changed
+
+
+def _assert_memory(x, other, shared: bool, expr: str, write: str | None) -> None:
     __tracebackhide__ = True
-    by_ptr, by_write = same_memory(t, other), writes_through(t, other)
-    if by_ptr or by_write:
-        raise AssertionError(f"shares memory: pointer={by_ptr}, write-through={by_write}, "
-                             f"but should be False, False (a copy) [{expr}]")
+    _check_expr(expr)
+    if write not in ("x", "other", None):
+        raise ValueError(f"write must be 'x', 'other' or None, not {write!r}")
+    if _size(x) == 0 or _size(other) == 0:
+        return  # nothing to share: empty buffers neither share nor copy
+    written, seen = (x, other) if write == "x" else (other, x)
+    if write is None or _has_internal_overlap(written):  # stride-0 elements cannot be written one by one
+        got, want, name = same_memory(x, other), shared, "shares memory (pointer)"
+    else:
+        got = same_memory(x, other), writes_through(written, seen)
+        want, name = (shared, shared), f"shares memory (pointer, a write into {write} seen)"
+    if got != want:
+        raise _fail(name, got, want, expr)
+
+
+def assert_shares(x, other, *, expr: str, write: str | None = "x") -> None:
+    """``x`` and ``other`` (tensors or ndarrays) share memory: by pointer, and by a write into one
+    (``write``: ``"x"``, ``"other"``; None: the pointer only) that shows in the other.  Where the
+    written buffer has stride-0 axes, by pointer only; where either is empty, nothing to check."""
+    __tracebackhide__ = True
+    _assert_memory(x, other, True, expr, write)
+
+
+def assert_copies(x, other, *, expr: str, write: str | None = "x") -> None:
+    """``x`` and ``other`` do not share memory: neither by pointer nor by a write (as in
+    :func:`assert_shares`)."""
+    __tracebackhide__ = True
+    _assert_memory(x, other, False, expr, write)

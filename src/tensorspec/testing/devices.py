@@ -1,6 +1,6 @@
 """The one definition of the devices every device-involving claim is checked on.
 
-``@pytest.mark.parametrize("device", DEVICES)`` gives each test a ``cpu`` and a ``cuda`` variant.
+``@on_devices`` gives each test a ``cpu`` and a ``cuda`` variant; ``@on_cuda`` only the ``cuda`` one.
 The ``cuda`` variant carries the ``cuda`` marker (``pytest -m cuda`` selects exactly the GPU variants)
 and skips with "CUDA not available" where there is no GPU.  Parametrize rather than use a fixture, so
 that Hypothesis's ``@given`` can be combined with it.
@@ -26,8 +26,10 @@ DEVICES = [CPU, CUDA]
 on_devices = pytest.mark.parametrize("device", DEVICES)
 """Decorator: run the test once per device (``device`` is a string, ``"cpu"`` or ``"cuda"``)."""
 
-only_cuda = [pytest.mark.cuda, needs_cuda]
-"""Marks for a test that exists only on the GPU: ``pytestmark = only_cuda`` or ``@pytest.mark...``."""
+on_cuda = pytest.mark.parametrize("device", [CUDA])
+"""Decorator for a test that exists only on the GPU: its one variant (``device == "cuda"``) carries the
+``cuda`` marker and skips with "CUDA not available" without a GPU, as the ``cuda`` variant of
+:data:`on_devices` does."""
 
 
 def synchronize(device: str | torch.device) -> None:

@@ -11,16 +11,10 @@ import numpy as np
 import torch
 from hypothesis import strategies as st
 
-from tensorspec.testing.strategies import NUMPY_OF_TORCH
+from tensorspec.testing.dtypes import storage_dtype
 
 NAN, INF = float("nan"), float("inf")
 SPECIAL = [NAN, INF, -INF, -0.0]
-
-
-def storage_dtype(dtype: torch.dtype) -> np.dtype:
-    """The NumPy dtype an array is drawn in before it becomes a tensor of ``dtype`` (bfloat16, which
-    NumPy lacks, is drawn as float32 and converted: the values below are exact in both)."""
-    return NUMPY_OF_TORCH.get(dtype, np.dtype(np.float32))
 
 
 def values_array(t: torch.Tensor) -> np.ndarray:

@@ -19,24 +19,16 @@ import torch
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tensorspec.testing.strategies import NUMPY_OF_TORCH, elements, shapes
+from tensorspec.testing.dtypes import TORCH_REAL, storage_dtype
+from tensorspec.testing.strategies import elements, shapes
 
 TENSOR_LAYOUTS = ("contiguous", "permuted", "stepped", "expanded")
 WRITABLE_LAYOUTS = ("contiguous", "permuted", "stepped")  # each element has its own memory
-
-TORCH_INTEGER = [torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64]
-TORCH_FLOAT = [torch.float16, torch.bfloat16, torch.float32, torch.float64]
-TORCH_REAL = [torch.bool, *TORCH_INTEGER, *TORCH_FLOAT]
 
 
 def has_internal_overlap(t: torch.Tensor) -> bool:
     """Do two indices of ``t`` name one memory element (a stride-0 axis of length > 1, from expand)?"""
     return t.numel() > 0 and any(s == 0 and n > 1 for n, s in zip(t.shape, t.stride()))
-
-
-def storage_dtype(dtype: torch.dtype) -> np.dtype:
-    """The NumPy dtype that holds a torch dtype's values (float32 for bfloat16, which NumPy lacks)."""
-    return NUMPY_OF_TORCH.get(dtype, np.dtype(np.float32))
 
 
 def to_tensor(values: np.ndarray, dtype: torch.dtype, device) -> torch.Tensor:

@@ -12,31 +12,9 @@ import torch
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from tensorspec.testing.dtypes import ALL, TORCH_OF_NUMPY
+
 MAX_SIZE = 64  # elements per drawn array
-
-# torch dtype <-> NumPy dtype, for every dtype both libraries have.
-TORCH_OF_NUMPY: dict[np.dtype, torch.dtype] = {
-    np.dtype(np.bool_): torch.bool,
-    np.dtype(np.uint8): torch.uint8,
-    np.dtype(np.int8): torch.int8,
-    np.dtype(np.int16): torch.int16,
-    np.dtype(np.int32): torch.int32,
-    np.dtype(np.int64): torch.int64,
-    np.dtype(np.float16): torch.float16,
-    np.dtype(np.float32): torch.float32,
-    np.dtype(np.float64): torch.float64,
-    np.dtype(np.complex64): torch.complex64,
-    np.dtype(np.complex128): torch.complex128,
-}
-NUMPY_OF_TORCH = {t: n for n, t in TORCH_OF_NUMPY.items()}
-
-BOOL = [np.dtype(np.bool_)]
-INTEGER = [np.dtype(t) for t in (np.uint8, np.int8, np.int16, np.int32, np.int64)]
-FLOAT = [np.dtype(t) for t in (np.float16, np.float32, np.float64)]
-COMPLEX = [np.dtype(t) for t in (np.complex64, np.complex128)]
-REAL = BOOL + INTEGER + FLOAT
-ALL = REAL + COMPLEX
-TORCH_FLOAT = [torch.float16, torch.bfloat16, torch.float32, torch.float64]
 
 
 def numpy_dtypes(kinds=ALL) -> st.SearchStrategy[np.dtype]:
