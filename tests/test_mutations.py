@@ -12,6 +12,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -32,6 +33,35 @@ def test_the_table_is_large_and_covers_every_group():
     print(f"{len(MUTANTS)} mutants over {len(covered)} of {len(groups)} claim groups")
     assert len(MUTANTS) >= 40, f"only {len(MUTANTS)} mutants; the self-check asks for at least 40"
     assert covered == groups, f"groups without a mutant: {sorted(groups - covered)}"
+
+
+def test_a_mutant_is_named_by_its_table_and_function_and_described_by_its_docstring(monkeypatch):
+    monkeypatch.setattr(mutation, "REGISTRY", {})
+
+    def rounds_up(mp):
+        """math.floor   rounds
+        up."""
+    rounds_up.__module__ = "_tensorspec_mutants.demo"  # as load_tables imports tests/mutants/demo.py
+    mutation.mutant("reduce.whole")(rounds_up)
+    assert list(mutation.REGISTRY.values()) == [
+        mutation.Mutant("demo.rounds_up", "reduce.whole", "math.floor rounds up.", rounds_up)]
+    with pytest.raises(TypeError, match="docstring must describe the planted change"):
+        mutation.mutant("reduce.whole")(lambda mp: None)
+
+
+def test_wrap_passes_the_original_in_and_undo_restores_it():
+    def floor(x):
+        return int(x // 1)
+
+    owner, mp = SimpleNamespace(floor=floor), pytest.MonkeyPatch()
+
+    @mutation.wrap(mp, owner, "floor")
+    def rounds_up(orig, x):
+        return orig(x) + 1
+
+    assert (owner.floor(2.5), owner.floor.__name__) == (3, "floor")
+    mp.undo()
+    assert owner.floor is floor
 
 
 @pytest.fixture(scope="session")
