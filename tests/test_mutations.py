@@ -1,60 +1,99 @@
 """The specification can fail: every planted semantic change (tests/mutants/*.py) turns its claim red.
 
-Each mutant runs the tests of its claim in a fresh pytest process with the change applied
-(``-p tensorspec.harness.mutation --mutant TABLE::NAME --claim ID``); the claims report must then call the
-claim ``broken``.  A mutant that survives is a spec that could not notice the change.
+Opt-in (``pytest tests/test_mutations.py --mutants``): one pool process (``python -m
+tensorspec.harness.mutation``) runs every selected mutant in its own forked child, with the tests of
+its claim; the claims report must then call the claim ``broken``.  One test per mutant reads its
+result: a survivor fails with its description and the run's tail, a mutant whose claim could not
+run here (no data, no CUDA, a timeout) skips with the reason.  ``-k NAME`` runs only those mutants.
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
+from tensorspec.harness import mutation
+
 ROOT = Path(__file__).resolve().parents[1]
-TABLES = sorted(p for p in (ROOT / "tests" / "mutants").glob("*.py") if not p.name.startswith("_"))
-
-
-def _table(path: Path):
-    spec = importlib.util.spec_from_file_location(f"_mutant_table_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.MUTANTS
-
-
-CASES = [(path, m) for path in TABLES for m in _table(path)]
+MUTANTS = mutation.load_tables(mutation.default_tables(ROOT))
 
 
 def test_the_table_is_large_and_covers_every_group():
     from tensorspec.claims.catalog import Catalog
 
     catalog = Catalog.load(ROOT / "spec" / "claims.toml")
-    unknown = [m.claim for _, m in CASES if m.claim not in catalog]
+    unknown = [m.claim for m in MUTANTS if m.claim not in catalog]
     assert not unknown, f"mutants name unknown claims: {unknown}"
     groups = {c.group for c in catalog}
-    covered = {m.claim.split(".")[0] for _, m in CASES}
-    print(f"{len(CASES)} mutants over {len(covered)} of {len(groups)} claim groups")
-    assert len(CASES) >= 40, f"only {len(CASES)} mutants; the self-check asks for at least 40"
+    covered = {m.claim.split(".")[0] for m in MUTANTS}
+    print(f"{len(MUTANTS)} mutants over {len(covered)} of {len(groups)} claim groups")
+    assert len(MUTANTS) >= 40, f"only {len(MUTANTS)} mutants; the self-check asks for at least 40"
     assert covered == groups, f"groups without a mutant: {sorted(groups - covered)}"
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("table,mutant", [pytest.param(p, m, id=f"{p.stem}.{m.name}") for p, m in CASES])
-def test_mutant_is_killed(table: Path, mutant, tmp_path: Path):
-    report = tmp_path / "claims.json"
-    cmd = [sys.executable, "-m", "pytest", mutant.target, "-p", "tensorspec.harness.mutation",
-           f"--mutant={table}::{mutant.name}", f"--claim={mutant.claim}", "-x", "-q",
-           "-p", "no:cacheprovider", "-p", "no:randomly", f"--claims-report={report}",
-           f"--basetemp={tmp_path / 'basetemp'}", *mutant.extra_args]
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
-    tail = (proc.stdout + proc.stderr)[-3000:]
-    assert report.exists(), f"no claims report; the run said:\n{tail}"
-    claim = next(c for c in json.loads(report.read_text())["claims"] if c["id"] == mutant.claim)
-    if claim["status"] == "not run":  # e.g. no Fashion-MNIST here: the check cannot be made, say why
-        pytest.skip(f"the tests of {mutant.claim} did not run: {'; '.join(claim['skip_reasons'])}")
-    assert claim["status"] == "broken", (
-        f"mutant {mutant.name} ({mutant.description}) SURVIVED: claim {mutant.claim} is "
-        f"{claim['status']!r} with the change applied\n{tail}")
+def test_a_mutant_is_named_by_its_table_and_function_and_described_by_its_docstring(monkeypatch):
+    monkeypatch.setattr(mutation, "REGISTRY", {})
+
+    def rounds_up(mp):
+        """math.floor   rounds
+        up."""
+    rounds_up.__module__ = "_tensorspec_mutants.demo"  # as load_tables imports tests/mutants/demo.py
+    mutation.mutant("reduce.whole")(rounds_up)
+    assert list(mutation.REGISTRY.values()) == [
+        mutation.Mutant("demo.rounds_up", "reduce.whole", "math.floor rounds up.", rounds_up)]
+    with pytest.raises(TypeError, match="docstring must describe the planted change"):
+        mutation.mutant("reduce.whole")(lambda mp: None)
+
+
+def test_wrap_passes_the_original_in_and_undo_restores_it():
+    def floor(x):
+        return int(x // 1)
+
+    owner, mp = SimpleNamespace(floor=floor), pytest.MonkeyPatch()
+
+    @mutation.wrap(mp, owner, "floor")
+    def rounds_up(orig, x):
+        return orig(x) + 1
+
+    assert (owner.floor(2.5), owner.floor.__name__) == (3, "floor")
+    mp.undo()
+    assert owner.floor is floor
+
+
+@pytest.fixture(scope="session")
+def self_check(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    """Run the selected mutants once, in one pool process; their results by name."""
+    config = request.config
+    if hasattr(config, "workerinput"):
+        pytest.skip("the mutation self-check runs its own pool of processes: run it without -n")
+    selected = [item.callspec.params["m"].name for item in request.session.items
+                if item.originalname == "test_mutant_is_killed"]
+    work = tmp_path_factory.mktemp("mutants")
+    out = work / "results.json"
+    cmd = [sys.executable, "-m", "tensorspec.harness.mutation", *selected, "--root", str(ROOT), "--json", str(out),
+           "--workdir", str(work), "--jobs", str(config.getoption("mutant_jobs")),
+           "--timeout", str(config.getoption("mutant_timeout"))]
+    capman = config.pluginmanager.getplugin("capturemanager")
+    with capman.global_and_fixture_disabled():  # one progress line per mutant, as they finish
+        print(f"\nmutation self-check: {len(selected)} mutants, {config.getoption('mutant_jobs')} at a time",
+              file=sys.stderr, flush=True)
+        subprocess.run(cmd, cwd=ROOT, check=False)
+    if not out.exists():
+        pytest.fail("the mutation pool wrote no results (see its output above)", pytrace=False)
+    return {r["name"]: r for r in json.loads(out.read_text())["results"]}
+
+
+@pytest.mark.mutants
+@pytest.mark.parametrize("m", MUTANTS, ids=lambda m: m.name)
+def test_mutant_is_killed(m: mutation.Mutant, self_check: dict[str, dict], record_property):
+    r = self_check[m.name]
+    record_property("mutant_outcome", r["outcome"])
+    if r["outcome"] in (mutation.NOT_RUN, mutation.TIMED_OUT):
+        pytest.skip(f"{m.name} could not run here: {r['reason']}")
+    assert r["outcome"] == mutation.KILLED, (
+        f"mutant {m.name} ({m.description}) {r['outcome'].upper()}: {r['reason']}\n"
+        f"ran: {' '.join(r['target'])} --claim {m.claim}\n{r['tail']}")

@@ -1,38 +1,38 @@
 """Mutants of the autograd claims: each plants the opposite of a recorded truth."""
 from __future__ import annotations
 
-import pytest
 import torch
 import torch.nn.functional as F
 
-from tensorspec.harness.mutation import Mutant
-
-T = "spec/test_autograd.py"
-_backward, _sin, _sign, _linear = torch.Tensor.backward, torch.sin, torch.sign, F.linear
-_requires_grad_, _Variable = torch.Tensor.requires_grad_, torch.autograd.Variable
+from tensorspec.harness.mutation import mutant, wrap
 
 
-def backward_doubles_gradients(mp: pytest.MonkeyPatch):
-    def backward(self, gradient=None, *args, **kwargs):
+@mutant("autograd.engine")
+def backward_doubles_gradients(mp):
+    """backward() accumulates twice the gradient."""
+    @wrap(mp, torch.Tensor, "backward")
+    def backward(orig, self, gradient=None, *args, **kwargs):
         gradient = torch.ones_like(self) if gradient is None else gradient
-        return _backward(self, 2 * gradient, *args, **kwargs)
-    mp.setattr(torch.Tensor, "backward", backward)
+        return orig(self, 2 * gradient, *args, **kwargs)
 
 
-class _SinWrongSign(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return _sin(x)
+@mutant("autograd.engine")
+def sin_derivative_has_wrong_sign(mp):
+    """d/dx sin(x) = -cos(x)."""
+    sin = torch.sin
 
-    @staticmethod
-    def backward(ctx, grad):
-        (x,) = ctx.saved_tensors
-        return -grad * torch.cos(x)
+    class SinWrongSign(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return sin(x)
 
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return -grad * torch.cos(x)
 
-def sin_derivative_has_wrong_sign(mp: pytest.MonkeyPatch):
-    mp.setattr(torch, "sin", _SinWrongSign.apply)
+    mp.setattr(torch, "sin", SinWrongSign.apply)
 
 
 class _LegacyVariable:
@@ -42,45 +42,46 @@ class _LegacyVariable:
         self.data, self.requires_grad = data, requires_grad
 
 
-def variable_is_a_wrapper(mp: pytest.MonkeyPatch):
+@mutant("autograd.variable_required")
+def variable_is_a_wrapper(mp):
+    """Variable is the pre-0.4 wrapper class."""
     mp.setattr(torch.autograd, "Variable", _LegacyVariable)
 
 
-def plain_tensors_cannot_require_grad(mp: pytest.MonkeyPatch):
+@mutant("autograd.variable_required")
+def plain_tensors_cannot_require_grad(mp):
+    """requires_grad_() does nothing on a plain tensor."""
     mp.setattr(torch.Tensor, "requires_grad_", lambda self, requires_grad=True: self)
 
 
-def variable_accepts_lists(mp: pytest.MonkeyPatch):
-    mp.setattr(torch.autograd, "Variable", lambda data, requires_grad=False, **k:
-               _Variable(data if isinstance(data, torch.Tensor) else torch.tensor(data), requires_grad=requires_grad))
+@mutant("autograd.variable_drop_in")
+def variable_accepts_lists(mp):
+    """Variable([1., 2.]) builds a tensor."""
+    @wrap(mp, torch.autograd, "Variable")
+    def variable(orig, data, requires_grad=False, **k):
+        return orig(data if isinstance(data, torch.Tensor) else torch.tensor(data), requires_grad=requires_grad)
 
 
-def linear_applies_tanh(mp: pytest.MonkeyPatch):
-    mp.setattr(F, "linear", lambda *a, **k: torch.tanh(_linear(*a, **k)))
+@mutant("autograd.activation_nonlinear")
+def linear_applies_tanh(mp):
+    """nn.Linear has a built-in tanh."""
+    @wrap(mp, F, "linear")
+    def linear(orig, *a, **k):
+        return torch.tanh(orig(*a, **k))
 
 
-class _StraightThroughSign(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, x):
-        return _sign(x)
+@mutant("autograd.activation_differentiable")
+def sign_passes_gradients_through(mp):
+    """sign() passes gradients straight through."""
+    sign = torch.sign
 
-    @staticmethod
-    def backward(ctx, grad):
-        return grad
+    class StraightThroughSign(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return sign(x)
 
+        @staticmethod
+        def backward(ctx, grad):
+            return grad
 
-def sign_passes_gradients_through(mp: pytest.MonkeyPatch):
-    mp.setattr(torch, "sign", _StraightThroughSign.apply)
-
-
-MUTANTS = [
-    Mutant("backward_doubles_gradients", "autograd.engine", T, "backward() accumulates twice the gradient"),
-    Mutant("sin_derivative_has_wrong_sign", "autograd.engine", T, "d/dx sin(x) = -cos(x)"),
-    Mutant("variable_is_a_wrapper", "autograd.variable_required", T, "Variable is the pre-0.4 wrapper class"),
-    Mutant("plain_tensors_cannot_require_grad", "autograd.variable_required", T,
-           "requires_grad_() does nothing on a plain tensor"),
-    Mutant("variable_accepts_lists", "autograd.variable_drop_in", T, "Variable([1., 2.]) builds a tensor"),
-    Mutant("linear_applies_tanh", "autograd.activation_nonlinear", T, "nn.Linear has a built-in tanh"),
-    Mutant("sign_passes_gradients_through", "autograd.activation_differentiable", T,
-           "sign() passes gradients straight through"),
-]
+    mp.setattr(torch, "sign", StraightThroughSign.apply)

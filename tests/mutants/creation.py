@@ -6,108 +6,138 @@ a mutant could never be killed on a CPU machine.)
 from __future__ import annotations
 
 import numpy as np
-import pytest
 import torch
 
-from tensorspec.harness.mutation import Mutant
-
-T = "spec/test_creation.py"
-_from_numpy, _as_tensor, _tensor = torch.from_numpy, torch.as_tensor, torch.tensor
-_ones_like, _rand, _numpy = torch.ones_like, torch.rand, torch.Tensor.numpy
-_tensor_new = torch._C.TensorBase.__new__
+from tensorspec.harness.mutation import mutant, wrap
 
 
-def from_numpy_copies(mp: pytest.MonkeyPatch):
-    mp.setattr(torch, "from_numpy", lambda a: _from_numpy(a).clone())
+def _wrap_as_tensor(mp, kind: type, change):
+    """torch.as_tensor with ``change(orig, data, *a, **k)`` for data of ``kind``, the real one otherwise."""
+    @wrap(mp, torch, "as_tensor")
+    def as_tensor(orig, d, *a, **k):
+        return change(orig, d, *a, **k) if isinstance(d, kind) else orig(d, *a, **k)
 
 
-def as_tensor_copies_arrays(mp: pytest.MonkeyPatch):
-    mp.setattr(torch, "as_tensor", lambda d, *a, **k: _as_tensor(d, *a, **k).clone()
-               if isinstance(d, np.ndarray) else _as_tensor(d, *a, **k))
+def _wrap_tensor_new(mp, change):
+    """torch.Tensor(...) (its ``__new__``) with its result passed through ``change(orig, cls, *a, **k)``."""
+    orig = torch._C.TensorBase.__new__
+    mp.setattr(torch.Tensor, "__new__", staticmethod(lambda cls, *a, **k: change(orig, cls, *a, **k)))
 
 
-def as_tensor_ignores_dtype(mp: pytest.MonkeyPatch):
-    mp.setattr(torch, "as_tensor", lambda d, dtype=None, device=None: _as_tensor(d, device=device))
+@mutant("creation.from_numpy_shares")
+def from_numpy_copies(mp):
+    """torch.from_numpy returns a copy."""
+    @wrap(mp, torch, "from_numpy")
+    def from_numpy(orig, a):
+        return orig(a).clone()
 
 
-def as_tensor_copies_tensors(mp: pytest.MonkeyPatch):
-    mp.setattr(torch, "as_tensor", lambda d, *a, **k: _as_tensor(d, *a, **k).clone()
-               if isinstance(d, torch.Tensor) else _as_tensor(d, *a, **k))
+@mutant("creation.as_tensor_shares")
+def as_tensor_copies_arrays(mp):
+    """as_tensor copies ndarrays."""
+    _wrap_as_tensor(mp, np.ndarray, lambda orig, d, *a, **k: orig(d, *a, **k).clone())
 
 
-def as_tensor_allocates(mp: pytest.MonkeyPatch):
-    mp.setattr(torch, "as_tensor", lambda d, *a, **k: _as_tensor(np.array(d, copy=True), *a, **k)
-               if isinstance(d, np.ndarray) else _as_tensor(d, *a, **k))
+@mutant("creation.as_tensor_shares")
+def as_tensor_ignores_dtype(mp):
+    """as_tensor ignores its dtype=."""
+    @wrap(mp, torch, "as_tensor")
+    def as_tensor(orig, d, dtype=None, device=None):
+        return orig(d, device=device)
 
 
-def as_tensor_caches_lists(mp: pytest.MonkeyPatch):
+@mutant("creation.as_tensor_accepts")
+def as_tensor_copies_tensors(mp):
+    """as_tensor(t) is a copy, not t."""
+    _wrap_as_tensor(mp, torch.Tensor, lambda orig, d, *a, **k: orig(d, *a, **k).clone())
+
+
+@mutant("creation.as_tensor_saves_memory")
+def as_tensor_allocates(mp):
+    """as_tensor copies an ndarray into a new buffer."""
+    _wrap_as_tensor(mp, np.ndarray, lambda orig, d, *a, **k: orig(np.array(d, copy=True), *a, **k))
+
+
+@mutant("creation.as_tensor_list_copies")
+def as_tensor_caches_lists(mp):
+    """as_tensor(list) reuses one buffer for equal lists."""
     cache: dict[str, torch.Tensor] = {}
-    mp.setattr(torch, "as_tensor", lambda d, *a, **k: cache.setdefault(repr(d), _as_tensor(d, *a, **k))
-               if isinstance(d, list) else _as_tensor(d, *a, **k))
+    _wrap_as_tensor(mp, list, lambda orig, d, *a, **k: cache.setdefault(repr(d), orig(d, *a, **k)))
 
 
-def tensor_shares(mp: pytest.MonkeyPatch):
-    mp.setattr(torch, "tensor", lambda d, *a, **k: _as_tensor(d, *a, **k)
-               if isinstance(d, np.ndarray) else _tensor(d, *a, **k))
+@mutant("creation.tensor_copies")
+def tensor_shares(mp):
+    """torch.tensor shares ndarrays."""
+    as_tensor = torch.as_tensor
+
+    @wrap(mp, torch, "tensor")
+    def tensor(orig, d, *a, **k):
+        return as_tensor(d, *a, **k) if isinstance(d, np.ndarray) else orig(d, *a, **k)
 
 
-def tensor_ints_are_int32(mp: pytest.MonkeyPatch):
-    def tensor(d, *a, **k):
-        t = _tensor(d, *a, **k)
+@mutant("creation.tensor_infers_dtype")
+def tensor_ints_are_int32(mp):
+    """Python ints become int32."""
+    @wrap(mp, torch, "tensor")
+    def tensor(orig, d, *a, **k):
+        t = orig(d, *a, **k)
         return t.to(torch.int32) if t.dtype == torch.int64 and "dtype" not in k else t
-    mp.setattr(torch, "tensor", tensor)
 
 
-def Tensor_always_copies(mp: pytest.MonkeyPatch):
-    mp.setattr(torch.Tensor, "__new__", staticmethod(lambda cls, *a, **k: _tensor_new(cls, *a, **k).clone()))
+@mutant("creation.Tensor_copies")
+def Tensor_always_copies(mp):
+    """torch.Tensor never shares."""
+    _wrap_tensor_new(mp, lambda orig, cls, *a, **k: orig(cls, *a, **k).clone())
 
 
-def Tensor_accepts_dtype(mp: pytest.MonkeyPatch):
-    def new(cls, *a, dtype=None, **k):
-        t = _tensor_new(cls, *a, **k)
+@mutant("creation.Tensor_no_dtype")
+def Tensor_accepts_dtype(mp):
+    """torch.Tensor takes dtype=."""
+    def new(orig, cls, *a, dtype=None, **k):
+        t = orig(cls, *a, **k)
         return t if dtype is None else t.to(dtype)
-    mp.setattr(torch.Tensor, "__new__", staticmethod(new))
+    _wrap_tensor_new(mp, new)
 
 
-def Tensor_always_float32(mp: pytest.MonkeyPatch):
-    mp.setattr(torch.Tensor, "__new__", staticmethod(lambda cls, *a, **k: _tensor_new(cls, *a, **k).float()))
+@mutant("creation.Tensor_default_dtype")
+def Tensor_always_float32(mp):
+    """torch.Tensor ignores the default dtype (always float32)."""
+    _wrap_tensor_new(mp, lambda orig, cls, *a, **k: orig(cls, *a, **k).float())
 
 
-def rand_reaches_two(mp: pytest.MonkeyPatch):
-    mp.setattr(torch, "rand", lambda *a, **k: _rand(*a, **k) * 2)
+@mutant("creation.factories")
+def rand_reaches_two(mp):
+    """rand draws from [0, 2)."""
+    @wrap(mp, torch, "rand")
+    def rand(orig, *a, **k):
+        return orig(*a, **k) * 2
 
 
-def ones_like_ignores_dtype(mp: pytest.MonkeyPatch):
-    mp.setattr(torch, "ones_like", lambda x, *a, dtype=None, **k: _ones_like(x, *a, **k))
+@mutant("creation.like")
+def ones_like_ignores_dtype(mp):
+    """ones_like drops its dtype=."""
+    @wrap(mp, torch, "ones_like")
+    def ones_like(orig, x, *a, dtype=None, **k):
+        return orig(x, *a, **k)
 
 
-def numpy_copies(mp: pytest.MonkeyPatch):
-    mp.setattr(torch.Tensor, "numpy", lambda self, *a, **k: _numpy(self, *a, **k).copy())
+@mutant("creation.as_tensor_round_trips")
+def numpy_copies(mp):
+    """Tensor.numpy() copies."""
+    @wrap(mp, torch.Tensor, "numpy")
+    def numpy(orig, self, *a, **k):
+        return orig(self, *a, **k).copy()
 
 
-def from_numpy_accepts_lists(mp: pytest.MonkeyPatch):
-    mp.setattr(torch, "from_numpy", lambda a: _from_numpy(np.asarray(a)))
+@mutant("creation.from_numpy_only_ndarray")
+def from_numpy_accepts_lists(mp):
+    """from_numpy converts lists."""
+    @wrap(mp, torch, "from_numpy")
+    def from_numpy(orig, a):
+        return orig(np.asarray(a))
 
 
-def FloatTensor_is_double(mp: pytest.MonkeyPatch):
+@mutant("creation.legacy_types")
+def FloatTensor_is_double(mp):
+    """FloatTensor makes float64."""
     mp.setattr(torch, "FloatTensor", torch.DoubleTensor)
-
-
-MUTANTS = [
-    Mutant("from_numpy_copies", "creation.from_numpy_shares", T, "torch.from_numpy returns a copy"),
-    Mutant("as_tensor_copies_arrays", "creation.as_tensor_shares", T, "as_tensor copies ndarrays"),
-    Mutant("as_tensor_ignores_dtype", "creation.as_tensor_shares", T, "as_tensor ignores its dtype="),
-    Mutant("as_tensor_copies_tensors", "creation.as_tensor_accepts", T, "as_tensor(t) is a copy, not t"),
-    Mutant("as_tensor_allocates", "creation.as_tensor_saves_memory", T, "as_tensor copies into a new buffer"),
-    Mutant("as_tensor_caches_lists", "creation.as_tensor_list_copies", T, "as_tensor(list) reuses one buffer"),
-    Mutant("tensor_shares", "creation.tensor_copies", T, "torch.tensor shares ndarrays"),
-    Mutant("tensor_ints_are_int32", "creation.tensor_infers_dtype", T, "Python ints become int32"),
-    Mutant("Tensor_always_copies", "creation.Tensor_copies", T, "torch.Tensor never shares"),
-    Mutant("Tensor_accepts_dtype", "creation.Tensor_no_dtype", T, "torch.Tensor takes dtype="),
-    Mutant("Tensor_always_float32", "creation.Tensor_default_dtype", T, "torch.Tensor ignores the default dtype"),
-    Mutant("rand_reaches_two", "creation.factories", T, "rand draws from [0, 2)"),
-    Mutant("ones_like_ignores_dtype", "creation.like", T, "ones_like drops its dtype="),
-    Mutant("numpy_copies", "creation.as_tensor_round_trips", T, "Tensor.numpy() copies"),
-    Mutant("from_numpy_accepts_lists", "creation.from_numpy_only_ndarray", T, "from_numpy converts lists"),
-    Mutant("FloatTensor_is_double", "creation.legacy_types", T, "FloatTensor makes float64"),
-]

@@ -3,26 +3,29 @@ from __future__ import annotations
 
 import itertools
 
-import pytest
-
-from tensorspec.harness.mutation import Mutant
-
-E = "spec/test_experiments.py"
-_product = itertools.product
+from tensorspec.harness.mutation import mutant, wrap
 
 
-def run_builder_reverses_the_order(mp: pytest.MonkeyPatch):
+@mutant("experiments.run_builder")
+def run_builder_reverses_the_order(mp):
+    """Runs come out in reverse product order."""
     from tensorspec.course.runs import RunBuilder
 
     real = RunBuilder.get_runs
     mp.setattr(RunBuilder, "get_runs", staticmethod(lambda params: real(params)[::-1]))
 
 
-def product_skips_the_last_combination(mp: pytest.MonkeyPatch):
-    mp.setattr(itertools, "product", lambda *iterables: iter(list(_product(*iterables))[:-1]))
+@mutant("experiments.hyperparameter_loop")
+def product_skips_the_last_combination(mp):
+    """itertools.product drops the last combination."""
+    @wrap(mp, itertools, "product")
+    def product(orig, *iterables):
+        return iter(list(orig(*iterables))[:-1])
 
 
-def loss_not_weighted_by_batch_size(mp: pytest.MonkeyPatch):
+@mutant("experiments.run_manager")
+def loss_not_weighted_by_batch_size(mp):
+    """RunManager adds batch means as if they were sums."""
     from tensorspec.course.runs import RunManager
 
     def track_loss(self, loss, batch_size):
@@ -32,15 +35,9 @@ def loss_not_weighted_by_batch_size(mp: pytest.MonkeyPatch):
     mp.setattr(RunManager, "track_loss", track_loss)
 
 
-def scalars_not_written(mp: pytest.MonkeyPatch):
+@mutant("experiments.tensorboard")
+def scalars_not_written(mp):
+    """SummaryWriter.add_scalar writes nothing."""
     from torch.utils.tensorboard import SummaryWriter
 
     mp.setattr(SummaryWriter, "add_scalar", lambda self, *a, **k: None)
-
-
-MUTANTS = [
-    Mutant("run_builder_reverses_the_order", "experiments.run_builder", E, "runs come out in reverse product order"),
-    Mutant("product_skips_the_last_combination", "experiments.hyperparameter_loop", E, "itertools.product drops a combination"),
-    Mutant("loss_not_weighted_by_batch_size", "experiments.run_manager", E, "RunManager adds batch means as if sums"),
-    Mutant("scalars_not_written", "experiments.tensorboard", E, "SummaryWriter.add_scalar writes nothing"),
-]

@@ -1,44 +1,41 @@
 """Mutants of the misc claims: each plants the opposite of a recorded truth."""
 from __future__ import annotations
 
-import pytest
 import torch
 import torch.nn.functional as F
 
-from tensorspec.harness.mutation import Mutant
-
-T = "spec/test_misc.py"
-_linear = F.linear
+from tensorspec.harness.mutation import mutant, wrap
 
 
-def linear_takes_only_2d(mp: pytest.MonkeyPatch):
-    def linear(x, *args, **kwargs):
+@mutant("misc.only_2d")
+def linear_takes_only_2d(mp):
+    """nn.Linear refuses input that is not 2-D (the note)."""
+    @wrap(mp, F, "linear")
+    def linear(orig, x, *args, **kwargs):
         if x.dim() != 2:
             raise RuntimeError(f"only 2-D input is supported, got {x.dim()}-D")
-        return _linear(x, *args, **kwargs)
-    mp.setattr(F, "linear", linear)
+        return orig(x, *args, **kwargs)
 
 
-def no_flip(mp: pytest.MonkeyPatch):
+@mutant("misc.missing_features")
+def no_flip(mp):
+    """torch.flip does not exist (the note)."""
     mp.delattr(torch, "flip")
 
 
-def mse_is_the_signed_mean_error(mp: pytest.MonkeyPatch):
+@mutant("misc.regression_mse")
+def mse_is_the_signed_mean_error(mp):
+    """The loss is mean(pred - y), unsquared."""
     mp.setattr(F, "mse_loss", lambda input, target, *a, **k: (input - target).mean())
 
 
-def sigmoid_is_constant(mp: pytest.MonkeyPatch):
+@mutant("misc.logistic_sigmoid")
+def sigmoid_is_constant(mp):
+    """sigmoid squashes every input to 0.5."""
     mp.setattr(torch, "sigmoid", lambda x: 0.5 + 0 * x)
 
 
-def adam_does_not_step(mp: pytest.MonkeyPatch):
+@mutant("misc.overfitting")
+def adam_does_not_step(mp):
+    """The optimizer never updates the model (Adam.step does nothing)."""
     mp.setattr(torch.optim.Adam, "step", lambda self, closure=None: None)
-
-
-MUTANTS = [
-    Mutant("linear_takes_only_2d", "misc.only_2d", T, "nn.Linear refuses input that is not 2-D (the note)"),
-    Mutant("no_flip", "misc.missing_features", T, "torch.flip does not exist (the note)"),
-    Mutant("mse_is_the_signed_mean_error", "misc.regression_mse", T, "the loss is mean(pred - y), unsquared"),
-    Mutant("sigmoid_is_constant", "misc.logistic_sigmoid", T, "sigmoid squashes every input to 0.5"),
-    Mutant("adam_does_not_step", "misc.overfitting", T, "the optimizer never updates the model"),
-]

@@ -2,57 +2,50 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 import torch
 
-from tensorspec.harness.mutation import Mutant
-
-T = "spec/test_reduce.py"
-_std, _sum, _argmax, _tolist = torch.Tensor.std, torch.Tensor.sum, torch.Tensor.argmax, torch.Tensor.tolist
-_np_std = np.std
+from tensorspec.harness.mutation import mutant, wrap
 
 
-def std_divides_by_n(mp: pytest.MonkeyPatch):
+@mutant("reduce.whole")
+def std_divides_by_n(mp):
     """``t.std()`` defaults to correction=0 (NumPy's ddof=0)."""
-    mp.setattr(torch.Tensor, "std", lambda self, *a, **k: _std(self, *a, **{"correction": 0, **k}))
+    @wrap(mp, torch.Tensor, "std")
+    def std(orig, self, *a, **k):
+        return orig(self, *a, **{"correction": 0, **k})
 
 
-def sum_keeps_dim(mp: pytest.MonkeyPatch):
+@mutant("reduce.by_dim")
+def sum_keeps_dim(mp):
     """``t.sum(dim=k)`` keeps axis k with length 1 instead of removing it."""
-    mp.setattr(torch.Tensor, "sum", lambda self, *a, **k: _sum(self, *a, **k, keepdim=True)
-               if a or "dim" in k else _sum(self, *a, **k))
+    @wrap(mp, torch.Tensor, "sum")
+    def sum_(orig, self, *a, **k):
+        return orig(self, *a, **k, keepdim=True) if a or "dim" in k else orig(self, *a, **k)
 
 
-def numpy_std_unbiased(mp: pytest.MonkeyPatch):
-    """NumPy's ``np.std`` defaults to ddof=1, like torch."""
-    mp.setattr(np, "std", lambda a, *args, **k: _np_std(a, *args, **{"ddof": 1, **k}))
+@mutant("reduce.by_dim")
+def numpy_std_unbiased(mp):
+    """NumPy's ``np.std`` defaults to ddof=1, like torch (the libraries' difference disappears)."""
+    @wrap(mp, np, "std")
+    def std(orig, a, *args, **k):
+        return orig(a, *args, **{"ddof": 1, **k})
 
 
-def argmax_takes_last_tie(mp: pytest.MonkeyPatch):
+@mutant("reduce.max_argmax")
+def argmax_takes_last_tie(mp):
     """``argmax`` returns the LAST of tied maxima (and the last NaN)."""
-    def argmax(self, dim=None, keepdim=False):
+    @wrap(mp, torch.Tensor, "argmax")
+    def argmax(orig, self, dim=None, keepdim=False):
         if dim is None:
             flat = self.reshape(-1)
-            return flat.numel() - 1 - _argmax(flat.flip(0))
+            return flat.numel() - 1 - orig(flat.flip(0))
         n = self.shape[dim] if self.dim() else 1
-        return n - 1 - _argmax(self.flip(dim) if self.dim() else self, dim, keepdim)
-    mp.setattr(torch.Tensor, "argmax", argmax)
+        return n - 1 - orig(self.flip(dim) if self.dim() else self, dim, keepdim)
 
 
-def tolist_wraps_scalars(mp: pytest.MonkeyPatch):
-    """``tolist()`` of a rank-0 tensor gives a one-element list instead of a bare number."""
-    mp.setattr(torch.Tensor, "tolist", lambda self: [_tolist(self)] if self.dim() == 0 else _tolist(self))
-
-
-MUTANTS = [
-    Mutant(name="std_divides_by_n", claim="reduce.whole", target=T,
-           description="std's default correction becomes 0"),
-    Mutant(name="sum_keeps_dim", claim="reduce.by_dim", target=T,
-           description="sum(dim=k) keeps the reduced axis"),
-    Mutant(name="numpy_std_unbiased", claim="reduce.by_dim", target=T,
-           description="np.std defaults to ddof=1 (the libraries' difference disappears)"),
-    Mutant(name="argmax_takes_last_tie", claim="reduce.max_argmax", target=T,
-           description="argmax picks the last of tied maxima"),
-    Mutant(name="tolist_wraps_scalars", claim="reduce.to_python", target=T,
-           description="0-d tolist() returns [x]"),
-]
+@mutant("reduce.to_python")
+def tolist_wraps_scalars(mp):
+    """``tolist()`` of a rank-0 tensor gives a one-element list ``[x]`` instead of a bare number."""
+    @wrap(mp, torch.Tensor, "tolist")
+    def tolist(orig, self):
+        return [orig(self)] if self.dim() == 0 else orig(self)

@@ -1,48 +1,25 @@
 """Mutants of the train claims (and data.normalize_helps): each plants the opposite of a recorded truth.
 
-The full-run mutants also cut Fashion-MNIST to 2,000 training and 1,000 test images, so that each
-runs in seconds; the planted change (not the cut) is what the named claim's test must notice.
+The mutants of claims tested only by the full training run also cut Fashion-MNIST to 2,000 training
+and 1,000 test images, so that each runs in seconds.
 """
 from __future__ import annotations
 
-
-import pytest
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from tensorspec.harness.mutation import Mutant
-
-T, G, RUN = "spec/test_train.py", "spec/test_train_gradients.py", "spec/test_training_run.py"
-_cross_entropy = F.cross_entropy
-_zero_grad = torch.optim.Optimizer.zero_grad
-_call = nn.Module.__call__
+from tensorspec.harness.mutation import mutant, wrap
 
 
-def _small_data(mp: pytest.MonkeyPatch) -> None:
+def _small_data(mp) -> None:
     from tensorspec.course import fashion_mnist
 
-    real = fashion_mnist.load
-
-    def load(split="train", *a, **k):
-        images, labels = real(split, *a, **k)
+    @wrap(mp, fashion_mnist, "load")
+    def load(orig, split="train", *a, **k):
+        images, labels = orig(split, *a, **k)
         n = 2000 if split == "train" else 1000
         return images[:n], labels[:n]
-
-    mp.setattr(fashion_mnist, "load", load)
-
-
-def epoch_drops_the_last_short_batch(mp: pytest.MonkeyPatch):
-    from tensorspec.course import training
-
-    real = training.batches
-
-    def batches(images, labels, batch_size, *a, **k):
-        for x, y in real(images, labels, batch_size, *a, **k):
-            if len(y) == batch_size:
-                yield x, y
-
-    mp.setattr(training, "batches", batches)
 
 
 class _NoGradSwitch:
@@ -61,100 +38,127 @@ class _NoGradSwitch:
         return fn
 
 
-def set_grad_enabled_does_nothing(mp: pytest.MonkeyPatch):
-    mp.setattr(torch, "set_grad_enabled", _NoGradSwitch)
-
-
-def cross_entropy_sums(mp: pytest.MonkeyPatch):
-    mp.setattr(F, "cross_entropy", lambda x, y, *a, **k: _cross_entropy(x, y, *a, **{**k, "reduction": "sum"}))
-
-
-def backward_does_nothing(mp: pytest.MonkeyPatch):
-    mp.setattr(torch.Tensor, "backward", lambda self, *a, **k: None)
-
-
-def linear_detaches_its_weight(mp: pytest.MonkeyPatch):
-    mp.setattr(nn.Linear, "forward", lambda self, x: F.linear(x, self.weight.detach(), self.bias))
-
-
-def adam_step_does_nothing(mp: pytest.MonkeyPatch):
+def _adam_does_not_step(mp) -> None:
     mp.setattr(torch.optim.Adam, "step", lambda self, closure=None: None)
 
 
-def zero_grad_fills_zeros(mp: pytest.MonkeyPatch):
-    mp.setattr(torch.optim.Optimizer, "zero_grad", lambda self, set_to_none=False: _zero_grad(self, set_to_none))
+@mutant("train.epoch")
+def epoch_drops_the_last_short_batch(mp):
+    """An epoch skips the last, short batch."""
+    from tensorspec.course import training
+
+    @wrap(mp, training, "batches")
+    def batches(orig, images, labels, batch_size, *a, **k):
+        return ((x, y) for x, y in orig(images, labels, batch_size, *a, **k) if len(y) == batch_size)
 
 
-def no_grad_records_anyway(mp: pytest.MonkeyPatch):
+@mutant("train.set_grad_enabled")
+def set_grad_enabled_does_nothing(mp):
+    """set_grad_enabled(False) still records."""
+    mp.setattr(torch, "set_grad_enabled", _NoGradSwitch)
+
+
+@mutant("train.cross_entropy")
+def cross_entropy_sums(mp):
+    """F.cross_entropy sums instead of averaging."""
+    @wrap(mp, F, "cross_entropy")
+    def cross_entropy(orig, x, y, *a, **k):
+        return orig(x, y, *a, **{**k, "reduction": "sum"})
+
+
+@mutant("train.backward_fills_grad")
+def backward_does_nothing(mp):
+    """loss.backward() fills no .grad."""
+    mp.setattr(torch.Tensor, "backward", lambda self, *a, **k: None)
+
+
+@mutant("train.graph")
+def linear_detaches_its_weight(mp):
+    """Linear layers' weights stay out of the graph."""
+    mp.setattr(nn.Linear, "forward", lambda self, x: F.linear(x, self.weight.detach(), self.bias))
+
+
+@mutant("train.optimizer_step")
+def adam_step_does_nothing(mp):
+    """Adam.step() changes nothing."""
+    _adam_does_not_step(mp)
+
+
+@mutant("train.zero_grad")
+def zero_grad_fills_zeros(mp):
+    """zero_grad() defaults to set_to_none=False (as before torch 2.0)."""
+    @wrap(mp, torch.optim.Optimizer, "zero_grad")
+    def zero_grad(orig, self, set_to_none=False):
+        return orig(self, set_to_none)
+
+
+@mutant("train.no_grad")
+def no_grad_records_anyway(mp):
+    """torch.no_grad() still records the graph."""
     mp.setattr(torch, "no_grad", _NoGradSwitch)
 
 
-def confusion_matrix_transposed(mp: pytest.MonkeyPatch):
+@mutant("train.confusion_matrix")
+def confusion_matrix_transposed(mp):
+    """The confusion matrix is cm[predicted, true] instead of cm[true, predicted]."""
     from tensorspec.course import training
 
-    real = training.confusion_matrix
-    mp.setattr(training, "confusion_matrix", lambda labels, preds, num_classes=10: real(labels, preds, num_classes).T)
+    @wrap(mp, training, "confusion_matrix")
+    def confusion_matrix(orig, labels, preds, num_classes=10):
+        return orig(labels, preds, num_classes).T
 
 
-def zero_grad_after_backward(mp: pytest.MonkeyPatch):
+@mutant("train.loop_steps")
+def zero_grad_after_backward(mp):
+    """zero_grad runs between backward and step: the gradients are gone before the step."""
     from tensorspec.course import training
 
     def train_step(network, optimizer, images, labels):
         preds = network(images)
         loss = F.cross_entropy(preds, labels)
         loss.backward()
-        optimizer.zero_grad()  # the gradients are gone before the step
+        optimizer.zero_grad()
         optimizer.step()
         return loss, preds
 
     mp.setattr(training, "train_step", train_step)
 
 
-def module_call_replays_the_first_graph(mp: pytest.MonkeyPatch):
+@mutant("train.dynamic_graph")
+def module_call_replays_the_first_graph(mp):
     """A static graph: a module's first computation is returned again on every later call."""
     first = {}
 
-    def call(self, *a, **k):
+    @wrap(mp, nn.Module, "__call__")
+    def call(orig, self, *a, **k):
         if id(self) not in first:
-            first[id(self)] = _call(self, *a, **k)
+            first[id(self)] = orig(self, *a, **k)
         return first[id(self)]
 
-    mp.setattr(nn.Module, "__call__", call)
 
-
-def training_never_updates(mp: pytest.MonkeyPatch):
+@mutant("train.reaches_target")
+def training_never_updates(mp):
+    """Adam.step does nothing (on 2,000 images)."""
     _small_data(mp)
-    adam_step_does_nothing(mp)
+    _adam_does_not_step(mp)
 
 
-def batchnorm_variant_is_the_plain_network(mp: pytest.MonkeyPatch):
+@mutant("train.batchnorm_helps")
+def batchnorm_variant_is_the_plain_network(mp):
+    """The BatchNorm run trains the plain network (on 2,000 images)."""
     from tensorspec.course import network
 
     _small_data(mp)
     mp.setitem(network.NETWORKS, "batchnorm", network.Network)
 
 
-def normalize_is_ignored(mp: pytest.MonkeyPatch):
+@mutant("data.normalize_helps")
+def normalize_is_ignored(mp):
+    """The normalized run gets unnormalized inputs (on 2,000 images)."""
     from tensorspec.course import training
 
     _small_data(mp)
-    real = training.to_inputs
-    mp.setattr(training, "to_inputs", lambda images, mean=None, std=None: real(images))
 
-
-MUTANTS = [
-    Mutant("epoch_drops_the_last_short_batch", "train.epoch", T, "an epoch skips the last, short batch"),
-    Mutant("set_grad_enabled_does_nothing", "train.set_grad_enabled", G, "set_grad_enabled(False) still records"),
-    Mutant("cross_entropy_sums", "train.cross_entropy", T, "F.cross_entropy sums instead of averaging"),
-    Mutant("backward_does_nothing", "train.backward_fills_grad", G, "loss.backward() fills no .grad"),
-    Mutant("linear_detaches_its_weight", "train.graph", G, "Linear layers' weights stay out of the graph"),
-    Mutant("adam_step_does_nothing", "train.optimizer_step", G, "Adam.step() changes nothing"),
-    Mutant("zero_grad_fills_zeros", "train.zero_grad", G, "zero_grad() defaults to set_to_none=False (torch < 2.0)"),
-    Mutant("no_grad_records_anyway", "train.no_grad", G, "torch.no_grad() still records the graph"),
-    Mutant("confusion_matrix_transposed", "train.confusion_matrix", T, "cm[predicted, true] instead of cm[true, predicted]"),
-    Mutant("zero_grad_after_backward", "train.loop_steps", T, "zero_grad between backward and step"),
-    Mutant("module_call_replays_the_first_graph", "train.dynamic_graph", T, "a static graph: the first call is replayed"),
-    Mutant("training_never_updates", "train.reaches_target", RUN, "Adam.step does nothing (on 2,000 images)"),
-    Mutant("batchnorm_variant_is_the_plain_network", "train.batchnorm_helps", RUN, "the BatchNorm run trains the plain network"),
-    Mutant("normalize_is_ignored", "data.normalize_helps", RUN, "the normalized run gets unnormalized inputs"),
-]
+    @wrap(mp, training, "to_inputs")
+    def to_inputs(orig, images, mean=None, std=None):
+        return orig(images)
