@@ -1,0 +1,49 @@
+"""Mutants for the corrected truths of the audit "Every truth exact": each plants the opposite of one
+sentence a truth gained, so the test that now asserts it must go red."""
+from __future__ import annotations
+
+import pytest
+import torch
+
+from tensorspec.harness.mutation import REGISTRY, mutant, wrap
+
+_FIRST = len(REGISTRY)
+
+
+# ---- device -------------------------------------------------------------------------------------
+
+@mutant("device.cuda_is_available", target="spec/test_device.py")
+def cuda_index_says_not_compiled(mp: pytest.MonkeyPatch):
+    """t.cuda(0) raises the AssertionError of t.cuda() instead of RuntimeError "Cannot access accelerator"."""
+    @wrap(mp, torch.Tensor, "cuda")
+    def cuda(orig, self, *args, **kwargs):
+        raise AssertionError("Torch not compiled with CUDA enabled")
+
+
+@mutant("device.version_cuda", target="spec/test_device.py")
+def rocm_build_reports_a_cuda_version(mp: pytest.MonkeyPatch):
+    """A ROCm build (torch.version.hip set, is_built() True) reports a CUDA version too."""
+    mp.setattr(torch.version, "hip", "6.2.41133")
+    mp.setattr(torch.version, "cuda", "12.8")
+    mp.setattr(torch.backends.cuda, "is_built", lambda: True)
+
+
+@mutant("device.cross_device_error", target="spec/test_device.py")
+def in_place_add_checks_meta_devices(mp: pytest.MonkeyPatch):
+    """An in-place add between a CPU and a meta tensor raises, as the out-of-place one does."""
+    @wrap(mp, torch.Tensor, "add_")
+    def add_(orig, self, other, *args, **kwargs):
+        if isinstance(other, torch.Tensor) and other.dim() and other.device != self.device:
+            raise RuntimeError(f"Tensor on device {other.device} is not on the expected device {self.device}!")
+        return orig(self, other, *args, **kwargs)
+
+
+@mutant("device.cross_device_error", target="spec/test_device.py")
+def matmul_moves_the_other_operand(mp: pytest.MonkeyPatch):
+    """matmul moves its second operand to the first one's device instead of raising."""
+    @wrap(mp, torch.Tensor, "__matmul__")
+    def matmul(orig, self, other):
+        return orig(self, other.to(self.device))
+
+
+MUTANTS = REGISTRY[_FIRST:]
