@@ -46,4 +46,27 @@ def matmul_moves_the_other_operand(mp: pytest.MonkeyPatch):
         return orig(self, other.to(self.device))
 
 
+# ---- tensor -------------------------------------------------------------------------------------
+
+@mutant("tensor.rank", target="spec/test_tensor.py")
+def zero_d_index_says_too_many(mp: pytest.MonkeyPatch):
+    """t[0] on a 0-d tensor says "too many indices for tensor of dimension 0", like t[0, 0]."""
+    @wrap(mp, torch.Tensor, "__getitem__")
+    def getitem(orig, self, index):
+        if self.dim() == 0 and isinstance(index, int):
+            raise IndexError("too many indices for tensor of dimension 0")
+        return orig(self, index)
+
+
+@mutant("tensor.nchw", target="spec/test_tensor.py")
+def conv_refuses_a_permuted_batch(mp: pytest.MonkeyPatch):
+    """Conv2d notices an NHWC batch (a permuted view, neither contiguous nor channels_last) even when H == C."""
+    @wrap(mp, torch.nn.Conv2d, "_conv_forward")
+    def conv_forward(orig, self, x, weight, bias):
+        permuted = not x.is_contiguous() and not x.is_contiguous(memory_format=torch.channels_last)
+        if permuted and x.shape[1] == weight.shape[1]:  # the case torch lets through
+            raise RuntimeError(f"expected input{list(x.shape)} to be NCHW, but got a permuted NHWC batch")
+        return orig(self, x, weight, bias)
+
+
 MUTANTS = REGISTRY[_FIRST:]
