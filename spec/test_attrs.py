@@ -53,21 +53,34 @@ def test_strided_is_only_the_default_layout(device):
         assert torch.equal(sparse.to_dense(), dense)
 
 
+# dtype= takes floating and complex dtypes only; the others, and what rand says to them.
+RAND_REFUSES = [torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64, torch.float8_e4m3fn]
+
+
 @pytest.mark.claim("attrs.rand_defaults")
 @on_devices
-@given(shape=S.shapes(max_dims=4))
-def test_rand_takes_the_default_dtype_and_device(device, shape):
+@given(shape=S.shapes(max_dims=4),
+       dtype=st.one_of(S.torch_dtypes(S.FLOAT + S.COMPLEX, bfloat16=True), st.sampled_from(RAND_REFUSES)))
+def test_rand_takes_the_default_dtype_and_device(device, shape, dtype):
     """rand(*sizes) has that shape, values in [0, 1), dtype torch.get_default_dtype() (float32 out of
-    the box) and the default device (cpu out of the box), unless told otherwise."""
-    with repro(f"torch.rand({shape})", claim="attrs.rand_defaults"):
+    the box) and the default device (cpu out of the box), unless told otherwise: device= any device,
+    dtype= a floating or complex dtype (both parts in [0, 1)); an integer, bool or float8 dtype raises."""
+    with repro(f"torch.rand({shape}, dtype={dtype})", claim="attrs.rand_defaults"):
         t = torch.rand(shape)
         assert_equal("t.shape", tuple(t.shape), shape, f"torch.rand({shape})")
         assert_equal("t.dtype", t.dtype, torch.get_default_dtype(), f"torch.rand({shape})")
         assert_equal("t.device", t.device, torch.get_default_device(), f"torch.rand({shape})")
         assert bool(((t >= 0) & (t < 1)).all()), f"torch.rand({shape}) has values outside [0, 1): {t}"
-        on_device = torch.rand(shape, device=device, dtype=torch.float64)
-        assert_equal("t.device.type", on_device.device.type, device, f"torch.rand({shape}, device={device!r})")
-        assert_equal("t.dtype", on_device.dtype, torch.float64, f"torch.rand({shape}, dtype=torch.float64)")
+        if dtype.is_floating_point and dtype.itemsize > 1 or dtype.is_complex:
+            on_device = torch.rand(shape, device=device, dtype=dtype)
+            assert_equal("t.device.type", on_device.device.type, device, f"torch.rand({shape}, device={device!r})")
+            assert_equal("t.dtype", on_device.dtype, dtype, f"torch.rand({shape}, dtype={dtype})")
+            parts = torch.view_as_real(on_device.to(torch.complex64)) if dtype.is_complex else on_device
+            assert bool(((parts >= 0) & (parts < 1)).all()), f"torch.rand({shape}, dtype={dtype}): {on_device}"
+        else:
+            with pytest.raises(NotImplementedError, match="not implemented for"):
+                torch.rand(shape, device=device, dtype=dtype)
+                pytest.fail(f"torch.rand({shape}, dtype={dtype}) made a tensor")
 
 
 @pytest.mark.claim("attrs.rand_defaults")
