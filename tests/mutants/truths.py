@@ -2,6 +2,7 @@
 sentence a truth gained, so the test that now asserts it must go red."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 
@@ -79,6 +80,70 @@ def rand_rounds_for_integer_dtypes(mp: pytest.MonkeyPatch):
         if dtype is not None and not (dtype.is_floating_point or dtype.is_complex):
             return orig(*size, **kwargs).to(dtype)
         return orig(*size, dtype=dtype, **kwargs)
+
+
+# ---- creation -----------------------------------------------------------------------------------
+
+@mutant("creation.factories", target="spec/test_creation.py")
+def eye_takes_a_shape_tuple(mp: pytest.MonkeyPatch):
+    """torch.eye((n, m)) is read as eye(n, m), like zeros((n, m))."""
+    @wrap(mp, torch, "eye")
+    def eye(orig, *args, **kwargs):
+        if args and isinstance(args[0], tuple):
+            args = (*args[0], *args[1:])
+        return orig(*args, **kwargs)
+
+
+@mutant("creation.tensor_infers_dtype", target="spec/test_creation.py")
+def unsigned_dtypes_refuse_negative_ints(mp: pytest.MonkeyPatch):
+    """torch.tensor([-1], dtype=torch.uint8) raises like 256 does, instead of wrapping to 255."""
+    @wrap(mp, torch, "tensor")
+    def tensor(orig, data, *args, dtype=None, **kwargs):
+        if dtype in (torch.uint8, torch.uint16, torch.uint32) and isinstance(data, list) and \
+                any(isinstance(v, int) and v < 0 for v in data):
+            raise RuntimeError(f"value cannot be converted to type {str(dtype)[6:]} without overflow")
+        return orig(data, *args, dtype=dtype, **kwargs)
+
+
+@mutant("creation.tensor_infers_dtype", target="spec/test_creation.py")
+def ndarray_with_dtype_is_range_checked(mp: pytest.MonkeyPatch):
+    """torch.tensor(ndarray, dtype=uint8) refuses values out of range instead of wrapping like astype."""
+    @wrap(mp, torch, "tensor")
+    def tensor(orig, data, *args, dtype=None, **kwargs):
+        if isinstance(data, np.ndarray) and dtype is not None and not dtype.is_floating_point and dtype != torch.bool \
+                and data.size and data.dtype.kind in "iu":
+            info = torch.iinfo(dtype)
+            if data.min() < info.min or data.max() > info.max:
+                raise RuntimeError(f"value cannot be converted to type {str(dtype)[6:]} without overflow")
+        return orig(data, *args, dtype=dtype, **kwargs)
+
+
+@mutant("creation.as_tensor_accepts", target="spec/test_creation.py")
+def as_tensor_reads_numpy_scalars_as_python_ones(mp: pytest.MonkeyPatch):
+    """as_tensor(np.int32(2)) is int64, as if the NumPy scalar were a Python int."""
+    @wrap(mp, torch, "as_tensor")
+    def as_tensor(orig, data, *args, **kwargs):
+        return orig(data.item() if isinstance(data, np.generic) else data, *args, **kwargs)
+
+
+@mutant("creation.as_tensor_saves_memory", target="spec/test_creation.py")
+def as_tensor_compacts_strided_arrays(mp: pytest.MonkeyPatch):
+    """as_tensor of a strided array copies it into a compact buffer of a.nbytes."""
+    @wrap(mp, torch, "as_tensor")
+    def as_tensor(orig, data, *args, **kwargs):
+        if isinstance(data, np.ndarray) and not (data.flags.c_contiguous or data.flags.f_contiguous):
+            data = np.ascontiguousarray(data)
+        return orig(data, *args, **kwargs)
+
+
+@mutant("creation.legacy_types", target="spec/test_creation.py")
+def long_tensor_casts_a_tensor(mp: pytest.MonkeyPatch):
+    """LongTensor(<float tensor>) casts it to int64 instead of refusing it."""
+    @wrap(mp, torch, "LongTensor")
+    def long_tensor(orig, *args):
+        if len(args) == 1 and isinstance(args[0], torch.Tensor):
+            return args[0].to(torch.int64)
+        return orig(*args)
 
 
 MUTANTS = REGISTRY[_FIRST:]
