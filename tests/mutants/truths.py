@@ -146,4 +146,24 @@ def long_tensor_casts_a_tensor(mp: pytest.MonkeyPatch):
         return orig(*args)
 
 
+# ---- bridge -------------------------------------------------------------------------------------
+
+@mutant("bridge.numpy_shares", target="spec/test_bridge.py")
+def numpy_resolves_negative_views(mp: pytest.MonkeyPatch):
+    """t.numpy() of a negative-bit view quietly resolves it (a copy) instead of raising."""
+    @wrap(mp, torch.Tensor, "numpy")
+    def numpy(orig, self, *, force=False):
+        return orig(self.resolve_neg() if self.is_neg() else self, force=force)
+
+
+@mutant("bridge.numpy_shares", target="spec/test_bridge.py")
+def numpy_refuses_grad_even_without_grad_mode(mp: pytest.MonkeyPatch):
+    """t.numpy() refuses a tensor requiring grad inside torch.no_grad() too."""
+    @wrap(mp, torch.Tensor, "numpy")
+    def numpy(orig, self, *, force=False):
+        if self.requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        return orig(self, force=force)
+
+
 MUTANTS = REGISTRY[_FIRST:]
