@@ -193,4 +193,43 @@ def dataset_hands_transforms_float_images(mp: pytest.MonkeyPatch):
         return self.transform(image.float() / 255), label
 
 
+# ---- model --------------------------------------------------------------------------------------
+
+@mutant("model.hyperparameters", target="spec/test_model.py")
+def conv_pads_small_inputs(mp: pytest.MonkeyPatch):
+    """A Conv2d whose kernel is wider than its input pads the input instead of raising."""
+    import torch.nn.functional as F
+
+    @wrap(mp, torch.nn.Conv2d, "_conv_forward")
+    def conv_forward(orig, self, x, weight, bias):
+        short = max(0, weight.shape[-1] - x.shape[-1])
+        return orig(self, F.pad(x, (0, short, 0, short)) if short else x, weight, bias)
+
+
+@mutant("model.output_size_formula", target="spec/test_conv_output_size.py")
+def ceil_mode_pooling_refuses_a_wide_kernel(mp: pytest.MonkeyPatch):
+    """ceil-mode max_pool2d refuses a kernel wider than the padded input, as floor mode does."""
+    import torch.nn.functional as F
+
+    @wrap(mp, F, "max_pool2d")
+    def max_pool2d(orig, x, kernel_size, *args, **kwargs):
+        padding = kwargs.get("padding", 0)
+        if kwargs.get("ceil_mode") and isinstance(kernel_size, int) and isinstance(padding, int) \
+                and x.shape[-1] + 2 * padding < kernel_size:
+            raise RuntimeError("Output size is too small")
+        return orig(x, kernel_size, *args, **kwargs)
+
+
+@mutant("model.output_size_formula", target="spec/test_conv_output_size.py")
+def pool_pad_message_ignores_dilation(mp: pytest.MonkeyPatch):
+    """max_pool2d names the effective kernel for every bad padding, dilated or not."""
+    import torch.nn.functional as F
+
+    @wrap(mp, F, "max_pool2d")
+    def max_pool2d(orig, x, kernel_size, *args, padding=0, **kwargs):
+        if isinstance(padding, int) and isinstance(kernel_size, int) and padding > kernel_size // 2:
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={padding}")
+        return orig(x, kernel_size, *args, padding=padding, **kwargs)
+
+
 MUTANTS = REGISTRY[_FIRST:]
