@@ -232,4 +232,31 @@ def pool_pad_message_ignores_dilation(mp: pytest.MonkeyPatch):
         return orig(x, kernel_size, *args, padding=padding, **kwargs)
 
 
+# ---- experiments --------------------------------------------------------------------------------
+
+@mutant("experiments.run_manager", target="spec/test_experiments.py")
+def run_manager_counts_every_batch_as_full(mp: pytest.MonkeyPatch):
+    """RunManager divides by batches x the largest batch size, as if a short last batch were full."""
+    from tensorspec.course.runs import RunManager
+
+    @wrap(mp, RunManager, "track_loss")
+    def track_loss(orig, self, loss, batch_size):
+        sizes = self.__dict__.setdefault("_sizes", [])
+        if self.epoch_samples == 0:
+            sizes.clear()
+        sizes.append(batch_size)
+        orig(self, loss, batch_size)
+        self.epoch_samples = len(sizes) * max(sizes)
+
+
+@mutant("experiments.tensorboard", target="spec/test_experiments.py")
+def tensorflow_counts_as_not_installed(mp: pytest.MonkeyPatch):
+    """The spec's view of the machine says TensorFlow is absent (so the import should not load it)."""
+    import importlib.util
+
+    @wrap(mp, importlib.util, "find_spec")
+    def find_spec(orig, name, *args, **kwargs):
+        return None if name == "tensorflow" else orig(name, *args, **kwargs)
+
+
 MUTANTS = REGISTRY[_FIRST:]
