@@ -8,6 +8,7 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tensorspec.testing import dtypes as D
 from tensorspec.testing import strategies as S
 from tensorspec.testing.assertions import assert_device, assert_dtype, assert_equal, assert_shape, repro
 from tensorspec.testing.defaults import default_dtype, get_default_device
@@ -54,21 +55,34 @@ def test_strided_is_only_the_default_layout(device):
         assert torch.equal(sparse.to_dense(), dense)
 
 
+# dtype= takes floating and complex dtypes only; the others, and what rand says to them.
+RAND_REFUSES = [torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64, torch.float8_e4m3fn]
+
+
 @pytest.mark.claim("attrs.rand_defaults")
 @on_devices
-@given(shape=S.shapes(max_dims=4))
-def test_rand_takes_the_default_dtype_and_device(device, shape):
+@given(shape=S.shapes(max_dims=4),
+       dtype=st.one_of(S.torch_dtypes(D.FLOAT + D.COMPLEX, bfloat16=True), st.sampled_from(RAND_REFUSES)))
+def test_rand_takes_the_default_dtype_and_device(device, shape, dtype):
     """rand(*sizes) has that shape, values in [0, 1), dtype torch.get_default_dtype() (float32 out of
-    the box) and the default device (cpu out of the box), unless told otherwise."""
-    with repro(f"torch.rand({shape})"):
+    the box) and the default device (cpu out of the box), unless told otherwise: device= any device,
+    dtype= a floating or complex dtype (both parts in [0, 1)); an integer, bool or float8 dtype raises."""
+    with repro(f"torch.rand({shape}, dtype={dtype})"):
         t = torch.rand(shape)
         assert_shape(t, shape, expr=f"torch.rand({shape})", name="t.shape")
         assert_dtype(t, torch.get_default_dtype(), expr=f"torch.rand({shape})", name="t.dtype")
         assert_device(t, get_default_device(), expr=f"torch.rand({shape})", name="t.device")
         assert bool(((t >= 0) & (t < 1)).all()), f"torch.rand({shape}) has values outside [0, 1): {t}"
-        on_device = torch.rand(shape, device=device, dtype=torch.float64)
-        assert_device(on_device, device, expr=f"torch.rand({shape}, device={device!r})", name="t.device")
-        assert_dtype(on_device, torch.float64, expr=f"torch.rand({shape}, dtype=torch.float64)", name="t.dtype")
+        if dtype.is_floating_point and dtype.itemsize > 1 or dtype.is_complex:
+            on_device = torch.rand(shape, device=device, dtype=dtype)
+            assert_equal("t.device.type", on_device.device.type, device, expr=f"torch.rand({shape}, device={device!r})")
+            assert_equal("t.dtype", on_device.dtype, dtype, expr=f"torch.rand({shape}, dtype={dtype})")
+            parts = torch.view_as_real(on_device.to(torch.complex64)) if dtype.is_complex else on_device
+            assert bool(((parts >= 0) & (parts < 1)).all()), f"torch.rand({shape}, dtype={dtype}): {on_device}"
+        else:
+            with pytest.raises(NotImplementedError, match="not implemented for"):
+                torch.rand(shape, device=device, dtype=dtype)
+                pytest.fail(f"torch.rand({shape}, dtype={dtype}) made a tensor")
 
 
 @pytest.mark.claim("attrs.rand_defaults")

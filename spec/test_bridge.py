@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from tensorspec.testing import dtypes as D
 from tensorspec.testing import strategies as S
 from tensorspec.testing.assertions import (assert_copies, assert_device, assert_dtype, assert_equal, assert_shape,
-                                           assert_shares, assert_values, repro, source)
+                                           assert_shares, assert_values, repro, same_memory, source)
 from tensorspec.testing.devices import on_devices
 
 # Every NumPy dtype torch.from_numpy accepts on the installed versions (uint16/32/64 included).
@@ -73,25 +73,48 @@ def test_numpy_of_a_cpu_tensor_shares_its_memory(device, array, layout):
             assert_shares(t, n, expr="t.numpy()", write="other")  # ... and one into n in t
 
 
+# Tensors t.numpy() refuses: (tensor, error, the words naming the problem, what numpy(force=True) gives:
+# "shares", "copies", or None where force=True is refused the same way).
+NUMPY_REFUSES = {
+    "requires grad": (lambda: torch.tensor([1.0, 2.0], requires_grad=True), RuntimeError,
+                      r"Can't call numpy\(\) on Tensor that requires grad\. Use tensor\.detach\(\)\.numpy\(\) instead",
+                      "shares"),
+    "conjugate view": (lambda: torch.tensor([1 + 2j, 3 - 4j]).conj(), RuntimeError, "has conjugate bit set", "copies"),
+    "negative-bit view": (lambda: torch.tensor([1 + 2j, 3 - 4j]).conj().imag, RuntimeError,
+                          r"has negative bit set\. Use tensor\.resolve_neg\(\)\.numpy\(\) instead", "copies"),
+    **{f"{dtype}": (lambda dtype=dtype: torch.ones(2, dtype=dtype), TypeError, "Got unsupported ScalarType", None)
+       for dtype in (torch.bfloat16, torch.complex32, torch.float8_e4m3fn, torch.float8_e5m2)},
+    "sparse": (lambda: torch.ones(2).to_sparse(), TypeError, "can't convert Sparse layout tensor to numpy", None),
+}
+
+
 @pytest.mark.claim("bridge.numpy_shares")
-def test_numpy_refuses_grad_conj_and_bfloat16_tensors():
-    """t.numpy() refuses a tensor requiring grad (detach() shares), a conjugate view (resolve_conj()
-    copies) and bfloat16 (NumPy has no such dtype, force=True or not)."""
+@pytest.mark.parametrize("case", list(NUMPY_REFUSES))
+@pytest.mark.filterwarnings("ignore:ComplexHalf support is experimental")
+def test_numpy_refuses_grad_conj_neg_and_dtypes_numpy_lacks(case):
+    """t.numpy() refuses a tensor requiring grad (detach() shares, force=True shares), a conjugate or
+    negative-bit view (force=True copies, resolved), dtypes NumPy lacks (force=True or not) and sparse tensors."""
+    make, error, words, forced = NUMPY_REFUSES[case]
+    t = make()
+    with pytest.raises(error, match=words):
+        t.numpy()
+    if forced is None:
+        with pytest.raises(error, match=words):
+            t.numpy(force=True)
+        return
+    n = t.numpy(force=True)
+    assert_values(n, t.detach().resolve_conj().resolve_neg(), f"t.numpy(force=True), t a {case}", exact=True)
+    assert_equal("t.numpy(force=True) shares", same_memory(t, n), forced == "shares", expr=f"t a {case}")
+
+
+@pytest.mark.claim("bridge.numpy_shares")
+def test_numpy_of_a_tensor_requiring_grad_is_allowed_without_grad_mode():
+    """The refusal needs grad mode: inside torch.no_grad() t.numpy() of a tensor requiring grad is a view;
+    the detached tensor's numpy() shares too."""
     needs_grad = torch.ones(3, requires_grad=True)
-    with pytest.raises(RuntimeError, match=r"Can't call numpy\(\) on Tensor that requires grad\. "
-                                           r"Use tensor\.detach\(\)\.numpy\(\) instead"):
-        needs_grad.numpy()
+    with torch.no_grad():
+        assert_shares(needs_grad.detach(), needs_grad.numpy(), expr="with torch.no_grad(): t.numpy()")
     assert_shares(needs_grad.detach(), needs_grad.detach().numpy(), expr="t.detach().numpy()")
-    assert_shares(needs_grad.detach(), needs_grad.numpy(force=True), expr="t.numpy(force=True) of a CPU tensor")
-    conj = torch.tensor([1 + 2j, 3 - 4j]).conj()
-    with pytest.raises(RuntimeError, match="Can't call numpy\\(\\) on Tensor that has conjugate bit set"):
-        conj.numpy()
-    forced = conj.numpy(force=True)
-    assert_values(forced, np.array([1 - 2j, 3 + 4j]), "t.conj().numpy(force=True)", exact=True)
-    assert_copies(conj, forced, expr="t.conj().numpy(force=True)", write="other")
-    for force in (False, True):
-        with pytest.raises(TypeError, match="Got unsupported ScalarType BFloat16"):
-            torch.ones(2, dtype=torch.bfloat16).numpy(force=force)
 
 
 @pytest.mark.claim("bridge.numpy_to_tensor_reflects")

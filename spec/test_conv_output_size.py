@@ -91,16 +91,44 @@ def test_ceil_mode_last_window_rule(n, f, p, s, floor_size, ceil_size):
 
 @given(data=st.data())
 def test_invalid_geometries_raise(data):
-    """A kernel wider than the padded input, or pooling padding over half the kernel, is a RuntimeError."""
+    """A kernel wider than the padded input is a RuntimeError in conv ("Kernel size can't be greater") and
+    in floor-mode pooling ("Output size is too small"), while ceil-mode pooling may still give one window;
+    pooling padding over half the (effective) kernel is a RuntimeError too."""
     f = data.draw(st.integers(2, 6), label="kernel f")
     p = data.draw(st.integers(0, 2), label="padding p")
     n = data.draw(st.integers(1, max(1, f - 2 * p - 1)), label="input n") if f - 2 * p > 1 else None
     if n is not None:  # n + 2p < f: no window fits
+        x = torch.zeros(1, 1, n, n)
         with pytest.raises(RuntimeError, match="Kernel size can't be greater than actual input size"):
-            nn.Conv2d(1, 1, f, padding=p)(torch.zeros(1, 1, n, n))
+            nn.Conv2d(1, 1, f, padding=p)(x)
+        pool_p, s = min(p, f // 2), data.draw(st.integers(1, 3), label="pool stride s")
+        with pytest.raises(RuntimeError, match="Output size is too small"):
+            F.max_pool2d(x, f, stride=s, padding=pool_p)
+        ceil_size = pool_output_size(n, f, pool_p, s, ceil_mode=True)
+        expr = f"F.max_pool2d(torch.zeros(1, 1, {n}, {n}), {f}, stride={s}, padding={pool_p}, ceil_mode=True)"
+        if ceil_size >= 1:
+            assert_equal("out.shape[-1]", F.max_pool2d(x, f, stride=s, padding=pool_p, ceil_mode=True).shape[-1],
+                         ceil_size, expr=expr)
+        else:
+            with pytest.raises(RuntimeError, match="Output size is too small"):
+                F.max_pool2d(x, f, stride=s, padding=pool_p, ceil_mode=True)
+    d = data.draw(st.integers(1, 3), label="pool dilation d")
     bad_p = data.draw(st.integers(f // 2 + 1, f + 2), label="pool padding")
-    with pytest.raises(RuntimeError, match="pad should be"):
-        F.max_pool2d(torch.zeros(1, 1, 8, 8), f, padding=bad_p)
+    words = ("pad should be at most half of effective kernel size" if 2 * bad_p > effective_kernel(f, d)
+             else "pad should be smaller than or equal to half of kernel size")  # within the dilated span only
+    with pytest.raises(RuntimeError, match=words):
+        F.max_pool2d(torch.zeros(1, 1, 8, 8), f, padding=bad_p, dilation=d)
+
+
+@pytest.mark.parametrize("n, f, p, s, d", [(1, 2, 0, 2, 1), (1, 2, 1, 2, 3)])
+def test_ceil_mode_can_pool_a_window_wider_than_the_input(n, f, p, s, d):
+    """The examples: floor mode refuses, ceil mode returns one window (n=1, f=2, s=2 -> 1x1)."""
+    x = torch.zeros(1, 1, n, n)
+    with pytest.raises(RuntimeError, match="Output size is too small"):
+        F.max_pool2d(x, f, stride=s, padding=p, dilation=d)
+    out = F.max_pool2d(x, f, stride=s, padding=p, dilation=d, ceil_mode=True)
+    assert_equal("out.shape[2:]", tuple(out.shape[2:]), (1, 1),
+                 expr=f"F.max_pool2d(torch.zeros(1, 1, {n}, {n}), {f}, stride={s}, padding={p}, dilation={d}, ceil_mode=True)")
 
 
 # ---- TensorFlow ------------------------------------------------------------------------------------

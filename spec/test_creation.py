@@ -6,6 +6,7 @@ the storage pointer AND by writing through one side and reading the other (tenso
 """
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -24,7 +25,7 @@ from tensorspec.testing.devices import on_cuda, on_devices
 # Layouts torch wraps without copying, and the two it refuses (ValueError) in every constructor.
 WRAPPABLE = ("contiguous", "fortran", "strided", "readonly")
 REFUSED = {"negative_stride": "negative", "byteswapped": "byte order"}
-KINDS = ("list", "tuple", "ndarray", "tensor", "scalar")
+KINDS = ("list", "tuple", "ndarray", "tensor", "scalar", "numpy scalar")
 # What Python data becomes (by the NumPy kind of the values): bool, int64, the default float dtype.
 PYTHON_DTYPE = {"b": np.bool_, "i": np.int64, "u": np.int64, "f": np.float32}
 
@@ -46,6 +47,8 @@ def as_kind(arr: np.ndarray, kind: str):
         return torch.from_numpy(arr.copy())
     if kind == "scalar":
         return arr.reshape(-1)[0].item()
+    if kind == "numpy scalar":
+        return arr.reshape(-1)[0]
     return arr
 
 
@@ -60,7 +63,8 @@ def quietly(fn, *args, **kwargs):
 @on_devices
 @given(shape=S.shapes(max_dims=4), n=st.integers(0, 6), m=st.integers(0, 6))
 def test_factories(device, shape, n, m):
-    """zeros/ones/rand from sizes or a shape tuple; eye(n, m) is NumPy's eye; rand lies in [0, 1)."""
+    """zeros/ones/rand from sizes or a shape tuple or list; eye(n, m) has NumPy's eye's values in the default
+    dtype but takes no tuple; rand lies in [0, 1)."""
     with repro(f"torch.zeros({shape}); torch.ones(*{shape}); torch.rand({shape}); torch.eye({n}, {m})"):
         for make, value in ((torch.zeros, 0), (torch.ones, 1)):
             by_tuple = make(shape, device=device)
@@ -70,11 +74,16 @@ def test_factories(device, shape, n, m):
             else:  # no sizes at all is an error: a 0-d tensor needs the tuple form, zeros(())
                 with pytest.raises(TypeError, match="missing"):
                     make(device=device)
+            assert_equal("shape", tuple(make(list(shape), device=device).shape), shape, expr=f"{make.__name__}({list(shape)})")
             assert_values(by_tuple, np.full(shape, value, np.float32), f"{make.__name__}({shape})", exact=True)
         r = torch.rand(shape, device=device)
         assert_dtype(r, torch.get_default_dtype(), expr=f"torch.rand({shape})", name="dtype")
         assert bool(((r >= 0) & (r < 1)).all()), f"torch.rand({shape}) left [0, 1): {r}"
-        assert_values(torch.eye(n, m, device=device), np.eye(n, m), f"torch.eye({n}, {m})", exact=True)
+        eye = torch.eye(n, m, device=device)
+        assert_values(eye, np.eye(n, m), f"torch.eye({n}, {m})", exact=True)
+        assert_equal("dtype", eye.dtype, torch.get_default_dtype(), expr=f"torch.eye({n}, {m}) (NumPy's eye: float64)")
+        with pytest.raises(TypeError, match="must be int, not tuple"):  # eye takes ints only, no shape tuple
+            torch.eye((n, m))
 
 
 @pytest.mark.claim("creation.like")
@@ -147,11 +156,15 @@ def test_Tensor_of_a_list_copies_of_a_tensor_shares_of_an_int_is_a_size(data, sr
     src = torch.tensor(values).to(src_dtype)  # .to wraps out-of-range values instead of raising
     t = torch.Tensor(src)
     assert_shares(t, src, expr="torch.Tensor(tensor)")
-    assert_dtype(t, src_dtype, expr="torch.Tensor(tensor) keeps the tensor's dtype", name="dtype")
-    assert_shape(torch.Tensor(size), (size,), expr=f"torch.Tensor({size}): an int is a size", name="shape")
-    assert_shape(torch.Tensor(np.array(size)), (size,), expr="torch.Tensor(0-d int array)", name="shape")
-    with pytest.raises(TypeError, match="must be a sequence"):
-        torch.Tensor(2.5)
+    assert_equal("dtype", t.dtype, src_dtype, expr="torch.Tensor(tensor) keeps the tensor's dtype")
+    for expr, n in ((f"{size}", size), (f"np.array({size})", np.array(size)), (f"np.int64({size})", np.int64(size)),
+                    (f"np.uint8({size})", np.uint8(size))):  # np.int64: what indexing an int array gives
+        assert_equal("shape", tuple(torch.Tensor(n).shape), (size,), expr=f"torch.Tensor({expr}): an integer is a size")
+    assert_equal("shape", tuple(torch.Tensor(torch.Size([2, size])).shape), (2, size), expr="torch.Tensor(torch.Size)")
+    assert_equal("shape", tuple(torch.Tensor((2, size)).shape), (2,), expr="torch.Tensor(tuple): data")
+    for scalar in (2.5, np.float32(2.5), np.bool_(True)):
+        with pytest.raises(TypeError, match="must be a sequence"):
+            torch.Tensor(scalar)
 
 
 @pytest.mark.claim("creation.tensor_infers_dtype")
@@ -159,17 +172,68 @@ def test_Tensor_of_a_list_copies_of_a_tensor_shares_of_an_int_is_a_size(data, sr
 @given(kind=st.sampled_from(["bool", "int", "float"]), data=st.data())
 def test_tensor_infers_the_dtype(device, kind, data):
     """Python bools -> bool, ints -> int64, floats -> the default dtype, complex -> its complex;
-    arrays keep their dtype; dtype= is honoured."""
+    arrays and NumPy scalars keep their dtype; dtype= is honoured."""
     values, shape = data.draw(S.nested_lists(kind=kind), label="values")
     expected = {"bool": torch.bool, "int": torch.int64, "float": torch.get_default_dtype()}[kind]
     with repro(f"torch.tensor({values!r}).dtype"):
-        assert_dtype(torch.tensor(values, device=device), expected, expr=f"torch.tensor(<{kind}s>)", name="dtype")
-        assert_dtype(torch.tensor(1 + 2j), torch.complex64, expr="torch.tensor(1+2j)", name="dtype")
-        assert_dtype(torch.tensor([1, 2.5]), torch.get_default_dtype(), expr="torch.tensor([1, 2.5])", name="dtype")
+        assert_equal("dtype", torch.tensor(values, device=device).dtype, expected, expr=f"torch.tensor(<{kind}s>)")
+        assert_equal("dtype", torch.tensor(1 + 2j).dtype, torch.complex64, expr="torch.tensor(1+2j)")
+        assert_equal("dtype", torch.tensor(np.float64(2.0)).dtype, torch.float64, expr="torch.tensor(np.float64(2.0))")
+        assert_equal("dtype", torch.tensor([True, 2]).dtype, torch.int64, expr="torch.tensor([True, 2])")
+        assert_equal("dtype", torch.tensor([1, 2.5]).dtype, torch.get_default_dtype(), expr="torch.tensor([1, 2.5])")
         arr = data.draw(S.arrays(S.numpy_dtypes(), S.shapes(max_dims=2)), label="array")
         assert_dtype(torch.tensor(arr, device=device), D.TORCH_OF_NUMPY[arr.dtype], expr="torch.tensor(ndarray)", name="dtype")
         dtype = data.draw(S.torch_dtypes(D.BOOL + D.FLOAT, bfloat16=True), label="dtype")
         assert_dtype(torch.tensor(values, dtype=dtype, device=device), dtype, expr=f"dtype={dtype}", name="dtype")
+
+
+INTEGER_DTYPES = [torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64, torch.uint16, torch.uint32, torch.uint64]
+
+
+def converted(value, dtype: torch.dtype):
+    """What torch.tensor([value], dtype=dtype) holds for a Python int or float, or the (error, words) it
+    raises: the rule of the truth, written independently of torch's code."""
+    info = torch.iinfo(dtype)
+    if dtype == torch.uint64:  # read as a Python unsigned int
+        if isinstance(value, float):
+            return TypeError, "an integer is required"
+        if value < 0:
+            return OverflowError, "can't convert negative int to unsigned"
+        return (OverflowError, "int too big to convert") if value > info.max else value
+    if isinstance(value, int) and not -2**63 <= value < 2**63:
+        return ValueError, "Overflow when unpacking long long"
+    if isinstance(value, int) and info.min == 0 and -info.max <= value < 0:
+        return value % (info.max + 1)  # a negative int wraps into an unsigned dtype if its magnitude fits
+    if not info.min <= value <= info.max:  # floats are range-checked before truncation: uint8 -0.5 raises
+        return RuntimeError, f"value cannot be converted to type {str(dtype).removeprefix('torch.')} without overflow"
+    return math.trunc(value)
+
+
+@pytest.mark.claim("creation.tensor_infers_dtype")
+@on_devices
+@given(dtype=st.sampled_from(INTEGER_DTYPES), data=st.data())
+def test_an_integer_dtype_truncates_wraps_or_raises(device, dtype, data):
+    """Python values with an integer dtype=: floats truncated toward zero, out-of-range values raise
+    (RuntimeError; ValueError beyond int64), except negative ints that wrap into an unsigned dtype.  An
+    ndarray is cast like NumPy's astype instead: silently, with wrap-around."""
+    info = torch.iinfo(dtype)
+    edges = [info.min - 1, info.min, info.max, info.max + 1, -info.max, -info.max - 1, 2**63, -2**63 - 1]
+    value = data.draw(st.one_of(st.integers(-300, 300), st.sampled_from(edges), st.integers(-2**70, 2**70),
+                                st.floats(-300, 300), st.floats(-1e15, 1e15)), label="value")
+    expected = converted(value, dtype)
+    with repro(f"torch.tensor([{value!r}], dtype={dtype})"):
+        if isinstance(expected, tuple):
+            error, words = expected
+            with pytest.raises(error, match=words):
+                torch.tensor([value], dtype=dtype, device=device)
+        else:
+            assert_equal("value", torch.tensor([value], dtype=dtype, device=device).item(), expected,
+                         expr=f"torch.tensor([{value!r}], dtype={dtype})")
+    if dtype != torch.uint64:
+        arr = data.draw(S.arrays(np.int64, S.shapes(max_dims=2), bound=2**40), label="int64 array")
+        with repro(f"torch.tensor({source(arr)}, dtype={dtype})"):
+            assert_values(torch.tensor(arr, dtype=dtype, device=device), arr.astype(str(dtype).removeprefix("torch.")),
+                          f"torch.tensor(int64 array, dtype={dtype}): astype's wrap-around", exact=True)
 
 
 @pytest.mark.claim("creation.tensor_copies")
@@ -192,17 +256,21 @@ def test_tensor_copies_a_tensor_and_warns(device, arr):
 
 @pytest.mark.claim("creation.as_tensor_accepts")
 @on_devices
-@given(arr=S.arrays(S.numpy_dtypes(D.REAL), S.shapes(max_dims=3, min_side=1)), kind=st.sampled_from(KINDS))
-def test_as_tensor_accepts_array_likes(device, arr, kind):
-    """Lists, tuples, ndarrays, tensors and scalars all give a tensor of the same values."""
-    data = as_kind(arr, kind)
-    with repro(f"torch.as_tensor({data!r})"):
-        t = quietly(torch.as_tensor, data, device=device)
-        with np.errstate(over="ignore"):  # a float64 beyond float32's range becomes inf, as in torch
-            expected = arr if kind in ("ndarray", "tensor") else np.asarray(data).astype(PYTHON_DTYPE[arr.dtype.kind])
-        assert_equal("(shape, dtype)", (tuple(t.shape), t.dtype),
-                     (expected.shape, D.TORCH_OF_NUMPY[expected.dtype]), expr=f"as_tensor(<{kind}>)")
-        assert_values(t, expected, f"as_tensor(<{kind}>)", exact=True)
+@given(arr=S.arrays(S.numpy_dtypes(D.REAL), S.shapes(max_dims=3, min_side=1)))
+def test_as_tensor_accepts_array_likes(device, arr):
+    """Lists, tuples, ndarrays, tensors, Python and NumPy scalars all give a tensor of the same values;
+    Python data gets bool / int64 / the default float dtype / complex64, NumPy data keeps its dtype."""
+    for kind in KINDS:
+        data = as_kind(arr, kind)
+        with repro(f"torch.as_tensor({data!r})"):
+            t = quietly(torch.as_tensor, data, device=device)
+            with np.errstate(over="ignore"):  # a float64 beyond float32's range becomes inf, as in torch
+                expected = (arr if kind in ("ndarray", "tensor") else np.asarray(data) if kind == "numpy scalar"
+                            else np.asarray(data).astype(PYTHON_DTYPE[arr.dtype.kind]))
+            assert_equal("(shape, dtype)", (tuple(t.shape), t.dtype),
+                         (expected.shape, D.TORCH_OF_NUMPY[expected.dtype]), expr=f"as_tensor(<{kind}>)")
+            assert_values(t, expected, f"as_tensor(<{kind}>)", exact=True)
+    assert_equal("dtype", torch.as_tensor(1 + 2j).dtype, torch.complex64, expr="torch.as_tensor(1 + 2j)")
 
 
 @pytest.mark.claim("creation.as_tensor_accepts")
@@ -214,11 +282,13 @@ def test_as_tensor_of_a_tensor_is_the_tensor_itself(device, arr):
     assert torch.as_tensor(src, device=device, dtype=src.dtype) is src
 
 
-@pytest.mark.claim("creation.as_tensor_accepts", "creation.from_numpy_shares", "creation.tensor_copies")
+@pytest.mark.claim("creation.as_tensor_accepts", "creation.from_numpy_shares", "creation.tensor_copies",
+                   "creation.Tensor_copies")
 @given(al=laid_out_arrays(D.REAL, layouts=tuple(REFUSED), min_size=0, min_dims=1))
 def test_every_constructor_refuses_negative_strides_and_foreign_byte_order(al):
-    """Refused only where the layout is real: an empty or 0-d array has no negative stride, and
-    1-byte dtypes have no byte order."""
+    """Refused only where the layout is real: an empty or 0-d array has no negative stride (NumPy gives
+    an empty one stride 0), and 1-byte dtypes have no byte order; an empty array of foreign byte order
+    is refused too."""
     arr, layout = al
     refused = any(st < 0 for st in arr.strides) if layout == "negative_stride" else not arr.dtype.isnative
     for make in (torch.as_tensor, torch.from_numpy, torch.tensor, torch.Tensor):
@@ -244,14 +314,29 @@ def test_as_tensor_shares_an_array(al):
         assert_copies(quietly(torch.as_tensor, arr, dtype=other), arr, expr=f"torch.as_tensor(a, dtype={other})")
 
 
+def spanned_bytes(a: np.ndarray) -> int:
+    """The bytes from an array's first element to the end of its last (positive strides; NumPy's own
+    count, a.nbytes, only for a contiguous array)."""
+    return sum((n - 1) * abs(stride) for n, stride in zip(a.shape, a.strides)) + a.itemsize
+
+
 @pytest.mark.claim("creation.as_tensor_saves_memory")
-@given(arr=S.arrays(S.numpy_dtypes(), S.shapes(min_side=1)))
-def test_as_tensor_storage_is_the_arrays_own_buffer(arr):
-    """No new allocation: the tensor's storage starts at the array's data and is no larger."""
-    t = torch.as_tensor(arr)
-    storage = t.untyped_storage()
-    assert_equal("storage pointer", storage.data_ptr(), arr.ctypes.data, expr="torch.as_tensor(a)")
-    assert_equal("storage bytes", storage.nbytes(), arr.nbytes, expr="torch.as_tensor(a)")
+@given(al=laid_out_arrays(D.ALL))
+def test_as_tensor_storage_is_the_arrays_own_buffer(al):
+    """No new allocation: the tensor's storage starts at the array's data pointer and covers exactly the
+    bytes the array spans (a.nbytes when contiguous; first to last element when strided, and from the
+    view's start for a slice); torch.tensor allocates a new buffer."""
+    arr, layout = al
+    views = {f"a  # {layout}": arr}
+    if arr.ndim and arr.shape[0] > 1:
+        views["a[1:]"] = arr[1:]
+    for expr, a in views.items():
+        with repro(f"a = {source(arr)}  # {layout}\nt = torch.as_tensor({expr.split('  #')[0]})"):
+            storage = quietly(torch.as_tensor, a).untyped_storage()
+            assert_equal("storage pointer", storage.data_ptr(), a.ctypes.data, expr=f"torch.as_tensor({expr})")
+            assert_equal("storage bytes", storage.nbytes(), spanned_bytes(a), expr=f"torch.as_tensor({expr})")
+            if a.flags.c_contiguous or a.flags.f_contiguous:
+                assert_equal("storage bytes", storage.nbytes(), a.nbytes, expr=f"torch.as_tensor({expr}), contiguous")
     assert torch.tensor(arr).untyped_storage().data_ptr() != arr.ctypes.data, "torch.tensor should allocate"
 
 
@@ -326,14 +411,47 @@ def test_from_numpy_shares(al):
         assert not bool(view.any()), "a write through the array did not show in the tensor"
 
 
+LEGACY = ((torch.FloatTensor, torch.float32), (torch.LongTensor, torch.int64),
+          (torch.DoubleTensor, torch.float64), (torch.IntTensor, torch.int32))
+
+
 @pytest.mark.claim("creation.legacy_types")
-@given(data=S.nested_lists())
-def test_legacy_type_constructors(data):
+@given(data=S.nested_lists(), size=st.integers(0, 5))
+def test_legacy_type_constructors(data, size):
+    """FloatTensor/LongTensor/DoubleTensor/IntTensor(data) have their dtype and the values converted as
+    torch.tensor(data, dtype=...) converts them; an integer is a size, a float scalar a TypeError, and a
+    tensor of another dtype is refused."""
     values, shape = data
-    for ctor, dtype in ((torch.FloatTensor, torch.float32), (torch.LongTensor, torch.int64),
-                        (torch.DoubleTensor, torch.float64), (torch.IntTensor, torch.int32)):
+    for ctor, dtype in LEGACY:
         with repro(f"torch.{ctor.__name__}({values!r})"):
             t = ctor(values)
             assert_equal("(dtype, shape)", (t.dtype, tuple(t.shape)), (dtype, shape), expr=f"{ctor.__name__}(data)")
-            assert_values(t, np.array(values, dtype=np.float64).astype(D.NUMPY_OF_TORCH[dtype]),
-                          f"{ctor.__name__}(data)", exact=True)
+            assert_values(t, torch.tensor(values, dtype=dtype), f"{ctor.__name__}(data) vs torch.tensor(data, dtype)",
+                          exact=True)
+            assert_values(ctor(np.array(values)), np.array(values, dtype=np.float64).astype(D.NUMPY_OF_TORCH[dtype]),
+                          f"{ctor.__name__}(ndarray)", exact=True)
+            for n in (size, np.int64(size), np.array(size)):
+                assert_equal("(dtype, shape)", (ctor(n).dtype, tuple(ctor(n).shape)), (dtype, (size,)),
+                             expr=f"{ctor.__name__}({n!r}): a size")
+            with pytest.raises(TypeError, match="must be a sequence"):
+                ctor(2.5)
+            other = torch.float64 if dtype != torch.float64 else torch.float32
+            with pytest.raises(TypeError, match=r"expected TensorOptions\(dtype="):
+                ctor(torch.tensor(values, dtype=other))
+                pytest.fail(f"{ctor.__name__}(<{other} tensor>) was accepted")
+
+
+# Python values out of the dtype's range: refused as by torch.tensor(data, dtype=...).
+LEGACY_OUT_OF_RANGE = [
+    ("torch.IntTensor([2**31])", lambda: torch.IntTensor([2**31]), RuntimeError, "int32 without overflow"),
+    ("torch.LongTensor([2**63])", lambda: torch.LongTensor([2**63]), ValueError, "Overflow when unpacking long long"),
+    ("torch.ByteTensor([256])", lambda: torch.ByteTensor([256]), RuntimeError, "uint8 without overflow"),
+]
+
+
+@pytest.mark.claim("creation.legacy_types")
+@pytest.mark.parametrize("expr,make,error,words", LEGACY_OUT_OF_RANGE, ids=[row[0] for row in LEGACY_OUT_OF_RANGE])
+def test_legacy_constructors_refuse_out_of_range_values(expr, make, error, words):
+    with pytest.raises(error, match=words):
+        make()
+        pytest.fail(f"{expr} made a tensor")

@@ -113,13 +113,20 @@ def assert_unit_image(image, raw: np.ndarray, expr: str) -> None:
 @pytest.mark.claim("data.etl")
 @given(index=st.integers(0, 9), with_compose=st.booleans())
 def test_transform_gives_unit_float_tensors(index: int, with_compose: bool):
-    """Extract + transform: a sample's image is float32 [1,28,28] = pixels / 255, with the default
-    (no transform) and with the course's Compose([ToTensor()])."""
-    transform = T.Compose([T.ToTensor()]) if with_compose else None
+    """Extract + transform: a sample's image is float32 [1,28,28] = pixels / 255, with tensorspec's
+    default (no transform: ToTensor) and with the course's Compose([ToTensor()]), which receives the
+    uint8 [28,28] tensor (torchvision would pass a PIL image)."""
+    received = []
+    transform = T.Compose([lambda x: received.append(x) or x, T.ToTensor()]) if with_compose else None
     ds = indexed_dataset(10, transform=transform)
     with repro(f"ds = FashionMNIST(..., transform={transform!r}); ds[{index}]"):
-        image, _ = ds[index]
+        image, label = ds[index]
         assert_unit_image(image, ds.data[index].numpy(), f"ds[{index}][0]")
+        assert_equal("type(label)", type(label), int, expr=f"ds[{index}][1]")
+        if with_compose:
+            given_image = received[-1]
+            assert_equal("what the transform receives", (type(given_image), given_image.dtype, tuple(given_image.shape)),
+                         (torch.Tensor, torch.uint8, (28, 28)), expr="transform(image) inside ds[i]")
 
 
 @pytest.mark.claim("data.etl")
@@ -168,6 +175,8 @@ def test_iterating_a_dataset_gives_samples(n: int):
             assert_sample(sample, ds.data[i].numpy(), i, f"list(iter(ds))[{i}]")
         if n:
             assert_sample(next(iter(ds)), ds.data[0].numpy(), 0, "next(iter(ds))")
+        with pytest.raises(IndexError):  # what ends the iteration
+            ds[n]
 
 
 @pytest.mark.claim("data.sample")
@@ -406,6 +415,48 @@ def test_loader_transforms_each_sample_as_it_fetches(n: int, batch_size: int):
         assert_equal("transformed samples", sorted(rec.seen), list(range(n)), expr="after one epoch")
         list(dl)
         assert_equal("transform calls", len(rec.seen), 2 * n, expr="after two epochs")
+
+
+class SharedCount:
+    """A transform counting its calls in shared memory, so calls made in worker processes count too."""
+
+    def __init__(self):
+        import multiprocessing
+
+        self.calls = multiprocessing.get_context("fork").Value("i", 0)
+
+    def __call__(self, image):
+        with self.calls.get_lock():
+            self.calls.value += 1
+        return image
+
+
+def settled(count: SharedCount, expected: int, timeout: float = 20.0) -> int:
+    """The call count once it reached ``expected`` (or the timeout passed) and then stayed put for 0.3 s."""
+    deadline = time.monotonic() + timeout
+    while count.calls.value < expected and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.3)  # a worker fetching more than asked would show now
+    return count.calls.value
+
+
+@pytest.mark.claim("data.loader_transforms")
+@pytest.mark.skipif("fork" not in __import__("multiprocessing").get_all_start_methods(),
+                    reason="the shared counter needs the fork start method")
+def test_workers_fetch_ahead_as_soon_as_the_iterator_is_made():
+    """With num_workers > 0 the transform runs in the workers, and iter(loader) already has
+    prefetch_factor (2) x num_workers batches fetched, with no next(); each next() queues one more."""
+    count, workers, batch = SharedCount(), 2, 2
+    ds = indexed_dataset(40, transform=count)
+    dl = loader(ds, batch_size=batch, num_workers=workers, multiprocessing_context="fork")
+    assert_equal("transform calls", count.calls.value, 0, expr="after DataLoader(..., num_workers=2)")
+    it = iter(dl)
+    ahead = 2 * workers * batch  # prefetch_factor defaults to 2
+    assert_equal("transform calls", settled(count, ahead), ahead,
+                 expr=f"after iter(loader), no next(): prefetch_factor 2 x {workers} workers x batch {batch}")
+    next(it)
+    assert_equal("transform calls", settled(count, ahead + batch), ahead + batch, expr="after one next(): one more batch")
+    del it
 
 
 # ---- data.num_workers_same_data ------------------------------------------------------------------

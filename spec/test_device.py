@@ -42,19 +42,43 @@ MIXED_DEVICES = {"meta": "is not on the expected device", "cuda": "to be on the 
 # ---- device.cuda_is_available / device.version_cuda ----------------------------------------------
 
 
+# Every way the notes make a CUDA tensor, and what a build without CUDA answers (type, message fragment).
+MAKE_CUDA = {
+    "t.cuda()": (lambda t: t.cuda(), AssertionError, "Torch not compiled with CUDA enabled"),
+    "t.to('cuda')": (lambda t: t.to("cuda"), AssertionError, "Torch not compiled with CUDA enabled"),
+    "torch.empty(1, device='cuda')": (lambda t: torch.empty(1, device="cuda"), AssertionError,
+                                      "Torch not compiled with CUDA enabled"),
+    "t.cuda(0)": (lambda t: t.cuda(0), RuntimeError, "Cannot access accelerator device"),
+    "t.pin_memory()": (lambda t: t.pin_memory(), RuntimeError, "Cannot access accelerator device"),
+}
+
+
 @pytest.mark.claim("device.cuda_is_available")
 def test_is_available_agrees_with_device_count(claim_fact):
-    """is_available() is True exactly when device_count() > 0; without a GPU a CUDA tensor cannot be made."""
+    """is_available() True implies device_count() > 0; a build without CUDA reports False and 0, and every
+    way of making a CUDA tensor raises there (AssertionError or RuntimeError, by the way it is asked)."""
     available, count = torch.cuda.is_available(), torch.cuda.device_count()
     claim_fact("is_available(), device_count()", f"{available}, {count}")
-    assert_equal("torch.cuda.is_available()", available, count > 0, expr=f"torch.cuda.device_count() == {count}")
     if available:
+        assert count > 0, f"torch.cuda.is_available() is True but torch.cuda.device_count() == {count}"
         names = [torch.cuda.get_device_name(i) for i in range(count)]
         claim_fact("GPUs", ", ".join(names))
-        assert_device(torch.empty(1, device="cuda"), "cuda", expr="torch.empty(1, device='cuda')", name="device")
-    else:  # CPU-only build: AssertionError "Torch not compiled with CUDA enabled"; CUDA build, no GPU: RuntimeError
-        with pytest.raises((AssertionError, RuntimeError), match="CUDA|NVIDIA|GPU"):
-            torch.empty(1, device="cuda")
+        assert_equal("device", torch.empty(1, device="cuda").device.type, "cuda", expr="torch.empty(1, device='cuda')")
+        return
+    t = torch.ones(2)
+    if not torch.backends.cuda.is_built():
+        assert_equal("is_available(), device_count()", (available, count), (False, 0),
+                     expr="a build without CUDA (torch.backends.cuda.is_built() is False)")
+        for expr, (make, error, words) in MAKE_CUDA.items():
+            with pytest.raises(error, match=words):
+                make(t)
+                pytest.fail(f"{expr} made a CUDA tensor on a build without CUDA")
+    else:  # a CUDA build that finds no usable GPU
+        for expr, (make, _, _) in MAKE_CUDA.items():
+            with pytest.raises(RuntimeError) as info:
+                make(t)
+                pytest.fail(f"{expr} made a CUDA tensor without a usable GPU")
+            claim_fact(f"{expr} without a GPU", str(info.value).splitlines()[0][:120])
 
 
 @pytest.mark.claim("device.cuda_is_available")
@@ -70,19 +94,22 @@ def test_a_gpu_hidden_by_cuda_visible_devices_is_not_available(device):
 
 @pytest.mark.claim("device.version_cuda")
 def test_version_cuda_names_the_build_not_the_machine(claim_fact):
-    """torch.version.cuda is the CUDA version of the build ('12.8'), None on a CPU-only build -- not
-    PyTorch's own version (the notes' label), which is torch.__version__."""
-    version = torch.version.cuda
+    """torch.version.cuda is the CUDA version of a CUDA build ('12.8'), None on every build without the CUDA
+    toolkit (CPU-only, and ROCm, which sets torch.version.hip) -- not PyTorch's own version (the notes'
+    label), which is torch.__version__."""
+    version, hip, built = torch.version.cuda, torch.version.hip, torch.backends.cuda.is_built()
     claim_fact("torch.version.cuda", repr(version))
+    claim_fact("torch.version.hip", repr(hip))
     claim_fact("torch.__version__", str(torch.__version__))  # plain str for xdist
-    assert_equal("torch.version.cuda is None", version is None, not torch.backends.cuda.is_built(),
-                 expr=f"torch.backends.cuda.is_built() == {torch.backends.cuda.is_built()}")
+    assert_equal("torch.version.cuda is None", version is None, not built or hip is not None,
+                 expr=f"torch.backends.cuda.is_built() == {built}, torch.version.hip == {hip!r}")
     if version is not None:
         assert version.replace(".", "").isdigit() and version.count(".") >= 1, f"torch.version.cuda={version!r}"
     assert version != torch.__version__.split("+")[0], "torch.version.cuda should not be PyTorch's version"
     if torch.__version__.endswith("+cpu"):
-        assert_equal("torch.version.cuda", version, None, expr=f"a CPU-only build ({torch.__version__})")
-    if torch.cuda.is_available() and torch.version.hip is None:
+        assert_equal("torch.version.cuda, torch.version.hip, is_built()", (version, hip, built), (None, None, False),
+                     expr=f"a CPU-only build ({torch.__version__})")
+    if torch.cuda.is_available() and hip is None:
         assert version is not None, "a usable NVIDIA GPU implies a CUDA build"
 
 
@@ -359,7 +386,8 @@ ELEMENTWISE = {
     "torch.maximum(a, b)": lambda a, b: torch.maximum(a, b),
     "torch.where(a > 0, a, b)": lambda a, b: torch.where(a > 0, a, b),
 }
-COMBINING = {**ELEMENTWISE, "torch.cat([a, b])": lambda a, b: torch.cat([a.reshape(-1), b.reshape(-1)])}
+COMBINING = {**ELEMENTWISE, "torch.cat([a, b])": lambda a, b: torch.cat([a.reshape(-1), b.reshape(-1)]),
+             "a @ b (1-D)": lambda a, b: a.reshape(-1).float() @ b.reshape(-1).float()}
 operands = st.tuples(S.arrays(st.sampled_from([np.float32, np.int64]), S.shapes(min_dims=1, max_dims=3), special=False,
                               bound=100), st.booleans())
 
@@ -383,6 +411,15 @@ def test_tensors_on_two_devices_cannot_be_combined(device, arg):
             with pytest.raises(RuntimeError, match=MIXED_DEVICES[device]):
                 op(a, b)
                 pytest.fail(f"{expr} combined {a.device} and {b.device}")
+        before = a.clone()
+        if device == "meta":  # the meta quirk: in-place ops raise nothing, and a CPU target is left unchanged
+            assert a.add_(b) is a, "a.add_(b) returns a"
+            if a.device == CPU:
+                assert_values(a, before, "c.add_(m): the CPU tensor after an in-place add of a meta tensor", exact=True)
+        else:
+            with pytest.raises(RuntimeError, match=MIXED_DEVICES[device]):
+                a.add_(b)
+                pytest.fail(f"a.add_(b) combined {a.device} and {b.device}")
 
 
 @pytest.mark.claim("device.cross_device_error")

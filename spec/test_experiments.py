@@ -7,9 +7,12 @@ Fashion-MNIST run records the same artifacts (``test_training_run.py``).
 from __future__ import annotations
 
 import csv
+import importlib.util
 import itertools
 import json
 import keyword
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,6 +139,29 @@ def test_run_manager_records_every_epoch_of_every_run(experiment):
 
 
 @pytest.mark.claim("experiments.run_manager")
+@given(batches=st.lists(st.tuples(st.integers(1, 8), st.floats(0, 5), st.data()), min_size=1, max_size=5))
+def test_run_manager_divides_by_the_samples_seen(tmp_path_factory, batches):
+    """loss = sum(batch mean loss x batch size) / the samples tracked in the epoch (with drop_last fewer
+    than the dataset holds), accuracy = number correct / the same count."""
+    manager = RunManager(tmp_path_factory.mktemp("divisor"), tensorboard=False)
+    run = RunBuilder.get_runs({"lr": [0.01]})[0]
+    manager.begin_run(run, Network())
+    manager.begin_epoch()
+    seen = correct = 0
+    total = 0.0
+    for size, loss, data in batches:
+        labels = torch.zeros(size, dtype=torch.int64)
+        right = data.draw(st.integers(0, size), label="correct in batch")
+        preds = torch.zeros(size, 10)
+        preds[right:, 1] = 1.0  # rows from `right` on predict class 1, the others class 0 = the label
+        manager.track(torch.tensor(loss), preds, labels)
+        seen, correct, total = seen + size, correct + right, total + loss * size
+    row = manager.end_epoch()
+    assert row["loss"] == pytest.approx(total / seen, rel=1e-6), f"loss={row['loss']}, but should be {total / seen}"
+    assert_equal("accuracy", row["accuracy"], correct / seen, expr=f"{correct} correct / {seen} samples tracked")
+
+
+@pytest.mark.claim("experiments.run_manager")
 def test_run_manager_saves_csv_and_json(experiment):
     """save(name) writes the same rows to name.csv and name.json."""
     rows = experiment.manager.run_data
@@ -152,6 +178,36 @@ def _events(path: Path):
     acc = EventAccumulator(str(path), size_guidance={"scalars": 0, "histograms": 0, "images": 0, "tensors": 0})
     acc.Reload()
     return acc
+
+
+IMPORT_THEN_WRITE = """
+import json, sys, time
+start = time.perf_counter()
+from torch.utils.tensorboard import SummaryWriter
+seconds = time.perf_counter() - start
+imported = sorted(sys.modules)
+writer = SummaryWriter(sys.argv[1])
+writer.add_scalar("Loss", 1.0, 1)
+writer.close()
+print(json.dumps(["tensorflow" in imported, seconds, [m for m in set(sys.modules) - set(imported) if "tensorflow" in m]]))
+"""
+
+
+@pytest.mark.claim("experiments.tensorboard")
+def test_importing_summary_writer_imports_tensorflow(tmp_path, claim_fact):
+    """`from torch.utils.tensorboard import SummaryWriter` itself imports TensorFlow where it is installed
+    (seconds); writing afterwards imports nothing more of it."""
+    pytest.importorskip("tensorboard", reason="tensorboard not installed")
+    installed = importlib.util.find_spec("tensorflow") is not None
+    out = subprocess.run([sys.executable, "-c", IMPORT_THEN_WRITE, str(tmp_path)], capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    imported, seconds, on_write = json.loads(out.stdout.strip().splitlines()[-1])
+    claim_fact("import of torch.utils.tensorboard (TensorFlow installed)",
+               f"{seconds:.1f} s ({installed})")
+    assert_equal("'tensorflow' in sys.modules after the import", imported, installed,
+                 expr="from torch.utils.tensorboard import SummaryWriter")
+    assert_equal("TensorFlow modules imported by writing", on_write, [], expr="SummaryWriter(...).add_scalar(...)")
 
 
 @pytest.mark.claim("experiments.tensorboard")

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import given, strategies as st
+from hypothesis import example, given, strategies as st
 from torch import nn
 
 from tensorspec.testing.assertions import assert_equal, assert_shape, assert_values, repro, source
@@ -76,20 +76,43 @@ def test_data_dependent_sizes_follow_the_previous_layer():
                   "conv2.out_channels": 12, "fc1.out_features": 120, "fc2.out_features": 60}, expr="the course's choice")
 
 
+def feature_map_side(k1: int, k2: int) -> int | str:
+    """The side of conv2's pooled feature map for 28x28 images, or the error of the first layer left
+    without a pixel: a conv kernel wider than its input, or a 1-pixel map pooled."""
+    side = (28 - k1 + 1) // 2
+    if side == 0:
+        return "Output size is too small"
+    if side < k2:
+        return "Kernel size can't be greater than actual input size"
+    return (side - k2 + 1) // 2 or "Output size is too small"
+
+
 @given(c1=st.integers(1, 8), c2=st.integers(1, 8), h1=st.integers(1, 16), h2=st.integers(1, 16),
-       off=st.integers(-3, 3).filter(bool))
+       off=st.integers(-3, 3).filter(bool), k1=st.integers(1, 28), k2=st.integers(1, 14))
+@example(c1=6, c2=12, h1=120, h2=60, off=1, k1=5, k2=5)  # the course's sizes
+@example(c1=6, c2=12, h1=120, h2=60, off=1, k1=25, k2=5)  # conv1's kernel leaves conv2 no room
 @pytest.mark.claim("model.hyperparameters")
-def test_hand_chosen_sizes_are_free_dependent_ones_are_not(c1, c2, h1, h2, off):
-    """Any out_channels/out_features work when the dependent in-sizes follow; a wrong in_features fails."""
-    def net(fc1_in):
-        return nn.Sequential(nn.Conv2d(1, c1, 5), nn.ReLU(), nn.MaxPool2d(2, 2), nn.Conv2d(c1, c2, 5), nn.ReLU(),
+def test_hand_chosen_sizes_are_free_dependent_ones_are_not(c1, c2, h1, h2, off, k1, k2):
+    """Any out_channels/out_features work when the dependent in-sizes follow; kernel sizes work while every
+    feature map keeps a pixel, and fix fc1's in_features; a wrong in_channels or in_features fails."""
+    def net(fc1_in, conv2_in=c1):
+        return nn.Sequential(nn.Conv2d(1, c1, k1), nn.ReLU(), nn.MaxPool2d(2, 2), nn.Conv2d(conv2_in, c2, k2), nn.ReLU(),
                              nn.MaxPool2d(2, 2), nn.Flatten(), nn.Linear(fc1_in, h1), nn.ReLU(),
                              nn.Linear(h1, h2), nn.ReLU(), nn.Linear(h2, 10))
-    with repro(f"c1, c2, h1, h2 = {c1}, {c2}, {h1}, {h2}"):
-        assert_shape(net(c2 * 16)(images(2)), (2, 10), expr="in_features = c2 * 4 * 4")
-        if c2 * 16 + off > 0:
+    side = feature_map_side(k1, k2)
+    with repro(f"c1, c2, h1, h2, k1, k2 = {c1}, {c2}, {h1}, {h2}, {k1}, {k2}"):
+        if isinstance(side, str):  # some feature map would have no pixel
+            with pytest.raises(RuntimeError, match=side):
+                net(c2)(images(2))
+            return
+        fc1_in = c2 * side * side  # the course's 12 * 4 * 4 = 192
+        assert_equal("out.shape", tuple(net(fc1_in)(images(2)).shape), (2, 10), expr=f"in_features = {c2} * {side} * {side}")
+        if fc1_in + off > 0:
             with pytest.raises(RuntimeError, match="shapes cannot be multiplied"):
-                net(c2 * 16 + off)(images(2))
+                net(fc1_in + off)(images(2))
+        if c1 + off > 0:
+            with pytest.raises(RuntimeError, match=f"to have {c1 + off} channels, but got {c1} channels instead"):
+                net(fc1_in, conv2_in=c1 + off)(images(2))
 
 
 @pytest.mark.claim("model.weight_is_parameter")
@@ -222,7 +245,7 @@ def test_functional_ops_hold_no_weights():
 @on_devices
 @pytest.mark.claim("model.single_image")
 def test_single_image(device):
-    """Since torch 1.11 conv/pool accept an unbatched (C, H, W) image, and the course's
+    """Since torch 1.11 conv accepts an unbatched (C, H, W) image (pooling already did), and the course's
     reshape(-1, 192) gives a batch of one: Network() takes a [1, 28, 28] image as is.  The
     nn.Sequential form (Flatten(start_dim=1)) still needs unsqueeze(0); a [28, 28] image needs both axes."""
     network = Network().to(device)

@@ -30,7 +30,8 @@ def counting(shape, device) -> torch.Tensor:
 @on_devices
 @given(shape=S.shapes(), data=st.data())
 def test_rank_is_the_number_of_axes_and_of_indices_naming_an_element(device, shape, data):
-    """dim() = ndim = len(shape); exactly `rank` indices name one element, one more is an IndexError."""
+    """dim() = ndim = len(shape); exactly `rank` indices name one element, one more is an IndexError
+    (a single index into a 0-d tensor: another message)."""
     t = counting(shape, device)
     rank = len(shape)
     with repro(f"t = torch.arange({math.prod(shape)}).reshape({shape})"):
@@ -48,6 +49,11 @@ def test_rank_is_the_number_of_axes_and_of_indices_naming_an_element(device, sha
             assert_equal("t[index[:-1]].dim()", t[index[:-1]].dim(), 1, expr=f"t[{index[:-1]}]")
         with pytest.raises(IndexError, match=f"too many indices for tensor of dimension {rank}"):
             t[index + (0,)]
+        if rank == 0:  # a single index into a 0-d tensor is refused with other words
+            with pytest.raises(IndexError, match="invalid index of a 0-dim tensor"):
+                t[0]
+            with pytest.raises(IndexError, match="index -1 is out of bounds for dimension 0 with size 0"):
+                t[-1]
 
 
 @pytest.mark.claim("tensor.axis_length")
@@ -132,9 +138,11 @@ def conv_problems(draw):
 @pytest.mark.claim("tensor.nchw")
 @on_devices
 @given(problem=conv_problems())
+@example(problem=(np.arange(108.0).reshape(2, 3, 3, 6), np.ones((4, 3, 3, 3)), np.zeros(4)))  # H == C == 3
 def test_conv_layers_take_nchw_and_channels_last_is_only_a_memory_format(device, problem):
     """Conv2d reads axis 1 as channels; channels_last keeps the NCHW shape with NHWC strides and gives
-    the same output; an NHWC-shaped input is rejected (unless H happens to equal C)."""
+    the same output; an NHWC-shaped input is rejected, unless H happens to equal C: then it runs, silently
+    reading H as the channels."""
     x_np, w_np, b_np = problem
     n, c, h, w = x_np.shape
     o, _, k, _ = w_np.shape
@@ -154,10 +162,13 @@ def test_conv_layers_take_nchw_and_channels_last_is_only_a_memory_format(device,
             assert x_cl.is_contiguous(memory_format=torch.channels_last), "x_cl is not channels_last-contiguous"
             assert torch.equal(x_cl, x), "channels_last changed the values"
             torch.testing.assert_close(conv(x_cl), conv(x), msg="conv(channels_last x) != conv(x)")
-            if h != c:  # an NHWC-shaped batch has H where the channels should be
-                nhwc = x.permute(0, 2, 3, 1)
+            nhwc = x.permute(0, 2, 3, 1)  # an NHWC-shaped batch has H where the channels should be
+            if h != c:
                 with pytest.raises(RuntimeError, match=f"to have {c} channels, but got {h} channels instead"):
                     conv(nhwc)
+            else:  # not caught: H is read as the channels, (W, C) as the image
+                assert_values(conv(nhwc), conv_reference(x_np.transpose(0, 2, 3, 1), w_np, b_np),
+                              f"conv(x.permute(0, 2, 3, 1)) with H == C == {c}: H read as channels")
 
 
 @pytest.mark.claim("tensor.nchw")
