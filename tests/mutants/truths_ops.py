@@ -1,0 +1,95 @@
+"""Mutants of the exact truths of audit a2 (elementwise, reduce, concat, autograd, misc): each plants the
+opposite of one condition the catalog now states, so that its claim must go red."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import torch
+
+from tensorspec.harness.mutation import REGISTRY, mutant, wrap
+
+_first = len(REGISTRY)
+WIDE_UNSIGNED = (torch.uint16, torch.uint32, torch.uint64)
+
+
+@mutant("elementwise.arith_methods")
+def wide_unsigned_tensors_add(mp):
+    """uint16/uint32/uint64 tensors add (through int64) instead of raising NotImplementedError "add_stub"."""
+    @wrap(mp, torch.Tensor, "__add__")
+    def add(orig, self, other):
+        if self.dtype in WIDE_UNSIGNED:
+            wide = other.to(torch.int64) if isinstance(other, torch.Tensor) else other
+            return orig(self.to(torch.int64), wide).to(self.dtype)
+        return orig(self, other)
+
+
+@mutant("elementwise.arith_methods")
+def bool_minus_a_number_is_int(mp):
+    """bool_tensor - 2 gives an int64 tensor, as NumPy's bool_array - 2, instead of raising."""
+    @wrap(mp, torch.Tensor, "__sub__")
+    def sub(orig, self, other):
+        if self.dtype == torch.bool and isinstance(other, int) and not isinstance(other, bool):
+            return orig(self.to(torch.int64), other)
+        return orig(self, other)
+
+
+@mutant("elementwise.comparisons")
+def wide_unsigned_tensors_are_ordered(mp):
+    """t.ge(u) of uint16/uint32/uint64 tensors compares (through int64) instead of raising."""
+    @wrap(mp, torch.Tensor, "ge")
+    def ge(orig, self, other):
+        if self.dtype in WIDE_UNSIGNED:
+            return orig(self.to(torch.int64), other.to(torch.int64))
+        return orig(self, other)
+
+
+@mutant("elementwise.unary")
+def complex_abs_stays_complex(mp):
+    """abs of a complex tensor keeps the complex dtype (NumPy's np.abs is real)."""
+    @wrap(mp, torch.Tensor, "abs")
+    def abs_(orig, self):
+        out = orig(self)
+        return out.to(self.dtype) if self.is_complex() else out
+
+
+@mutant("elementwise.mul_vs_matmul")
+def matmul_rounds_through_float16(mp):
+    """a @ b of float32/float64 tensors is rounded through float16 (beyond the rounding of a summation order)."""
+    @wrap(mp, torch.Tensor, "__matmul__")
+    def matmul(orig, a, b):
+        out = orig(a, b)
+        return out.half().to(out.dtype) if out.dtype in (torch.float32, torch.float64) else out
+
+
+@mutant("elementwise.in_place_suffix")
+def transpose_refuses_expanded_tensors(mp):
+    """t.transpose_() on an expanded tensor raises like the value-writing ops."""
+    @wrap(mp, torch.Tensor, "transpose_")
+    def transpose_(orig, self, *args):
+        if 0 in self.stride():
+            raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
+                               "single memory location")
+        return orig(self, *args)
+
+
+@mutant("elementwise.index_assign")
+def negative_ints_do_not_wrap_into_unsigned(mp):
+    """t[:, j] = -1 into a uint8 tensor raises (as NumPy refuses) instead of wrapping to 255."""
+    @wrap(mp, torch.Tensor, "__setitem__")
+    def setitem(orig, self, key, value):
+        if self.dtype == torch.uint8 and isinstance(value, int) and value < 0:
+            raise RuntimeError("value cannot be converted to type uint8_t without overflow")
+        return orig(self, key, value)
+
+
+@mutant("elementwise.dtype_mismatch")
+def mv_promotes(mp):
+    """torch.mv promotes mixed dtypes instead of raising "addmv input tensors must have the same dtype"."""
+    @wrap(mp, torch, "mv")
+    def mv(orig, a, b, **kwargs):
+        dtype = torch.promote_types(a.dtype, b.dtype)
+        return orig(a.to(dtype), b.to(dtype), **kwargs)
+
+
+MUTANTS = REGISTRY[_first:]
