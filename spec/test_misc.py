@@ -183,6 +183,10 @@ def test_linear_regression_with_mse_recovers_the_line(device, weight, bias, seed
     T.fit(model, F.mse_loss, p.x, p.y, steps=100, lr=0.5)
     losses = T.fit(wide, F.mse_loss, 3 * p.x, p.y + 2 * weight * p.x, steps=100, lr=0.5)  # y = w (3x) + b + noise
     assert not losses[-1] <= 1e6, f"x in [-3, 3]: SGD (lr 0.5) ended at loss {losses[-1]:.3g}, but should diverge"
+    for x, stable in ((p.x, True), (3 * p.x, False)):  # lr x the largest eigenvalue of MSE's Hessian, below 2?
+        hessian = 2 * torch.tensor([[(x * x).mean().item(), x.mean().item()], [x.mean().item(), 1.0]], dtype=torch.float64)
+        assert_equal("lr * max eigenvalue < 2", bool(0.5 * torch.linalg.eigvalsh(hessian).max() < 2), stable,
+                     f"x in [{x.min().item():.2f}, {x.max().item():.2f}]")
     x, y = p.x.cpu().numpy()[:, 0], p.y.cpu().numpy()[:, 0]
     (w_ls, b_ls), *_ = np.linalg.lstsq(np.stack([x, np.ones_like(x)], axis=1), y, rcond=None)
     fitted = (model.weight.item(), model.bias.item())
@@ -205,6 +209,8 @@ def test_logistic_regression_separates_two_classes(device, seed, claim_fact):
     on 100 held-out points, outputs in [0, 1].  The same clouds shifted to (20, 20): below 95%."""
     g = torch.Generator().manual_seed(seed)
     p = T.two_blobs(g, separation=6.0, device=device)
+    assert_equal("training / held-out shapes", (tuple(p.x.shape), tuple(p.x_test.shape)), ((100, 2), (100, 2)),
+                 "toy_problems.two_blobs")
     init = T.seeded_init(torch.nn.Linear(2, 1), g)
     shifted_model = copy.deepcopy(init).to(device)
     model = init.to(device)
