@@ -107,6 +107,7 @@ def test_reshape_refuses_a_shape_it_cannot_fill(device, data):
 
 
 @pytest.mark.claim("reshape.preserves_elements")
+@pytest.mark.filterwarnings("ignore:Sparse CSR tensor support is in beta")
 @on_devices
 def test_reshape_refuses_sparse_tensors(device):
     """reshape is for strided tensors: a sparse COO tensor raises RuntimeError "reshape is not
