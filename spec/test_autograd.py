@@ -6,6 +6,8 @@ finite differences (``torch.autograd.gradcheck`` in float64).
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -100,6 +102,36 @@ def test_plain_tensors_are_differentiated_once_they_require_grad(device, dtype, 
         t.requires_grad_()
         (t * t).sum().backward()
         assert_values(t.grad, 2 * t.detach(), "t.grad after (t * t).sum().backward()")
+
+
+REQUIRES_GRAD_REFUSALS = {  # how an integer or bool tensor is asked to require grad: torch's words (case included)
+    "torch.tensor([1, 2], requires_grad=True)": (
+        lambda d: torch.tensor([1, 2], requires_grad=True, device=d),
+        "Only Tensors of floating point and complex dtype can require gradients"),
+    "torch.zeros(2, dtype=torch.int64, requires_grad=True)": (
+        lambda d: torch.zeros(2, dtype=torch.int64, requires_grad=True, device=d),
+        "Only Tensors of floating point and complex dtype can require gradients"),
+    "torch.tensor([1, 2]).requires_grad_()": (
+        lambda d: torch.tensor([1, 2], device=d).requires_grad_(), "only Tensors of floating point dtype can require gradients"),
+    "torch.tensor([True]).requires_grad_()": (
+        lambda d: torch.tensor([True], device=d).requires_grad_(), "only Tensors of floating point dtype can require gradients"),
+    "t.requires_grad = True": (
+        lambda d: setattr(torch.tensor([1, 2], device=d), "requires_grad", True),
+        "only Tensors of floating point and complex dtype can require gradients"),
+}
+
+
+@pytest.mark.claim("autograd.variable_required")
+@pytest.mark.parametrize("expr", REQUIRES_GRAD_REFUSALS)
+@on_devices
+def test_integer_and_bool_tensors_cannot_require_grad(expr, device):
+    """Floating and complex tensors may require grad, integer and bool ones raise RuntimeError, in
+    words that depend on the path (requires_grad_() names only floating point, though complex works)."""
+    call, message = REQUIRES_GRAD_REFUSALS[expr]
+    with pytest.raises(RuntimeError, match=re.escape(message)):
+        call(device)
+    z = torch.tensor([1j], device=device)
+    assert_equal("complex requires_grad_()", z.requires_grad_().requires_grad, True, expr="torch.tensor([1j]).requires_grad_()")
 
 
 @pytest.mark.claim("autograd.variable_required")

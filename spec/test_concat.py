@@ -118,7 +118,8 @@ def test_cat_needs_matching_other_axes(device, case):
 @given(shape=S.shapes(min_dims=1, max_dims=4).filter(lambda s: s != (0,)), data=st.data())
 def test_cat_rejects_bad_dims_ranks_and_scalars(device, shape, data):
     """Out-of-range dim: IndexError; different ranks: RuntimeError; 0-d inputs cannot be concatenated
-    at all (stack them instead)."""
+    at all (stack them instead); an empty list is a ValueError; uint16/32/64 do not promote with bool
+    or other integers (RuntimeError)."""
     t = torch.zeros(shape, device=device)
     dim = data.draw(S.out_of_range_dims(len(shape)), label="dim")
     with repro(f"torch.cat([torch.zeros({shape})] * 2, dim={dim})"):
@@ -129,6 +130,11 @@ def test_cat_rejects_bad_dims_ranks_and_scalars(device, shape, data):
             torch.cat([t, t.unsqueeze(0)], dim=0)
         with pytest.raises(RuntimeError, match=re.escape("zero-dimensional tensor (at position 0) cannot be concat")):
             torch.cat([torch.tensor(1.0, device=device), torch.tensor(2.0, device=device)])
+        with pytest.raises(ValueError, match=re.escape("torch.cat(): expected a non-empty list of Tensors")):
+            torch.cat([], dim=0)
+        for other in (torch.bool, torch.int32):
+            with pytest.raises(RuntimeError, match="Promotion for uint16, uint32, uint64 types is not supported"):
+                torch.cat([t.to(torch.uint16), t.to(other)], dim=0)
 
 
 @pytest.mark.claim("concat.cat_existing_axis")
@@ -136,15 +142,20 @@ def test_cat_rejects_bad_dims_ranks_and_scalars(device, shape, data):
 @given(shape=S.shapes(min_dims=1, max_dims=4), data=st.data())
 def test_cat_skips_legacy_empty_1d_tensors(device, shape, data):
     """The exception to "sizes add up along an existing axis": a 1-D empty tensor (shape (0,)) is
-    skipped whatever the other inputs' rank and the dim, yet still takes part in dtype promotion;
-    a cat of such tensors only accepts any dim, even an out-of-range one."""
+    skipped whatever the other inputs' rank, for any dim valid for them (a dim out of their range is
+    still an IndexError), yet still takes part in dtype promotion; a cat of such tensors only accepts
+    any dim, even an out-of-range one."""
     dim = data.draw(S.dims(len(shape)), label="dim")
     x = torch.ones(shape, device=device)
     empty = torch.empty(0, dtype=torch.float64, device=device)
     with repro(f"torch.cat([torch.empty(0, dtype=torch.float64), torch.ones({shape})], dim={dim})"):
         out = torch.cat([empty, x], dim=dim)
-        assert_shape(out, shape, expr="the empty 1-D tensor adds nothing")
-        assert_dtype(out, torch.float64, expr="promoted with the skipped tensor's dtype")
+        assert_equal("out.shape", tuple(out.shape), shape, expr="the empty 1-D tensor adds nothing")
+        assert_equal("out.dtype", out.dtype, torch.float64, expr="promoted with the skipped tensor's dtype")
+        if shape != (0,):  # x itself is not such a tensor: its range of dims holds
+            bad = data.draw(S.out_of_range_dims(len(shape)), label="out-of-range dim")
+            with pytest.raises(IndexError, match=dim_error(len(shape), bad)):
+                torch.cat([empty, x], dim=bad)
         only_empties = torch.cat([empty, empty], dim=len(shape) + 5)
         assert_shape(only_empties, (0,), expr=f"torch.cat([empty(0)] * 2, dim={len(shape) + 5})", name="shape")
 
@@ -351,7 +362,8 @@ def test_tensorflow_agrees(tf, stack_case, cat_case):
 @on_devices
 def test_where_torch_and_numpy_differ(device):
     """Mixed dtypes: torch promotes int32+float32 to float32, NumPy to float64.  A 1-D empty input:
-    torch skips it, NumPy raises AxisError.  Errors: out-of-range axis IndexError vs AxisError; 0-d
+    torch skips it, NumPy raises ValueError (ranks differ) for an axis valid for the 1-D input, AxisError
+    for another.  Errors: out-of-range axis IndexError vs AxisError; 0-d
     inputs RuntimeError vs ValueError; no inputs: torch.cat ValueError, torch.stack RuntimeError, NumPy
     ValueError."""
     i, f = np.arange(6, dtype=np.int32).reshape(2, 3), np.ones((2, 3), np.float32)
@@ -362,8 +374,12 @@ def test_where_torch_and_numpy_differ(device):
     assert_equal("dtypes", got, (np.float64, np.float64), expr="NumPy concatenate/stack of int32 and float32")
     got = tuple(torch.cat([torch.empty(0, device=device), tf_], dim=1).shape)
     assert_equal("shape", got, (2, 3), expr="torch.cat([torch.empty(0), x], dim=1)")
-    with pytest.raises(np.exceptions.AxisError):
+    with pytest.raises(np.exceptions.AxisError, match="axis 1 is out of bounds for array of dimension 1"):
         np.concatenate([np.empty(0), f], axis=1)
+    for axis in (0, -1):
+        with pytest.raises(ValueError, match="all the input arrays must have same number of dimensions") as info:
+            np.concatenate([np.empty(0), f], axis=axis)
+        assert_equal("exception type", type(info.value), ValueError, expr=f"np.concatenate([np.empty(0), x], axis={axis})")
     with pytest.raises(IndexError, match="Dimension out of range"):
         torch.cat([tf_, tf_], dim=2)
     with pytest.raises(np.exceptions.AxisError, match="axis 2 is out of bounds for array of dimension 2"):
@@ -383,7 +399,8 @@ def test_where_tensorflow_differs(tf):
     """TF does not promote: tf.Tensors of different dtypes raise InvalidArgumentError; plain ndarrays
     are converted by tf.concat to the FIRST one's dtype (2.5 silently becomes 2), and by tf.stack as
     nested Python data: integer arrays of any dtype become int32 (int64 if a value needs it), an
-    empty one float32 (tf.concat keeps their dtype).  A 1-D empty input,
+    empty one float32, complex ones complex128, floating ones float32 unless a floating array heads
+    the list, whose dtype then wins (tf.concat keeps their dtype).  A 1-D empty input,
     an out-of-range axis and 0-d inputs of tf.concat raise InvalidArgumentError (tf.stack: ValueError
     for the axis); ``tf.stack([])`` is an empty float32 tensor, ``tf.concat([], 0)`` an error."""
     i, f = np.array([1], np.int32), np.array([2.5], np.float32)
@@ -397,10 +414,18 @@ def test_where_tensorflow_differs(tf):
     got = [tf.stack([a]).dtype for a in (u8, np.array([1], np.int64), big, empty_i64)]
     assert_equal("tf.stack([ndarray]).dtype for uint8, small int64, big int64, empty int64", got,
                  [tf.int32, tf.int32, tf.int64, tf.float32], expr="tf.stack of NumPy integer arrays")
+    floats = {name: np.array([1], name) for name in ("float16", "float32", "float64", "int32", "complex64")}
+    for names, want in ((("float64",), tf.float64), (("float16",), tf.float16), (("float32", "float64"), tf.float32),
+                        (("float64", "float32"), tf.float64), (("int32", "float64"), tf.float32),
+                        (("complex64",), tf.complex128)):
+        got = tf.stack([floats[n] for n in names]).dtype
+        assert_equal(f"tf.stack([{', '.join(names)} ndarrays]).dtype", got, want, expr="tf.stack of NumPy arrays")
     assert_equal("tf.concat dtype", (tf.concat([u8, u8], 0).dtype, tf.stack([tf.constant(u8)]).dtype),
                  (tf.uint8, tf.uint8), expr="tf.concat of ndarrays, tf.stack of tf.Tensors")
     x = np.ones((2, 3), np.float32)
     bad_axis = "Expected concatenating dimensions in the range [{}, {}), but got {}"
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Ranks of all input tensors should match"):
+        tf.concat([np.empty(0, np.float32), x], axis=0)
     with pytest.raises(tf.errors.InvalidArgumentError, match=re.escape(bad_axis.format(-1, 1, 1))):
         tf.concat([np.empty(0, np.float32), x], axis=1)
     with pytest.raises(tf.errors.InvalidArgumentError, match=re.escape(bad_axis.format(-2, 2, 2))):

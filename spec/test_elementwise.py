@@ -83,7 +83,7 @@ def test_operators_equal_the_methods_element_by_element(method, device, pair):
         t = x.tensor(device)
         if method == "sub" and x.dtype == torch.bool:
             for call in (lambda: op(t, u), lambda: t.sub(u)):
-                with pytest.raises(RuntimeError, match=r"Subtraction, the `-` operator, with .*bool"):
+                with pytest.raises(RuntimeError, match=r"Subtraction, the `-` operator, with two bool tensors"):
                     call()
             return
         by_op, by_method = op(t, u), getattr(t, method)(u)
@@ -94,6 +94,53 @@ def test_operators_equal_the_methods_element_by_element(method, device, pair):
         assert_values(by_op, by_method, f"x {symbol} y == x.{method}(y)", exact=True)
         expected = rounded(numpy_result(np_op, x.reference(), y_ref), dtype)
         assert_values(by_method, expected, f"x.{method}(y) vs NumPy", exact=not dtype.is_floating_point)
+
+
+WIDE_UNSIGNED = {torch.uint16: "UInt16", torch.uint32: "UInt32", torch.uint64: "UInt64"}  # dtype: name in messages
+
+
+def cpu_only(device):
+    if torch.device(device).type != "cpu":
+        pytest.skip("the truth states the CPU kernels of uint16/uint32/uint64; other devices are not stated")
+
+
+@pytest.mark.claim("elementwise.arith_methods", "elementwise.dtype_mismatch")
+@pytest.mark.parametrize("dtype", WIDE_UNSIGNED, ids=str)
+@on_devices
+def test_wide_unsigned_tensors_multiply_and_divide_but_do_not_add(dtype, device):
+    """uint16/uint32/uint64 on the CPU: + and - (add/sub, with a tensor or a Python int) raise
+    NotImplementedError "add_stub"; * keeps the dtype, / gives float32; with bool or another integer
+    dtype they do not promote at all (RuntimeError), with a float they do."""
+    cpu_only(device)
+    t = torch.tensor([1, 2], dtype=dtype, device=device)
+    for call in (lambda: t + t, lambda: t - t, lambda: t.add(1), lambda: t.sub(1)):
+        with pytest.raises(NotImplementedError, match=f'"add_stub" not implemented for \'{WIDE_UNSIGNED[dtype]}\''):
+            call()
+    assert_equal("(t * t).dtype", (t * t).dtype, dtype, expr="t * t")
+    assert_values(t * t, [1, 4], "t * t", exact=True)
+    assert_values(t / 2, torch.tensor([0.5, 1.0]), "t / 2", exact=True)
+    for other in (torch.bool, torch.uint8, torch.int64):
+        with pytest.raises(RuntimeError, match="Promotion for uint16, uint32, uint64 types is not supported"):
+            t * torch.ones(2, dtype=other, device=device)
+    assert_equal("(t * float32).dtype", (t * torch.ones(2, device=device)).dtype, torch.float32, expr="t * float32")
+
+
+@pytest.mark.claim("elementwise.arith_methods")
+@on_devices
+def test_bool_minus_a_number_and_out_of_range_python_ints(device):
+    """bool tensor - 2 raises, worded differently from bool - bool (NumPy gives int64); a Python int
+    outside an integer tensor's range wraps in torch, where NumPy 2 raises OverflowError."""
+    mask = torch.tensor([True, False], device=device)
+    for call in (lambda: mask - 2, lambda: mask.sub(2), lambda: 2 - mask):
+        with pytest.raises(RuntimeError, match=r"Subtraction, the `-` operator, with a bool tensor is not supported"):
+            call()
+    assert_equal("(np bool - 2).dtype", (np.array([True, False]) - 2).dtype, np.dtype(np.int64), expr="NumPy bool - 2")
+    small = torch.tensor([0, 1], dtype=torch.uint8, device=device)
+    assert_values(small + 1000, torch.tensor([232, 233], dtype=torch.uint8), "uint8 [0, 1] + 1000", exact=True)
+    assert_equal("(small + 1000).dtype", (small + 1000).dtype, torch.uint8, expr="uint8 [0, 1] + 1000")
+    if NUMPY2:
+        with pytest.raises(OverflowError, match="Python integer 1000 out of bounds for uint8"):
+            np.array([0, 1], np.uint8) + 1000
 
 
 # ---- elementwise.comparisons --------------------------------------------------------------------
@@ -128,19 +175,32 @@ def test_comparison_operators_equal_the_methods_and_give_bool_tensors(method, de
         assert_values(by_method, numpy_result(np_op, x.reference(), y_ref), f"x.{method}(y) vs NumPy", exact=True)
 
 
+UNORDERED = {  # dtype: (two values, the dtype's name in torch's message)
+    torch.complex64: ((1 + 2j, 2 - 1j), "ComplexFloat"),
+    **{dtype: ((1, 2), name) for dtype, name in WIDE_UNSIGNED.items()},  # on the CPU
+}
+
+
 @pytest.mark.claim("elementwise.comparisons")
 @pytest.mark.parametrize("method", ["ge", "gt", "lt", "le"])
+@pytest.mark.parametrize("dtype", UNORDERED, ids=str)
 @on_devices
-def test_complex_tensors_have_no_order(method, device):
-    """eq/ne work on complex tensors, the ordering comparisons raise NotImplementedError; NumPy orders
-    complex numbers (by real part first)."""
+def test_complex_tensors_have_no_order(method, dtype, device):
+    """eq/ne work on complex tensors (and, on the CPU, uint16/32/64 ones), giving the broadcast shape;
+    the ordering comparisons raise NotImplementedError; NumPy orders complex numbers (by real part
+    first) and wide unsigned integers."""
+    if not dtype.is_complex:
+        cpu_only(device)
     _, op, np_op = COMPARISONS[method]
-    z, w = torch.tensor([1 + 2j], device=device), torch.tensor([2 - 1j], device=device)
-    assert_values(z.eq(w), [False], "z.eq(w)", exact=True)
-    assert_values(z.ne(w), [True], "z.ne(w)", exact=True)
-    with pytest.raises(NotImplementedError, match="not implemented for 'ComplexFloat'"):
+    (u, v), name = UNORDERED[dtype]
+    z, w = torch.tensor([u], dtype=dtype, device=device), torch.tensor([[v], [u]], dtype=dtype, device=device)
+    assert_values(z.eq(w), [[False], [True]], "z.eq(w), shapes (1,) and (2, 1)", exact=True)
+    assert_values(z.ne(w), [[True], [False]], "z.ne(w), shapes (1,) and (2, 1)", exact=True)
+    with pytest.raises(NotImplementedError, match=f"not implemented for '{name}'"):
         getattr(z, method)(w)
-    assert_equal(f"np.{np_op.__name__}(1+2j, 2-1j)", bool(np_op(1 + 2j, 2 - 1j)), op(1, 2), expr="NumPy on complex")
+    np_dtype = np.dtype(str(dtype).removeprefix("torch.")).type
+    assert_equal(f"np.{np_op.__name__}({u}, {v})", bool(np_op(np.array(u, np_dtype), np.array(v, np_dtype))), op(1, 2),
+                 expr=f"NumPy on {np_dtype.__name__}")
 
 
 # ---- elementwise.unary --------------------------------------------------------------------------
@@ -183,9 +243,35 @@ def test_unary_functions_act_element_by_element(method, device, data):
         if op is not None:
             assert_values(op(t), out, f"{op.__name__}(t) == t.{method}()", exact=True)
         values = x.reference().astype(np.float64) if promoted else x.reference()
+        if promoted:  # NumPy picks the float by the integer's width (torch: the default dtype)
+            np_dtype = np.sqrt(np.zeros(0, x.reference().dtype)).dtype
+            want = {1: np.float16, 2: np.float32}.get(x.reference().dtype.itemsize, np.float64)
+            assert_equal("np.sqrt(a).dtype", np_dtype, np.dtype(want), expr=f"np.sqrt of {x.reference().dtype}")
         with np.errstate(all="ignore"):
             expected = rounded(np_op(values), dtype)
         assert_values(out, expected, f"t.{method}() vs NumPy", exact=not dtype.is_floating_point)
+
+
+@pytest.mark.claim("elementwise.unary")
+@pytest.mark.parametrize("dtype", [torch.complex64, torch.complex128, *WIDE_UNSIGNED], ids=str)
+@on_devices
+def test_unary_functions_beyond_the_real_dtypes(dtype, device):
+    """abs of a complex tensor is real (complex64 -> float32), as np.abs; neg keeps the complex dtype.
+    On the CPU uint16/32/64 have no abs or neg kernel (NotImplementedError), but sqrt works (float32)."""
+    if dtype.is_complex:
+        t = torch.tensor([3 + 4j, -1j], dtype=dtype, device=device)
+        real = torch.float32 if dtype == torch.complex64 else torch.float64
+        assert_equal("t.abs().dtype", t.abs().dtype, real, expr="t.abs()")
+        assert_equal("np.abs(a).dtype", np.abs(t.cpu().numpy()).dtype, NUMPY_OF_TORCH[real], expr="np.abs(a)")
+        assert_values(t.abs(), [5.0, 1.0], "t.abs()", exact=True)
+        assert_equal("t.neg().dtype", t.neg().dtype, dtype, expr="t.neg()")
+        return
+    cpu_only(device)
+    t = torch.tensor([1, 4], dtype=dtype, device=device)
+    for method in ("abs", "neg"):
+        with pytest.raises(NotImplementedError, match=f'"{method}_cpu" not implemented for \'{WIDE_UNSIGNED[dtype]}\''):
+            getattr(t, method)()
+    assert_values(t.sqrt(), torch.tensor([1.0, 2.0]), "t.sqrt()", exact=True)
 
 
 # ---- elementwise.mul_vs_matmul ------------------------------------------------------------------
@@ -234,6 +320,21 @@ def test_mul_is_elementwise_where_matmul_multiplies_matrices(device, data):
         assert_shape(product, (x.shape[0],) * 2, expr="t.matmul(t.T)", name="t.matmul(t.T).shape")
         assert_values(product, a @ a.T, "t.matmul(t.T) vs NumPy", exact=True)
         assert_values(t @ t.T, product, "t @ t.T == t.matmul(t.T)", exact=True)
+
+
+@pytest.mark.claim("elementwise.mul_vs_matmul")
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=str)
+@on_devices
+def test_matmul_of_general_floats_equals_numpy_within_rounding(dtype, device, claim_fact):
+    """Values that are not small integers: a @ b equals np.matmul in the same dtype within rounding
+    (the summation orders differ, so not necessarily bit for bit: the difference is recorded)."""
+    g = torch.Generator().manual_seed(0)
+    a, b = torch.randn(7, 300, generator=g, dtype=dtype), torch.randn(300, 9, generator=g, dtype=dtype)
+    out = (a.to(device) @ b.to(device)).cpu()
+    expected = torch.from_numpy(np.matmul(a.numpy(), b.numpy()))
+    torch.testing.assert_close(out, expected)
+    claim_fact(f"max |a @ b - np.matmul| ({dtype}, (7, 300) @ (300, 9))",
+               f"{(out - expected).abs().max().item():.2g}")
 
 
 MATMUL_ERRORS = [  # (shape of a, shape of b, regex of torch's message)
@@ -343,6 +444,53 @@ def test_the_notes_copy_and_t_methods_change_the_tensor_itself(device, data):
         torch.zeros(1, 2, 3, device=device).t_()
 
 
+ON_EXPANDED = {  # in-place call on e = ones(1, 3).expand(2, 3): (call, outcome: "works", "warns" or "raises")
+    "e.t_()": (lambda e: e.t_(), "works"),
+    "e.transpose_(0, 1)": (lambda e: e.transpose_(0, 1), "works"),
+    "e.unsqueeze_(0)": (lambda e: e.unsqueeze_(0), "works"),
+    "e.squeeze_()": (lambda e: e.squeeze_(), "works"),
+    "e.resize_(3, 2)": (lambda e: e.resize_(3, 2), "works"),
+    "e.as_strided_((3,), (1,))": (lambda e: e.as_strided_((3,), (1,)), "works"),
+    "e.set_(torch.zeros(3))": (lambda e: e.set_(torch.zeros(3, device=e.device)), "works"),
+    "e.fill_(2)": (lambda e: e.fill_(2), "works"),
+    "e.zero_()": (lambda e: e.zero_(), "works"),
+    "e.index_fill_(1, [0], 5)": (lambda e: e.index_fill_(1, torch.tensor([0], device=e.device), 5.0), "warns"),
+    "e.masked_fill_(mask, 2)": (lambda e: e.masked_fill_(torch.ones(2, 3, dtype=torch.bool, device=e.device), 2.0),
+                                "warns"),
+    "e.index_put_(([0],), 1)": (lambda e: e.index_put_((torch.tensor([0], device=e.device),),
+                                                       torch.tensor(1.0, device=e.device)), "warns"),
+    "e.copy_(torch.ones(2, 3))": (lambda e: e.copy_(torch.ones(2, 3, device=e.device)), "raises"),
+    "e.add_(1)": (lambda e: e.add_(1), "raises"),
+    "e.uniform_()": (lambda e: e.uniform_(), "raises"),
+    "e.normal_()": (lambda e: e.normal_(), "raises"),
+}
+
+
+@pytest.mark.claim("elementwise.in_place_suffix")
+@pytest.mark.parametrize("name", ON_EXPANDED)
+@on_devices
+def test_on_an_expanded_tensor_only_value_writes_are_refused(name, device):
+    """On an expanded tensor the ops that change only shape or strides, fill_ and zero_ work (returning
+    the tensor itself); index_fill_/masked_fill_/index_put_ work with a deprecation UserWarning; the ops
+    that compute values, copy_ and the random fills included, raise RuntimeError."""
+    call, outcome = ON_EXPANDED[name]
+    e = torch.ones(1, 3, device=device).expand(2, 3)
+    if outcome == "raises":
+        with pytest.raises(RuntimeError, match="more than one element of the written-to tensor refers to a single"):
+            call(e)
+        return
+    method = name[2:name.index("(")]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = call(e)
+    deprecated = [w for w in caught if f"Use of {method} on expanded tensors is deprecated" in str(w.message)]
+    assert_equal("deprecation UserWarning", (bool(deprecated), outcome), (outcome == "warns", outcome), expr=name)
+    if deprecated:
+        assert_equal("its category", deprecated[0].category, UserWarning, expr=name)
+    else:
+        assert_equal(f"{name} is e", out is e, True, expr=name)
+
+
 AUGMENTED = {  # statement: (what Python runs for it, NumPy reference)
     "t += 2": (operator.iadd, np.add),
     "t -= 2": (operator.isub, np.subtract),
@@ -437,6 +585,65 @@ def test_the_notes_example_and_its_edges(device):
     assert_values(ints, [[0, 2, -2], [0, 2, -2]], "ints[:, 1], ints[:, 2] = 2.7, -2.7", exact=True)
     with pytest.raises(IndexError, match="index 4 is out of bounds for dimension 1 with size 4"):
         tensor[:, 4] = 0
+
+
+UNHOLDABLE = [  # (dtype, v, torch's column after t[:, 1] = v or the regex of its RuntimeError, NumPy's exception)
+    ("uint8", -1, [255, 255], OverflowError),
+    ("uint8", -129, [127, 127], OverflowError),
+    ("uint8", 300, "value cannot be converted to type uint8_t without overflow", OverflowError),
+    ("int8", 200, "value cannot be converted to type int8_t without overflow", OverflowError),
+    ("int64", float("nan"), "value cannot be converted to type int64_t without overflow", ValueError),
+    ("float32", 1j, "value cannot be converted to type float without overflow", TypeError),
+]
+
+
+@pytest.mark.claim("elementwise.index_assign")
+@pytest.mark.parametrize("dtype,v,torch_result,numpy_error", UNHOLDABLE, ids=[f"{d} = {v}" for d, v, *_ in UNHOLDABLE])
+@on_devices
+def test_assigning_a_value_the_dtype_cannot_hold(dtype, v, torch_result, numpy_error, device):
+    """A negative int wraps into an unsigned tensor; a too-large int, NaN into an integer tensor or a
+    complex into a real one raise RuntimeError; NumPy raises (OverflowError/ValueError/TypeError) for all."""
+    t = torch.zeros(2, 3, dtype=getattr(torch, dtype), device=device)
+    if isinstance(torch_result, str):
+        with pytest.raises(RuntimeError, match=torch_result):
+            t[:, 1] = v
+    else:
+        t[:, 1] = v
+        assert_values(t[:, 1], torch.tensor(torch_result, dtype=t.dtype), f"t[:, 1] = {v!r} into {dtype}", exact=True)
+    a = np.zeros((2, 3), dtype)
+    with pytest.raises(numpy_error):
+        a[:, 1] = v
+
+
+@pytest.mark.claim("elementwise.index_assign")
+@pytest.mark.parametrize("v_shape", [(1,), (1, 2), (1, 1), (2, 1), (3,)], ids=str)
+@on_devices
+def test_the_value_broadcasts_to_the_slice(v_shape, device):
+    """v may have any shape that broadcasts to the slice's (2,): (1,), (1, 2), (1, 1); others raise
+    RuntimeError in torch and ValueError "could not broadcast" in NumPy."""
+    t, a = torch.zeros(2, 3, device=device), np.zeros((2, 3))
+    if v_shape in ((2, 1), (3,)):
+        with pytest.raises(RuntimeError):
+            t[:, 1] = torch.ones(v_shape, device=device)
+        with pytest.raises(ValueError, match="could not broadcast"):
+            a[:, 1] = np.ones(v_shape)
+        return
+    t[:, 1] = torch.ones(v_shape, device=device)
+    a[:, 1] = np.ones(v_shape)
+    assert_values(t, a, f"t[:, 1] = torch.ones({v_shape})", exact=True)
+
+
+@pytest.mark.claim("elementwise.index_assign")
+@on_devices
+def test_assignment_into_an_expanded_tensor_or_a_leaf_that_requires_grad_raises(device):
+    """An expanded tensor holds one element under several indices; a leaf requiring grad may not be
+    changed in place: both raise RuntimeError."""
+    e = torch.ones(1, 3, device=device).expand(2, 3)
+    with pytest.raises(RuntimeError, match="more than one element of the written-to tensor refers to a single"):
+        e[:, 1] = 0
+    leaf = torch.zeros(2, 3, device=device, requires_grad=True)
+    with pytest.raises(RuntimeError, match="a view of a leaf Variable that requires grad is being used in an in-place"):
+        leaf[:, 1] = 0
 
 
 @pytest.mark.claim("elementwise.index_assign")
@@ -575,15 +782,26 @@ def test_promotion_compared_with_numpy(a, b, torch_dtype, numpy_dtype, device):
 
 REFUSE = [  # (operation, call on a factory of ones, regex of torch's message)
     ("torch.mm(float32, float64)", lambda ones: torch.mm(ones("float32", (2, 2)), ones("float64", (2, 2))),
-     "same dtype"),
-    ("float32 matrix @ float64 matrix", lambda ones: ones("float32", (2, 2)) @ ones("float64", (2, 2)), "same dtype"),
+     "expected m1 and m2 to have the same dtype"),
+    ("float32 matrix @ float64 matrix", lambda ones: ones("float32", (2, 2)) @ ones("float64", (2, 2)),
+     "expected m1 and m2 to have the same dtype"),
+    ("float32 vector @ float64 matrix", lambda ones: ones("float32") @ ones("float64", (2, 2)),
+     "expected m1 and m2 to have the same dtype"),
     ("torch.matmul(float32 vector, float64 vector)", lambda ones: torch.matmul(ones("float32"), ones("float64")),
-     "same dtype"),
-    ("torch.dot(float32, int64)", lambda ones: torch.dot(ones("float32"), ones("int64")), "same dtype"),
+     "dot : expected both vectors to have same dtype"),
+    ("torch.dot(float32, int64)", lambda ones: torch.dot(ones("float32"), ones("int64")),
+     "dot : expected both vectors to have same dtype"),
+    ("torch.mv(float32, float64)", lambda ones: torch.mv(ones("float32", (2, 2)), ones("float64")),
+     "addmv input tensors must have the same dtype"),
+    ("float32 matrix @ float64 vector", lambda ones: ones("float32", (2, 2)) @ ones("float64"),
+     "addmv input tensors must have the same dtype"),
     ("torch.bmm(float32, float64)", lambda ones: torch.bmm(ones("float32", (1, 2, 2)), ones("float64", (1, 2, 2))),
-     "same dtype|expected scalar type"),
+     "expected scalar type Float but found Double"),
+    ("float32 batch @ float64 batch", lambda ones: ones("float32", (1, 2, 2)) @ ones("float64", (1, 2, 2)),
+     "expected scalar type Float but found Double"),
     ("F.linear(float64 input, float32 weight)",
-     lambda ones: torch.nn.functional.linear(ones("float64", (1, 2)), ones("float32", (2, 2))), "same dtype"),
+     lambda ones: torch.nn.functional.linear(ones("float64", (1, 2)), ones("float32", (2, 2))),
+     "expected m1 and m2 to have the same dtype"),
     ("int64.add_(float32) in place", lambda ones: ones("int64").add_(ones("float32")),
      "result type Float can't be cast to the desired output type Long"),
     ("bool.mul_(int64) in place", lambda ones: ones("bool").mul_(ones("int64")),
@@ -592,6 +810,8 @@ REFUSE = [  # (operation, call on a factory of ones, regex of torch's message)
      "result type Float can't be cast to the desired output type Long"),
     ("int64 + uint16", lambda ones: ones("int64") + ones("uint16"),
      "Promotion for uint16, uint32, uint64 types is not supported"),
+    ("uint32 * bool", lambda ones: ones("uint32") * ones("bool"),
+     "Promotion for uint16, uint32, uint64 types is not supported"),
 ]
 
 
@@ -599,8 +819,9 @@ REFUSE = [  # (operation, call on a factory of ones, regex of torch's message)
 @pytest.mark.parametrize("operation,call,message", REFUSE, ids=[row[0] for row in REFUSE])
 @on_devices
 def test_the_operations_that_do_refuse_mixed_dtypes(operation, call, message, device):
-    """Matrix products (mm, matmul, dot, bmm, linear), in-place ops and out= into a lower category,
-    and uint16/32/64 with other integers raise RuntimeError instead of promoting."""
+    """Matrix products (mm, matmul, dot, mv, bmm, linear; each with its own message), in-place ops and
+    out= into a lower category, and uint16/32/64 with bool or other integers raise RuntimeError instead
+    of promoting."""
     with pytest.raises(RuntimeError, match=message):
         call(ones_on(device))
 

@@ -6,6 +6,8 @@ their thresholds are stated in the tests.
 """
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 import torch
@@ -95,6 +97,37 @@ def test_fft_exists_and_agrees_with_numpy(device, a, data):
             torch.fft.fft(torch.ones(a.shape, dtype=torch.float16), dim=dim)
 
 
+FFT_REFUSED = {torch.float16: "Unsupported dtype Half", torch.bfloat16: "Unsupported dtype BFloat16",
+               torch.complex32: "MKL FFT doesn't support tensors of type: Half"}  # on the CPU
+
+
+@pytest.mark.claim("misc.missing_features")
+@on_devices
+def test_fft_dtypes_and_the_conjugate_view_of_ifft(device):
+    """Integer and bool input gives complex64; float16, bfloat16 and complex32 are refused on the CPU;
+    ifft of a real tensor has the conjugate bit set, so .numpy() needs .resolve_conj() first (complex
+    input: no conjugate bit).  isposinf/isneginf refuse complex tensors."""
+    for dtype in (torch.int64, torch.uint8, torch.bool):
+        assert_equal("fft dtype", torch.fft.fft(torch.ones(4, dtype=dtype, device=device)).dtype, torch.complex64,
+                     expr=f"torch.fft.fft(torch.ones(4, dtype={dtype}))")
+    if device == "cpu":
+        for dtype, message in FFT_REFUSED.items():
+            with pytest.raises(RuntimeError, match=message):
+                torch.fft.fft(torch.ones(4, dtype=dtype))
+    for dtype in (torch.float32, torch.float64):
+        inverse = torch.fft.ifft(torch.arange(4.0, dtype=dtype, device=device))
+        assert_equal("is_conj()", inverse.is_conj(), True, expr=f"torch.fft.ifft(real {dtype})")
+        if device == "cpu":
+            with pytest.raises(RuntimeError, match="Can't call numpy\\(\\) on Tensor that has conjugate bit set"):
+                inverse.numpy()
+            assert_values(inverse.resolve_conj().numpy(), np.fft.ifft(np.arange(4.0)), "ifft(...).resolve_conj().numpy()")
+    complex_input = torch.ones(4, dtype=torch.complex64, device=device)
+    assert_equal("is_conj()", torch.fft.ifft(complex_input).is_conj(), False, expr="torch.fft.ifft(complex64)")
+    for name in ("isposinf", "isneginf"):
+        with pytest.raises(RuntimeError, match=f"{name} does not support complex inputs"):
+            getattr(torch, name)(complex_input)
+
+
 @pytest.mark.claim("misc.missing_features")
 @on_devices
 @given(a=S.arrays(S.numpy_dtypes(D.REAL), S.shapes()), data=st.data())
@@ -138,12 +171,22 @@ def test_inf_and_nan_checks_exist_and_agree_with_numpy(device, a, bfloat16):
 # claim_fact is meant to be shared by the examples (the last one's figure is reported)
 @given(weight=st.floats(-5, 5), bias=st.floats(-5, 5), seed=st.integers(0, 2**32 - 1))
 def test_linear_regression_with_mse_recovers_the_line(device, weight, bias, seed, claim_fact):
-    """Linear(1, 1) trained by SGD (lr 0.5, 100 steps) on MSE, 100 points y = w x + b + N(0, 0.05²):
-    the weights reach NumPy's least-squares fit (to 1e-4) and the true line (to 0.05)."""
+    """Linear(1, 1) trained by SGD (lr 0.5, 100 steps) on MSE, 100 points x ~ U[-1, 1], y = w x + b +
+    N(0, 0.05²): the weights reach NumPy's least-squares fit (to 1e-4) and the true line (to 0.05).
+    With the same points spread over [-3, 3] the same recipe diverges (loss above 1e6)."""
     g = torch.Generator().manual_seed(seed)
     p = T.linear_relation(g, weight, bias, noise=0.05, device=device)
-    model = T.seeded_init(torch.nn.Linear(1, 1), g).to(device)
+    assert bool((p.x.abs() <= 1).all()), "the inputs are not in [-1, 1]"
+    init = T.seeded_init(torch.nn.Linear(1, 1), g)
+    wide = copy.deepcopy(init).to(device)
+    model = init.to(device)
     T.fit(model, F.mse_loss, p.x, p.y, steps=100, lr=0.5)
+    losses = T.fit(wide, F.mse_loss, 3 * p.x, p.y + 2 * weight * p.x, steps=100, lr=0.5)  # y = w (3x) + b + noise
+    assert not losses[-1] <= 1e6, f"x in [-3, 3]: SGD (lr 0.5) ended at loss {losses[-1]:.3g}, but should diverge"
+    for x, stable in ((p.x, True), (3 * p.x, False)):  # lr x the largest eigenvalue of MSE's Hessian, below 2?
+        hessian = 2 * torch.tensor([[(x * x).mean().item(), x.mean().item()], [x.mean().item(), 1.0]], dtype=torch.float64)
+        assert_equal("lr * max eigenvalue < 2", bool(0.5 * torch.linalg.eigvalsh(hessian).max() < 2), stable,
+                     expr=f"x in [{x.min().item():.2f}, {x.max().item():.2f}]")
     x, y = p.x.cpu().numpy()[:, 0], p.y.cpu().numpy()[:, 0]
     (w_ls, b_ls), *_ = np.linalg.lstsq(np.stack([x, np.ones_like(x)], axis=1), y, rcond=None)
     fitted = (model.weight.item(), model.bias.item())
@@ -160,14 +203,24 @@ def test_linear_regression_with_mse_recovers_the_line(device, weight, bias, seed
 # claim_fact is meant to be shared by the examples (the last one's figure is reported)
 @given(seed=st.integers(0, 2**32 - 1))
 def test_logistic_regression_separates_two_classes(device, seed, claim_fact):
-    """sigmoid(Linear(2, 1)) trained by SGD (lr 1, 100 steps) on binary cross-entropy, two Gaussian
-    clouds 6 standard deviations apart: >= 95% accuracy on 100 held-out points, outputs in [0, 1]."""
+    """sigmoid(Linear(2, 1)) trained by SGD (lr 1, 100 steps) on binary cross-entropy, two unit-variance
+    Gaussian clouds centred at ±3 along a random direction (symmetric about the origin): >= 95% accuracy
+    on 100 held-out points, outputs in [0, 1].  The same clouds shifted to (20, 20): below 95%."""
     g = torch.Generator().manual_seed(seed)
     p = T.two_blobs(g, separation=6.0, device=device)
-    model = T.seeded_init(torch.nn.Linear(2, 1), g).to(device)
-    T.fit(model, lambda logits, y: F.binary_cross_entropy(torch.sigmoid(logits), y), p.x, p.y, steps=100, lr=1.0)
+    assert_equal("training / held-out shapes", (tuple(p.x.shape), tuple(p.x_test.shape)), ((100, 2), (100, 2)),
+                 expr="toy_problems.two_blobs")
+    init = T.seeded_init(torch.nn.Linear(2, 1), g)
+    shifted_model = copy.deepcopy(init).to(device)
+    model = init.to(device)
+    bce = lambda logits, y: F.binary_cross_entropy(torch.sigmoid(logits), y)  # noqa: E731
+    T.fit(model, bce, p.x, p.y, steps=100, lr=1.0)
+    shift = torch.tensor([20.0, 20.0], device=device)
+    T.fit(shifted_model, bce, p.x + shift, p.y, steps=100, lr=1.0)
     with torch.no_grad():
         probability = torch.sigmoid(model(p.x_test))
+        shifted = ((shifted_model(p.x_test + shift) > 0).float() == p.y_test).float().mean().item()
+    assert shifted < 0.95, f"clouds at (20, 20): held-out accuracy {shifted:.2f}, but should stay below 0.95"
     accuracy = ((probability > 0.5).float() == p.y_test).float().mean().item()
     with repro(f"toy_problems.two_blobs(torch.Generator().manual_seed({seed}), 6.0)"):
         assert bool(((probability >= 0) & (probability <= 1)).all()), "sigmoid output outside [0, 1]"
@@ -183,6 +236,7 @@ def test_a_big_model_on_few_points_fits_them_better_than_held_out_data(device, c
     points stays above it and is at least 3 times the training MSE."""
     g = torch.Generator().manual_seed(0)
     p = T.noisy_sine(g, n_train=10, n_test=200, noise=0.3, device=device)
+    assert bool((p.x.abs() <= 1).all() and (p.x_test.abs() <= 1).all()), "the inputs are not in [-1, 1]"
     model = T.seeded_init(torch.nn.Sequential(torch.nn.Linear(1, 64), torch.nn.Tanh(), torch.nn.Linear(64, 64),
                                               torch.nn.Tanh(), torch.nn.Linear(64, 1)), g).to(device)
     T.fit(model, F.mse_loss, p.x, p.y, steps=300, lr=0.02, optimizer=torch.optim.Adam)

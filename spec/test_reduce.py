@@ -145,6 +145,22 @@ def test_std_default_correction_differs(device):
     assert_values(np.std(np.array([3.0, 5.0]), ddof=1), math.sqrt(2.0), "np.std([3., 5.], ddof=1)")
 
 
+@pytest.mark.claim("reduce.whole")
+@on_devices
+def test_int64_sums_wrap_complex_std_is_real_and_integer_means_need_a_dtype(device):
+    """int64 itself wraps silently (2**62 + 2**62 is -2**63); std of a complex tensor is real; an
+    integer mean works with dtype=torch.float32 or after .float()."""
+    big = torch.full((2,), 2**62, dtype=torch.int64, device=device)
+    assert_equal("int64 sum", (big.sum().dtype, big.sum().item()), (torch.int64, -2**63), expr="torch.full((2,), 2**62).sum()")
+    for dtype, real in ((torch.complex64, torch.float32), (torch.complex128, torch.float64)):
+        z = torch.tensor([1 + 1j, 2 + 0j, 3 - 1j], dtype=dtype, device=device)
+        assert_equal("std dtype", z.std().dtype, real, expr=f"complex std ({dtype})")
+        assert_equal("sum/mean dtype", (z.sum().dtype, z.mean().dtype), (dtype, dtype), expr=f"complex sum/mean ({dtype})")
+    ints = torch.tensor([1, 2], device=device)
+    assert_values(ints.mean(dtype=torch.float32), 1.5, "torch.tensor([1, 2]).mean(dtype=torch.float32)", exact=True)
+    assert_values(ints.float().mean(), 1.5, "torch.tensor([1, 2]).float().mean()", exact=True)
+
+
 # ---- reduce.by_dim -------------------------------------------------------------------------------
 @pytest.mark.claim("reduce.by_dim")
 @on_devices
@@ -171,6 +187,7 @@ def test_reduce_along_dim_matches_numpy(device, data):
             assert_equal("type(out)", type(out), torch.return_types.max, expr=call)
             want = expected(ref_argmax, values_array(t), dim, torch.int64)
             assert_reduced(out.indices, want, "argmax", f"{call}.indices")
+            assert_values(torch.amax(t, dim), out.values, f"torch.amax(t, {dim}) == {call}.values", exact=True)
             out = out.values
         out_shape = a.shape[:dim % a.ndim] + a.shape[dim % a.ndim + 1:]
         assert_shape(out, out_shape, expr=call)
@@ -213,7 +230,8 @@ INTEGER_SUM_CASES = [  # (dtype, values): sums that leave the input dtype's rang
 @on_devices
 @pytest.mark.parametrize("np_dtype,values", INTEGER_SUM_CASES, ids=lambda v: getattr(v, "__name__", None))
 def test_integer_sums_widen(device, np_dtype, values):
-    """Summing bool/small ints: torch gives int64, NumPy int64 (uint64 for unsigned); no wrap-around."""
+    """Summing bool/small ints: torch gives int64, NumPy int64 (uint64 for unsigned); no wrap-around.
+    Their mean(dim) is a RuntimeError in torch, float64 in NumPy."""
     a = np.array(values, dtype=np_dtype)
     total = sum(int(v) for v in values)
     out = torch.from_numpy(a).to(device).sum(dim=0)
@@ -222,6 +240,9 @@ def test_integer_sums_widen(device, np_dtype, values):
     np_out = a.sum(axis=0)
     want = (numpy_result_dtype("sum", a.dtype), total)
     assert_equal("np sum", (np_out.dtype, int(np_out)), want, expr=f"np.sum({values})")
+    with pytest.raises(RuntimeError, match=re.escape("mean(): could not infer output dtype")):
+        torch.from_numpy(a).to(device).mean(dim=0)
+    assert_equal("np.mean(axis=0).dtype", np.mean(a, axis=0).dtype, np.dtype(np.float64), expr=f"np.mean({values}, axis=0)")
 
 
 # ---- reduce.by_dim: TensorFlow ---------------------------------------------------------------------
@@ -435,6 +456,26 @@ def test_item_tolist_numpy(device, data):
 
 def _typed(x, py_type):
     return [_typed(v, py_type) for v in x] if isinstance(x, list) else py_type(x)
+
+
+@pytest.mark.claim("reduce.to_python")
+@on_devices
+def test_complex_item_and_the_tensors_numpy_refuses(device):
+    """item() of a complex tensor is a Python complex; numpy() refuses complex32 and sparse tensors
+    (TypeError) and tensors with the conjugate bit set (RuntimeError) until resolve_conj()."""
+    z = torch.tensor([[1 + 2j]], device=device)
+    assert_equal("t.item()", (type(z.item()), z.item()), (complex, 1 + 2j), expr="torch.tensor([[1+2j]]).item()")
+    if torch.device(device).type != "cpu":
+        return  # numpy() of any CUDA tensor is the TypeError of test_item_tolist_numpy
+    with pytest.raises(TypeError, match="Got unsupported ScalarType ComplexHalf"):
+        torch.ones(2, dtype=torch.complex32).numpy()
+    with pytest.raises(TypeError, match="can't convert Sparse layout tensor to numpy"):
+        torch.eye(2).to_sparse().numpy()
+    for expr, conj in (("t.conj()", z.conj()), ("torch.fft.ifft(torch.ones(4))", torch.fft.ifft(torch.ones(4)))):
+        assert_equal(f"{expr}.is_conj()", conj.is_conj(), True, expr=expr)
+        with pytest.raises(RuntimeError, match="Can't call numpy\\(\\) on Tensor that has conjugate bit set"):
+            conj.numpy()
+        assert_values(conj.resolve_conj().numpy(), conj, f"{expr}.resolve_conj().numpy()", exact=True)
 
 
 @pytest.mark.claim("reduce.to_python")
