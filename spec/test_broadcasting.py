@@ -22,6 +22,7 @@ from tensorspec.testing import strategies as S
 from tensorspec.testing.assertions import assert_equal, assert_values, repro, source
 from tensorspec.testing.devices import on_devices
 from tensorspec.testing.exact_values import storage_dtype, summable
+from tensorspec.testing.spellings import spellings
 from tensorspec.reference.ops import broadcast_apply
 from tensorspec.testing.tensorflow_compat import tf_shape, to_numpy
 
@@ -51,23 +52,25 @@ def plus_two(values: list, dtype: torch.dtype) -> torch.Tensor:
 @given(data=st.data())
 def test_scalar_operand_and_broadcast_tensor(device, data):
     """``t1+2`` vs ``t1+torch.tensor(np.broadcast_to(2,t1.shape))``: equal values and dtype, except
-    for integer t1 narrower than int64, where only the tensor form promotes to int64."""
+    for integer t1 narrower than int64, where only the tensor form promotes to int64.  Each side in
+    every spelling: ``t1 + x``, ``t1.add(x)``, ``torch.add(t1, x)``."""
     dtype = data.draw(st.sampled_from(SCALAR_DTYPES), label="dtype")
     shape = data.draw(S.shapes(), label="shape")
     # full-range values: integers up to the dtype's limits, floats with NaN, ±inf and -0.0
     t1 = torch.from_numpy(data.draw(S.arrays(storage_dtype(dtype), shape), label="t1")).to(device, dtype)
     with repro(f"t1 = {source(t1)}\nt1 + 2 == t1 + torch.tensor(np.broadcast_to(2, t1.shape), device=t1.device)",
                claim="broadcasting.scalar"):
-        lhs = t1 + 2
-        rhs = t1 + torch.tensor(np.broadcast_to(2, t1.shape), device=device)
+        tensor = torch.tensor(np.broadcast_to(2, t1.shape), device=device)
         flat = t1.cpu().reshape(-1).tolist()
         lhs_dtype = torch.int64 if dtype == torch.bool else dtype  # a Python int never widens t1
         rhs_dtype = dtype if dtype.is_floating_point else torch.int64  # an int64 tensor does
-        assert_equal("(t1+2).dtype", lhs.dtype, lhs_dtype, f"t1.dtype={dtype}")
-        assert_equal("(t1+tensor).dtype", rhs.dtype, rhs_dtype, f"t1.dtype={dtype}")
-        assert_equal("(t1+2).shape", tuple(lhs.shape), shape, "t1 + 2")
-        assert_values(lhs, plus_two(flat, lhs_dtype).reshape(shape), "t1 + 2", exact=True)
-        assert_values(rhs, plus_two(flat, rhs_dtype).reshape(shape), "t1 + tensor", exact=True)
+        for other, other_dtype in ((2, lhs_dtype), (tensor, rhs_dtype)):
+            for expr, call in spellings("add", "2" if other is 2 else "tensor", symbol="+", operand="t1").items():
+                out = call(t1, other)
+                assert_equal(f"({expr}).dtype", out.dtype, other_dtype, f"t1.dtype={dtype}")
+                assert_equal(f"({expr}).shape", tuple(out.shape), shape, expr)
+                assert_values(out, plus_two(flat, other_dtype).reshape(shape), expr, exact=True)
+        lhs, rhs = t1 + 2, t1 + tensor
         # The note's equation fails exactly where t1 + 2 wraps in t1's dtype but not in int64.
         overflows = [] if dtype.is_floating_point else [
             x for x in flat if wrapped(int(x) + 2, lhs_dtype) != wrapped(int(x) + 2, rhs_dtype)]
@@ -97,21 +100,28 @@ def test_the_notes_broadcast_tensor_lives_on_the_cpu(device, shape):
 # ---- broadcasting.rules -----------------------------------------------------------------------
 @dataclass(frozen=True)
 class Op:
-    """One element-wise op in each library (looked up by name at call time) and its reference."""
+    """One element-wise op in each library (looked up by name at call time) and its reference; in torch
+    every spelling of it (``{how it reads: call(*operands)}``, operands named a, b or c, a, b)."""
     torch: str
     numpy: str
     tf: str
     arity: int
     fn: Callable
     bool_result: bool = False
+    forms: dict = None
 
 
 OPS = {
-    "add": Op("add", "add", "add", 2, lambda x, y: x + y),
-    "mul": Op("mul", "multiply", "multiply", 2, lambda x, y: x * y),
-    "ge": Op("ge", "greater_equal", "greater_equal", 2, lambda x, y: x >= y, bool_result=True),
-    "where": Op("where", "where", "where", 3, lambda c, x, y: x if c else y),
+    "add": Op("add", "add", "add", 2, lambda x, y: x + y, forms=spellings("add", "b", symbol="+", operand="a")),
+    "mul": Op("mul", "multiply", "multiply", 2, lambda x, y: x * y,
+              forms=spellings("mul", "b", symbol="*", operand="a")),
+    "ge": Op("ge", "greater_equal", "greater_equal", 2, lambda x, y: x >= y, bool_result=True,
+             forms=spellings("ge", "b", symbol=">=", operand="a")),
+    "where": Op("where", "where", "where", 3, lambda c, x, y: x if c else y,
+                forms={"torch.where(c, a, b)": lambda c, a, b: torch.where(c, a, b),
+                       "a.where(c, b)": lambda c, a, b: a.where(c, b)}),
 }
+OPERAND_NAMES = {2: ("a", "b"), 3: ("c", "a", "b")}
 # tf.math.add / multiply / greater_equal and tf.where have kernels for all of these (add: not bool).
 BROADCAST_DTYPES = [np.dtype(t) for t in (np.int8, np.int16, np.int64, np.float16, np.float32, np.float64)]
 
@@ -176,19 +186,23 @@ TEXTBOOK = [
 @given(case=broadcast_case())
 @_examples(TEXTBOOK)
 def test_torch_and_numpy_broadcast_alike(device, case):
-    """Mutually broadcastable operands: torch and NumPy give the shape Hypothesis predicts and the
-    values of the element-by-element reference; torch.broadcast_shapes agrees."""
+    """Mutually broadcastable operands: torch in every spelling (a + b, a.add(b), torch.add(a, b), ...)
+    and NumPy give the shape Hypothesis predicts and the values of the element-by-element reference;
+    torch.broadcast_shapes agrees."""
     name, arrays, out_shape = case
     op = OPS[name]
-    torch_call = call_snippet(f"torch.{op.torch}", arrays, wrap="torch.from_numpy")
+    names = OPERAND_NAMES[op.arity]
+    torch_operands = f"{', '.join(names)} = {', '.join(f'torch.from_numpy({source(a)})' for a in arrays)}"
     np_call = call_snippet(f"np.{op.numpy}", arrays)
-    with repro(f"{torch_call}\n{np_call}", claim="broadcasting.rules"):
+    with repro(f"{torch_operands}\n{'; '.join(op.forms)}\n{np_call}", claim="broadcasting.rules"):
         shapes = [a.shape for a in arrays]
         expected = reference(name, arrays, out_shape)
         assert_equal("torch.broadcast_shapes", tuple(torch.broadcast_shapes(*shapes)), out_shape, f"{shapes}")
-        out = getattr(torch, op.torch)(*(torch.from_numpy(a).to(device) for a in arrays))
-        assert_equal("out.shape", tuple(out.shape), out_shape, torch_call)
-        assert_values(out, expected, torch_call, exact=True)
+        tensors = [torch.from_numpy(a).to(device) for a in arrays]
+        for expr, call in op.forms.items():
+            out = call(*tensors)
+            assert_equal(f"({expr}).shape", tuple(out.shape), out_shape, expr)
+            assert_values(out, expected, expr, exact=True)
         np_out = quiet_numpy(getattr(np, op.numpy), *arrays)
         assert_equal("np_out.shape", np.shape(np_out), out_shape, np_call)
         assert_values(np_out, expected, np_call, exact=True)
@@ -218,14 +232,15 @@ def np_shape_text(shape) -> str:
 @given(case=incompatible_shapes())
 def test_non_broadcastable_shapes_raise(device, case):
     """Shapes with a clashing axis: torch raises RuntimeError naming both sizes and the axis of the
-    result; NumPy raises ValueError naming both shapes."""
+    result (a + b, a.add(b), torch.add(a, b) alike); NumPy raises ValueError naming both shapes."""
     a_shape, b_shape, back = case
     a, b = np.zeros(a_shape, np.float32), np.ones(b_shape, np.float32)
     i, j, dim = a_shape[-back], b_shape[-back], max(len(a_shape), len(b_shape)) - back
     with repro(f"torch.zeros({a_shape}) + torch.ones({b_shape})", claim="broadcasting.rules"):
-        with pytest.raises(RuntimeError, match=re.escape(
-                f"The size of tensor a ({i}) must match the size of tensor b ({j}) at non-singleton dimension {dim}")):
-            torch.from_numpy(a).to(device) + torch.from_numpy(b).to(device)
+        for call in spellings("add", "b", symbol="+", operand="a").values():
+            with pytest.raises(RuntimeError, match=re.escape(
+                    f"The size of tensor a ({i}) must match the size of tensor b ({j}) at non-singleton dimension {dim}")):
+                call(torch.from_numpy(a).to(device), torch.from_numpy(b).to(device))
         with pytest.raises(RuntimeError, match="Attempting to broadcast a dimension of length"):
             torch.broadcast_shapes(a_shape, b_shape)
         message = ("operands could not be broadcast together with shapes "
@@ -240,18 +255,22 @@ def test_non_broadcastable_shapes_raise(device, case):
 @on_devices
 @given(shapes=broadcast_shapes_st(2))
 def test_in_place_needs_the_result_shape(device, shapes):
-    """``a.add_(b)`` broadcasts ``b`` into ``a`` only: it works iff the broadcast shape is ``a``'s own
-    (and then equals ``a + b``); otherwise RuntimeError, as NumPy's ``a += b`` raises ValueError."""
+    """``a.add_(b)`` and ``a += b`` broadcast ``b`` into ``a`` only: they work iff the broadcast shape is
+    ``a``'s own (and then equal ``a + b``); otherwise RuntimeError, as NumPy's ``a += b`` raises ValueError."""
     (a_shape, b_shape), out_shape = shapes.input_shapes, shapes.result_shape
     a, b = np.arange(math.prod(a_shape), dtype=np.float32).reshape(a_shape), np.ones(b_shape, np.float32)
     t = torch.from_numpy(a).to(device)
-    with repro(f"torch.zeros({a_shape}).add_(torch.ones({b_shape}))", claim="broadcasting.rules"):
+    forms = spellings("add_", "b", symbol="+=", operand="a", function=False)
+    with repro(f"a, b = torch.zeros({a_shape}), torch.ones({b_shape})\n{'; '.join(forms)}", claim="broadcasting.rules"):
+        for expr, call in forms.items():
+            if out_shape == a_shape:
+                assert_values(call(t.clone(), torch.from_numpy(b).to(device)), a + 1, expr, exact=True)
+                continue
+            with pytest.raises(RuntimeError, match=re.escape(
+                    f"output with shape {list(a_shape)} doesn't match the broadcast shape {list(out_shape)}")):
+                call(t, torch.from_numpy(b).to(device))
         if out_shape == a_shape:
-            assert_values(t.clone().add_(torch.from_numpy(b).to(device)), a + 1, "a.add_(b)", exact=True)
             return
-        with pytest.raises(RuntimeError, match=re.escape(
-                f"output with shape {list(a_shape)} doesn't match the broadcast shape {list(out_shape)}")):
-            t.add_(torch.from_numpy(b).to(device))
         with pytest.raises(ValueError, match="non-broadcastable output operand with shape"):
             np.add(a, b, out=a)
 
