@@ -64,8 +64,8 @@ def test_scalar_operand_and_broadcast_tensor(device, data):
         flat = t1.cpu().reshape(-1).tolist()
         lhs_dtype = torch.int64 if dtype == torch.bool else dtype  # a Python int never widens t1
         rhs_dtype = dtype if dtype.is_floating_point else torch.int64  # an int64 tensor does
-        for other, other_dtype in ((2, lhs_dtype), (tensor, rhs_dtype)):
-            for expr, call in spellings("add", "2" if other is 2 else "tensor", symbol="+", operand="t1").items():
+        for text, other, other_dtype in (("2", 2, lhs_dtype), ("tensor", tensor, rhs_dtype)):
+            for expr, call in spellings("add", text, symbol="+", operand="t1").items():
                 out = call(t1, other)
                 assert_equal(f"({expr}).dtype", out.dtype, other_dtype, f"t1.dtype={dtype}")
                 assert_equal(f"({expr}).shape", tuple(out.shape), shape, expr)
@@ -100,24 +100,23 @@ def test_the_notes_broadcast_tensor_lives_on_the_cpu(device, shape):
 # ---- broadcasting.rules -----------------------------------------------------------------------
 @dataclass(frozen=True)
 class Op:
-    """One element-wise op in each library (looked up by name at call time) and its reference; in torch
-    every spelling of it (``{how it reads: call(*operands)}``, operands named a, b or c, a, b)."""
-    torch: str
+    """One element-wise op in NumPy and TF (looked up by name at call time), its reference, and every
+    torch spelling of it (``{how it reads: call(*operands)}``, operands named a, b or c, a, b)."""
     numpy: str
     tf: str
     arity: int
     fn: Callable
+    forms: dict[str, Callable]
     bool_result: bool = False
-    forms: dict = None
 
 
 OPS = {
-    "add": Op("add", "add", "add", 2, lambda x, y: x + y, forms=spellings("add", "b", symbol="+", operand="a")),
-    "mul": Op("mul", "multiply", "multiply", 2, lambda x, y: x * y,
+    "add": Op("add", "add", 2, lambda x, y: x + y, forms=spellings("add", "b", symbol="+", operand="a")),
+    "mul": Op("multiply", "multiply", 2, lambda x, y: x * y,
               forms=spellings("mul", "b", symbol="*", operand="a")),
-    "ge": Op("ge", "greater_equal", "greater_equal", 2, lambda x, y: x >= y, bool_result=True,
+    "ge": Op("greater_equal", "greater_equal", 2, lambda x, y: x >= y, bool_result=True,
              forms=spellings("ge", "b", symbol=">=", operand="a")),
-    "where": Op("where", "where", "where", 3, lambda c, x, y: x if c else y,
+    "where": Op("where", "where", 3, lambda c, x, y: x if c else y,
                 forms={"torch.where(c, a, b)": lambda c, a, b: torch.where(c, a, b),
                        "a.where(c, b)": lambda c, a, b: a.where(c, b)}),
 }
@@ -238,8 +237,8 @@ def test_non_broadcastable_shapes_raise(device, case):
     i, j, dim = a_shape[-back], b_shape[-back], max(len(a_shape), len(b_shape)) - back
     with repro(f"torch.zeros({a_shape}) + torch.ones({b_shape})", claim="broadcasting.rules"):
         for call in spellings("add", "b", symbol="+", operand="a").values():
-            with pytest.raises(RuntimeError, match=re.escape(
-                    f"The size of tensor a ({i}) must match the size of tensor b ({j}) at non-singleton dimension {dim}")):
+            clash = f"The size of tensor a ({i}) must match the size of tensor b ({j}) at non-singleton dimension {dim}"
+            with pytest.raises(RuntimeError, match=re.escape(clash)):
                 call(torch.from_numpy(a).to(device), torch.from_numpy(b).to(device))
         with pytest.raises(RuntimeError, match="Attempting to broadcast a dimension of length"):
             torch.broadcast_shapes(a_shape, b_shape)
