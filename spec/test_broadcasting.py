@@ -170,10 +170,12 @@ def quiet_numpy(fn, *args, **kwargs):
         return fn(*args, **kwargs)
 
 
-# Textbook cases, always run: a row against a matrix, a column against a row, a scalar, an empty axis.
+# Textbook cases, always run: a row against a matrix, a column against a row (two: one
+# that would also fit if shapes were lined up from the left), a scalar, an empty axis.
 _f32 = np.float32
 TEXTBOOK = [
     ("add", [np.arange(6, dtype=_f32).reshape(2, 3), np.arange(3, dtype=_f32)], (2, 3)),
+    ("add", [np.arange(3, dtype=_f32).reshape(3, 1), np.arange(3, dtype=_f32)], (3, 3)),  # fits left-aligned too
     ("mul", [np.arange(3, dtype=_f32).reshape(3, 1), np.arange(4, dtype=_f32)], (3, 4)),
     ("ge", [np.arange(4, dtype=_f32).reshape(2, 1, 2), np.array(1, dtype=_f32)], (2, 1, 2)),
     ("where", [np.array([True, False]), np.zeros((0, 1), _f32), np.ones((3, 1, 1), _f32)], (3, 0, 2)),
