@@ -158,6 +158,17 @@ def test_squeeze_dim_removes_a_named_axis_only_if_its_length_is_one(device, data
                 np.squeeze(recipe.reference(), named)
 
 
+@pytest.mark.claim("reshape.squeeze")
+@on_devices
+def test_squeeze_of_several_named_axes(device):
+    """Worked example on shape (1, 2, 1, 1): squeeze((d1, d2, ...)) drops every named axis of length 1,
+    not only the first, and keeps a named axis of another length; method and function alike."""
+    t = torch.arange(2, device=device).reshape(1, 2, 1, 1)
+    for dims, shape in (((0, 2), (2, 1)), ((1, 3), (1, 2, 1)), ((-1, 0, 2), (2,))):
+        for expr, call in spellings("squeeze", str(dims)).items():
+            assert_equal(f"({expr}).shape", tuple(call(t, dims).shape), shape, "t = torch.arange(2).reshape(1, 2, 1, 1)")
+
+
 CLAIM_OF_OP = {"reshape": "reshape.preserves_elements", "squeeze": "reshape.squeeze",
                "unsqueeze": "reshape.unsqueeze", "flatten": "reshape.flatten_start_dim"}
 DIM_OPS = [  # (method, how many more dims it accepts than the rank, NumPy's counterpart)
