@@ -69,14 +69,20 @@ ARITH = {  # method: (operator symbol, operator, NumPy reference)
 }
 
 
+# y OP x with a Python scalar y on the left (Tensor.__radd__, ...): NumPy's result, but torch divides as
+# y * x.reciprocal(), so where 1 / x overflows (a subnormal x) y / x is inf or nan (0.0 / 1e-45 is nan).
+REFLECTED = {"add": lambda x, y: y + x, "sub": lambda x, y: y - x, "mul": lambda x, y: y * x,
+             "div": lambda x, y: y * (1 / x)}
+
+
 @pytest.mark.claim("elementwise.arith_methods")
 @pytest.mark.parametrize("method", ARITH)
 @on_devices
 @given(pair=operand_pairs())
 def test_operators_equal_the_methods_element_by_element(method, device, pair):
     """x OP y == x.method(y) == torch.method(x, y) == NumPy's result, for a same-shape tensor or a
-    scalar y, and y OP x (the scalar on the left) == NumPy's; / and div of integers or bools divide
-    truly, into the default float dtype; - on bools raises in every form."""
+    scalar y, and y OP x (the scalar on the left) == NumPy's (y / x: y * (1 / x)); / and div of
+    integers or bools divide truly, into the default float dtype; - on bools raises in every form."""
     symbol, op, np_op = ARITH[method]
     x, y = pair
     u, u_source, y_ref = build(y, device)
@@ -103,7 +109,7 @@ def test_operators_equal_the_methods_element_by_element(method, device, pair):
         for expr, call in reflected.items():
             out = call(t, u)
             assert_equal(f"({expr}).dtype", out.dtype, dtype, expr)
-            expected = rounded(numpy_result(lambda a, b: np_op(b, a), x.reference(), y_ref), dtype)
+            expected = rounded(numpy_result(REFLECTED[method], x.reference(), y_ref), dtype)
             assert_values(out, expected, f"{expr} vs NumPy", exact=not dtype.is_floating_point)
 
 
