@@ -25,6 +25,7 @@ from tensorspec.testing.devices import on_devices
 from tensorspec.testing import dtypes as D
 from tensorspec.testing.dtypes import storage_dtype
 from tensorspec.testing.exact_values import summable
+from tensorspec.testing.spellings import spellings
 from tensorspec.reference.ops import broadcast_apply
 from tensorspec.testing.tensorflow_compat import tf_shape, to_numpy
 
@@ -52,22 +53,24 @@ def plus_two(values: list, dtype: torch.dtype) -> torch.Tensor:
 @given(data=st.data())
 def test_scalar_operand_and_broadcast_tensor(device, data):
     """``t1+2`` vs ``t1+torch.tensor(np.broadcast_to(2,t1.shape))``: equal values and dtype, except
-    for integer t1 narrower than int64, where only the tensor form promotes to int64."""
+    for integer t1 narrower than int64, where only the tensor form promotes to int64.  Each side in
+    every spelling: ``t1 + x``, ``t1.add(x)``, ``torch.add(t1, x)``."""
     dtype = data.draw(st.sampled_from(D.TORCH_REAL), label="dtype")
     shape = data.draw(S.shapes(), label="shape")
     # full-range values: integers up to the dtype's limits, floats with NaN, ±inf and -0.0
     t1 = torch.from_numpy(data.draw(S.arrays(storage_dtype(dtype), shape), label="t1")).to(device, dtype)
     with repro(f"t1 = {source(t1)}\nt1 + 2 == t1 + torch.tensor(np.broadcast_to(2, t1.shape), device=t1.device)"):
-        lhs = t1 + 2
-        rhs = t1 + torch.tensor(np.broadcast_to(2, t1.shape), device=device)
+        tensor = torch.tensor(np.broadcast_to(2, t1.shape), device=device)
         flat = t1.cpu().reshape(-1).tolist()
         lhs_dtype = torch.int64 if dtype == torch.bool else dtype  # a Python int never widens t1
         rhs_dtype = dtype if dtype.is_floating_point else torch.int64  # an int64 tensor does
-        assert_dtype(lhs, lhs_dtype, expr=f"t1.dtype={dtype}", name="(t1+2).dtype")
-        assert_dtype(rhs, rhs_dtype, expr=f"t1.dtype={dtype}", name="(t1+tensor).dtype")
-        assert_shape(lhs, shape, expr="t1 + 2", name="(t1+2).shape")
-        assert_values(lhs, plus_two(flat, lhs_dtype).reshape(shape), "t1 + 2", exact=True)
-        assert_values(rhs, plus_two(flat, rhs_dtype).reshape(shape), "t1 + tensor", exact=True)
+        for text, other, other_dtype in (("2", 2, lhs_dtype), ("tensor", tensor, rhs_dtype)):
+            for expr, call in spellings("add", text, symbol="+", operand="t1").items():
+                out = call(t1, other)
+                assert_equal(f"({expr}).dtype", out.dtype, other_dtype, expr=f"t1.dtype={dtype}")
+                assert_equal(f"({expr}).shape", tuple(out.shape), shape, expr=expr)
+                assert_values(out, plus_two(flat, other_dtype).reshape(shape), expr, exact=True)
+        lhs, rhs = t1 + 2, t1 + tensor
         # The note's equation fails exactly where t1 + 2 wraps in t1's dtype but not in int64.
         overflows = [] if dtype.is_floating_point else [
             x for x in flat if wrapped(int(x) + 2, lhs_dtype) != wrapped(int(x) + 2, rhs_dtype)]
@@ -96,21 +99,27 @@ def test_the_notes_broadcast_tensor_lives_on_the_cpu(device, shape):
 # ---- broadcasting.rules -----------------------------------------------------------------------
 @dataclass(frozen=True)
 class Op:
-    """One element-wise op in each library (looked up by name at call time) and its reference."""
-    torch: str
+    """One element-wise op in NumPy and TF (looked up by name at call time), its reference, and every
+    torch spelling of it (``{how it reads: call(*operands)}``, operands named a, b or c, a, b)."""
     numpy: str
     tf: str
     arity: int
     fn: Callable
+    forms: dict[str, Callable]
     bool_result: bool = False
 
 
 OPS = {
-    "add": Op("add", "add", "add", 2, lambda x, y: x + y),
-    "mul": Op("mul", "multiply", "multiply", 2, lambda x, y: x * y),
-    "ge": Op("ge", "greater_equal", "greater_equal", 2, lambda x, y: x >= y, bool_result=True),
-    "where": Op("where", "where", "where", 3, lambda c, x, y: x if c else y),
+    "add": Op("add", "add", 2, lambda x, y: x + y, forms=spellings("add", "b", symbol="+", operand="a")),
+    "mul": Op("multiply", "multiply", 2, lambda x, y: x * y,
+              forms=spellings("mul", "b", symbol="*", operand="a")),
+    "ge": Op("greater_equal", "greater_equal", 2, lambda x, y: x >= y, bool_result=True,
+             forms=spellings("ge", "b", symbol=">=", operand="a")),
+    "where": Op("where", "where", 3, lambda c, x, y: x if c else y,
+                forms={"torch.where(c, a, b)": lambda c, a, b: torch.where(c, a, b),
+                       "a.where(c, b)": lambda c, a, b: a.where(c, b)}),
 }
+OPERAND_NAMES = {2: ("a", "b"), 3: ("c", "a", "b")}
 
 
 def broadcast_shapes_st(num_shapes, max_dims=5):
@@ -158,10 +167,12 @@ def quiet_numpy(fn, *args, **kwargs):
         return fn(*args, **kwargs)
 
 
-# Textbook cases, always run: a row against a matrix, a column against a row, a scalar, an empty axis.
+# Textbook cases, always run: a row against a matrix, a column against a row (two: one
+# that would also fit if shapes were lined up from the left), a scalar, an empty axis.
 _f32 = np.float32
 TEXTBOOK = [
     ("add", [np.arange(6, dtype=_f32).reshape(2, 3), np.arange(3, dtype=_f32)], (2, 3)),
+    ("add", [np.arange(3, dtype=_f32).reshape(3, 1), np.arange(3, dtype=_f32)], (3, 3)),  # fits left-aligned too
     ("mul", [np.arange(3, dtype=_f32).reshape(3, 1), np.arange(4, dtype=_f32)], (3, 4)),
     ("ge", [np.arange(4, dtype=_f32).reshape(2, 1, 2), np.array(1, dtype=_f32)], (2, 1, 2)),
     ("where", [np.array([True, False]), np.zeros((0, 1), _f32), np.ones((3, 1, 1), _f32)], (3, 0, 2)),
@@ -173,19 +184,23 @@ TEXTBOOK = [
 @given(case=broadcast_case())
 @_examples(TEXTBOOK)
 def test_torch_and_numpy_broadcast_alike(device, case):
-    """Mutually broadcastable operands: torch and NumPy give the shape Hypothesis predicts and the
-    values of the element-by-element reference; torch.broadcast_shapes agrees."""
+    """Mutually broadcastable operands: torch in every spelling (a + b, a.add(b), torch.add(a, b), ...)
+    and NumPy give the shape Hypothesis predicts and the values of the element-by-element reference;
+    torch.broadcast_shapes agrees."""
     name, arrays, out_shape = case
     op = OPS[name]
-    torch_call = call_snippet(f"torch.{op.torch}", arrays, wrap="torch.from_numpy")
+    names = OPERAND_NAMES[op.arity]
+    torch_operands = f"{', '.join(names)} = {', '.join(f'torch.from_numpy({source(a)})' for a in arrays)}"
     np_call = call_snippet(f"np.{op.numpy}", arrays)
-    with repro(f"{torch_call}\n{np_call}"):
+    with repro(f"{torch_operands}\n{'; '.join(op.forms)}\n{np_call}"):
         shapes = [a.shape for a in arrays]
         expected = reference(name, arrays, out_shape)
         assert_equal("torch.broadcast_shapes", tuple(torch.broadcast_shapes(*shapes)), out_shape, expr=f"{shapes}")
-        out = getattr(torch, op.torch)(*(torch.from_numpy(a).to(device) for a in arrays))
-        assert_shape(out, out_shape, expr=torch_call)
-        assert_values(out, expected, torch_call, exact=True)
+        tensors = [torch.from_numpy(a).to(device) for a in arrays]
+        for expr, call in op.forms.items():
+            out = call(*tensors)
+            assert_equal(f"({expr}).shape", tuple(out.shape), out_shape, expr=expr)
+            assert_values(out, expected, expr, exact=True)
         np_out = quiet_numpy(getattr(np, op.numpy), *arrays)
         assert_shape(np_out, out_shape, expr=np_call, name="np_out.shape")
         assert_values(np_out, expected, np_call, exact=True)
@@ -215,14 +230,15 @@ def np_shape_text(shape) -> str:
 @given(case=incompatible_shapes())
 def test_non_broadcastable_shapes_raise(device, case):
     """Shapes with a clashing axis: torch raises RuntimeError naming both sizes and the axis of the
-    result; NumPy raises ValueError naming both shapes."""
+    result (a + b, a.add(b), torch.add(a, b) alike); NumPy raises ValueError naming both shapes."""
     a_shape, b_shape, back = case
     a, b = np.zeros(a_shape, np.float32), np.ones(b_shape, np.float32)
     i, j, dim = a_shape[-back], b_shape[-back], max(len(a_shape), len(b_shape)) - back
     with repro(f"torch.zeros({a_shape}) + torch.ones({b_shape})"):
-        with pytest.raises(RuntimeError, match=re.escape(
-                f"The size of tensor a ({i}) must match the size of tensor b ({j}) at non-singleton dimension {dim}")):
-            torch.from_numpy(a).to(device) + torch.from_numpy(b).to(device)
+        for call in spellings("add", "b", symbol="+", operand="a").values():
+            clash = f"The size of tensor a ({i}) must match the size of tensor b ({j}) at non-singleton dimension {dim}"
+            with pytest.raises(RuntimeError, match=re.escape(clash)):
+                call(torch.from_numpy(a).to(device), torch.from_numpy(b).to(device))
         with pytest.raises(RuntimeError, match="Attempting to broadcast a dimension of length"):
             torch.broadcast_shapes(a_shape, b_shape)
         message = ("operands could not be broadcast together with shapes "
@@ -237,18 +253,22 @@ def test_non_broadcastable_shapes_raise(device, case):
 @on_devices
 @given(shapes=broadcast_shapes_st(2))
 def test_in_place_needs_the_result_shape(device, shapes):
-    """``a.add_(b)`` broadcasts ``b`` into ``a`` only: it works iff the broadcast shape is ``a``'s own
-    (and then equals ``a + b``); otherwise RuntimeError, as NumPy's ``a += b`` raises ValueError."""
+    """``a.add_(b)`` and ``a += b`` broadcast ``b`` into ``a`` only: they work iff the broadcast shape is
+    ``a``'s own (and then equal ``a + b``); otherwise RuntimeError, as NumPy's ``a += b`` raises ValueError."""
     (a_shape, b_shape), out_shape = shapes.input_shapes, shapes.result_shape
     a, b = np.arange(math.prod(a_shape), dtype=np.float32).reshape(a_shape), np.ones(b_shape, np.float32)
     t = torch.from_numpy(a).to(device)
-    with repro(f"torch.zeros({a_shape}).add_(torch.ones({b_shape}))"):
+    forms = spellings("add_", "b", symbol="+=", operand="a", function=False)
+    with repro(f"a, b = torch.zeros({a_shape}), torch.ones({b_shape})\n{'; '.join(forms)}"):
+        for expr, call in forms.items():
+            if out_shape == a_shape:
+                assert_values(call(t.clone(), torch.from_numpy(b).to(device)), a + 1, expr, exact=True)
+                continue
+            with pytest.raises(RuntimeError, match=re.escape(
+                    f"output with shape {list(a_shape)} doesn't match the broadcast shape {list(out_shape)}")):
+                call(t, torch.from_numpy(b).to(device))
         if out_shape == a_shape:
-            assert_values(t.clone().add_(torch.from_numpy(b).to(device)), a + 1, "a.add_(b)", exact=True)
             return
-        with pytest.raises(RuntimeError, match=re.escape(
-                f"output with shape {list(a_shape)} doesn't match the broadcast shape {list(out_shape)}")):
-            t.add_(torch.from_numpy(b).to(device))
         with pytest.raises(ValueError, match="non-broadcastable output operand with shape"):
             np.add(a, b, out=a)
 

@@ -22,6 +22,7 @@ from tensorspec.testing.assertions import assert_dtype, assert_equal, assert_sha
 from tensorspec.testing.devices import on_devices
 from tensorspec.testing.shape_strategies import matmul_shapes
 from tensorspec.testing.dtypes import NUMPY_OF_TORCH, TORCH_FLOAT, torch_dtype
+from tensorspec.testing.spellings import OPERATORS, spellings
 from tensorspec.testing.strategies import shapes
 from tensorspec.testing.layouts import (WRITABLE_LAYOUTS, has_internal_overlap,
                                        same_kind_scalars, strided_tensors)
@@ -69,31 +70,47 @@ ARITH = {  # method: (operator symbol, operator, NumPy reference)
 }
 
 
+# y OP x with a Python scalar y on the left (Tensor.__radd__, ...): NumPy's result, but torch divides as
+# y * x.reciprocal(), so where 1 / x overflows (a subnormal x) y / x is inf or nan (0.0 / 1e-45 is nan).
+REFLECTED = {"add": lambda x, y: y + x, "sub": lambda x, y: y - x, "mul": lambda x, y: y * x,
+             "div": lambda x, y: y * (1 / x)}
+
+
 @pytest.mark.claim("elementwise.arith_methods")
 @pytest.mark.parametrize("method", ARITH)
 @on_devices
 @given(pair=operand_pairs())
 def test_operators_equal_the_methods_element_by_element(method, device, pair):
-    """x OP y == x.method(y) == NumPy's result, for a same-shape tensor or a scalar y; / and div of
-    integers or bools divide truly, into the default float dtype; - on bools raises in both forms."""
+    """x OP y == x.method(y) == torch.method(x, y) == NumPy's result, for a same-shape tensor or a
+    scalar y, and y OP x (the scalar on the left) == NumPy's (y / x: y * (1 / x)); / and div of
+    integers or bools divide truly, into the default float dtype; - on bools raises in every form."""
     symbol, op, np_op = ARITH[method]
     x, y = pair
     u, u_source, y_ref = build(y, device)
-    with repro(f"x = {x.source(device)}\ny = {u_source}\nx {symbol} y, x.{method}(y)"):
+    forms = spellings(method, "y", symbol=symbol, operand="x")
+    # a scalar on the left: Python calls x.__r<op>__(y)
+    reflected = {} if isinstance(u, torch.Tensor) else {f"y {symbol} x": lambda t, y: op(y, t)}
+    with repro(f"x = {x.source(device)}\ny = {u_source}\n{', '.join([*forms, *reflected])}"):
         t = x.tensor(device)
         if method == "sub" and x.dtype == torch.bool:
-            for call in (lambda: op(t, u), lambda: t.sub(u)):
-                with pytest.raises(RuntimeError, match=r"Subtraction, the `-` operator, with two bool tensors"):
-                    call()
+            for call in [*forms.values(), *reflected.values()]:
+                with pytest.raises(RuntimeError, match=r"Subtraction, the `-` operator, with .*bool"):
+                    call(t, u)
             return
-        by_op, by_method = op(t, u), getattr(t, method)(u)
         true_division = method == "div" and not x.dtype.is_floating_point
         dtype = torch.get_default_dtype() if true_division else x.dtype
-        assert_dtype(by_op, dtype, expr=f"x {symbol} y", name=f"(x {symbol} y).dtype")
-        assert_dtype(by_method, dtype, expr=f"x.{method}(y)", name=f"x.{method}(y).dtype")
-        assert_values(by_op, by_method, f"x {symbol} y == x.{method}(y)", exact=True)
+        by_method = getattr(t, method)(u)
+        for expr, call in forms.items():
+            out = call(t, u)
+            assert_equal(f"({expr}).dtype", out.dtype, dtype, expr=expr)
+            assert_values(out, by_method, f"{expr} == x.{method}(y)", exact=True)
         expected = rounded(numpy_result(np_op, x.reference(), y_ref), dtype)
         assert_values(by_method, expected, f"x.{method}(y) vs NumPy", exact=not dtype.is_floating_point)
+        for expr, call in reflected.items():
+            out = call(t, u)
+            assert_equal(f"({expr}).dtype", out.dtype, dtype, expr=expr)
+            expected = rounded(numpy_result(REFLECTED[method], x.reference(), y_ref), dtype)
+            assert_values(out, expected, f"{expr} vs NumPy", exact=not dtype.is_floating_point)
 
 
 WIDE_UNSIGNED = {torch.uint16: "UInt16", torch.uint32: "UInt32", torch.uint64: "UInt64"}  # dtype: name in messages
@@ -160,19 +177,20 @@ COMPARISONS = {  # method: (operator symbol, operator, NumPy reference)
 @on_devices
 @given(pair=operand_pairs())
 def test_comparison_operators_equal_the_methods_and_give_bool_tensors(method, device, pair):
-    """x OP y == x.method(y) == NumPy's result: a torch.bool tensor of x's shape (NaN compares
-    unequal to everything, itself included)."""
+    """x OP y == x.method(y) == torch.method(x, y) == NumPy's result: a torch.bool tensor of x's shape
+    (NaN compares unequal to everything, itself included)."""
     symbol, op, np_op = COMPARISONS[method]
     x, y = pair
     u, u_source, y_ref = build(y, device)
-    with repro(f"x = {x.source(device)}\ny = {u_source}\nx {symbol} y, x.{method}(y)"):
+    forms = spellings(method, "y", symbol=symbol, operand="x")
+    with repro(f"x = {x.source(device)}\ny = {u_source}\n{', '.join(forms)}"):
         t = x.tensor(device)
-        by_op, by_method = op(t, u), getattr(t, method)(u)
-        for what, out in ((f"x {symbol} y", by_op), (f"x.{method}(y)", by_method)):
-            assert_dtype(out, torch.bool, expr=what, name=f"({what}).dtype")
-            assert_shape(out, x.shape, expr=what, name=f"({what}).shape")
-        assert_values(by_op, by_method, f"x {symbol} y == x.{method}(y)", exact=True)
-        assert_values(by_method, numpy_result(np_op, x.reference(), y_ref), f"x.{method}(y) vs NumPy", exact=True)
+        expected = numpy_result(np_op, x.reference(), y_ref)
+        for what, call in forms.items():
+            out = call(t, u)
+            assert_equal(f"({what}).dtype", out.dtype, torch.bool, expr=what)
+            assert_equal(f"({what}).shape", tuple(out.shape), x.shape, expr=what)
+            assert_values(out, expected, f"{what} vs NumPy", exact=True)
 
 
 UNORDERED = {  # dtype: (two values, the dtype's name in torch's message)
@@ -307,19 +325,19 @@ def test_matmul_and_the_at_operator_are_the_matrix_product(device, data):
 @on_devices
 @given(data=st.data())
 def test_mul_is_elementwise_where_matmul_multiplies_matrices(device, data):
-    """The note's forms on one matrix t: t.mul(t) == t * t is the element-wise square (t's shape),
-    t.matmul(t.T) == t @ t.T is the (n, n) Gram matrix."""
+    """The note's forms on one matrix t: t.mul(t) == t * t == torch.mul(t, t) is the element-wise
+    square (t's shape), t.matmul(t.T) == t @ t.T == torch.matmul(t, t.T) is the (n, n) Gram matrix."""
     dtype = data.draw(st.sampled_from(TORCH_FLOAT), label="dtype")
     x = data.draw(strided_tensors(dtypes=[dtype], shape=shapes(min_dims=2, max_dims=2), fill=_integral(dtype)),
                   label="t")
     with repro(f"t = {x.source(device)}\nt * t, t @ t.T"):
         t, a = x.tensor(device), x.reference().astype(np.float64)
-        assert_values(t.mul(t), a * a, "t.mul(t)", exact=True)
-        assert_values(t * t, t.mul(t), "t * t == t.mul(t)", exact=True)
-        product = t.matmul(t.T)
-        assert_shape(product, (x.shape[0],) * 2, expr="t.matmul(t.T)", name="t.matmul(t.T).shape")
-        assert_values(product, a @ a.T, "t.matmul(t.T) vs NumPy", exact=True)
-        assert_values(t @ t.T, product, "t @ t.T == t.matmul(t.T)", exact=True)
+        for expr, call in spellings("mul", "t", symbol="*").items():
+            assert_values(call(t, t), a * a, expr, exact=True)
+        for expr, call in spellings("matmul", "t.T", symbol="@").items():
+            product = call(t, t.T)
+            assert_equal(f"({expr}).shape", tuple(product.shape), (x.shape[0],) * 2, expr=expr)
+            assert_values(product, a @ a.T, f"{expr} vs NumPy", exact=True)
 
 
 @pytest.mark.claim("elementwise.mul_vs_matmul")
@@ -353,17 +371,19 @@ def test_matmul_needs_matching_inner_sizes_and_mul_needs_broadcastable_shapes(sh
     """matmul refuses 0-d operands and unequal inner sizes (RuntimeError; NumPy: ValueError); * of the
     same operands is a different question - it needs broadcastable shapes."""
     a, b = torch.ones(shape_a, device=device), torch.ones(shape_b, device=device)
-    with pytest.raises(RuntimeError, match=message):
-        a @ b
+    for call in spellings("matmul", "b", symbol="@", operand="a").values():
+        with pytest.raises(RuntimeError, match=message):
+            call(a, b)
     with pytest.raises(ValueError):
         np.ones(shape_a) @ np.ones(shape_b)
-    try:
-        np.broadcast_shapes(shape_a, shape_b)
-    except ValueError:
-        with pytest.raises(RuntimeError, match=r"The size of tensor a \(\d+\) must match the size of tensor b"):
-            a * b
-    else:
-        assert_shape(a * b, np.broadcast_shapes(shape_a, shape_b), expr="a * b", name="(a * b).shape")
+    for expr, call in spellings("mul", "b", symbol="*", operand="a").items():
+        try:
+            np.broadcast_shapes(shape_a, shape_b)
+        except ValueError:
+            with pytest.raises(RuntimeError, match=r"The size of tensor a \(\d+\) must match the size of tensor b"):
+                call(a, b)
+        else:
+            assert_equal(f"({expr}).shape", tuple(call(a, b).shape), np.broadcast_shapes(shape_a, shape_b), expr=expr)
 
 
 # ---- elementwise.in_place_suffix ----------------------------------------------------------------
@@ -387,38 +407,53 @@ def alias_of(t: torch.Tensor) -> torch.Tensor:
     return t.as_strided(t.size(), t.stride(), t.storage_offset())
 
 
+AUGMENTED = {"add_": "+=", "sub_": "-=", "mul_": "*=", "div_": "/="}  # method_: its augmented assignment
+
+
+def in_place_spellings(method: str, args: tuple) -> dict:
+    """``{how it reads: call(t)}``: ``t.method_(*args)`` and, for + - * /, ``t OP= arg`` (Python runs
+    ``t = operator.iOP(t, arg)``, so the call returns what t is bound to afterwards)."""
+    forms = {f"t.{method}({', '.join(map(repr, args))})": lambda t: getattr(t, method)(*args)}
+    if method in AUGMENTED:
+        symbol = AUGMENTED[method]
+        forms[f"t {symbol} {args[0]!r}"] = lambda t: OPERATORS[symbol](t, args[0])
+    return forms
+
+
 @pytest.mark.claim("elementwise.in_place_suffix")
 @pytest.mark.parametrize("method", IN_PLACE)
 @on_devices
 @given(data=st.data())
 def test_in_place_methods_change_the_tensor_itself(method, device, data):
-    """t.method_(...) returns t itself, writes the new values into t's memory (other tensors over it
-    see them); the method without _ leaves t as it was.  On an expanded tensor (one memory element
-    under several indices) only fill_ and zero_ work, the others raise RuntimeError."""
+    """t.method_(...) and t OP= v return t itself, write the new values into t's memory (other tensors
+    over it see them); the method without _ leaves t as it was.  On an expanded tensor (one memory
+    element under several indices) only fill_ and zero_ work, the others raise RuntimeError."""
     args, reference = IN_PLACE[method]
     x = data.draw(strided_tensors(dtypes=TORCH_FLOAT), label="t")
-    expr = f"t.{method}({', '.join(map(repr, args))})"
-    with repro(f"t = {x.source(device)}\n{expr}"):
+    forms = in_place_spellings(method, args)
+    with repro(f"t = {x.source(device)}\n{'; '.join(forms)}"):
         t = x.tensor(device)
         plain = getattr(torch.Tensor, method[:-1], None)
         if plain is not None:
             plain(t, *args)
             assert_values(t, x.reference(), f"t after t.{method[:-1]}(...)", exact=True)
-        if has_internal_overlap(t) and method not in ("fill_", "zero_"):
-            with pytest.raises(RuntimeError, match="more than one element of the written-to tensor refers to a "
-                                                   "single memory location"):
-                getattr(t, method)(*args)
-            assert_values(t, x.reference(), f"t after the refused {expr}", exact=True)
-            return
-        alias, ptr, stride = alias_of(t), t.data_ptr(), t.stride()
         with np.errstate(all="ignore"):
             expected = rounded(reference(x.reference().astype(np.float64)), x.dtype)
-        out = getattr(t, method)(*args)
-        assert_equal(f"{expr} is t", out is t, True, expr=expr)
-        assert_equal("t.data_ptr()", t.data_ptr(), ptr, expr=expr)
-        assert_equal("t.stride()", t.stride(), stride, expr=expr)
-        assert_values(t, expected, expr)
-        assert_values(alias, expected, f"another tensor over t's memory, after {expr}")
+        for expr, call in forms.items():
+            t = x.tensor(device)  # a fresh t for each spelling
+            if has_internal_overlap(t) and method not in ("fill_", "zero_"):
+                with pytest.raises(RuntimeError, match="more than one element of the written-to tensor refers to a "
+                                                       "single memory location"):
+                    call(t)
+                assert_values(t, x.reference(), f"t after the refused {expr}", exact=True)
+                continue
+            alias, ptr, stride = alias_of(t), t.data_ptr(), t.stride()
+            out = call(t)
+            assert_equal(f"{expr} is t", out is t, True, expr=expr)
+            assert_equal("t.data_ptr()", t.data_ptr(), ptr, expr=expr)
+            assert_equal("t.stride()", t.stride(), stride, expr=expr)
+            assert_values(t, expected, expr)
+            assert_values(alias, expected, f"another tensor over t's memory, after {expr}")
 
 
 @pytest.mark.claim("elementwise.in_place_suffix")
@@ -489,29 +524,6 @@ def test_on_an_expanded_tensor_only_value_writes_are_refused(name, device):
         assert_equal("its category", deprecated[0].category, UserWarning, expr=name)
     else:
         assert_equal(f"{name} is e", out is e, True, expr=name)
-
-
-AUGMENTED = {  # statement: (what Python runs for it, NumPy reference)
-    "t += 2": (operator.iadd, np.add),
-    "t -= 2": (operator.isub, np.subtract),
-    "t *= 2": (operator.imul, np.multiply),
-    "t /= 2": (operator.itruediv, np.true_divide),
-}
-
-
-@pytest.mark.claim("elementwise.in_place_suffix")
-@pytest.mark.parametrize("statement", AUGMENTED)
-@on_devices
-def test_augmented_assignment_is_in_place_too(statement, device):
-    """t += v (and -=, *=, /=) changes t itself, like the _ methods: the same object, the same memory."""
-    python_op, np_op = AUGMENTED[statement]
-    t = torch.arange(6.0, device=device).reshape(2, 3)
-    alias, ptr = alias_of(t), t.data_ptr()
-    after = python_op(t, 2)  # `t += 2` is `t = operator.iadd(t, 2)`
-    assert_equal(f"t after `{statement}` is t before", after is t, True, expr=statement)
-    assert_equal("t.data_ptr()", after.data_ptr(), ptr, expr=statement)
-    assert_values(alias, np_op(np.arange(6.0).reshape(2, 3), 2), f"another tensor over t's memory, after `{statement}`",
-                  exact=True)
 
 
 def _refusals(dtype):
@@ -710,8 +722,9 @@ def test_complex_sum_with_an_infinity_has_a_nan_part(device):
 @on_devices
 @given(operands=mixed_operands())
 def test_mixed_dtypes_combine_by_type_promotion(device, operands):
-    """Operands of different dtypes combine: a + b, a * b and torch.add have the dtype of the stated
-    rule (tensorspec.reference.promotion) = torch.result_type(a, b), and a + b holds NumPy's sum computed in it."""
+    """Operands of different dtypes combine: a + b, a.add(b), torch.add(a, b) and the same three of mul
+    have the dtype of the stated rule (tensorspec.reference.promotion) = torch.result_type(a, b); the
+    three sums are equal and hold NumPy's sum computed in it."""
     (a, a_source, a_ref), (b, b_source, b_ref) = (build(x, device) for x in operands)
     with repro(f"a = {a_source}\nb = {b_source}\na + b, torch.result_type(a, b)"):
         expected = promotion.result_dtype(a, b)
@@ -719,8 +732,13 @@ def test_mixed_dtypes_combine_by_type_promotion(device, operands):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # complex32 ("ComplexHalf support is experimental")
             total = a + b
-            for expr, out in (("a + b", total), ("a * b", a * b), ("torch.add(a, b)", torch.add(a, b))):
-                assert_dtype(out, expected, expr=expr, name=f"({expr}).dtype")
+            is_tensor = isinstance(a, torch.Tensor)  # a Python scalar a has no methods
+            for name, symbol in (("add", "+"), ("mul", "*")):
+                for expr, call in spellings(name, "b", symbol=symbol, operand="a", method=is_tensor).items():
+                    out = call(a, b)
+                    assert_equal(f"({expr}).dtype", out.dtype, expected, expr=expr)
+                    if name == "add":
+                        assert_values(out, total, f"{expr} == a + b", exact=True)
         if expected in NUMPY_OF_TORCH:  # NumPy has neither bfloat16 nor complex32
             np_dtype = NUMPY_OF_TORCH[expected]
             with np.errstate(all="ignore"):

@@ -30,6 +30,7 @@ from tensorspec.testing.exact_values import ELEMENTS, comparable, values_array
 from tensorspec.reference.ops import (lanes, ref_argmax, ref_argmax_skipping_nan, ref_max, ref_mean,
                                       ref_prod, ref_std, ref_sum)
 from tensorspec.reference.shapes import dim_error
+from tensorspec.testing.spellings import spellings
 from tensorspec.testing.tensorflow_compat import tf_shape, to_numpy
 
 INTS, FLOATS, REAL = D.TORCH_INTEGER, D.TORCH_FLOAT, D.TORCH_REAL
@@ -112,25 +113,27 @@ def quietly(fn, *args, **kwargs):
 @on_devices
 @given(case=reduction_case(ops=("sum", "prod", "mean", "std"), dtypes=REAL))
 def test_whole_tensor_reductions_give_rank_0(device, case):
-    """sum/prod/mean/std() give a rank-0 tensor; sum/prod promote bool/int to int64; mean/std refuse
-    non-float dtypes; std divides by N-1 (NaN, with a warning, for fewer than 2 elements)."""
+    """sum/prod/mean/std() give a rank-0 tensor, as t.op() and as torch.op(t); sum/prod promote
+    bool/int to int64; mean/std refuse non-float dtypes; std divides by N-1 (NaN, with a warning, for
+    fewer than 2 elements)."""
     op, dtype, a = case
     t = tensor_of(a, dtype, device)
-    call = f"torch.tensor({source(a)}).to({dtype}).{op}()"
-    with repro(call):
-        if op in ("mean", "std") and not dtype.is_floating_point:
-            message = "could not infer output dtype" if op == "mean" else "only support floating point and complex"
-            with pytest.raises(RuntimeError, match=message):
-                getattr(t, op)()
-            return
-        if op == "std" and t.numel() < 2:
-            with pytest.warns(UserWarning, match="degrees of freedom is <= 0"):
-                out = t.std()
-        else:
-            out = getattr(t, op)()
-        assert_shape(out, (), expr=call)
-        assert_dtype(out, torch_result_dtype(op, dtype), expr=call)
-        assert_reduced(out, expected(TORCH_REF[op], values_array(t), None, out.dtype), op, call)
+    forms = spellings(op)
+    with repro(f"t = torch.tensor({source(a)}).to({dtype})\n{'; '.join(forms)}"):
+        for call, reduce in forms.items():
+            if op in ("mean", "std") and not dtype.is_floating_point:
+                message = "could not infer output dtype" if op == "mean" else "only support floating point and complex"
+                with pytest.raises(RuntimeError, match=message):
+                    reduce(t)
+                continue
+            if op == "std" and t.numel() < 2:
+                with pytest.warns(UserWarning, match="degrees of freedom is <= 0"):
+                    out = reduce(t)
+            else:
+                out = reduce(t)
+            assert_equal("out.shape", tuple(out.shape), (), expr=call)
+            assert_equal("out.dtype", out.dtype, torch_result_dtype(op, dtype), expr=call)
+            assert_reduced(out, expected(TORCH_REF[op], values_array(t), None, out.dtype), op, call)
 
 
 @pytest.mark.claim("reduce.whole", "reduce.by_dim")
@@ -166,33 +169,37 @@ def test_int64_sums_wrap_complex_std_is_real_and_integer_means_need_a_dtype(devi
 @on_devices
 @given(data=st.data())
 def test_reduce_along_dim_matches_numpy(device, data):
-    """``dim=k`` removes axis k; values per lane match the reference; NumPy's ``axis=k`` gives the same
-    shape and values, except std (ddof=0) and the result dtypes of integer sums; max/argmax over an
-    empty axis raise (IndexError in torch, ValueError in NumPy)."""
+    """``dim=k`` removes axis k, as t.op(dim=k) and as torch.op(t, dim=k); values per lane match the
+    reference; NumPy's ``axis=k`` gives the same shape and values, except std (ddof=0) and the result
+    dtypes of integer sums; max/argmax over an empty axis raise (IndexError in torch, ValueError in
+    NumPy)."""
     op, dtype, a = data.draw(reduction_case(min_dims=1), label="case")
     dim = data.draw(S.dims(a.ndim), label="dim")
     t = tensor_of(a, dtype, device)
-    call = f"torch.tensor({source(a)}).to({dtype}).{op}(dim={dim})"
+    forms = spellings(op, f"dim={dim}")
     np_call = f"np.{op}({source(a)}, axis={dim})"
-    with repro(f"{call}\n{np_call}"):
+    with repro(f"t = torch.tensor({source(a)}).to({dtype})\n{'; '.join(forms)}\n{np_call}"):
+        out_shape = a.shape[:dim % a.ndim] + a.shape[dim % a.ndim + 1:]
+        for call, reduce in forms.items():
+            if op in ("max", "argmax") and a.shape[dim] == 0:
+                with pytest.raises(IndexError, match=re.escape(
+                        f"{op}(): Expected reduction dim {dim % a.ndim} to have non-zero size.")):
+                    reduce(t, dim=dim)
+                continue
+            out = quietly(reduce, t, dim=dim)
+            if op == "max":  # a (values, indices) named tuple, where NumPy gives the values only
+                assert_equal("type(out)", type(out), torch.return_types.max, expr=call)
+                want = expected(ref_argmax, values_array(t), dim, torch.int64)
+                assert_reduced(out.indices, want, "argmax", f"{call}.indices")
+                assert_values(torch.amax(t, dim), out.values, f"torch.amax(t, {dim}) == {call}.values", exact=True)
+                out = out.values
+            assert_equal("out.shape", tuple(out.shape), out_shape, expr=call)
+            assert_equal("out.dtype", out.dtype, torch_result_dtype(op, dtype), expr=call)
+            assert_reduced(out, expected(TORCH_REF[op], values_array(t), dim, out.dtype), op, call)
         if op in ("max", "argmax") and a.shape[dim] == 0:
-            with pytest.raises(IndexError, match=re.escape(
-                    f"{op}(): Expected reduction dim {dim % a.ndim} to have non-zero size.")):
-                getattr(t, op)(dim=dim)
             with pytest.raises(ValueError, match="zero-size array|empty sequence"):
                 getattr(np, op)(a, axis=dim)
             return
-        out = quietly(getattr(t, op), dim=dim)
-        if op == "max":  # a (values, indices) named tuple, where NumPy gives the values only
-            assert_equal("type(out)", type(out), torch.return_types.max, expr=call)
-            want = expected(ref_argmax, values_array(t), dim, torch.int64)
-            assert_reduced(out.indices, want, "argmax", f"{call}.indices")
-            assert_values(torch.amax(t, dim), out.values, f"torch.amax(t, {dim}) == {call}.values", exact=True)
-            out = out.values
-        out_shape = a.shape[:dim % a.ndim] + a.shape[dim % a.ndim + 1:]
-        assert_shape(out, out_shape, expr=call)
-        assert_dtype(out, torch_result_dtype(op, dtype), expr=call)
-        assert_reduced(out, expected(TORCH_REF[op], values_array(t), dim, out.dtype), op, call)
 
         np_out = np.asarray(quietly(getattr(np, op), a, axis=dim))
         assert_dtype(np_out, numpy_result_dtype(op, a.dtype), expr=np_call, name="np_out.dtype")
@@ -206,18 +213,31 @@ def test_reduce_along_dim_matches_numpy(device, data):
 @given(data=st.data())
 def test_out_of_range_dim(device, data):
     """An out-of-range dim: IndexError 'Dimension out of range (expected to be in range of [-n, n-1], ...)'
-    in torch (a rank-0 tensor accepts 0 and -1); NumPy raises AxisError (an IndexError and ValueError)."""
+    in torch, method and function alike (a rank-0 tensor accepts 0 and -1); NumPy raises AxisError (an
+    IndexError and ValueError)."""
     op = data.draw(st.sampled_from(OPS), label="op")
     shape = data.draw(S.shapes(max_dims=4), label="shape")
     dim = data.draw(S.out_of_range_dims(len(shape)), label="dim")
     t = torch.zeros(shape, device=device)
     with repro(f"torch.zeros({shape}).{op}(dim={dim})"):
-        with pytest.raises(IndexError, match=dim_error(len(shape), dim)):
-            getattr(t, op)(dim=dim)
+        for reduce in spellings(op, f"dim={dim}").values():
+            with pytest.raises(IndexError, match=dim_error(len(shape), dim)):
+                reduce(t, dim=dim)
         if shape:  # NumPy's rank-0 arrays are inconsistent: sum/max accept axis=0, mean/std do not
             with pytest.raises(np.exceptions.AxisError,
                                match=re.escape(f"axis {dim} is out of bounds for array of dimension {len(shape)}")):
                 getattr(np, op)(np.zeros(shape), axis=dim)
+
+
+@pytest.mark.claim("reduce.by_dim")
+@on_devices
+def test_the_notes_sum_over_dim_0_and_dim_1(device):
+    """The note's question, ``t.sum(dim=0)`` vs ``t.sum(dim=1)`` (and ``torch.sum(t, dim=k)``): dim=0
+    sums down the columns (one value per column), dim=1 along the rows (one per row)."""
+    t = torch.tensor([[0, 1, 0], [2, 0, 2], [0, 3, 3]], device=device)
+    for dim, want in ((0, [2, 4, 5]), (1, [1, 4, 6])):
+        for call, reduce in spellings("sum", f"dim={dim}").items():
+            assert_equal(call, reduce(t, dim=dim).tolist(), want, expr="t = [[0, 1, 0], [2, 0, 2], [0, 3, 3]]")
 
 
 INTEGER_SUM_CASES = [  # (dtype, values): sums that leave the input dtype's range
@@ -323,22 +343,27 @@ def test_max_and_flat_argmax(device, data):
     layout = data.draw(st.sampled_from(LAYOUTS), label="layout")
     a = data.draw(hnp.arrays(storage_dtype(dtype), shape, elements=comparable(dtype)), label="a")
     t = torch.from_numpy(S.laid_out(a, layout)).to(device=device, dtype=dtype)
-    with repro(f"t = torch.tensor({source(a)}).to({dtype})  # layout {layout}\nt.max(); t.argmax()"):
-        if t.numel() == 0:
-            unspecified = re.escape("(): Expected reduction dim to be specified for input.numel() == 0")
-            with pytest.raises(RuntimeError, match="max" + unspecified):
-                t.max()
-            with pytest.raises(IndexError, match="argmax" + unspecified):
-                t.argmax()
-            return
-        m, i = t.max(), t.argmax()
-        assert_equal("(max.shape, argmax.shape)", (tuple(m.shape), tuple(i.shape)), ((), ()), expr="t.max(), t.argmax()")
-        assert_equal("(max.dtype, argmax.dtype)", (m.dtype, i.dtype), (dtype, torch.int64), expr="t.max(), t.argmax()")
-        flat = values_array(t).reshape(-1).tolist()
-        assert_reduced(m, expected(ref_max, np.array(flat), None, dtype), "max", "t.max()")
-        assert_equal("t.argmax()", i.item(), ref_argmax(flat), expr=f"flattened: {flat}")
-        assert_values(t.reshape(-1)[i], m, "t.reshape(-1)[t.argmax()] == t.max()", exact=True)
-        assert_equal("np.argmax(a)", int(np.argmax(a)), ref_argmax(flat), expr=f"flattened: {flat}")
+    forms = [*zip(spellings("max").items(), spellings("argmax").items())]  # (t.max(), t.argmax()), (torch.max(t), ...)
+    with repro(f"t = torch.tensor({source(a)}).to({dtype})  # layout {layout}\n"
+               f"{'; '.join(call for pair in forms for call, _ in pair)}"):
+        for (max_call, max_), (argmax_call, argmax) in forms:
+            exprs = f"{max_call}, {argmax_call}"
+            if t.numel() == 0:
+                unspecified = re.escape("(): Expected reduction dim to be specified for input.numel() == 0")
+                with pytest.raises(RuntimeError, match="max" + unspecified):
+                    max_(t)
+                with pytest.raises(IndexError, match="argmax" + unspecified):
+                    argmax(t)
+                continue
+            m, i = max_(t), argmax(t)
+            assert_equal("(max.shape, argmax.shape)", (tuple(m.shape), tuple(i.shape)), ((), ()), expr=exprs)
+            assert_equal("(max.dtype, argmax.dtype)", (m.dtype, i.dtype), (dtype, torch.int64), expr=exprs)
+            flat = values_array(t).reshape(-1).tolist()
+            assert_reduced(m, expected(ref_max, np.array(flat), None, dtype), "max", max_call)
+            assert_equal(argmax_call, i.item(), ref_argmax(flat), expr=f"flattened: {flat}")
+            assert_values(t.reshape(-1)[i], m, f"t.reshape(-1)[{argmax_call}] == {max_call}", exact=True)
+        if t.numel():
+            assert_equal("np.argmax(a)", int(np.argmax(a)), ref_argmax(flat), expr=f"flattened: {flat}")
 
 
 @pytest.mark.claim("reduce.max_argmax")
@@ -346,20 +371,23 @@ def test_max_and_flat_argmax(device, data):
 @given(data=st.data())
 def test_max_and_argmax_along_dim(device, data):
     """``max(dim)`` is a (values, indices) named tuple; ``argmax(dim)`` equals its indices: per lane the
-    first NaN, else the first of tied maxima."""
+    first NaN, else the first of tied maxima; the same as t.max(dim=k) and as torch.max(t, dim=k)."""
     dtype = data.draw(st.sampled_from(INTS + FLOATS), label="dtype")
     shape = data.draw(S.shapes(min_dims=1, min_side=1, max_size=MAX_SIZE), label="shape")
     dim = data.draw(S.dims(len(shape)), label="dim")
     a = data.draw(hnp.arrays(storage_dtype(dtype), shape, elements=comparable(dtype)), label="a")
     t = tensor_of(a, dtype, device)
-    with repro(f"t = torch.tensor({source(a)}).to({dtype})\nt.max(dim={dim}); t.argmax(dim={dim})"):
-        r = t.max(dim=dim)
-        assert_equal("type(t.max(dim))", (type(r), isinstance(r, tuple), len(r)), (torch.return_types.max, True, 2), expr=f"t.max(dim={dim})")
-        assert r[0] is r.values and r[1] is r.indices, "t.max(dim) should unpack as (values, indices)"
-        assert_reduced(r.values, expected(ref_max, values_array(t), dim, dtype), "max", f"t.max(dim={dim}).values")
-        want = expected(ref_argmax, values_array(t), dim, torch.int64)
-        assert_reduced(r.indices, want, "argmax", f"t.max(dim={dim}).indices")
-        assert_values(t.argmax(dim=dim), r.indices, f"t.argmax(dim={dim}) == t.max(dim={dim}).indices", exact=True)
+    forms = [*zip(spellings("max", f"dim={dim}").items(), spellings("argmax", f"dim={dim}").items())]
+    with repro(f"t = torch.tensor({source(a)}).to({dtype})\n{'; '.join(call for pair in forms for call, _ in pair)}"):
+        for (max_call, max_), (argmax_call, argmax) in forms:
+            r = max_(t, dim=dim)
+            assert_equal(f"type({max_call})", (type(r), isinstance(r, tuple), len(r)),
+                         (torch.return_types.max, True, 2), expr=max_call)
+            assert r[0] is r.values and r[1] is r.indices, f"{max_call} should unpack as (values, indices)"
+            assert_reduced(r.values, expected(ref_max, values_array(t), dim, dtype), "max", f"{max_call}.values")
+            want = expected(ref_argmax, values_array(t), dim, torch.int64)
+            assert_reduced(r.indices, want, "argmax", f"{max_call}.indices")
+            assert_values(argmax(t, dim=dim), r.indices, f"{argmax_call} == {max_call}.indices", exact=True)
 
 
 @pytest.mark.claim("reduce.max_argmax")

@@ -21,6 +21,7 @@ from tensorspec.testing.assertions import (assert_copies, assert_device, assert_
                                            assert_shape, assert_shares, assert_values, repro)
 from tensorspec.testing.devices import on_devices
 from tensorspec.testing.shape_strategies import invalid_reshape_targets, reshape_targets, unit_axis_shapes
+from tensorspec.testing.spellings import spellings
 from tensorspec.testing.strategies import dims, shapes
 from tensorspec.testing.dtypes import TORCH_REAL
 from tensorspec.testing.layouts import strided_tensors
@@ -47,17 +48,21 @@ def viewable(t: torch.Tensor, shape: tuple[int, ...]) -> bool:
 @on_devices
 @given(data=st.data())
 def test_reshape_keeps_the_elements_in_row_major_order(device, data):
-    """reshape to any shape of the same size (one side maybe -1, inferred) gives np.reshape's result:
-    the elements in C order, on every layout; dtype and device kept."""
+    """reshape to any shape of the same size (one side maybe -1, inferred), as t.reshape(...) and as
+    torch.reshape(t, shape), gives np.reshape's result: the elements in C order, on every layout;
+    dtype and device kept."""
     recipe = data.draw(strided_tensors(), label="t")
     target = data.draw(reshape_targets(recipe.numel), label="shape")
     varargs = bool(target) and data.draw(st.booleans(), label="as varargs")
-    expr = f"t.reshape({', '.join(map(str, target))})" if varargs else f"t.reshape({target})"
-    with repro(f"t = {recipe.source(device)}\nout = {expr}"):
+    forms = spellings("reshape", str(target), method=not varargs)
+    if varargs:  # the note's t.reshape(xx, xx, xx); torch.reshape takes the shape as one argument
+        forms[f"t.reshape({', '.join(map(str, target))})"] = lambda t, shape: t.reshape(*shape)
+    with repro(f"t = {recipe.source(device)}\n{'; '.join(forms)}"):
         t = recipe.tensor(device)
-        out = t.reshape(*target) if varargs else t.reshape(target)
-        check_result(out, t, np.reshape(recipe.reference(), target), expr)
-        assert_shape(out, ref.inferred(recipe.numel, target), expr=expr)
+        for expr, call in forms.items():
+            out = call(t, target)
+            check_result(out, t, np.reshape(recipe.reference(), target), expr)
+            assert_equal("out.shape", tuple(out.shape), ref.inferred(recipe.numel, target), expr=expr)
 
 
 @st.composite
@@ -84,13 +89,16 @@ def unfillable(draw, numel: int):
 @given(data=st.data())
 def test_reshape_refuses_a_shape_it_cannot_fill(device, data):
     """Wrong element count, two -1s, or a -1 on an empty tensor whose other sides multiply to 0:
-    RuntimeError with the reason (NumPy raises ValueError for all three)."""
+    RuntimeError with the reason, from t.reshape and torch.reshape alike (NumPy raises ValueError for
+    all three)."""
     recipe = data.draw(strided_tensors(), label="t")
     target, message = data.draw(unfillable(recipe.numel), label="shape")
-    with repro(f"t = {recipe.source(device)}\nt.reshape({target})"):
+    forms = spellings("reshape", str(target))
+    with repro(f"t = {recipe.source(device)}\n{'; '.join(forms)}"):
         t = recipe.tensor(device)
-        with pytest.raises(RuntimeError, match=message):
-            t.reshape(target)
+        for call in forms.values():
+            with pytest.raises(RuntimeError, match=message):
+                call(t, target)
         with pytest.raises(ValueError):
             np.reshape(recipe.reference(), target)
 
@@ -116,20 +124,21 @@ def test_reshape_refuses_sparse_tensors(device):
 def test_squeeze_removes_every_length_one_axis(device, data):
     """squeeze() (method or function) drops all axes of length 1 and keeps the values, as np.squeeze."""
     recipe = data.draw(strided_tensors(shape=unit_axis_shapes()), label="t")
-    expr = data.draw(st.sampled_from(["t.squeeze()", "torch.squeeze(t)"]), label="form")
-    with repro(f"t = {recipe.source(device)}\nout = {expr}"):
+    forms = spellings("squeeze")
+    with repro(f"t = {recipe.source(device)}\n{'; '.join(forms)}"):
         t = recipe.tensor(device)
-        out = t.squeeze() if expr == "t.squeeze()" else torch.squeeze(t)
-        check_result(out, t, np.squeeze(recipe.reference()), expr)
-        assert_shape(out, ref.squeezed(recipe.shape), expr=expr)
+        for expr, call in forms.items():
+            out = call(t)
+            check_result(out, t, np.squeeze(recipe.reference()), expr)
+            assert_equal("out.shape", tuple(out.shape), ref.squeezed(recipe.shape), expr=expr)
 
 
 @pytest.mark.claim("reshape.squeeze")
 @on_devices
 @given(data=st.data())
 def test_squeeze_dim_removes_a_named_axis_only_if_its_length_is_one(device, data):
-    """squeeze(d) / squeeze((d1, d2, ...)) drop the named axes of length 1 and silently keep the
-    others; NumPy raises ValueError for a named axis of another length."""
+    """squeeze(d) / squeeze((d1, d2, ...)), method or function, drop the named axes of length 1 and
+    silently keep the others; NumPy raises ValueError for a named axis of another length."""
     recipe = data.draw(strided_tensors(shape=unit_axis_shapes()), label="t")
     ndim = len(recipe.shape)
     named = data.draw(st.one_of(dims(ndim), st.lists(dims(ndim), max_size=ndim,
@@ -137,16 +146,29 @@ def test_squeeze_dim_removes_a_named_axis_only_if_its_length_is_one(device, data
                       label="dim")
     axes = named if isinstance(named, tuple) else (named,)
     expected_shape = ref.squeezed(recipe.shape, axes)
-    with repro(f"t = {recipe.source(device)}\nout = t.squeeze({named})"):
+    forms = spellings("squeeze", str(named))
+    with repro(f"t = {recipe.source(device)}\n{'; '.join(forms)}"):
         t = recipe.tensor(device)
-        out = t.squeeze(named)
-        check_result(out, t, np.reshape(recipe.reference(), expected_shape), f"t.squeeze({named})")
+        for expr, call in forms.items():
+            out = call(t, named)
+            check_result(out, t, np.reshape(recipe.reference(), expected_shape), expr)
         all_length_one = ndim == 0 or all(recipe.shape[ref.wrap_dim(d, ndim)] == 1 for d in axes)
         if all_length_one:  # NumPy agrees
             assert_values(np.squeeze(recipe.reference(), named), out, f"np.squeeze(a, {named})", exact=True)
         else:
             with pytest.raises(ValueError, match="cannot select an axis to squeeze out which has size not equal to one"):
                 np.squeeze(recipe.reference(), named)
+
+
+@pytest.mark.claim("reshape.squeeze")
+@on_devices
+def test_squeeze_of_several_named_axes(device):
+    """Worked example on shape (1, 2, 1, 1): squeeze((d1, d2, ...)) drops every named axis of length 1,
+    not only the first, and keeps a named axis of another length; method and function alike."""
+    t = torch.arange(2, device=device).reshape(1, 2, 1, 1)
+    for dims, shape in (((0, 2), (2, 1)), ((1, 3), (1, 2, 1)), ((-1, 0, 2), (2,))):
+        for expr, call in spellings("squeeze", str(dims)).items():
+            assert_equal(f"({expr}).shape", tuple(call(t, dims).shape), shape, expr="t = torch.arange(2).reshape(1, 2, 1, 1)")
 
 
 DIM_OPS = [  # (method, how many more dims it accepts than the rank, NumPy's counterpart)
@@ -161,12 +183,15 @@ DIM_OPS = [  # (method, how many more dims it accepts than the rank, NumPy's cou
 @given(shape=shapes(), data=st.data())
 def test_an_out_of_range_dim_is_an_index_error(op, extra, numpy_op, device, shape, data):
     """A dim outside [-n, n-1] (n = max(rank + extra, 1)): IndexError "Dimension out of range (expected
-    to be in range of [lo, hi], but got d)"; NumPy raises AxisError (a ValueError and an IndexError)."""
+    to be in range of [lo, hi], but got d)", method and function alike; NumPy raises AxisError (a
+    ValueError and an IndexError)."""
     lo, hi = ref.dim_bounds(len(shape), extra)
     dim = data.draw(st.one_of(st.integers(hi + 1, hi + 4), st.integers(lo - 4, lo - 1)), label="dim")
-    with repro(f"torch.zeros({shape}, device={device!r}).{op}({dim})"):
-        with pytest.raises(IndexError, match=ref.dim_error(len(shape), dim, extra)):
-            getattr(torch.zeros(shape, device=device), op)(dim)
+    forms = spellings(op, str(dim))
+    with repro(f"t = torch.zeros({shape}, device={device!r})\n{'; '.join(forms)}"):
+        for call in forms.values():
+            with pytest.raises(IndexError, match=ref.dim_error(len(shape), dim, extra)):
+                call(torch.zeros(shape, device=device), dim)
         if numpy_op is not None:
             with pytest.raises(np.exceptions.AxisError):
                 numpy_op(np.zeros(shape), dim)
@@ -179,24 +204,29 @@ def test_an_out_of_range_dim_is_an_index_error(op, extra, numpy_op, device, shap
 @given(data=st.data())
 def test_unsqueeze_inserts_a_length_one_axis_at_dim(device, data):
     """unsqueeze(d), d in [-rank-1, rank], puts a new axis of length 1 at position d of the result
-    (negative d counts from its end), values unchanged - as np.expand_dims."""
+    (negative d counts from its end), values unchanged - as np.expand_dims; t.unsqueeze(dim=d) and
+    torch.unsqueeze(t, dim=d) alike."""
     recipe = data.draw(strided_tensors(), label="t")
     dim = data.draw(st.integers(*ref.dim_bounds(len(recipe.shape), extra=1)), label="dim")
-    expr = data.draw(st.sampled_from([f"t.unsqueeze({dim})", f"torch.unsqueeze(t, dim={dim})"]), label="form")
-    with repro(f"t = {recipe.source(device)}\nout = {expr}"):
+    forms = spellings("unsqueeze", f"dim={dim}")
+    with repro(f"t = {recipe.source(device)}\n{'; '.join(forms)}"):
         t = recipe.tensor(device)
-        out = t.unsqueeze(dim) if expr.startswith("t.") else torch.unsqueeze(t, dim=dim)
-        check_result(out, t, np.expand_dims(recipe.reference(), dim), expr)
-        assert_shape(out, ref.unsqueezed(recipe.shape, dim), expr=expr)
+        for expr, call in forms.items():
+            out = call(t, dim=dim)
+            check_result(out, t, np.expand_dims(recipe.reference(), dim), expr)
+            assert_equal("out.shape", tuple(out.shape), ref.unsqueezed(recipe.shape, dim), expr=expr)
 
 
 # ---- reshape.flatten_forms ----------------------------------------------------------------------
 
-FLATTEN_FORMS = {  # the note's four forms: (call, shape of the result for n elements)
+FLATTEN_FORMS = {  # the note's four forms and their torch functions: (call, shape of the result for n elements)
     "t.reshape(1, -1)": (lambda t: t.reshape(1, -1), lambda n: (1, n)),
+    "torch.reshape(t, (1, -1))": (lambda t: torch.reshape(t, (1, -1)), lambda n: (1, n)),
     "t.reshape(-1)": (lambda t: t.reshape(-1), lambda n: (n,)),
-    "t.view(t.numel())": (lambda t: t.view(t.numel()), lambda n: (n,)),
+    "torch.reshape(t, (-1,))": (lambda t: torch.reshape(t, (-1,)), lambda n: (n,)),
+    "t.view(t.numel())": (lambda t: t.view(t.numel()), lambda n: (n,)),  # view has no torch function
     "t.flatten()": (lambda t: t.flatten(), lambda n: (n,)),
+    "torch.flatten(t)": (lambda t: torch.flatten(t), lambda n: (n,)),
 }
 
 
@@ -284,8 +314,8 @@ def test_view_shares_memory_or_refuses_a_layout_it_cannot_view(device, data):
 @on_devices
 @given(data=st.data())
 def test_reshape_and_flatten_share_exactly_when_a_view_is_possible(op, device, data):
-    """reshape(shape) and flatten(start_dim) return a view (shared memory) when the strides allow one,
-    and otherwise a new contiguous tensor that shares nothing with t."""
+    """reshape(shape) and flatten(start_dim), method or function, return a view (shared memory) when
+    the strides allow one, and otherwise a new contiguous tensor that shares nothing with t."""
     recipe = data.draw(strided_tensors(), label="t")
     if op == "reshape":
         arg = data.draw(reshape_targets(recipe.numel), label="shape")
@@ -293,44 +323,51 @@ def test_reshape_and_flatten_share_exactly_when_a_view_is_possible(op, device, d
     else:
         arg = data.draw(dims(len(recipe.shape)), label="start_dim")
         new_shape = ref.flattened(recipe.shape, arg)
-    expr = f"t.{op}({arg})"
-    with repro(f"t = {recipe.source(device)}\nout = {expr}"):
+    forms = spellings(op, str(arg))
+    with repro(f"t = {recipe.source(device)}\n{'; '.join(forms)}"):
         t = recipe.tensor(device)
-        out = getattr(t, op)(arg)
-        check_result(out, t, np.reshape(recipe.reference(), new_shape), expr)
-        if recipe.numel == 0:
-            return  # nothing to share or copy
-        if viewable(t, new_shape):
-            assert_shares(out, t, expr=expr)
-        else:
-            assert_equal("out.is_contiguous()", out.is_contiguous(), True, expr=expr)
-            assert_copies(out, t, expr=expr)
+        for expr, call in forms.items():
+            out = call(t, arg)
+            check_result(out, t, np.reshape(recipe.reference(), new_shape), expr)
+            if recipe.numel == 0:
+                continue  # nothing to share or copy
+            if viewable(t, new_shape):
+                assert_shares(out, t, expr=expr)
+            else:
+                assert_equal("out.is_contiguous()", out.is_contiguous(), True, expr=expr)
+                assert_copies(out, t, expr=expr)
 
 
 @pytest.mark.claim("reshape.view_shares")
 @on_devices
 @given(data=st.data())
 def test_flatten_returns_the_input_itself_when_there_is_nothing_to_merge(device, data):
-    """flatten(s, e) with s == e after wrapping (so any 1-D tensor's flatten()) returns t itself, the
-    same Python object, on any layout; otherwise (rank 0 included) a new tensor object."""
+    """flatten(s, e) (method or function) with s == e after wrapping (so any 1-D tensor's flatten())
+    returns t itself, the same Python object, on any layout; otherwise (rank 0 included) a new tensor
+    object."""
     recipe = data.draw(strided_tensors(), label="t")
     ndim = len(recipe.shape)
     start = data.draw(dims(ndim), label="start_dim")
     end = data.draw(dims(ndim).filter(lambda e: ref.wrap_dim(e, ndim) >= ref.wrap_dim(start, ndim)),
                     label="end_dim")
-    expr = f"t.flatten({start}, {end})"
-    with repro(f"t = {recipe.source(device)}\nout = {expr}; out is t"):
+    forms = spellings("flatten", f"{start}, {end}")
+    with repro(f"t = {recipe.source(device)}\n{'; '.join(f'{expr} is t' for expr in forms)}"):
         t = recipe.tensor(device)
         same = ndim >= 1 and ref.wrap_dim(start, ndim) == ref.wrap_dim(end, ndim)
-        assert_equal("out is t", t.flatten(start, end) is t, same, expr=expr)
+        for expr, call in forms.items():
+            assert_equal("out is t", call(t, start, end) is t, same, expr=expr)
 
 
-SQUEEZE_LIKE = {  # ops that never copy: (call, expression)
-    "squeeze()": lambda t, d: t.squeeze(),
-    "squeeze(d)": lambda t, d: t.squeeze(d),
-    "unsqueeze(d)": lambda t, d: t.unsqueeze(d),
-    "view_as(t)": lambda t, d: t.view_as(t),
-    "reshape(t.shape)": lambda t, d: t.reshape(t.shape),
+SQUEEZE_LIKE = {  # ops that never copy, as methods and as torch functions: expression -> call
+    "t.squeeze()": lambda t, d: t.squeeze(),
+    "torch.squeeze(t)": lambda t, d: torch.squeeze(t),
+    "t.squeeze(d)": lambda t, d: t.squeeze(d),
+    "torch.squeeze(t, d)": lambda t, d: torch.squeeze(t, d),
+    "t.unsqueeze(d)": lambda t, d: t.unsqueeze(d),
+    "torch.unsqueeze(t, d)": lambda t, d: torch.unsqueeze(t, d),
+    "t.view_as(t)": lambda t, d: t.view_as(t),  # view_as has no torch function
+    "t.reshape(t.shape)": lambda t, d: t.reshape(t.shape),
+    "torch.reshape(t, t.shape)": lambda t, d: torch.reshape(t, t.shape),
 }
 
 
@@ -342,13 +379,12 @@ def test_squeeze_unsqueeze_and_same_shape_reshape_always_return_a_new_view(op, d
     """squeeze/unsqueeze on any layout, and view/reshape to t's own shape, return a new tensor object
     that shares t's memory (never a copy, never t itself)."""
     recipe = data.draw(strided_tensors(shape=unit_axis_shapes()), label="t")
-    dim = data.draw(st.integers(*ref.dim_bounds(len(recipe.shape), extra=op.startswith("unsqueeze"))),
-                    label="d")
-    with repro(f"t = {recipe.source(device)}\nd = {dim}\nout = t.{op}"):
+    dim = data.draw(st.integers(*ref.dim_bounds(len(recipe.shape), extra="unsqueeze" in op)), label="d")
+    with repro(f"t = {recipe.source(device)}\nd = {dim}\nout = {op}"):
         t = recipe.tensor(device)
         out = SQUEEZE_LIKE[op](t, dim)
-        assert_equal("out is t", out is t, False, expr=f"t.{op}")
-        assert_shares(out, t, expr=f"t.{op}")
+        assert_equal("out is t", out is t, False, expr=op)
+        assert_shares(out, t, expr=op)
 
 
 # ---- NumPy and TensorFlow on the same inputs ----------------------------------------------------
