@@ -27,6 +27,7 @@ from pytest_benchmark.utils import get_machine_id, get_tag, load_storage
 from tensorspec.benchtools import benchinfo
 
 _NOTE = pytest.StashKey[str]()
+_START = pytest.StashKey[dict]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -52,6 +53,7 @@ def _benchmarks_off(config: pytest.Config) -> bool:
 
 def pytest_configure(config: pytest.Config) -> None:
     """Runs before pytest-benchmark reads its options (its pytest_configure is ``trylast``)."""
+    config.stash[_START] = benchinfo.conditions()  # pytest-benchmark asks for machine info at the end
     if not config.getoption("bench_no_autosave") and not config.getoption("benchmark_autosave"):
         config.option.benchmark_autosave = get_tag(config.getoption("benchmark_project_name", None))
     if config.getoption("benchmark_compare_fail") and not config.getoption("benchmark_compare"):
@@ -96,6 +98,10 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
 
 def pytest_benchmark_update_machine_info(config: pytest.Config, machine_info: dict) -> None:
     machine_info["tensorspec"] = benchinfo.machine_info()
+    start = config.stash.get(_START, None)
+    if start is not None:  # the conditions when the session started, and when it ended
+        machine_info["tensorspec"]["load_average_at_end"] = machine_info["tensorspec"].pop("load_average")
+        machine_info["tensorspec"].update(start)
 
 
 @pytest.fixture(autouse=True)
