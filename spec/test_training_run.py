@@ -134,7 +134,8 @@ def record_run(claim_fact, claim: str, outcome: Outcome) -> None:
     name = outcome.run["network"]
     claim_fact(claim, f"{name} test accuracy", round(outcome.final.accuracy, 4))
     claim_fact(claim, f"{name} margin over the target", round(outcome.final.accuracy - TARGET[name], 4))
-    claim_fact(claim, f"{name} training seconds ({outcome.threads} threads)", round(outcome.train_seconds, 1))
+    threads = f"{outcome.threads} thread{'s' if outcome.threads > 1 else ''}"
+    claim_fact(claim, f"{name} training seconds ({threads})", round(outcome.train_seconds, 1))
     claim_fact(claim, f"{name} CPU seconds", round(outcome.cpu_seconds, 1))
 
 
