@@ -9,18 +9,25 @@
   (``--benchmark-compare=0001``).
 * ``pytest bench --benchmark-disable`` runs every benchmark body once on a small workload (for CI);
   under pytest-xdist benchmarks are disabled the same way.
-* The saved machine info names the GPU (``machine_info["tensorspec"]["gpu"]``), the torch build and
-  thread count.  Workload sizes: see :mod:`tensorspec.benchtools.benchinfo`.
+* Every benchmark runs with a set number of intra-op threads: its ``threads`` parameter (the micro
+  benchmarks: 1 and 2) or ``TENSORSPEC_BENCH_THREADS`` (default 1); ``extra_info`` records it with
+  ``OMP_WAIT_POLICY`` and the load average when the benchmark started.  The saved machine info names
+  the CPU, the GPU (``machine_info["tensorspec"]["gpu"]``), torch and NumPy, and the same conditions
+  at the start of the session.  Workload sizes: see :mod:`tensorspec.benchtools.benchinfo`.
+* ``python -m tensorspec.benchtools.measured RUN.json`` writes the catalog's ``measured`` texts from
+  a saved run (the committed one: ``bench/baselines/``).
 """
 from __future__ import annotations
 
 import pytest
+import torch
 from pytest_benchmark.storage.file import FileStorage
 from pytest_benchmark.utils import get_machine_id, get_tag, load_storage
 
 from tensorspec.benchtools import benchinfo
 
 _NOTE = pytest.StashKey[str]()
+_START = pytest.StashKey[dict]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -46,6 +53,7 @@ def _benchmarks_off(config: pytest.Config) -> bool:
 
 def pytest_configure(config: pytest.Config) -> None:
     """Runs before pytest-benchmark reads its options (its pytest_configure is ``trylast``)."""
+    config.stash[_START] = benchinfo.conditions()  # pytest-benchmark asks for machine info at the end
     if not config.getoption("bench_no_autosave") and not config.getoption("benchmark_autosave"):
         config.option.benchmark_autosave = get_tag(config.getoption("benchmark_project_name", None))
     if config.getoption("benchmark_compare_fail") and not config.getoption("benchmark_compare"):
@@ -90,3 +98,26 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
 
 def pytest_benchmark_update_machine_info(config: pytest.Config, machine_info: dict) -> None:
     machine_info["tensorspec"] = benchinfo.machine_info()
+    start = config.stash.get(_START, None)
+    if start is not None:  # the conditions when the session started, and when it ended
+        machine_info["tensorspec"]["load_average_at_end"] = machine_info["tensorspec"].pop("load_average")
+        machine_info["tensorspec"].update(start)
+
+
+@pytest.fixture(autouse=True)
+def bench_threads(request: pytest.FixtureRequest):
+    """Run each benchmark with its thread count (``threads`` parameter, else the suite's) and record
+    it, ``OMP_WAIT_POLICY`` and the load average at its start; the thread count is restored after."""
+    callspec = getattr(request.node, "callspec", None)
+    threads = callspec.params.get("threads", benchinfo.threads()) if callspec else benchinfo.threads()
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    if "benchmark" in request.fixturenames:
+        conditions = benchinfo.conditions()
+        request.getfixturevalue("benchmark").extra_info.update(
+            threads=threads, omp_wait_policy=conditions["omp_wait_policy"],
+            load_average_at_start=conditions["load_average"])
+    try:
+        yield threads
+    finally:
+        torch.set_num_threads(before)

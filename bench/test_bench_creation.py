@@ -1,6 +1,7 @@
 """creation.as_tensor_round_trips (DL9): torch.Tensor, torch.tensor, torch.as_tensor and
 torch.from_numpy on a float32 ndarray, for one load and for many ndarray -> tensor -> ndarray round
-trips, over sizes.  (float32 is the default dtype, so torch.Tensor may share too.)"""
+trips, over sizes, with 1 and 2 intra-op threads (``threads``: set and recorded by bench/conftest.py).
+(float32 is the default dtype, so torch.Tensor may share too.)"""
 from __future__ import annotations
 
 import numpy as np
@@ -32,10 +33,11 @@ def round_trips(name: str, array: np.ndarray):
 @pytest.mark.parametrize("size", SIZES, ids=lambda n: f"size{n}")
 @pytest.mark.parametrize("function", FUNCTIONS)
 @pytest.mark.parametrize("mode", [benchinfo.ONE_LOAD, benchinfo.ROUND_TRIPS])
-def test_create(benchmark, mode, function, size):
+@pytest.mark.parametrize("threads", benchinfo.MICRO_THREADS, ids=lambda t: f"threads{t}")
+def test_create(benchmark, threads, mode, function, size):
     array = np.random.default_rng(size).random(size, dtype=np.float32)
     make = one_load if mode == benchinfo.ONE_LOAD else round_trips
-    benchmark.group = f"{mode} size={size}"
+    benchmark.group = f"{mode} size={size} threads={threads}"
     out = benchmark(make(function, array))
     assert np.array_equal(np.asarray(out), array), f"torch.{function} changed the values"
     benchinfo.record(benchmark, "cpu", function=f"torch.{function}", size=size, dtype="float32",

@@ -6,7 +6,9 @@
 * gpu-ops: single element-wise additions and matrix products over sizes, from tiny (where the CPU
   wins) to large, the operands already on the device.
 
-GPU work is warmed up first and synchronized inside the timed function.
+GPU work is warmed up first and synchronized inside the timed function.  The single ops run with 1
+and 2 CPU intra-op threads (``threads``), the training with ``TENSORSPEC_BENCH_THREADS`` (default 1);
+bench/conftest.py sets and records them.
 """
 from __future__ import annotations
 
@@ -85,7 +87,8 @@ OPS = [*[("add", n, elementwise_add) for n in (16, 4096, 2**20, 2**22)],
 @pytest.mark.benchmark(max_time=0.5)
 @pytest.mark.parametrize("op,size,make", [pytest.param(*o, id=f"{o[0]}{o[1]}") for o in OPS])
 @pytest.mark.parametrize("device", DEVICES)
-def test_single_op(benchmark, device, op, size, make):
+@pytest.mark.parametrize("threads", benchinfo.MICRO_THREADS, ids=lambda t: f"threads{t}")
+def test_single_op(benchmark, threads, device, op, size, make):
     compute = make(size, device)
 
     def timed():
@@ -94,7 +97,7 @@ def test_single_op(benchmark, device, op, size, make):
         return out
 
     timed()  # warm-up (first kernel launch, cuBLAS handle)
-    benchmark.group = f"{benchinfo.OPS} {op} size={size}"
+    benchmark.group = f"{benchinfo.OPS} {op} size={size} threads={threads}"
     out = benchmark(timed)
     assert out.device.type == device
     elements = size if op == "add" else size * size

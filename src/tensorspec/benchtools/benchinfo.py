@@ -8,6 +8,11 @@ few minutes on a 2-core machine):
   pass; the training steps).  The light ones (tensor creation, single ops) calibrate themselves.
 * ``TENSORSPEC_BENCH_TRAIN_IMAGES`` (default 3000): images per round of the training benchmark (at
   least one batch; 60000 for a full epoch).
+* ``TENSORSPEC_BENCH_THREADS`` (default 1): intra-op threads (``torch.set_num_threads``) of every
+  benchmark that is not parametrized by ``threads``; the micro benchmarks (tensor creation, single
+  ops) run with each of :data:`MICRO_THREADS`.  Every benchmark records its thread count, the
+  ``OMP_WAIT_POLICY`` and the load average when it started (``extra_info``); the saved machine info
+  has the same at the start of the session.
 
 With benchmarking disabled (``--benchmark-disable``, or under pytest-xdist) every benchmark body runs
 once on a small slice of the data (:data:`SMOKE_IMAGES` images), so CI can check that they work.
@@ -27,7 +32,11 @@ OPS = "gpu-ops"
 ONE_LOAD = "creation-one-load"
 ROUND_TRIPS = "creation-round-trips"
 
+TIME_TO_TARGET = "time-to-target"
+
 SMOKE_IMAGES = 1000
+MICRO_THREADS = (1, 2)
+"""Thread counts of the micro benchmarks (``threads`` parameter)."""
 
 
 def env_int(name: str, default: int) -> int:
@@ -48,8 +57,33 @@ def train_images() -> int:
     return env_int("TENSORSPEC_BENCH_TRAIN_IMAGES", 3000)
 
 
+def threads() -> int:
+    """Intra-op threads of the benchmarks not parametrized by ``threads``."""
+    return env_int("TENSORSPEC_BENCH_THREADS", 1)
+
+
+def cpu_model() -> str:
+    """The processor's model name (``/proc/cpuinfo`` on Linux), else what ``platform`` knows."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 def cpu_name() -> str:
-    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} logical cores"
+    return f"{cpu_model()}, {os.cpu_count()} logical cores"
+
+
+def conditions() -> dict:
+    """What else ran the machine when a figure was taken: ``OMP_WAIT_POLICY`` (how idle OpenMP threads
+    wait: unset means libgomp's spin-then-sleep) and the 1/5/15-minute load averages."""
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3
+    return {"omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", "unset"),
+            "load_average": [round(x, 2) for x in load]}
 
 
 def device_name(device) -> str:
@@ -74,14 +108,21 @@ def machine_info() -> dict:
     """What a saved run needs beyond pytest-benchmark's own machine info (GPU name included)."""
     import torch
 
+    import numpy
+
     names = gpu_names()
     return {
         "gpu": names[0] if names else None,
         "gpus": names,
+        "cpu": cpu_model(),
         "torch": str(torch.__version__),
         "torch_cuda": torch.version.cuda,
+        "numpy": numpy.__version__,
         "cpu_count": os.cpu_count(),
-        "torch_threads": torch.get_num_threads(),
+        "torch_threads": torch.get_num_threads(),  # the default; each benchmark records its own
+        "bench_threads": threads(),
+        "micro_threads": list(MICRO_THREADS),
+        **conditions(),
     }
 
 

@@ -10,6 +10,7 @@ Writes, for the benchmark groups the run(s) hold:
 * ``gpu.png`` -- training images per second, CPU vs GPU per batch size, and single ops over sizes;
 * ``creation.png`` -- torch.Tensor / tensor / as_tensor / from_numpy over sizes, one load and round trips.
 
+Where a group ran with several thread counts, the charts show the fewest threads.
 Matplotlib's Agg canvas is used directly (no pyplot, no global state).
 """
 from __future__ import annotations
@@ -51,7 +52,13 @@ class Runs:
     label: str  # where the figures come from: machine, GPU, torch, run file(s)
 
     def of(self, group: str) -> list[Bench]:
-        return [b for b in self.benches if b.group.split(" ")[0] == group]
+        """The group's benchmarks; where they ran with several thread counts, those with the fewest
+        threads (one point per configuration)."""
+        found = [b for b in self.benches if b.group.split(" ")[0] == group]
+        counts = {b.get("threads") for b in found} - {None}
+        if len(counts) > 1:
+            found = [b for b in found if b.get("threads") in (None, min(counts))]
+        return found
 
 
 def find_runs(storage: Path) -> list[Path]:

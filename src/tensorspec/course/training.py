@@ -147,23 +147,44 @@ def evaluate(network: nn.Module, images: torch.Tensor, labels: torch.Tensor,
     return Evaluation(correct / len(labels), correct, predictions, labels)
 
 
+SCHEDULES = ("constant", "cosine", "onecycle")
+"""Learning-rate schedules :func:`train` knows (stepped after every batch)."""
+
+
+def make_scheduler(optimizer: torch.optim.Optimizer, schedule: str, steps: int, lr: float
+                   ) -> torch.optim.lr_scheduler.LRScheduler | None:
+    """The per-batch scheduler for ``schedule`` over ``steps`` optimizer steps: ``constant`` (none),
+    ``cosine`` (lr falling to 0 along a cosine), ``onecycle`` (``OneCycleLR``: warm-up over the first
+    30% of the steps from lr/25 to ``lr``, then a cosine down to lr/10^4, Adam's beta1 cycled inversely)."""
+    if schedule == "constant":
+        return None
+    if schedule == "cosine":
+        return torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=steps)
+    if schedule == "onecycle":
+        return torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=steps)
+    raise ValueError(f"schedule={schedule!r}: expected one of {SCHEDULES}")
+
+
 def train(network: nn.Module, images: torch.Tensor, labels: torch.Tensor, *, epochs: int,
-          batch_size: int, lr: float, seed: int, cosine: bool = False, stop_after: int | None = None,
+          batch_size: int, lr: float, seed: int, cosine: bool = False, schedule: str | None = None,
+          weight_decay: float = 0.0, stop_after: int | None = None,
           test: tuple[torch.Tensor, torch.Tensor] | None = None, manager=None,
-          progress: Callable[[str], None] | None = None) -> list[EpochResult]:
-    """Train with Adam(lr) for ``epochs`` epochs, batches shuffled by a generator seeded with ``seed``;
-    with ``cosine`` the learning rate falls from lr to 0 along a cosine over all the steps;
-    ``stop_after`` ends the run after that many epochs (the schedule still spans ``epochs``).
+          progress: Callable[[str], None] | None = None,
+          until: Callable[[EpochResult], bool] | None = None) -> list[EpochResult]:
+    """Train with Adam(lr, weight_decay) for ``epochs`` epochs, batches shuffled by a generator seeded
+    with ``seed``; the learning rate follows ``schedule`` (see :func:`make_scheduler`; ``cosine=True``
+    is ``schedule="cosine"``, the default is constant) over all the steps of ``epochs`` epochs;
+    ``stop_after`` ends the run after that many epochs (the schedule still spans ``epochs``), and so
+    does ``until`` returning True for an epoch's result.
 
     After each epoch the test set (when given) is evaluated; a ``RunManager`` (when given, between its
     ``begin_run`` and ``end_run``) records every epoch; ``progress`` receives one line per epoch.
     """
-    optimizer = torch.optim.Adam(network.parameters(), lr=lr)
+    if schedule is None:
+        schedule = "cosine" if cosine else "constant"
+    optimizer = torch.optim.Adam(network.parameters(), lr=lr, weight_decay=weight_decay)
     generator = torch.Generator().manual_seed(seed)
-    scheduler = None
-    if cosine:
-        steps = epochs * -(-len(images) // batch_size)
-        scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=steps)
+    scheduler = make_scheduler(optimizer, schedule, epochs * -(-len(images) // batch_size), lr)
     results = []
     for epoch in range(1, (stop_after or epochs) + 1):
         if manager is not None:
@@ -177,6 +198,8 @@ def train(network: nn.Module, images: torch.Tensor, labels: torch.Tensor, *, epo
         elif progress is not None:
             progress(describe(result))
         results.append(result)
+        if until is not None and until(result):
+            break
     return results
 
 
@@ -249,3 +272,100 @@ def graph_nodes(root) -> list:
         nodes.append(node)
         stack.extend(next_fn for next_fn, _ in node.next_functions)
     return nodes
+
+
+# ---- the full training run (spec/test_training_run.py, bench/test_bench_training.py) -------------
+
+@dataclass(frozen=True)
+class Recipe:
+    """How the full run trains: Adam(lr, weight_decay), the lr following ``schedule`` over all steps
+    (see :func:`make_scheduler`), ``epochs`` epochs of ``batch_size`` on all 60,000 training images
+    normalized by the training set's mean and std; weights under ``torch.manual_seed(seed)`` and the
+    batch order from a generator seeded ``seed``."""
+    seed: int
+    lr: float
+    batch_size: int
+    epochs: int
+    schedule: str = "cosine"
+    weight_decay: float = 0.0
+
+    def describe(self) -> str:
+        schedule = {"cosine": f"lr {self.lr:g} falling to 0 along a cosine",
+                    "onecycle": f"OneCycle lr schedule peaking at {self.lr:g}",
+                    "constant": f"lr {self.lr:g}"}[self.schedule]
+        decay = f", weight decay {self.weight_decay:g}" if self.weight_decay else ""
+        return (f"Adam ({schedule}{decay}), batch size {self.batch_size}, {self.epochs} epochs, "
+                f"seed {self.seed}")
+
+
+COURSE_RECIPE = Recipe(seed=50, lr=0.01, batch_size=256, epochs=10, schedule="onecycle")
+"""The recipe of the full training run (the catalog's ``train.reaches_target`` states it)."""
+
+TARGET_ACCURACY = {"plain": 0.89, "batchnorm": 0.90}
+"""The test accuracy each network must reach with :data:`COURSE_RECIPE`."""
+
+
+def course_inputs(root, normalize: bool = True) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """``(train images, train labels, test images, test labels)`` of Fashion-MNIST as float32 inputs,
+    normalized by the training set's mean and std (or only divided by 255)."""
+    from tensorspec.course import fashion_mnist
+
+    images, labels = fashion_mnist.load("train", root)
+    test_images, test_labels = fashion_mnist.load("test", root)
+    mean, std = fashion_mnist.pixel_mean_std(images) if normalize else (None, None)
+    return to_inputs(images, mean, std), labels, to_inputs(test_images, mean, std), test_labels
+
+
+def full_runs(root: str, artifacts: str, runs: Sequence[dict], recipe: Recipe, *, threads: int | None,
+              first_run: int = 1) -> list[dict]:
+    """Train each run (a dict with ``network``, ``normalize`` and ``trained``: epochs to train of the
+    recipe's schedule) in turn, with ``threads`` intra-op threads, and record it as the course does
+    (a RunManager under ``artifacts``, runs numbered from ``first_run``; a confusion-matrix PNG for a
+    run trained to the end).  Made to run in a worker process (everything it returns pickles);
+    returns, per run, its epochs, final evaluation, rows, TensorBoard folder and timings."""
+    import os
+
+    from tensorspec.course import fashion_mnist
+    from tensorspec.course.network import build
+    from tensorspec.course.runs import RunBuilder, RunManager
+
+    artifacts = Path(artifacts)
+    inputs = {}
+    outcomes = []
+    with num_threads(threads):
+        for number, params in enumerate(runs, start=first_run):
+            normalize = params["normalize"]
+            if normalize not in inputs:
+                inputs[normalize] = course_inputs(Path(root), normalize)
+            x, y, x_test, y_test = inputs[normalize]
+            run = RunBuilder.get_runs({k: [v] for k, v in {**params, "lr": recipe.lr,
+                                                            "batch_size": recipe.batch_size,
+                                                            "epochs": recipe.epochs}.items()})[0]
+            manager = RunManager(artifacts)
+            manager.run_count = number - 1
+            network = build(params["network"], seed=recipe.seed)
+            manager.begin_run(run, network, x[:64])
+            wall, cpu = time.perf_counter(), time.process_time()
+            epochs = train(network, x, y, epochs=recipe.epochs, stop_after=params["trained"],
+                           batch_size=recipe.batch_size, lr=recipe.lr, seed=recipe.seed,
+                           schedule=recipe.schedule, weight_decay=recipe.weight_decay,
+                           test=(x_test, y_test), manager=manager)
+            final = evaluate(network, x_test, y_test)
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            manager.end_run()
+            confusion = None
+            if params["trained"] == recipe.epochs:
+                confusion = confusion_matrix(y_test, final.predictions)
+                plot_confusion_matrix(confusion, fashion_mnist.CLASSES,
+                                      artifacts / f"confusion-matrix-{params['network']}.png",
+                                      title=f"{params['network']} network: test accuracy {final.accuracy:.4f}")
+            outcomes.append({
+                "params": dict(params), "run": run._asdict(), "epochs": epochs,
+                "accuracy": final.accuracy, "correct": final.correct,
+                "predictions": final.predictions.tolist(), "labels": y_test.tolist(),
+                "confusion": None if confusion is None else confusion.tolist(),
+                "rows": [dict(r) for r in manager.run_data], "tb_dirs": [str(p) for p in manager.tb_dirs],
+                "wall_seconds": wall, "cpu_seconds": cpu, "threads": torch.get_num_threads(),
+                "pid": os.getpid(),
+            })
+    return outcomes

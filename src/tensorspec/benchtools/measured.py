@@ -1,0 +1,267 @@
+"""The catalog's ``measured`` texts of the benchmarked claims, generated from a saved benchmark run.
+
+    python -m tensorspec.benchtools.measured                      # print them (the committed runs)
+    python -m tensorspec.benchtools.measured RUN.json --write     # write them into spec/claims.toml
+    python -m tensorspec.benchtools.measured --check              # exit 1 if the catalog differs
+
+A saved run is pytest-benchmark's JSON (``pytest bench --benchmark-json=RUN.json``, or a file that
+``pytest bench`` autosaves under ``.benchmarks/``); the committed ones live in ``bench/baselines/``
+(read in name order: a later file's figures replace an earlier one's for the claims it covers, so a
+part of the suite can be re-measured alone, e.g. ``-k time_to_target``).  Each text names the run file, the machine (CPU, cores, GPU or none), torch and NumPy, the thread
+counts, ``OMP_WAIT_POLICY`` and the load average when the run started, and gives the best (min) round
+of each benchmark: the figure least disturbed by other work.  Claims whose benchmarks the run does not
+hold are left out (their texts stay as they are); GPU figures are given only when the run has them.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from tensorspec.benchtools import benchinfo
+
+ROOT = Path(__file__).resolve().parents[3]
+BASELINES = ROOT / "bench" / "baselines"
+CATALOG = ROOT / "spec" / "claims.toml"
+
+CLAIMS = ("creation.as_tensor_round_trips", "device.gpu_not_always_faster", "device.gpu_speeds_training",
+          "data.num_workers_speed", "train.reaches_target")
+"""The claims whose ``measured`` text comes from a benchmark run (the others are not generated)."""
+
+
+def baselines() -> list[Path]:
+    """The committed runs: the JSON files in ``bench/baselines/``, in name order."""
+    return sorted(BASELINES.glob("*.json"))
+
+
+def duration(seconds: float) -> str:
+    """Two or three significant figures in us, ms or s."""
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6)):
+        if seconds >= scale or unit == "us":
+            value = seconds / scale
+            return f"{value:.3g} {unit}" if value < 100 else f"{value:.0f} {unit}"
+    raise AssertionError
+
+
+def _benches(run: dict) -> list[dict]:
+    out = []
+    for b in run.get("benchmarks", []):
+        info = {**(b.get("params") or {}), **(b.get("extra_info") or {})}
+        out.append({"group": b.get("group") or "", "min": float(b["stats"]["min"]), **info})
+    return out
+
+
+def _of(benches: list[dict], group: str) -> list[dict]:
+    return [b for b in benches if b["group"].split(" ")[0] == group]
+
+
+def _threads(benches: list[dict]) -> str:
+    counts = sorted({b.get("threads") for b in benches} - {None})
+    return " and ".join(map(str, counts)) + (" thread" if counts == [1] else " threads")
+
+
+def _loads(benches: list[dict]) -> str:
+    loads = [b["load_average_at_start"][0] for b in benches if b.get("load_average_at_start")]
+    return f"{min(loads):.1f}-{max(loads):.1f}" if loads else "?"
+
+
+def header(run: dict, path: Path, benches: list[dict]) -> str:
+    """Where and how the run's figures were taken."""
+    machine = run.get("machine_info") or {}
+    extra = machine.get("tensorspec") or {}
+    cpu = extra.get("cpu") or (machine.get("cpu") or {}).get("brand_raw") or machine.get("processor") or "?"
+    gpu = extra.get("gpu") or "no GPU"
+    if "load_average" in extra:
+        load = f"load average {'/'.join(map(str, extra['load_average']))} at the start of the run"
+    else:  # a run saved before the start was recorded
+        load = f"load average {'/'.join(map(str, extra.get('load_average_at_end', '?')))} at the end of the run"
+    commit = (run.get("commit_info") or {}).get("id") or "?"
+    return (f"saved run bench/baselines/{path.name} (commit {commit[:8]}, {(run.get('datetime') or '')[:16]}): "
+            f"{cpu}, {extra.get('cpu_count', '?')} logical cores, {gpu}; torch {extra.get('torch', '?')}, "
+            f"NumPy {extra.get('numpy', '?')}, Python {machine.get('python_version', '?')}; "
+            f"{_threads(benches)}, OMP_WAIT_POLICY {extra.get('omp_wait_policy', '?')}, "
+            f"{load}, {_loads(benches)} (1 minute) at the start of these benchmarks; best round of each")
+
+
+def size(n: int) -> str:
+    """16, 4096, 2^20: a power of two above 10^5 as a power."""
+    return f"2^{n.bit_length() - 1}" if n > 10**5 and n & (n - 1) == 0 else str(n)
+
+
+def _by(benches, *keys):
+    table = {}
+    for b in benches:
+        table[tuple(b.get(k) for k in keys)] = b
+    return table
+
+
+def _no_gpu(benches) -> str:
+    return "" if any(b.get("device") == "cuda" for b in benches) else " GPU: not measured (the run had no GPU)."
+
+
+def creation(benches: list[dict]) -> str | None:
+    one, trips = _of(benches, benchinfo.ONE_LOAD), _of(benches, benchinfo.ROUND_TRIPS)
+    if not one and not trips:
+        return None
+    parts = []
+    sizes = sorted({b["size"] for b in one + trips})
+    size_names = "/".join(f"10^{len(str(s)) - 1}" for s in sizes)
+    for threads in sorted({b["threads"] for b in one + trips}):
+        for label, group in (("one load", one), (f"{(trips or [{}])[0].get('trips', '?')} round trips (x = f(x).numpy())", trips)):
+            table = _by([b for b in group if b["threads"] == threads], "function", "size")
+            functions = [f for f in ("torch.from_numpy", "torch.as_tensor", "torch.Tensor", "torch.tensor")
+                         if any(k[0] == f for k in table)]
+            cells = ", ".join(f"{f.removeprefix('torch.')} " + " / ".join(
+                duration(table[(f, s)]["min"]) if (f, s) in table else "-" for s in sizes) for f in functions)
+            parts.append(f"{threads} thread{'s' if threads > 1 else ''}, {label}: {cells}")
+    return f"float32 arrays of {size_names} elements. " + "; ".join(parts) + "."
+
+
+def single_ops(benches: list[dict]) -> str | None:
+    ops = _of(benches, benchinfo.OPS)
+    if not ops:
+        return None
+    parts = []
+    for device in sorted({b["device"] for b in ops}):
+        for threads in sorted({b["threads"] for b in ops}):
+            table = _by([b for b in ops if b["device"] == device and b["threads"] == threads], "op", "size")
+            add = ", ".join(f"{size(s)}: {duration(table[('add', s)]['min'])}" for _, s in sorted(k for k in table if k[0] == "add"))
+            mm = ", ".join(f"{s}x{s}: {duration(table[('matmul', s)]['min'])}"
+                           for _, s in sorted(k for k in table if k[0] == "matmul"))
+            parts.append(f"{device}, {threads} thread{'s' if threads > 1 else ''}: a + b at {add}; a @ b at {mm}")
+    return "; ".join(parts) + "." + _no_gpu(ops)
+
+
+def training_speed(benches: list[dict]) -> str | None:
+    train = _of(benches, benchinfo.TRAINING)
+    if not train:
+        return None
+    parts = []
+    for device in sorted({b["device"] for b in train}):
+        rows = sorted((b for b in train if b["device"] == device), key=lambda b: b["batch_size"])
+        cells = ", ".join(f"batch {b['batch_size']:,}: {b['images'] / b['min']:,.0f} images/s "
+                          f"(an epoch ~{60000 * b['min'] / b['images']:.0f} s)" for b in rows)
+        parts.append(f"training on DataLoader batches ({rows[0]['images']:,}+ images per round, "
+                     f"{device}, {_threads(rows)}): {cells}")
+    loader = sorted((b for b in _of(benches, benchinfo.NUM_WORKERS) if b.get("num_workers") == 0),
+                    key=lambda b: b["batch_size"])
+    if loader:
+        parts.append("the loader alone (num_workers=0, same transforms): " + ", ".join(
+            f"{b['images'] / b['min']:,.0f} images/s at batch {b['batch_size']:,}" for b in loader))
+    return "; ".join(parts) + "." + _no_gpu(train)
+
+
+def num_workers(benches: list[dict]) -> str | None:
+    loads = _of(benches, benchinfo.NUM_WORKERS)
+    if not loads:
+        return None
+    table = _by(loads, "num_workers", "batch_size")
+    sizes = sorted({b["batch_size"] for b in loads})
+    rows = []
+    for w in sorted({b["num_workers"] for b in loads}):
+        rows.append(f"num_workers={w}: " + " / ".join(
+            f"{table[(w, s)]['min']:.2f}" if (w, s) in table else "-" for s in sizes))
+    best = min(loads, key=lambda b: b["min"])
+    return (f"one pass over the {best['images']:,} training images with ToTensor + Normalize per sample "
+            f"({_threads(loads)} in the main process), seconds at batch {' / '.join(f'{s:,}' for s in sizes)}: "
+            + "; ".join(rows) + f". Best: num_workers={best['num_workers']}, batch {best['batch_size']:,} "
+            f"({best['min']:.2f} s, {best['images'] / best['min']:,.0f} images/s).")
+
+
+def time_to_target(benches: list[dict]) -> str | None:
+    runs = _of(benches, benchinfo.TIME_TO_TARGET)
+    if not runs:
+        return None
+    cells = [f"{b['network']} ({b['threads']} thread{'s' if b['threads'] > 1 else ''}): "
+             f"{b['test_accuracy']:.4f} >= {b['target']} after epoch {b['epoch']}, {b['min']:.1f} s"
+             for b in sorted(runs, key=lambda b: (b["network"] != "plain", b["threads"]))]
+    return (f"time to the target test accuracy ({runs[0]['recipe']}; training and the per-epoch test "
+            f"evaluations): " + "; ".join(cells) + ".")
+
+
+MAKERS = {"creation.as_tensor_round_trips": creation, "device.gpu_not_always_faster": single_ops,
+          "device.gpu_speeds_training": training_speed, "data.num_workers_speed": num_workers,
+          "train.reaches_target": time_to_target}
+
+
+def texts(*paths: Path) -> dict[str, str]:
+    """``{claim id: measured text}`` for the benchmarked claims the runs at ``paths`` hold (a later
+    run's text replaces an earlier one's)."""
+    out = {}
+    for path in paths:
+        out.update(_texts(Path(path)))
+    return out
+
+
+def _texts(path: Path) -> dict[str, str]:
+    run = json.loads(path.read_text(encoding="utf-8"))
+    benches = _benches(run)
+    out = {}
+    for claim, make in MAKERS.items():
+        body = make(benches)
+        if body is not None:
+            groups = {"creation.as_tensor_round_trips": (benchinfo.ONE_LOAD, benchinfo.ROUND_TRIPS),
+                      "device.gpu_not_always_faster": (benchinfo.OPS,),
+                      "device.gpu_speeds_training": (benchinfo.TRAINING, benchinfo.NUM_WORKERS),
+                      "data.num_workers_speed": (benchinfo.NUM_WORKERS,),
+                      "train.reaches_target": (benchinfo.TIME_TO_TARGET,)}[claim]
+            mine = [b for b in benches if b["group"].split(" ")[0] in groups]
+            out[claim] = f"{header(run, Path(path), mine)}. {body}"
+    return out
+
+
+_BLOCK = re.compile(r'(?ms)^\[\[claim\]\]\n(?:(?!^\[\[).)*')
+
+
+def rewrite(catalog: str, measured: dict[str, str]) -> str:
+    """The catalog text with the ``measured`` value of each claim in ``measured`` replaced (or added
+    at the end of its block); everything else is left byte for byte."""
+    def one(match: re.Match) -> str:
+        block = match.group(0)
+        found = re.search(r'(?m)^id = "([^"]+)"', block)
+        if not found or found.group(1) not in measured:
+            return block
+        text = measured[found.group(1)]
+        assert '"""' not in text and "\\" not in text, text
+        line = f'measured = """{text}"""'
+        if re.search(r'(?m)^measured = ', block):
+            return re.sub(r'(?ms)^measured = (""".*?"""|"(?:[^"\\\n]|\\.)*")', lambda _: line, block, count=1)
+        body = block.rstrip("\n")
+        return body + "\n" + line + block[len(body):]
+    return _BLOCK.sub(one, catalog)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tensorspec.benchtools.measured", description=__doc__.split("\n")[0])
+    parser.add_argument("runs", nargs="*", type=Path, help="saved pytest-benchmark runs (default: bench/baselines/*.json)")
+    parser.add_argument("--catalog", type=Path, default=CATALOG)
+    action = parser.add_mutually_exclusive_group()
+    action.add_argument("--write", action="store_true", help="write the texts into the catalog")
+    action.add_argument("--check", action="store_true", help="exit 1 if the catalog's texts differ")
+    args = parser.parse_args(argv)
+    runs = args.runs or baselines()
+    if not runs:
+        parser.error(f"no saved run in {BASELINES}: save one with `pytest bench --benchmark-json=...`")
+    measured = texts(*runs)
+    if not (args.write or args.check):
+        for claim, text in measured.items():
+            print(f"{claim}:\n  {text}\n")
+        return 0
+    old = args.catalog.read_text(encoding="utf-8")
+    new = rewrite(old, measured)
+    if args.check:
+        if new != old:
+            print(f"{args.catalog}: the measured texts of {', '.join(measured)} differ from the run's; "
+                  f"run `python -m tensorspec.benchtools.measured --write`", file=sys.stderr)
+            return 1
+        return 0
+    args.catalog.write_text(new, encoding="utf-8")
+    print(f"{args.catalog}: wrote the measured texts of {', '.join(measured)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
