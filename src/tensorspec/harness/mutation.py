@@ -41,6 +41,8 @@ from typing import Callable, Iterable
 
 import pytest
 
+from tensorspec.testing.tensorflow_compat import load_triton_before_tensorflow
+
 Patch = Callable[[pytest.MonkeyPatch], None]
 
 _TABLE_PACKAGE = "_tensorspec_mutants"  # the tables are imported as _tensorspec_mutants.<table>
@@ -216,6 +218,7 @@ def _preload() -> None:
             ep.load()
         except Exception:  # a broken third-party plugin is pytest's business in the child
             pass
+    load_triton_before_tensorflow()
     for optional in ("tensorflow", "torch.utils.tensorboard", "matplotlib.pyplot"):
         try:
             importlib.import_module(optional)
