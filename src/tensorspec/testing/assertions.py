@@ -88,7 +88,7 @@ def writes_through(t: torch.Tensor, other) -> bool:
         if t.dtype == torch.bool:
             t.logical_not_()
         else:
-            t.copy_(torch.where(t == 1, torch.zeros_like(t), torch.ones_like(t)))
+            t.copy_((t != 1).to(t.dtype))  # 0 where 1, else 1 (torch.where lacks uint16..64 in some releases)
     changed = _bytes_of(other) != flat_before
     with torch.no_grad():
         t.copy_(saved)
