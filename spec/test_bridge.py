@@ -17,10 +17,10 @@ from tensorspec.testing import strategies as S
 from tensorspec.testing.assertions import assert_equal, assert_shares, assert_values, repro, same_memory, source
 from tensorspec.testing.devices import on_devices
 
-# Every NumPy dtype torch.from_numpy accepts on the installed versions (uint16/32/64 included).
-BRIDGED = S.ALL + [np.dtype(t) for t in (np.uint16, np.uint32, np.uint64)]
-TORCH_OF = {**S.TORCH_OF_NUMPY, np.dtype(np.uint16): torch.uint16, np.dtype(np.uint32): torch.uint32,
-            np.dtype(np.uint64): torch.uint64}
+# Every NumPy dtype torch.from_numpy accepts on the installed versions (uint16/32/64 where torch has them).
+WIDE_UINTS = ("uint16", "uint32", "uint64")
+BRIDGED = S.ALL + [np.dtype(n) for n in WIDE_UINTS if hasattr(torch, n)]
+TORCH_OF = {**S.TORCH_OF_NUMPY, **{np.dtype(n): getattr(torch, n) for n in WIDE_UINTS if hasattr(torch, n)}}
 NUMPY_OF = {t: n for n, t in TORCH_OF.items()}
 UNBRIDGED = [np.dtype(t) for t in (np.longdouble, np.object_, np.str_, "datetime64[s]")]
 
@@ -159,6 +159,19 @@ def test_arrays_torch_cannot_wrap_are_refused(array, layout, make):
     with repro(f"torch.{make}({source(array)})  # {layout}", claim="bridge.numpy_to_tensor_reflects"):
         with pytest.raises(error, match=message):
             getattr(torch, make)(a)
+
+
+@pytest.mark.claim("bridge.numpy_to_tensor_reflects", "bridge.round_trip")
+@pytest.mark.parametrize("name", WIDE_UINTS)
+def test_the_wide_unsigned_dtypes_are_bridged(name):
+    """uint16/32/64 arrays become tensors of the same dtype and back (the strategies above draw them
+    only where torch has the dtype; this test says so when it has not)."""
+    if not hasattr(torch, name):
+        pytest.skip(f"torch {torch.__version__} has no torch.{name}")
+    a = np.arange(3, dtype=name)
+    t = torch.from_numpy(a)
+    assert_equal("t.dtype", t.dtype, getattr(torch, name), f"torch.from_numpy(np.arange(3, dtype={name!r}))")
+    assert_equal("t.numpy().dtype", t.numpy().dtype, a.dtype, "t.numpy()")
 
 
 @pytest.mark.claim("bridge.numpy_to_tensor_reflects", "bridge.round_trip")

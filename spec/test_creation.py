@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from tensorspec.claims.context import differs
 from tensorspec.testing import strategies as S
 from tensorspec.testing.assertions import (assert_copies, assert_equal, assert_shares, assert_values,
-                                   repro, same_memory, source)
+                                   repro, same_memory, source, storage_of)
 from tensorspec.testing.devices import on_devices, only_cuda
 
 # Layouts torch wraps without copying, and the two it refuses (ValueError) in every constructor.
@@ -256,10 +256,10 @@ def test_as_tensor_shares_an_array(al):
 def test_as_tensor_storage_is_the_arrays_own_buffer(arr):
     """No new allocation: the tensor's storage starts at the array's data and is no larger."""
     t = torch.as_tensor(arr)
-    storage = t.untyped_storage()
+    storage = storage_of(t)
     assert_equal("storage pointer", storage.data_ptr(), arr.ctypes.data, "torch.as_tensor(a)")
     assert_equal("storage bytes", storage.nbytes(), arr.nbytes, "torch.as_tensor(a)")
-    assert torch.tensor(arr).untyped_storage().data_ptr() != arr.ctypes.data, "torch.tensor should allocate"
+    assert storage_of(torch.tensor(arr)).data_ptr() != arr.ctypes.data, "torch.tensor should allocate"
 
 
 @pytest.mark.claim("creation.as_tensor_list_copies")

@@ -58,8 +58,13 @@ def assert_values(actual, expected, expr: str, *, equal_nan: bool = True, exact:
         raise AssertionError(f"values differ [{expr}]\n{exc}") from None
 
 
+def storage_of(t: torch.Tensor):
+    """``t.untyped_storage()``; a release without it gives ``t.storage()`` (same data_ptr and nbytes)."""
+    return t.untyped_storage() if hasattr(t, "untyped_storage") else t.storage()
+
+
 def _tensor_span(t: torch.Tensor) -> tuple[int, int]:
-    storage = t.untyped_storage()
+    storage = storage_of(t)
     return storage.data_ptr(), storage.data_ptr() + storage.nbytes()
 
 
