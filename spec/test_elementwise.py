@@ -21,6 +21,7 @@ from tensorspec.claims.context import differs
 from tensorspec.reference import promotion
 from tensorspec.testing.assertions import assert_equal, assert_values, repro
 from tensorspec.testing.devices import on_devices
+from tensorspec.testing.kernels import MISSING, call_unless_missing
 from tensorspec.testing.shape_strategies import matmul_shapes
 from tensorspec.testing.strategies import NUMPY_OF_TORCH, shapes
 from tensorspec.testing.layouts import (TORCH_FLOAT, WRITABLE_LAYOUTS, has_internal_overlap,
@@ -147,6 +148,11 @@ def test_complex_tensors_have_no_order(method, device):
 
 # ---- elementwise.unary --------------------------------------------------------------------------
 
+def half_on_cpu(t: torch.Tensor) -> bool:
+    """A float16 CPU tensor: some releases lack CPU kernels for it (the catalog's ranges say which)."""
+    return t.dtype == torch.float16 and t.device.type == "cpu"
+
+
 UNARY = {  # method: (Python operator or None, NumPy reference)
     "abs": (operator.abs, np.abs),
     "neg": (operator.neg, np.negative),
@@ -179,7 +185,10 @@ def test_unary_functions_act_element_by_element(method, device, data):
                     call()
                 assert type(raised.value) is error, f"t.{method}() raised {type(raised.value).__name__}"
             return
-        out = getattr(t, method)()
+        gap = method == "sqrt" and half_on_cpu(t) and differs("sqrt_half_cpu_missing")
+        out = call_unless_missing(gap, t.dtype, getattr(t, method))
+        if out is MISSING:
+            return
         promoted = method == "sqrt" and not x.dtype.is_floating_point
         dtype = torch.get_default_dtype() if promoted else x.dtype
         assert_equal(f"t.{method}().dtype", out.dtype, dtype, f"t.{method}()")
@@ -213,7 +222,9 @@ def test_matmul_and_the_at_operator_are_the_matrix_product(device, data):
                       label=name) for s, name in ((shape_a, "a"), (shape_b, "b")))
     with repro(f"a = {a.source(device)}\nb = {b.source(device)}\na @ b", claim="elementwise.mul_vs_matmul"):
         ta, tb = a.tensor(device), b.tensor(device)
-        out = ta.matmul(tb)
+        out = call_unless_missing(half_on_cpu(ta) and differs("matmul_half_cpu_missing"), dtype, ta.matmul, tb)
+        if out is MISSING:
+            return
         expected = np.matmul(a.reference().astype(np.float64), b.reference().astype(np.float64))
         assert_equal("a.matmul(b).shape", tuple(out.shape), expected.shape, "a.matmul(b)")
         assert_equal("a.matmul(b).dtype", out.dtype, dtype, "a.matmul(b)")
@@ -235,7 +246,9 @@ def test_mul_is_elementwise_where_matmul_multiplies_matrices(device, data):
         t, a = x.tensor(device), x.reference().astype(np.float64)
         assert_values(t.mul(t), a * a, "t.mul(t)", exact=True)
         assert_values(t * t, t.mul(t), "t * t == t.mul(t)", exact=True)
-        product = t.matmul(t.T)
+        product = call_unless_missing(half_on_cpu(t) and differs("matmul_half_cpu_missing"), dtype, t.matmul, t.T)
+        if product is MISSING:
+            return
         assert_equal("t.matmul(t.T).shape", tuple(product.shape), (x.shape[0],) * 2, "t.matmul(t.T)")
         assert_values(product, a @ a.T, "t.matmul(t.T) vs NumPy", exact=True)
         assert_values(t @ t.T, product, "t @ t.T == t.matmul(t.T)", exact=True)
@@ -306,7 +319,9 @@ def test_in_place_methods_change_the_tensor_itself(method, device, data):
         t = x.tensor(device)
         plain = getattr(torch.Tensor, method[:-1], None)
         if plain is not None:
-            plain(t, *args)
+            gap = method in ("sqrt_", "clamp_") and half_on_cpu(t) and differs("in_place_half_cpu_missing")
+            if call_unless_missing(gap, t.dtype, plain, t, *args) is MISSING:
+                return
             assert_values(t, x.reference(), f"t after t.{method[:-1]}(...)", exact=True)
         if has_internal_overlap(t) and method not in ("fill_", "zero_"):
             with pytest.raises(RuntimeError, match="more than one element of the written-to tensor refers to a "
