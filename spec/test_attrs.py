@@ -63,7 +63,8 @@ def test_rand_takes_the_default_dtype_and_device(device, shape):
         t = torch.rand(shape)
         assert_equal("t.shape", tuple(t.shape), shape, f"torch.rand({shape})")
         assert_equal("t.dtype", t.dtype, torch.get_default_dtype(), f"torch.rand({shape})")
-        assert_equal("t.device", t.device, torch.get_default_device(), f"torch.rand({shape})")
+        default = torch.empty(()).device  # the default device (get_default_device is missing or fragile in some releases)
+        assert_equal("t.device", t.device, default, f"torch.rand({shape})")
         assert bool(((t >= 0) & (t < 1)).all()), f"torch.rand({shape}) has values outside [0, 1): {t}"
         on_device = torch.rand(shape, device=device, dtype=torch.float64)
         assert_equal("t.device.type", on_device.device.type, device, f"torch.rand({shape}, device={device!r})")
@@ -91,6 +92,8 @@ def test_rand_follows_a_changed_default_dtype_and_device(device):
                      "torch.set_default_dtype(torch.float64); torch.rand(3, 4)")
     finally:
         torch.set_default_dtype(saved)
+    if not hasattr(torch.device, "__enter__"):
+        pytest.skip(f"torch {torch.__version__}: torch.device is not a context manager")
     for where in (device, "meta"):
         with torch.device(where):
             t = torch.rand(3, 4)

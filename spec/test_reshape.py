@@ -16,6 +16,7 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tensorspec.claims.context import differs
 from tensorspec.reference import shapes as ref
 from tensorspec.testing.assertions import (assert_copies, assert_equal, assert_shares, assert_values, repro,
                                    same_memory)
@@ -137,6 +138,10 @@ def test_squeeze_dim_removes_a_named_axis_only_if_its_length_is_one(device, data
     expected_shape = ref.squeezed(recipe.shape, axes)
     with repro(f"t = {recipe.source(device)}\nout = t.squeeze({named})", claim="reshape.squeeze"):
         t = recipe.tensor(device)
+        if isinstance(named, tuple) and differs("squeeze_tuple_missing"):
+            with pytest.raises(TypeError, match=r"squeeze\(\) received an invalid combination of arguments"):
+                t.squeeze(named)
+            return
         out = t.squeeze(named)
         check_result(out, t, np.reshape(recipe.reference(), expected_shape), f"t.squeeze({named})")
         all_length_one = ndim == 0 or all(recipe.shape[ref.wrap_dim(d, ndim)] == 1 for d in axes)
