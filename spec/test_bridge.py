@@ -156,6 +156,18 @@ def test_arrays_torch_cannot_wrap_are_refused(array, layout, make):
 
 
 @pytest.mark.claim("bridge.numpy_to_tensor_reflects", "bridge.round_trip")
+@pytest.mark.parametrize("name", ("uint16", "uint32", "uint64"))
+def test_the_wide_unsigned_dtypes_are_bridged(name):
+    """uint16/32/64 arrays become tensors of the same dtype and back (the strategies above draw them
+    only where torch has the dtype; this test says so when it has not)."""
+    dtype = D.torch_dtype(name)  # skips, naming the dtype, where the installed torch lacks it
+    a = np.arange(3, dtype=name)
+    t = torch.from_numpy(a)
+    assert_equal("t.dtype", t.dtype, dtype, expr=f"torch.from_numpy(np.arange(3, dtype={name!r}))")
+    assert_equal("t.numpy().dtype", t.numpy().dtype, a.dtype, expr="t.numpy()")
+
+
+@pytest.mark.claim("bridge.numpy_to_tensor_reflects", "bridge.round_trip")
 @pytest.mark.parametrize("dtype", UNBRIDGED, ids=str)
 def test_dtypes_torch_lacks_are_refused(dtype):
     """An array of a dtype torch lacks (longdouble, object, str, datetime64) is a TypeError."""

@@ -22,6 +22,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from torch import nn
 
+from tensorspec.claims.context import differs
 from tensorspec.course import network
 
 from tensorspec.course import training
@@ -37,7 +38,8 @@ SEED = 35  # lesson 35 (the GPU lesson)
 # Another device than the CPU: meta (no data, checks devices like CUDA does) everywhere, cuda on a GPU.
 ELSEWHERE = [pytest.param("meta", id="meta"), CUDA]
 # What each refusal says (fragments of torch's messages).
-MIXED_DEVICES = {"meta": "is not on the expected device", "cuda": "to be on the same device"}
+# the wording for meta varies between releases ("Expected all tensors to be on the same device" in some)
+MIXED_DEVICES = {"meta": "is not on the expected device|to be on the same device", "cuda": "to be on the same device"}
 
 # ---- device.cuda_is_available / device.version_cuda ----------------------------------------------
 
@@ -410,6 +412,9 @@ def test_tensors_on_two_devices_cannot_be_combined(device, arg):
         a, b = b, a
     with repro(f"a, b = torch.from_numpy({source(arr)}), torch.from_numpy(...).to({device!r})"):
         for expr, op in COMBINING.items():
+            if expr.startswith("torch.cat") and device == "meta" and differs("cat_cpu_and_meta_combine"):
+                assert_equal("torch.cat device", op(a, b).device.type, "meta", expr=f"{expr}, CPU and meta")
+                continue
             with pytest.raises(RuntimeError, match=MIXED_DEVICES[device]):
                 op(a, b)
                 pytest.fail(f"{expr} combined {a.device} and {b.device}")
@@ -437,7 +442,9 @@ def test_a_0d_cpu_tensor_combines_with_any_device(device, arg, value, zero_d_oth
     with repro(f"s = torch.tensor({value!r}); b = torch.from_numpy(...).to({device!r}); s + b"):
         for expr, op in ELEMENTWISE.items():
             out = op(s, b) if cpu_first else op(b, s)
-            assert_equal("(device, shape)", (out.device.type, out.shape), (device, b.shape),
+            follows_condition = (expr.startswith("torch.where") and cpu_first and device == "meta"
+                                 and differs("where_result_on_the_condition_device"))
+            assert_equal("(device, shape)", (out.device.type, out.shape), ("cpu" if follows_condition else device, b.shape),
                          expr=f"{expr}, a 0-d CPU tensor")
             if device != "meta":
                 expected = op(s, b.cpu()) if cpu_first else op(b.cpu(), s)

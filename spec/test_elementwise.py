@@ -17,9 +17,11 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tensorspec.claims.context import differs
 from tensorspec.reference import promotion
 from tensorspec.testing.assertions import assert_dtype, assert_equal, assert_shape, assert_values, repro
 from tensorspec.testing.devices import on_devices
+from tensorspec.testing.kernels import MISSING, call_unless_missing
 from tensorspec.testing.shape_strategies import matmul_shapes
 from tensorspec.testing.dtypes import NUMPY_OF_TORCH, TORCH_FLOAT, torch_dtype
 from tensorspec.testing.spellings import OPERATORS, spellings
@@ -214,14 +216,21 @@ def test_complex_tensors_have_no_order(method, dtype, device):
     z, w = torch.tensor([u], dtype=dtype, device=device), torch.tensor([[v], [u]], dtype=dtype, device=device)
     assert_values(z.eq(w), [[False], [True]], "z.eq(w), shapes (1,) and (2, 1)", exact=True)
     assert_values(z.ne(w), [[True], [False]], "z.ne(w), shapes (1,) and (2, 1)", exact=True)
-    with pytest.raises(NotImplementedError, match=f"not implemented for '{name}'"):
+    error = RuntimeError if differs("complex_order_runtime_error") else NotImplementedError
+    with pytest.raises(error, match=f"not implemented for '{name}'") as raised:
         getattr(z, method)(w)
+    assert type(raised.value) is error, f"z.{method}(w) raised {type(raised.value).__name__}, not {error.__name__}"
     np_dtype = np.dtype(str(dtype).removeprefix("torch.")).type
     assert_equal(f"np.{np_op.__name__}({u}, {v})", bool(np_op(np.array(u, np_dtype), np.array(v, np_dtype))), op(1, 2),
                  expr=f"NumPy on {np_dtype.__name__}")
 
 
 # ---- elementwise.unary --------------------------------------------------------------------------
+
+def half_on_cpu(t: torch.Tensor) -> bool:
+    """A float16 CPU tensor: some releases lack CPU kernels for it (the catalog's ranges say which)."""
+    return t.dtype == torch.float16 and t.device.type == "cpu"
+
 
 UNARY = {  # method: (Python operator or None, NumPy reference)
     "abs": (operator.abs, np.abs),
@@ -230,7 +239,7 @@ UNARY = {  # method: (Python operator or None, NumPy reference)
 }
 BOOL_ERRORS = {  # method: (exception, message) on a bool tensor
     "abs": (NotImplementedError, "not implemented for 'Bool'"),
-    "neg": (RuntimeError, r"Negation, the `-` operator, on a bool tensor is not supported"),
+    "neg": (NotImplementedError, r"Negation, the `-` operator, on a bool tensor is not supported"),
 }
 
 
@@ -248,11 +257,19 @@ def test_unary_functions_act_element_by_element(method, device, data):
         t = x.tensor(device)
         if x.dtype == torch.bool and method in BOOL_ERRORS:
             error, message = BOOL_ERRORS[method]
+            if method == "abs" and differs("abs_bool_runtime_error"):
+                error = RuntimeError
+            if method == "neg" and differs("neg_bool_runtime_error"):
+                error = RuntimeError
             for call in (getattr(t, method), lambda: getattr(torch, method)(t)):
-                with pytest.raises(error, match=message):
+                with pytest.raises(error, match=message) as raised:
                     call()
+                assert type(raised.value) is error, f"t.{method}() raised {type(raised.value).__name__}"
             return
-        out = getattr(t, method)()
+        gap = method == "sqrt" and half_on_cpu(t) and differs("sqrt_half_cpu_missing")
+        out = call_unless_missing(gap, t.dtype, getattr(t, method))
+        if out is MISSING:
+            return
         promoted = method == "sqrt" and not x.dtype.is_floating_point
         dtype = torch.get_default_dtype() if promoted else x.dtype
         assert_dtype(out, dtype, expr=f"t.{method}()", name=f"t.{method}().dtype")
@@ -312,7 +329,9 @@ def test_matmul_and_the_at_operator_are_the_matrix_product(device, data):
                       label=name) for s, name in ((shape_a, "a"), (shape_b, "b")))
     with repro(f"a = {a.source(device)}\nb = {b.source(device)}\na @ b"):
         ta, tb = a.tensor(device), b.tensor(device)
-        out = ta.matmul(tb)
+        out = call_unless_missing(half_on_cpu(ta) and differs("matmul_half_cpu_missing"), dtype, ta.matmul, tb)
+        if out is MISSING:
+            return
         expected = np.matmul(a.reference().astype(np.float64), b.reference().astype(np.float64))
         assert_shape(out, expected.shape, expr="a.matmul(b)", name="a.matmul(b).shape")
         assert_dtype(out, dtype, expr="a.matmul(b)", name="a.matmul(b).dtype")
@@ -335,7 +354,9 @@ def test_mul_is_elementwise_where_matmul_multiplies_matrices(device, data):
         for expr, call in spellings("mul", "t", symbol="*").items():
             assert_values(call(t, t), a * a, expr, exact=True)
         for expr, call in spellings("matmul", "t.T", symbol="@").items():
-            product = call(t, t.T)
+            product = call_unless_missing(half_on_cpu(t) and differs("matmul_half_cpu_missing"), dtype, call, t, t.T)
+            if product is MISSING:
+                return
             assert_equal(f"({expr}).shape", tuple(product.shape), (x.shape[0],) * 2, expr=expr)
             assert_values(product, a @ a.T, f"{expr} vs NumPy", exact=True)
 
@@ -435,7 +456,9 @@ def test_in_place_methods_change_the_tensor_itself(method, device, data):
         t = x.tensor(device)
         plain = getattr(torch.Tensor, method[:-1], None)
         if plain is not None:
-            plain(t, *args)
+            gap = method in ("sqrt_", "clamp_") and half_on_cpu(t) and differs("in_place_half_cpu_missing")
+            if call_unless_missing(gap, t.dtype, plain, t, *args) is MISSING:
+                return
             assert_values(t, x.reference(), f"t after t.{method[:-1]}(...)", exact=True)
         with np.errstate(all="ignore"):
             expected = rounded(reference(x.reference().astype(np.float64)), x.dtype)
@@ -800,11 +823,11 @@ def test_promotion_compared_with_numpy(a, b, torch_dtype, numpy_dtype, device):
 
 REFUSE = [  # (operation, call on a factory of ones, regex of torch's message)
     ("torch.mm(float32, float64)", lambda ones: torch.mm(ones("float32", (2, 2)), ones("float64", (2, 2))),
-     "expected m1 and m2 to have the same dtype"),
+     "same dtype|expected scalar type"),
     ("float32 matrix @ float64 matrix", lambda ones: ones("float32", (2, 2)) @ ones("float64", (2, 2)),
-     "expected m1 and m2 to have the same dtype"),
+     "same dtype|expected scalar type"),
     ("float32 vector @ float64 matrix", lambda ones: ones("float32") @ ones("float64", (2, 2)),
-     "expected m1 and m2 to have the same dtype"),
+     "same dtype|expected scalar type"),
     ("torch.matmul(float32 vector, float64 vector)", lambda ones: torch.matmul(ones("float32"), ones("float64")),
      "dot : expected both vectors to have same dtype"),
     ("torch.dot(float32, int64)", lambda ones: torch.dot(ones("float32"), ones("int64")),
@@ -819,7 +842,7 @@ REFUSE = [  # (operation, call on a factory of ones, regex of torch's message)
      "expected scalar type Float but found Double"),
     ("F.linear(float64 input, float32 weight)",
      lambda ones: torch.nn.functional.linear(ones("float64", (1, 2)), ones("float32", (2, 2))),
-     "expected m1 and m2 to have the same dtype"),
+     "same dtype|expected scalar type"),
     ("int64.add_(float32) in place", lambda ones: ones("int64").add_(ones("float32")),
      "result type Float can't be cast to the desired output type Long"),
     ("bool.mul_(int64) in place", lambda ones: ones("bool").mul_(ones("int64")),
@@ -836,12 +859,16 @@ REFUSE = [  # (operation, call on a factory of ones, regex of torch's message)
 @pytest.mark.claim("elementwise.dtype_mismatch")
 @pytest.mark.parametrize("operation,call,message", REFUSE, ids=[row[0] for row in REFUSE])
 @on_devices
-def test_the_operations_that_do_refuse_mixed_dtypes(operation, call, message, device):
-    """Matrix products (mm, matmul, dot, mv, bmm, linear; each with its own message), in-place ops and
-    out= into a lower category, and uint16/32/64 with bool or other integers raise RuntimeError instead
-    of promoting."""
-    with pytest.raises(RuntimeError, match=message):
+def test_the_operations_that_do_refuse_mixed_dtypes(operation, call, message, device, claim_fact):
+    """Matrix products (mm, matmul, dot, mv, bmm, linear), in-place ops and out= into a lower category,
+    and uint16/32/64 with bool or other integers raise RuntimeError instead of promoting.  Where the
+    wording varies between releases (matrix products) the message raised is recorded as a fact."""
+    if "uint16" in operation and not hasattr(torch, "uint16"):
+        pytest.skip(f"torch {torch.__version__} has no torch.uint16")
+    with pytest.raises(RuntimeError, match=message) as raised:
         call(ones_on(device))
+    if "|" in message:
+        claim_fact(f"{operation} raises", str(raised.value).splitlines()[0])
 
 
 ACCEPT = [  # (operation, call on a factory of ones, dtype of the result)

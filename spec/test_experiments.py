@@ -20,6 +20,7 @@ import pytest
 import torch
 from hypothesis import given, strategies as st
 
+from tensorspec.claims.context import differs
 from tensorspec.course import training
 from tensorspec.testing.assertions import assert_equal, repro
 from tensorspec.course.network import Network
@@ -95,8 +96,25 @@ class Experiment:
     first_images: torch.Tensor
 
 
+@pytest.mark.claim("experiments.tensorboard")
+def test_add_histogram_works_with_the_installed_numpy(tmp_path):
+    """SummaryWriter.add_histogram, which RunManager calls for every parameter and gradient, writes a
+    histogram; in the catalog's range add_histogram_fails_with_numpy it raises TypeError instead."""
+    from torch.utils.tensorboard import SummaryWriter
+
+    with SummaryWriter(str(tmp_path)) as writer:
+        if differs("add_histogram_fails_with_numpy"):
+            with pytest.raises(TypeError, match="ufunc greater"):
+                writer.add_histogram("x", torch.rand(10), 0)
+        else:
+            writer.add_histogram("x", torch.rand(10), 0)
+
+
 @pytest.fixture(scope="module")
 def experiment(tmp_path_factory) -> Experiment:
+    if differs("add_histogram_fails_with_numpy"):
+        pytest.skip("SummaryWriter.add_histogram raises TypeError with the installed torch and numpy "
+                    "(catalog: add_histogram_fails_with_numpy), so RunManager cannot record a run")
     g = torch.Generator().manual_seed(0)
     images, labels = torch.rand(64, 1, 28, 28, generator=g), torch.randint(0, 10, (64,), generator=g)
     manager = RunManager(tmp_path_factory.mktemp("experiment"))

@@ -16,6 +16,7 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tensorspec.claims.context import differs
 from tensorspec.reference import shapes as ref
 from tensorspec.testing.assertions import (assert_copies, assert_device, assert_dtype, assert_equal,
                                            assert_shape, assert_shares, assert_values, repro)
@@ -149,6 +150,11 @@ def test_squeeze_dim_removes_a_named_axis_only_if_its_length_is_one(device, data
     forms = spellings("squeeze", str(named))
     with repro(f"t = {recipe.source(device)}\n{'; '.join(forms)}"):
         t = recipe.tensor(device)
+        if isinstance(named, tuple) and differs("squeeze_tuple_missing"):
+            for call in forms.values():
+                with pytest.raises(TypeError, match=r"squeeze\(\) received an invalid combination of arguments"):
+                    call(t, named)
+            return
         for expr, call in forms.items():
             out = call(t, named)
             check_result(out, t, np.reshape(recipe.reference(), expected_shape), expr)

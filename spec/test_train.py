@@ -113,10 +113,13 @@ def test_cross_entropy_is_mean_negative_log_softmax_at_the_label(device, data):
     pytest.param(torch.tensor([0.0, 1.0]), id="float-indices"),
 ])
 @pytest.mark.claim("train.cross_entropy")
-def test_cross_entropy_rejects_other_index_dtypes(target):
-    """Class indices must be Long (int64) or Byte (uint8); a float target must have the input's shape."""
-    with pytest.raises(RuntimeError, match="expected target dtype to be Long or Byte"):
+def test_cross_entropy_rejects_other_index_dtypes(target, claim_fact):
+    """Class indices must be Long (int64) or Byte (uint8); a float target must have the input's shape.
+    The type and the word Long hold in every release; the wording varies and is recorded as a fact
+    (newest: 'expected target dtype to be Long or Byte')."""
+    with pytest.raises(RuntimeError, match="Long") as raised:
         F.cross_entropy(torch.randn(2, 3), target)
+    claim_fact(f"message for a {target.dtype} target", str(raised.value).splitlines()[0])
 
 
 # ---- analysis --------------------------------------------------------------------------------------

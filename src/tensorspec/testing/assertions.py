@@ -163,6 +163,11 @@ def assert_tensor(actual: torch.Tensor, expected, *, expr: str, exact: bool = Fa
     assert_values(actual, expected, expr, equal_nan=equal_nan, exact=exact)
 
 
+def storage_of(t: torch.Tensor):
+    """``t.untyped_storage()``; a release without it gives ``t.storage()`` (same data_ptr and nbytes)."""
+    return t.untyped_storage() if hasattr(t, "untyped_storage") else t.storage()
+
+
 # ---- memory: shared or copied --------------------------------------------------------------------
 
 def raw_bytes(x) -> bytes:
@@ -179,7 +184,7 @@ def raw_bytes(x) -> bytes:
 
 def _span(x) -> tuple[int, int]:
     if isinstance(x, torch.Tensor):
-        storage = x.untyped_storage()
+        storage = storage_of(x)
         return storage.data_ptr(), storage.data_ptr() + storage.nbytes()
     return _byte_bounds(x)  # the span the array's own elements occupy
 
@@ -214,7 +219,7 @@ def writes_through(x, other) -> bool:
             if x.dtype == torch.bool:
                 x.logical_not_()
             else:
-                x.copy_(torch.where(x == 1, torch.zeros_like(x), torch.ones_like(x)))
+                x.copy_((x != 1).to(x.dtype))  # 0 where 1, else 1 (torch.where lacks uint16..64 in some releases)
         changed = raw_bytes(other) != before
         with torch.no_grad():
             x.copy_(saved)
