@@ -18,6 +18,8 @@ from functools import reduce
 
 import torch
 
+from tensorspec.claims.context import differs
+
 BOOL, INTEGER, FLOATING, COMPLEX = range(4)
 
 _INT_BITS = {torch.uint8: 8, torch.int8: 8, torch.int16: 16, torch.int32: 32, torch.int64: 64}
@@ -26,6 +28,15 @@ _COMPLEX_OF = {torch.float16: torch.complex32, torch.bfloat16: torch.complex64,
                torch.float32: torch.complex64, torch.float64: torch.complex128}
 _REAL_OF = {torch.complex32: torch.float16, torch.complex64: torch.float32,
             torch.complex128: torch.float64}
+
+def complex_keeping(real: torch.dtype) -> torch.dtype:
+    """The complex dtype of a float's precision, for a complex scalar joining a floating result: bfloat16
+    has its own, the experimental bcomplex32, in the newest releases (the catalog's range
+    ``bfloat16_complex_is_complex64`` says where it is complex64 instead)."""
+    if real == torch.bfloat16 and not differs("bfloat16_complex_is_complex64"):
+        return torch.bcomplex32
+    return _COMPLEX_OF[real]
+
 
 PROMOTABLE = [torch.bool, *_INT_BITS, *_FLOAT_BITS, torch.complex64, torch.complex128]
 """The dtypes the rule covers (uint16/32/64 do not promote at all; complex32 is experimental)."""
@@ -97,5 +108,5 @@ def result_dtype(*operands) -> torch.dtype:
             result = dtype
         elif category(dtype) > category(result):
             keep_precision = category(dtype) == COMPLEX and category(result) == FLOATING
-            result = _COMPLEX_OF[result] if keep_precision else dtype
+            result = complex_keeping(result) if keep_precision else dtype
     return result

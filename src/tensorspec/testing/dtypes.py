@@ -44,6 +44,11 @@ def storage_dtype(dtype: torch.dtype) -> np.dtype:
     return NUMPY_OF_TORCH.get(dtype, np.dtype(np.float32))
 
 
+def available(*names: str) -> list[torch.dtype]:
+    """The dtypes among ``names`` that the installed torch has (for tables built at import time)."""
+    return [getattr(torch, n) for n in names if isinstance(getattr(torch, n, None), torch.dtype)]
+
+
 def torch_dtype(name: str) -> torch.dtype:
     """``torch.<name>``; skips the test with the reason where the installed torch lacks that dtype."""
     dtype = getattr(torch, name, None)
