@@ -33,44 +33,34 @@ def _with_special(values: st.SearchStrategy, special: bool) -> st.SearchStrategy
     return st.one_of(values, st.sampled_from(SPECIAL)) if special else values
 
 
-def summable(dtype, special: bool = True) -> st.SearchStrategy:
-    """Small integers (as floats for float dtypes): sums of up to 64 of them are exact even in
-    float16; with ``special`` also NaN, ±inf and -0.0."""
+def _by_kind(dtype, bound: int, floats: st.SearchStrategy, special: bool) -> st.SearchStrategy:
+    """Booleans, integers 0..bound (unsigned) or -bound..bound (signed), or ``floats`` (with the special
+    values where ``special``), by the dtype's kind."""
     kind = _kind(dtype)
     if kind == "b":
         return st.booleans()
-    if kind == "u":
-        return st.integers(0, 8)
-    if kind == "i":
-        return st.integers(-8, 8)
-    return _with_special(st.integers(-8, 8).map(float), special)
+    if kind in "ui":
+        return st.integers(0 if kind == "u" else -bound, bound)
+    return _with_special(floats, special)
+
+
+def summable(dtype, special: bool = True) -> st.SearchStrategy:
+    """Small integers (as floats for float dtypes): sums of up to 64 of them are exact even in
+    float16; with ``special`` also NaN, ±inf and -0.0."""
+    return _by_kind(dtype, 8, st.integers(-8, 8).map(float), special)
 
 
 def multipliable(dtype, special: bool = True) -> st.SearchStrategy:
     """Values whose products are exact and cannot overflow midway: ±1 and 0 (and ±2, ±0.5 where the
     dtype's range holds 2**±64, i.e. not float16), integers -2..2 (0..2 unsigned) for integer dtypes."""
-    kind = _kind(dtype)
-    if kind == "b":
-        return st.booleans()
-    if kind == "u":
-        return st.integers(0, 2)
-    if kind == "i":
-        return st.integers(-2, 2)
     small_range = dtype in (torch.float16, np.dtype(np.float16))
     values = [-1.0, 0.0, 1.0] + ([] if small_range else [2.0, -2.0, 0.5, -0.5])
-    return _with_special(st.sampled_from(values), special)
+    return _by_kind(dtype, 2, st.sampled_from(values), special)
 
 
 def comparable(dtype, special: bool = True) -> st.SearchStrategy:
     """Few distinct values, so that maxima are often tied (and -0.0 ties with 0.0)."""
-    kind = _kind(dtype)
-    if kind == "b":
-        return st.booleans()
-    if kind == "u":
-        return st.integers(0, 2)
-    if kind == "i":
-        return st.integers(-2, 2)
-    return _with_special(st.sampled_from([-2.0, -1.0, 0.0, 1.0, 2.0]), special)
+    return _by_kind(dtype, 2, st.sampled_from([-2.0, -1.0, 0.0, 1.0, 2.0]), special)
 
 
 ELEMENTS = {"sum": summable, "mean": summable, "std": summable, "prod": multipliable,
