@@ -111,3 +111,22 @@ def test_differs_names_are_looked_up_with_suggestions(tmp_path):
     assert catalog.difference("old_way")[0].id == "a.b"
     with pytest.raises(KeyError, match="did you mean old_way"):
         catalog.difference("old_wey")
+
+
+def test_no_test_writes_its_claim_id_again_in_repro_or_claim_fact():
+    """The claim marker names a test's claims; repro() and claim_fact() take them from the running test."""
+    import ast
+
+    twice = []
+    for path in sorted((ROOT / "spec").glob("test_*.py")):
+        for fn in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(fn, ast.FunctionDef):
+                continue
+            ids = {a.value for d in fn.decorator_list if isinstance(d, ast.Call)
+                   and getattr(d.func, "attr", "") == "claim" for a in d.args if isinstance(a, ast.Constant)}
+            calls = [n for n in ast.walk(fn) if isinstance(n, ast.Call)
+                     and getattr(n.func, "id", getattr(n.func, "attr", "")) in ("repro", "claim_fact")]
+            twice += [f"{path.name}::{fn.name}: {a.value}" for n in calls
+                      for a in [*n.args, *(k.value for k in n.keywords)]
+                      if isinstance(a, ast.Constant) and a.value in ids and len(ids) == 1]
+    assert not twice, f"claim IDs written again beside their marker: {twice}"
