@@ -74,7 +74,7 @@ def test_rand_takes_the_default_dtype_and_device(device, shape, dtype):
         assert_dtype(t, torch.get_default_dtype(), expr=f"torch.rand({shape})", name="t.dtype")
         assert_device(t, get_default_device(), expr=f"torch.rand({shape})", name="t.device")
         assert bool(((t >= 0) & (t < 1)).all()), f"torch.rand({shape}) has values outside [0, 1): {t}"
-        if dtype.is_floating_point and dtype.itemsize > 1 or dtype.is_complex:
+        if dtype.is_floating_point and torch.empty((), dtype=dtype).element_size() > 1 or dtype.is_complex:
             on_device = torch.rand(shape, device=device, dtype=dtype)
             assert_equal("t.device.type", on_device.device.type, device, expr=f"torch.rand({shape}, device={device!r})")
             assert_equal("t.dtype", on_device.dtype, dtype, expr=f"torch.rand({shape}, dtype={dtype})")
