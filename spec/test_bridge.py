@@ -82,7 +82,7 @@ NUMPY_REFUSES = {
     "conjugate view": (lambda: torch.tensor([1 + 2j, 3 - 4j]).conj(), RuntimeError, "has conjugate bit set", "copies"),
     "negative-bit view": (lambda: torch.tensor([1 + 2j, 3 - 4j]).conj().imag, RuntimeError,
                           r"has negative bit set\. Use tensor\.resolve_neg\(\)\.numpy\(\) instead", "copies"),
-    **{f"{dtype}": (lambda dtype=dtype: torch.ones(2, dtype=dtype), TypeError, "Got unsupported ScalarType", None)
+    **{f"{dtype}": (lambda dtype=dtype: torch.empty(2, dtype=dtype), TypeError, "Got unsupported ScalarType", None)
        for dtype in (torch.bfloat16, torch.complex32, *D.available("float8_e4m3fn", "float8_e5m2"))},
     "sparse": (lambda: torch.ones(2).to_sparse(), TypeError, "can't convert Sparse layout tensor to numpy", None),
 }

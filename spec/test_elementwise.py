@@ -356,6 +356,10 @@ def test_mul_is_elementwise_where_matmul_multiplies_matrices(device, data):
     dtype = data.draw(st.sampled_from(TORCH_FLOAT), label="dtype")
     x = data.draw(strided_tensors(dtypes=[dtype], shape=shapes(min_dims=2, max_dims=2), fill=_integral(dtype)),
                   label="t")
+    square = torch.arange(4.0, device=device).reshape(2, 2)  # a square t on every run, not only when drawn
+    for expr, call in spellings("mul", "t", symbol="*").items():
+        assert_values(call(square, square), np.arange(4.0).reshape(2, 2) ** 2, f"{expr}, t = arange(4.).reshape(2, 2)",
+                      exact=True)
     with repro(f"t = {x.source(device)}\nt * t, t @ t.T"):
         t, a = x.tensor(device), x.reference().astype(np.float64)
         for expr, call in spellings("mul", "t", symbol="*").items():

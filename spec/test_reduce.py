@@ -117,13 +117,14 @@ def prod_gap(op: str, t: torch.Tensor, name: str) -> bool:
     return op == "prod" and t.dtype in KERNEL_NAMES and t.device.type == "cpu" and differs(name)
 
 @pytest.mark.claim("reduce.whole")
+@pytest.mark.parametrize("op", ("sum", "prod", "mean", "std"))  # every op on every run, not a draw
 @on_devices
-@given(case=reduction_case(ops=("sum", "prod", "mean", "std"), dtypes=REAL))
-def test_whole_tensor_reductions_give_rank_0(device, case):
+@given(data=st.data())
+def test_whole_tensor_reductions_give_rank_0(device, op, data):
     """sum/prod/mean/std() give a rank-0 tensor, as t.op() and as torch.op(t); sum/prod promote
     bool/int to int64; mean/std refuse non-float dtypes; std divides by N-1 (NaN, with a warning, for
     fewer than 2 elements)."""
-    op, dtype, a = case
+    _, dtype, a = data.draw(reduction_case(ops=(op,), dtypes=REAL), label="case")
     t = tensor_of(a, dtype, device)
     forms = spellings(op)
     with repro(f"t = torch.tensor({source(a)}).to({dtype})\n{'; '.join(forms)}"):

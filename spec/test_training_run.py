@@ -10,7 +10,8 @@ states it):
 * the course network on unnormalized inputs for one epoch of the same schedule, compared with the
   first epoch of the normalized run (``data.normalize_helps``).
 
-The three runs go to ``TENSORSPEC_TRAIN_PROCESSES`` worker processes (default 2, spawned, shut down
+The three runs go to ``TENSORSPEC_TRAIN_PROCESSES`` worker processes (default 2; 0: in this process, as
+the mutation self-check needs, so that its planted changes reach the training; spawned, shut down
 by the fixture), each with ``TENSORSPEC_TRAIN_THREADS`` intra-op threads (default 1): the two networks
 train side by side, and the one-epoch run follows whichever finishes first.  The accuracies depend
 slightly on the thread count (a few thousandths; the catalog records them for 1, 2 and 4), not on the
@@ -109,18 +110,26 @@ def course_runs(fashion_mnist_root, tmp_path_factory, pytestconfig) -> CourseRun
     say(f"{len(RUNS)} runs ({RECIPE.describe()}) in {PROCESSES} processes of {THREADS} threads "
         f"(load average {load_before:.1f}); artifacts in {artifacts}")
     start = time.perf_counter()
-    # spawn, not fork: a forked child would inherit this process's OpenMP thread pool mid-use.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=PROCESSES, mp_context=context) as pool:
-        futures = [pool.submit(training.full_runs, str(fashion_mnist_root), str(artifacts), [run], RECIPE,
-                               threads=THREADS, first_run=number) for number, run in enumerate(RUNS, start=1)]
-        done = []
-        for future in futures:
-            (outcome,) = future.result()
-            for row in outcome["rows"]:
-                say(f"run {row['run']} {outcome['params']} epoch {row['epoch']}: test accuracy "
-                    f"{row['test_accuracy']:.4f} ({row['epoch_duration']:.1f} s)")
-            done.append(outcome)
+    jobs = [((str(fashion_mnist_root), str(artifacts), [run], RECIPE), dict(threads=THREADS, first_run=number))
+            for number, run in enumerate(RUNS, start=1)]
+    done = []
+
+    def finished(outcomes: list[dict]) -> None:
+        (outcome,) = outcomes
+        for row in outcome["rows"]:
+            say(f"run {row['run']} {outcome['params']} epoch {row['epoch']}: test accuracy "
+                f"{row['test_accuracy']:.4f} ({row['epoch_duration']:.1f} s)")
+        done.append(outcome)
+
+    if PROCESSES == 0:  # in this process: what the mutation self-check patches here is what trains
+        for args, kwargs in jobs:
+            finished(training.full_runs(*args, **kwargs))
+    else:
+        # spawn, not fork: a forked child would inherit this process's OpenMP thread pool mid-use.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=PROCESSES, mp_context=context) as pool:
+            for future in [pool.submit(training.full_runs, *args, **kwargs) for args, kwargs in jobs]:
+                finished(future.result())
     wall = time.perf_counter() - start
     manager = RunManager(artifacts, tensorboard=False)
     manager.run_data = [row for outcome in done for row in outcome["rows"]]

@@ -238,6 +238,7 @@ def _child_setup(log: Path, root: Path) -> None:
     os.chdir(root)
     # one thread each: two children share the cores, and spinning OpenMP threads would slow both
     os.environ["TENSORSPEC_TRAIN_THREADS"] = "1"
+    os.environ["TENSORSPEC_TRAIN_PROCESSES"] = "0"  # train in this process, where the planted change is
     import torch
 
     torch.set_num_threads(1)
