@@ -272,6 +272,10 @@ def test_as_tensor_accepts_array_likes(device, arr):
     for kind in KINDS:
         data = as_kind(arr, kind)
         with repro(f"torch.as_tensor({data!r})"):
+            if isinstance(data, np.bool_) and differs("as_tensor_numpy_bool_scalar_refused"):
+                with pytest.raises(TypeError, match="'numpy.bool' object cannot be interpreted as an integer"):
+                    torch.as_tensor(data, device=device)
+                continue
             t = quietly(torch.as_tensor, data, device=device)
             with np.errstate(over="ignore"):  # a float64 beyond float32's range becomes inf, as in torch
                 expected = (arr if kind in ("ndarray", "tensor") else np.asarray(data) if kind == "numpy scalar"
