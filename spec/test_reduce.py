@@ -516,6 +516,7 @@ def _typed(x, py_type):
 
 @pytest.mark.claim("reduce.to_python")
 @on_devices
+@pytest.mark.filterwarnings("ignore:ComplexHalf support is experimental")
 def test_complex_item_and_the_tensors_numpy_refuses(device):
     """item() of a complex tensor is a Python complex; numpy() refuses complex32 and sparse tensors
     (TypeError) and tensors with the conjugate bit set (RuntimeError) until resolve_conj()."""
