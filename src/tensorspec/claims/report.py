@@ -7,10 +7,10 @@ import platform
 import tempfile
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Iterable
 
+from tensorspec.claims import versions as _versions
 from tensorspec.claims.catalog import VERDICTS, PENDING, Catalog
 
 VERIFIED, BROKEN, NOT_RUN, NO_TEST = "verified", "broken", "not run", "no test"
@@ -126,14 +126,6 @@ def versions() -> dict[str, str | None]:
     import numpy
     import torch
 
-    def dist(*names):
-        for name in names:
-            try:
-                return metadata.version(name)
-            except metadata.PackageNotFoundError:
-                pass
-        return None
-
     device = f"cpu ({platform.processor() or platform.machine()})"
     if torch.cuda.is_available():
         try:
@@ -144,7 +136,7 @@ def versions() -> dict[str, str | None]:
         "python": platform.python_version(),
         "torch": torch.__version__,
         "numpy": numpy.__version__,
-        "tensorflow": dist("tensorflow", "tensorflow-cpu"),
+        "tensorflow": str(tf) if (tf := _versions.installed("tensorflow")) else None,
         "cuda": torch.version.cuda,
         "device": device,
     }

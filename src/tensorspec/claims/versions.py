@@ -87,8 +87,3 @@ def describe(reqs: tuple[Requirement, ...]) -> str:
         else:
             words.append(f"{req.name} {','.join(sorted(str(s) for s in specs))}")
     return ", ".join(words)
-
-
-def installed_versions() -> str:
-    """``torch 2.13.0+cpu, numpy 2.4.6, tensorflow 2.21.0``: what the ranges are matched against."""
-    return ", ".join(f"{p} {installed(p)}" for p in ("torch", "numpy", "tensorflow") if installed(p))
