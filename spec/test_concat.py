@@ -67,6 +67,21 @@ def listing(arrays, wrap: str = "") -> str:
     return "[" + ", ".join(f"{wrap}({source(a)})" if wrap else source(a) for a in arrays) + "]"
 
 
+def assert_stack_is_concat_of_expanded(lib: str, xs, arrays, stack, concat, expand_dims) -> None:
+    """``stack(xs, axis)`` equals ``concat([expand_dims(x, axis) ...], axis)`` in shape, dtype and values
+    for every valid axis, and equals the reference stacking of ``arrays`` (the same inputs as ndarrays)."""
+    n = arrays[0].ndim
+    for axis in range(-(n + 1), n + 1):
+        stacked = stack(xs, axis=axis)
+        catted = concat([expand_dims(x, axis) for x in xs], axis=axis)
+        got, want = (tf_shape(stacked), stacked.dtype), (tf_shape(catted), catted.dtype)
+        assert_equal("(shape, dtype)", got, want, expr=f"{lib}, axis={axis}")
+        expr = f"{lib}.stack vs {lib}.{concat.__name__}(expand_dims), axis={axis}"
+        assert_values(to_numpy(stacked), to_numpy(catted), expr, exact=True)
+        want = stack_reference(arrays, axis, arrays[0].dtype)
+        assert_values(to_numpy(stacked), want, f"{lib}.stack(xs, axis={axis})", exact=True)
+
+
 # ---- concat.cat_existing_axis --------------------------------------------------------------------------
 @pytest.mark.claim("concat.cat_existing_axis")
 @on_devices
@@ -254,17 +269,9 @@ def test_numpy_stack_is_concatenate_of_expanded(inputs):
     """``np.stack(xs, axis)`` equals ``np.concatenate([np.expand_dims(x, axis) ...], axis)`` for every
     valid axis, and the reference stacking."""
     arrays, _ = inputs
-    n = arrays[0].ndim
     with repro(f"xs = {listing(arrays)}\n"
                "np.stack(xs, axis=a) == np.concatenate([np.expand_dims(x, a) for x in xs], axis=a)"):
-        for axis in range(-(n + 1), n + 1):
-            stacked = np.stack(arrays, axis=axis)
-            catted = np.concatenate([np.expand_dims(x, axis) for x in arrays], axis=axis)
-            assert_equal("(shape, dtype)", (stacked.shape, stacked.dtype), (catted.shape, catted.dtype), expr=f"axis={axis}")
-            assert_values(stacked, catted, f"np.stack vs np.concatenate(expand_dims), axis={axis}", exact=True)
-            want = stack_reference(arrays, axis, arrays[0].dtype)
-            assert_values(stacked, want, f"np.stack(xs, axis={axis})", exact=True)
-
+        assert_stack_is_concat_of_expanded("np", arrays, arrays, np.stack, np.concatenate, np.expand_dims)
 
 NOTE_NUMPY_LINE = "np.concatenate((np.expand_dims(x,0),np.expand_dims(x,0),np.expand_dims(x,0),axis=0)"
 
@@ -288,18 +295,9 @@ def test_tensorflow_stack_is_concat_of_expanded(tf, inputs):
     axis (bool and float16 included), and the reference stacking; xs are tf.Tensors, as in the note."""
     arrays, _ = inputs
     xs = [tf.constant(a) for a in arrays]
-    n = arrays[0].ndim
     with repro(f"import tensorflow as tf\nxs = [tf.constant(x) for x in {listing(arrays)}]\n"
                "tf.stack(xs, axis=a) == tf.concat([tf.expand_dims(x, a) for x in xs], axis=a)"):
-        for axis in range(-(n + 1), n + 1):
-            stacked = tf.stack(xs, axis=axis)
-            catted = tf.concat([tf.expand_dims(x, axis) for x in xs], axis=axis)
-            got, want = (tf_shape(stacked), stacked.dtype), (tf_shape(catted), catted.dtype)
-            assert_equal("(shape, dtype)", got, want, expr=f"axis={axis}")
-            expr = f"tf.stack vs tf.concat(expand_dims), axis={axis}"
-            assert_values(to_numpy(stacked), to_numpy(catted), expr, exact=True)
-            want = stack_reference(arrays, axis, arrays[0].dtype)
-            assert_values(to_numpy(stacked), want, f"tf.stack(xs, axis={axis})", exact=True)
+        assert_stack_is_concat_of_expanded("tf", xs, arrays, tf.stack, tf.concat, tf.expand_dims)
 
 
 @pytest.mark.claim("concat.tensorflow")

@@ -7,6 +7,22 @@ import torch.nn.functional as F
 from tensorspec.harness.mutation import mutant, wrap
 
 
+def _with_gradient(fn, gradient):
+    """``fn`` with its derivative replaced: ``gradient(x, grad)`` is what flows back to ``x``."""
+    class WithGradient(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return fn(x)
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return gradient(x, grad)
+
+    return WithGradient.apply
+
+
 @mutant("autograd.engine")
 def backward_doubles_gradients(mp):
     """backward() accumulates twice the gradient."""
@@ -19,20 +35,7 @@ def backward_doubles_gradients(mp):
 @mutant("autograd.engine")
 def sin_derivative_has_wrong_sign(mp):
     """d/dx sin(x) = -cos(x)."""
-    sin = torch.sin
-
-    class SinWrongSign(torch.autograd.Function):
-        @staticmethod
-        def forward(ctx, x):
-            ctx.save_for_backward(x)
-            return sin(x)
-
-        @staticmethod
-        def backward(ctx, grad):
-            (x,) = ctx.saved_tensors
-            return -grad * torch.cos(x)
-
-    mp.setattr(torch, "sin", SinWrongSign.apply)
+    mp.setattr(torch, "sin", _with_gradient(torch.sin, lambda x, grad: -grad * torch.cos(x)))
 
 
 class _LegacyVariable:
@@ -73,15 +76,4 @@ def linear_applies_tanh(mp):
 @mutant("autograd.activation_differentiable")
 def sign_passes_gradients_through(mp):
     """sign() passes gradients straight through."""
-    sign = torch.sign
-
-    class StraightThroughSign(torch.autograd.Function):
-        @staticmethod
-        def forward(ctx, x):
-            return sign(x)
-
-        @staticmethod
-        def backward(ctx, grad):
-            return grad
-
-    mp.setattr(torch, "sign", StraightThroughSign.apply)
+    mp.setattr(torch, "sign", _with_gradient(torch.sign, lambda x, grad: grad))

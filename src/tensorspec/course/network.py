@@ -55,22 +55,31 @@ class Network(nn.Module):
         return steps
 
 
-def sequential_network() -> nn.Sequential:
-    """The course network as ``nn.Sequential`` (lesson 38); the same function as :class:`Network`."""
-    return nn.Sequential(
+def _course_layers(batchnorm: bool) -> list[nn.Module]:
+    """The layers of lesson 38's ``nn.Sequential``, in order; with ``batchnorm``, lesson 39's
+    ``BatchNorm2d(6)`` after the first pool and ``BatchNorm1d(120)`` after ``fc1``'s ReLU.  Batch norm
+    layers draw no random numbers, so both variants initialize alike under one seed."""
+    return [
         nn.Conv2d(in_channels=IN_CHANNELS, out_channels=6, kernel_size=5),
         nn.ReLU(),
         nn.MaxPool2d(kernel_size=2, stride=2),
+        *([nn.BatchNorm2d(6)] if batchnorm else []),
         nn.Conv2d(in_channels=6, out_channels=12, kernel_size=5),
         nn.ReLU(),
         nn.MaxPool2d(kernel_size=2, stride=2),
         nn.Flatten(start_dim=1),
         nn.Linear(in_features=FLAT_FEATURES, out_features=120),
         nn.ReLU(),
+        *([nn.BatchNorm1d(120)] if batchnorm else []),
         nn.Linear(in_features=120, out_features=60),
         nn.ReLU(),
         nn.Linear(in_features=60, out_features=NUM_CLASSES),
-    )
+    ]
+
+
+def sequential_network() -> nn.Sequential:
+    """The course network as ``nn.Sequential`` (lesson 38); the same function as :class:`Network`."""
+    return nn.Sequential(*_course_layers(batchnorm=False))
 
 
 # Index of each Network layer inside sequential_network().
@@ -80,22 +89,7 @@ SEQUENTIAL_INDEX = {"conv1": 0, "conv2": 3, "fc1": 7, "fc2": 9, "out": 11}
 def batchnorm_network() -> nn.Sequential:
     """The lesson-39 network: the sequential form with ``BatchNorm2d(6)`` after the first pool and
     ``BatchNorm1d(120)`` after ``fc1``'s ReLU."""
-    return nn.Sequential(
-        nn.Conv2d(in_channels=IN_CHANNELS, out_channels=6, kernel_size=5),
-        nn.ReLU(),
-        nn.MaxPool2d(kernel_size=2, stride=2),
-        nn.BatchNorm2d(6),
-        nn.Conv2d(in_channels=6, out_channels=12, kernel_size=5),
-        nn.ReLU(),
-        nn.MaxPool2d(kernel_size=2, stride=2),
-        nn.Flatten(start_dim=1),
-        nn.Linear(in_features=FLAT_FEATURES, out_features=120),
-        nn.ReLU(),
-        nn.BatchNorm1d(120),
-        nn.Linear(in_features=120, out_features=60),
-        nn.ReLU(),
-        nn.Linear(in_features=60, out_features=NUM_CLASSES),
-    )
+    return nn.Sequential(*_course_layers(batchnorm=True))
 
 
 NETWORKS = {"plain": Network, "sequential": sequential_network, "batchnorm": batchnorm_network}
