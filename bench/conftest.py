@@ -14,6 +14,8 @@
   ``OMP_WAIT_POLICY`` and the load average when the benchmark started.  The saved machine info names
   the CPU, the GPU (``machine_info["tensorspec"]["gpu"]``), torch and NumPy, and the same conditions
   at the start of the session.  Workload sizes: see :mod:`tensorspec.benchtools.benchinfo`.
+* A run's JSON holds each benchmark's statistics; every round's timing only with
+  ``--benchmark-save-data``.
 * ``python -m tensorspec.benchtools.measured RUN.json`` writes the catalog's ``measured`` texts from
   a saved run (the committed one: ``bench/baselines/``).
 """
@@ -102,6 +104,15 @@ def pytest_benchmark_update_machine_info(config: pytest.Config, machine_info: di
     if start is not None:  # the conditions when the session started, and when it ended
         machine_info["tensorspec"]["load_average_at_end"] = machine_info["tensorspec"].pop("load_average")
         machine_info["tensorspec"].update(start)
+
+
+def pytest_benchmark_update_json(config: pytest.Config, benchmarks, output_json: dict) -> None:
+    """Keep every round's timing out of the JSON unless ``--benchmark-save-data`` asks for it: the
+    statistics are what the catalog and the comparisons read, and a micro benchmark's thousands of
+    rounds would make a ``--benchmark-json`` file tens of megabytes."""
+    if not config.getoption("benchmark_save_data"):
+        for bench in output_json.get("benchmarks", []):
+            bench.get("stats", {}).pop("data", None)
 
 
 @pytest.fixture(autouse=True)

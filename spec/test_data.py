@@ -15,6 +15,7 @@ import math
 import os
 import struct
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -558,3 +559,21 @@ def test_workers_load_batches_at_the_same_time(claim_fact):
     assert_equal("(worker processes, main among them)", (len(pids), os.getpid() in pids), (2, False),
                  expr="DataLoader(..., num_workers=2)")
     assert overlapping(parallel) > 0, f"no two fetches overlapped with num_workers=2: {parallel}"
+
+
+def usable_cores() -> int:
+    """The logical CPUs this process may run on (its affinity where the OS tells it)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
+@pytest.mark.claim("data.num_workers_speed")
+def test_more_workers_than_cores_warns():
+    """A DataLoader about to start more workers than the cores this process may use warns with a
+    UserWarning (the check its iterator runs first); as many workers as cores pass silently."""
+    cores = usable_cores()
+    with repro(f"DataLoader(range(4), num_workers={cores + 1}).check_worker_number_rationality()"):
+        with pytest.warns(UserWarning, match=f"This DataLoader will create {cores + 1} worker processes"):
+            torch.utils.data.DataLoader(range(4), num_workers=cores + 1).check_worker_number_rationality()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        torch.utils.data.DataLoader(range(4), num_workers=cores).check_worker_number_rationality()

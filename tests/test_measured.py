@@ -42,6 +42,15 @@ def test_the_committed_run_names_its_machine_threads_and_versions(path):
         assert "omp_wait_policy" in extra and len(extra.get("load_average_at_start", [])) == 3, b["fullname"]
 
 
+
+@pytest.mark.parametrize("path", measured.baselines(), ids=lambda p: p.name)
+def test_the_committed_run_keeps_statistics_not_every_round(path):
+    """bench/conftest.py leaves each round's timing out of ``--benchmark-json`` (unless
+    ``--benchmark-save-data``): a committed run stays small."""
+    run = json.loads(path.read_text(encoding="utf-8"))
+    assert not [b["fullname"] for b in run["benchmarks"] if "data" in b["stats"]], "per-round data committed"
+    assert path.stat().st_size < 1_000_000, f"{path.name}: {path.stat().st_size} bytes"
+
 def bench(group: str, seconds: float, **info) -> dict:
     return {"group": group, "fullname": f"{group} {sorted(info.items())}", "stats": {"min": seconds},
             "params": {}, "extra_info": {"load_average_at_start": [1.0, 1.0, 1.0], **info}}

@@ -1,5 +1,5 @@
-"""Mutants of the device claims (and of the quick parts of creation.as_tensor_round_trips and
-data.num_workers_speed, whose spec tests live in spec/test_device.py).
+"""Mutants of the device claims (and of the quick, CPU parts of the speed claims
+creation.as_tensor_round_trips and data.num_workers_speed).
 
 Claims checked only on a GPU have no mutant here -- device.cuda_method, device.gpu_not_always_faster,
 device.gpu_speeds_training: their tests skip without CUDA, so no mutant could be killed on a CPU
@@ -168,3 +168,9 @@ def workers_load_one_at_a_time(mp):
     @wrap(mp, torch.utils.data, "DataLoader")
     def loader(orig, dataset, *a, **k):
         return orig(Serialized(dataset), *a, **{**k, "multiprocessing_context": "fork"})
+
+
+@mutant("data.num_workers_speed")
+def too_many_workers_pass_silently(mp):
+    """DataLoader never warns about more workers than cores."""
+    mp.setattr(torch.utils.data.DataLoader, "check_worker_number_rationality", lambda self: None)
