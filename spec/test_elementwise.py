@@ -373,7 +373,7 @@ def test_mul_is_elementwise_where_matmul_multiplies_matrices(device, data):
             if product is MISSING:
                 return
             assert_equal(f"({expr}).shape", tuple(product.shape), (x.shape[0],) * 2, expr=expr)
-            assert_values(product, a @ a.T, f"{expr} vs NumPy", exact=True)
+            assert_values(product, a @ a.T, f"{expr} vs NumPy", exact=True, zero_sign=False)
 
 
 @pytest.mark.claim("elementwise.mul_vs_matmul")
@@ -390,6 +390,18 @@ def test_matmul_of_general_floats_equals_numpy_within_rounding(dtype, device, cl
     claim_fact(f"max |a @ b - np.matmul| ({dtype}, (7, 300) @ (300, 9))",
                f"{(out - expected).abs().max().item():.2g}")
 
+
+@pytest.mark.claim("elementwise.mul_vs_matmul")
+@on_devices
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64], ids=str)
+def test_the_sign_of_a_zero_product_is_left_open(dtype, device, claim_fact):
+    """Worked example: ``t @ t.T`` for ``t = [[0.], [-1.]]`` holds a zero at [0, 1] (0 * -1), equal to
+    NumPy's; which sign each library gives it is recorded, not asserted."""
+    t = torch.tensor([[0.0], [-1.0]], dtype=dtype, device=device)
+    a = t.cpu().numpy()
+    out = (t @ t.T).cpu()
+    assert_values(out, a @ a.T, "t @ t.T vs NumPy", exact=True, zero_sign=False)
+    claim_fact(f"(t @ t.T)[0, 1] / NumPy's ({dtype}, t = [[0.], [-1.]])", f"{out[0, 1].item()} / {(a @ a.T)[0, 1]}")
 
 MATMUL_ERRORS = [  # (shape of a, shape of b, regex of torch's message)
     ((), (2, 2), "both arguments to matmul need to be at least 1D"),

@@ -382,7 +382,8 @@ def test_max_and_flat_argmax(device, data):
             flat = values_array(t).reshape(-1).tolist()
             assert_reduced(m, expected(ref_max, np.array(flat), None, dtype), "max", max_call)
             assert_equal(argmax_call, i.item(), ref_argmax(flat), expr=f"flattened: {flat}")
-            assert_values(t.reshape(-1)[i], m, f"t.reshape(-1)[{argmax_call}] == {max_call}", exact=True)
+            assert_values(t.reshape(-1)[i], m, f"t.reshape(-1)[{argmax_call}] == {max_call}", exact=True,
+                          zero_sign=False)
         if t.numel():
             assert_equal("np.argmax(a)", int(np.argmax(a)), ref_argmax(flat), expr=f"flattened: {flat}")
 
@@ -422,6 +423,18 @@ def test_ties_and_nan_pick_the_first(device):
     assert_values(r.values, [5.0, math.nan], "t.max(dim=1).values", exact=True)
     assert_equal("t.argmax(dim=0)", t.argmax(dim=0).tolist(), [1, 0, 1, 1], expr="columns: NaN > 1, 5 > 2, NaN > 5, 9 > 2")
 
+
+@pytest.mark.claim("reduce.max_argmax")
+@on_devices
+def test_zeros_of_both_signs_tie(device, claim_fact):
+    """Worked example: -0.0 and 0.0 are equal, so they tie: argmax gives the first one's index, and
+    t[t.argmax()] == t.max() holds as ``==`` says, while the zero max() returns may carry the other
+    sign (recorded as a fact, NumPy's beside it)."""
+    for values in ([-0.0, 0.0], [0.0, -0.0]):
+        t = torch.tensor(values, device=device)
+        assert_equal("t.argmax()", t.argmax().item(), 0, expr=f"torch.tensor({values})")
+        assert_equal("t.max() == t[t.argmax()]", bool(t.max() == t[t.argmax()]), True, expr=f"torch.tensor({values})")
+        claim_fact(f"torch.tensor({values}).max() / np.max", f"{t.max().item()} / {np.array(values).max()}")
 
 @pytest.mark.claim("reduce.max_argmax")
 @on_devices

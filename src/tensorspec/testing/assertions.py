@@ -128,9 +128,11 @@ def _zero_signs_differ(a: torch.Tensor, e: torch.Tensor) -> tuple | None:
     return tuple(where[0].tolist()) if len(where) else None
 
 
-def assert_values(actual, expected, expr: str, *, equal_nan: bool = True, exact: bool = False) -> None:
+def assert_values(actual, expected, expr: str, *, equal_nan: bool = True, exact: bool = False,
+                  zero_sign: bool = True) -> None:
     """Tensor/array values equal, shapes equal too; dtype-aware tolerances, or with ``exact`` none
-    at all and -0.0 differing from 0.0.  The dtype is not compared: ``assert_tensor`` does that."""
+    at all and -0.0 differing from 0.0 (unless ``zero_sign=False``: equal as ``==`` says, where a
+    truth leaves the sign of a zero open).  The dtype is not compared: ``assert_tensor`` does that."""
     __tracebackhide__ = True
     _check_expr(expr)
     a, e = _as_tensor(actual).detach().cpu(), _as_tensor(expected).detach().cpu()
@@ -139,7 +141,7 @@ def assert_values(actual, expected, expr: str, *, equal_nan: bool = True, exact:
         torch.testing.assert_close(a, e, equal_nan=equal_nan, check_dtype=False, **kw)
     except AssertionError as exc:
         raise AssertionError(f"values differ [{expr}]\n{exc}") from None
-    at = _zero_signs_differ(a, e.to(a.dtype)) if exact else None
+    at = _zero_signs_differ(a, e.to(a.dtype)) if exact and zero_sign else None
     if at is not None:
         index = f"[{', '.join(map(str, at))}]"
         raise _fail(f"out{index}", a[at].item(), e[at].item(), expr)
