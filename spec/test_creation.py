@@ -12,15 +12,15 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tensorspec.claims.context import differs
 from tensorspec.testing import dtypes as D
 from tensorspec.testing import strategies as S
 from tensorspec.testing.assertions import (assert_copies, assert_device, assert_dtype, assert_equal,
-                                           assert_shape, assert_shares, assert_values, repro, same_memory, source,
-                                           storage_of)
+                                           assert_shape, assert_shares, assert_tensor, assert_values, repro,
+                                           same_memory, source, storage_of)
 from tensorspec.testing.defaults import default_dtype
 from tensorspec.testing.devices import on_cuda, on_devices
 
@@ -90,10 +90,10 @@ def test_factories(device, shape, n, m):
 
 @pytest.mark.claim("creation.like")
 @on_devices
-@given(arr=S.arrays(S.numpy_dtypes(D.REAL), S.shapes(min_dims=2, max_dims=4)), data=st.data())
+@given(arr=S.arrays(S.numpy_dtypes(D.ALL), S.shapes(min_dims=2, max_dims=4)), data=st.data())
 def test_like_keeps_shape_dtype_device_and_layout(device, arr, data):
     """*_like copies shape, dtype, device (and the strides of a dense model) unless overridden;
-    rand_like needs a floating dtype."""
+    rand_like needs a floating or complex dtype (the model's, or dtype=)."""
     model = torch.from_numpy(arr).to(device).transpose(0, -1)  # a non-contiguous model
     with repro(f"x = torch.from_numpy({source(arr)}).transpose(0, -1); torch.ones_like(x)"):
         for like in (torch.zeros_like, torch.ones_like, torch.empty_like, lambda x: torch.full_like(x, 1)):
@@ -103,7 +103,7 @@ def test_like_keeps_shape_dtype_device_and_layout(device, arr, data):
             assert_equal("stride", out.stride(), model.stride(), expr="*_like(x) of a transposed x")
         new = data.draw(S.torch_dtypes(D.FLOAT), label="override dtype")
         assert_dtype(torch.ones_like(model, dtype=new), new, expr=f"ones_like(x, dtype={new})", name="dtype")
-        if model.dtype.is_floating_point:
+        if model.dtype.is_floating_point or model.dtype.is_complex:
             assert_dtype(torch.rand_like(model), model.dtype, expr="rand_like(x)", name="dtype")
         else:
             error = RuntimeError if differs("rand_like_runtime_error") else NotImplementedError
@@ -111,6 +111,8 @@ def test_like_keeps_shape_dtype_device_and_layout(device, arr, data):
                 torch.rand_like(model)
             assert type(raised.value) is error, f"rand_like raised {type(raised.value).__name__}"
             assert_dtype(torch.rand_like(model, dtype=new), new, expr=f"rand_like(x, dtype={new})", name="dtype")
+            assert_dtype(torch.rand_like(model, dtype=torch.complex64), torch.complex64,
+                         expr="rand_like(x, dtype=torch.complex64)", name="dtype")
 
 
 @pytest.mark.claim("creation.Tensor_default_dtype")
@@ -220,6 +222,21 @@ def converted(value, dtype: torch.dtype):
 
 @pytest.mark.claim("creation.tensor_infers_dtype")
 @on_devices
+def test_ints_beyond_int64_convert_to_a_floating_complex_or_bool_dtype(device):
+    """The overflow error is for ints read as integers: with a floating, complex or bool dtype (given,
+    or inferred because a float is in the data) an int beyond int64 is converted."""
+    big = 2**63
+    t = torch.tensor([big, 0.5], device=device)
+    assert_tensor(t, torch.tensor([float(big), 0.5], device=device), expr=f"torch.tensor([{big}, 0.5])", exact=True)
+    for dtype, want in ((torch.float64, float(big)), (torch.complex64, complex(big)), (torch.bool, True)):
+        assert_equal("value", torch.tensor([big], dtype=dtype, device=device).item(), want,
+                     expr=f"torch.tensor([{big}], dtype={dtype})")
+    error = RuntimeError if differs("unpack_overflow_runtime_error") else ValueError
+    with pytest.raises(error, match="Overflow when unpacking long"):
+        torch.tensor([big], device=device)
+
+@pytest.mark.claim("creation.tensor_infers_dtype")
+@on_devices
 @given(dtype=st.sampled_from(INTEGER_DTYPES), data=st.data())
 def test_an_integer_dtype_truncates_wraps_or_raises(device, dtype, data):
     """Python values with an integer dtype=: floats truncated toward zero, out-of-range values raise
@@ -298,10 +315,12 @@ def test_as_tensor_of_a_tensor_is_the_tensor_itself(device, arr):
 @pytest.mark.claim("creation.as_tensor_accepts", "creation.from_numpy_shares", "creation.tensor_copies",
                    "creation.Tensor_copies")
 @given(al=laid_out_arrays(D.REAL, layouts=tuple(REFUSED), min_size=0, min_dims=1))
+@example(al=(np.arange(3.0)[::-1][:0], "negative_stride"))  # empty, and its stride is still -8
+@example(al=(np.zeros(0)[::-1], "negative_stride"))  # NumPy gives a reversed empty array stride 0
 def test_every_constructor_refuses_negative_strides_and_foreign_byte_order(al):
-    """Refused only where the layout is real: an empty or 0-d array has no negative stride (NumPy gives
-    an empty one stride 0), and 1-byte dtypes have no byte order; an empty array of foreign byte order
-    is refused too."""
+    """Refused exactly where a stride is negative, empty arrays included (a reversed empty array has
+    stride 0, an empty slice of a reversed array keeps its negative stride), and where the byte order
+    is foreign (empty arrays too; 1-byte dtypes have no byte order)."""
     arr, layout = al
     refused = any(st < 0 for st in arr.strides) if layout == "negative_stride" else not arr.dtype.isnative
     for make in (torch.as_tensor, torch.from_numpy, torch.tensor, torch.Tensor):

@@ -391,7 +391,8 @@ ELEMENTWISE = {
     "torch.where(a > 0, a, b)": lambda a, b: torch.where(a > 0, a, b),
 }
 COMBINING = {**ELEMENTWISE, "torch.cat([a, b])": lambda a, b: torch.cat([a.reshape(-1), b.reshape(-1)]),
-             "a @ b (1-D)": lambda a, b: a.reshape(-1).float() @ b.reshape(-1).float()}
+             "a @ b (1-D)": lambda a, b: a.reshape(-1).float() @ b.reshape(-1).float(),
+             "a @ b (2-D)": lambda a, b: a.reshape(-1, 1).float() @ b.reshape(1, -1).float()}
 operands = st.tuples(S.arrays(st.sampled_from([np.float32, np.int64]), S.shapes(min_dims=1, max_dims=3), special=False,
                               bound=100), st.booleans())
 
@@ -412,6 +413,8 @@ def test_tensors_on_two_devices_cannot_be_combined(device, arg):
         a, b = b, a
     with repro(f"a, b = torch.from_numpy({source(arr)}), torch.from_numpy(...).to({device!r})"):
         for expr, op in COMBINING.items():
+            if expr == "a @ b (2-D)" and device == "meta":
+                continue  # matrix products raise nothing on meta: test_meta_matrix_products_raise_nothing
             if expr.startswith("torch.cat") and device == "meta" and differs("cat_cpu_and_meta_combine"):
                 assert_equal("torch.cat device", op(a, b).device.type, "meta", expr=f"{expr}, CPU and meta")
                 continue
@@ -432,6 +435,32 @@ def test_tensors_on_two_devices_cannot_be_combined(device, arg):
                 a.add_(b)
                 pytest.fail(f"a.add_(b) combined {a.device} and {b.device}")
 
+
+META_MATRIX_PRODUCTS = {  # (a, b) -> the product; a and b each a CPU or a meta tensor
+    "a @ b (2-D)": (lambda a, b: a @ b, (2, 3), (3, 2)),
+    "a @ b (vector @ matrix)": (lambda a, b: a @ b, (3,), (3, 2)),
+    "torch.mm(a, b)": (lambda a, b: torch.mm(a, b), (2, 3), (3, 2)),
+    "torch.bmm(a, b)": (lambda a, b: torch.bmm(a, b), (1, 2, 3), (1, 3, 2)),
+    "F.linear(x, w)": (lambda a, b: nn.functional.linear(a, b), (2, 3), (4, 3)),
+}
+
+
+@pytest.mark.claim("device.cross_device_error")
+@pytest.mark.parametrize("cpu_first", [True, False], ids=["cpu-meta", "meta-cpu"])
+def test_meta_matrix_products_raise_nothing(cpu_first, claim_fact):
+    """A meta quirk: a matrix-matrix product of a CPU and a meta tensor raises nothing; the result
+    lands on one of the two devices (which one is recorded); dot and matrix @ vector raise."""
+    first, second = ("cpu", "meta") if cpu_first else ("meta", "cpu")
+    for expr, (op, shape_a, shape_b) in META_MATRIX_PRODUCTS.items():
+        a, b = torch.ones(shape_a, device=first), torch.ones(shape_b, device=second)
+        out = op(a, b)
+        assert out.device.type in ("cpu", "meta"), f"{expr}: {out.device}"
+        claim_fact(f"{expr} of {a.device.type} and {b.device.type}: the result's device", out.device.type)
+    if not differs("matmul_cpu_and_meta_combine"):
+        for shape_a in ((2, 3), (3,)):  # matrix @ vector, dot
+            a, b = torch.ones(shape_a, device=first), torch.ones(3, device=second)
+            with pytest.raises(RuntimeError, match=MIXED_DEVICES["meta"]):
+                a @ b
 
 @pytest.mark.claim("device.cross_device_error")
 @pytest.mark.parametrize("device", ELSEWHERE)

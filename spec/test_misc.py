@@ -41,6 +41,23 @@ def test_tensors_and_ops_of_every_rank(device, a, data):
 
 @pytest.mark.claim("misc.only_2d")
 @on_devices
+def test_a_0d_tensor_is_its_own_lane(device):
+    """Rank 0: torch reduces a 0-d tensor along dim 0 or -1 (the tensor is its own lane, the result
+    0-d); NumPy's sum/prod/max/min/argmax agree, but its mean/std/var raise AxisError and its cumsum
+    gives shape (1,)."""
+    t, a = torch.tensor(3.0, device=device), np.array(3.0)
+    for name in ("sum", "prod", "amax", "amin", "argmax", "mean", "cumsum"):
+        for dim in (0, -1):
+            assert_shape(getattr(torch, name)(t, dim), (), expr=f"torch.{name}(torch.tensor(3.), {dim})")
+    for name in ("sum", "prod", "max", "min", "argmax"):
+        assert_equal(f"np.{name}(a, axis=0)", np.shape(getattr(np, name)(a, axis=0)), (), expr="a = np.array(3.)")
+    for name in ("mean", "std", "var"):
+        with pytest.raises(np.exceptions.AxisError if hasattr(np, "exceptions") else np.AxisError):
+            getattr(np, name)(a, axis=0)
+    assert_equal("np.cumsum(a, axis=0).shape", np.cumsum(a, axis=0).shape, (1,), expr="a = np.array(3.)")
+
+@pytest.mark.claim("misc.only_2d")
+@on_devices
 @given(batch=S.shapes(max_dims=4, max_size=24), sizes=st.tuples(st.integers(1, 4), st.integers(1, 4)),
        seed=st.integers(0, 2**32 - 1))
 def test_linear_layers_take_any_number_of_leading_axes(device, batch, sizes, seed):
