@@ -315,3 +315,17 @@ def test_activations_without_a_derivative_stop_backward(device):
     swish.sum().backward()
     s = torch.sigmoid(x.detach())
     assert_values(x.grad, s * (1 + x.detach() * (1 - s)), "x.grad after (x * sigmoid(x)).sum().backward()")
+
+
+@pytest.mark.claim("autograd.activation_nonlinear")
+def test_a_network_whose_relus_are_all_dead_is_constant():
+    """relu is piecewise linear: with every pre-activation negative the map is constant (affine), so
+    'not affine' holds for generic weights, not for all."""
+    g = torch.Generator().manual_seed(0)
+    l1, l2 = torch.nn.Linear(3, 4), torch.nn.Linear(4, 2)
+    with torch.no_grad():
+        l1.weight.copy_(torch.rand(4, 3, generator=g))
+        l1.bias.fill_(-100.0)
+        x = torch.rand(50, 3, generator=g) * 2 - 1
+        out = l2(F.relu(l1(x)))
+    assert_values(out, l2.bias.detach().expand(50, 2), "l2(relu(l1(x))) with l1.bias = -100", exact=True)

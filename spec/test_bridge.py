@@ -84,16 +84,22 @@ NUMPY_REFUSES = {
                           r"has negative bit set\. Use tensor\.resolve_neg\(\)\.numpy\(\) instead", "copies"),
     **{f"{dtype}": (lambda dtype=dtype: torch.empty(2, dtype=dtype), TypeError, "Got unsupported ScalarType", None)
        for dtype in (torch.bfloat16, torch.complex32, *D.available("float8_e4m3fn", "float8_e5m2"))},
+    "quantized": (lambda: torch.quantize_per_tensor(torch.zeros(2), 0.1, 0, torch.quint8), TypeError,
+                  "Got unsupported ScalarType QUInt8", None),
     "sparse": (lambda: torch.ones(2).to_sparse(), TypeError, "can't convert Sparse layout tensor to numpy", None),
+    "sparse CSR": (lambda: torch.ones(2, 2).to_sparse_csr(), TypeError, "can't convert SparseCsr layout tensor to numpy",
+                   None),
 }
 
 
 @pytest.mark.claim("bridge.numpy_shares")
 @pytest.mark.parametrize("case", list(NUMPY_REFUSES))
 @pytest.mark.filterwarnings("ignore:ComplexHalf support is experimental")
+@pytest.mark.filterwarnings("ignore:Sparse CSR tensor support is in beta")
 def test_numpy_refuses_grad_conj_neg_and_dtypes_numpy_lacks(case):
     """t.numpy() refuses a tensor requiring grad (detach() shares, force=True shares), a conjugate or
-    negative-bit view (force=True copies, resolved), dtypes NumPy lacks (force=True or not) and sparse tensors."""
+    negative-bit view (force=True copies, resolved), dtypes NumPy lacks, quantized ones among them
+    (force=True or not) and sparse tensors, COO and CSR."""
     make, error, words, forced = NUMPY_REFUSES[case]
     t = make()
     with pytest.raises(error, match=words):

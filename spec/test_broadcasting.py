@@ -318,8 +318,11 @@ def test_tensorflow_refuses_broadcasts_needing_6_dims(tf, device):
         assert_shape(torch.from_numpy(a).to(device) + torch.from_numpy(b).to(device),
                      (2,) * 6, expr="torch", name="torch shape")
         assert_shape(a + b, (2,) * 6, expr="numpy", name="numpy shape")
-        with pytest.raises(tf.errors.UnimplementedError, match="is not supported yet"):
-            tf.add(a, b)
+        for op in (tf.add, tf.multiply, tf.maximum):  # the binary element-wise ops
+            with pytest.raises(tf.errors.UnimplementedError, match="is not supported yet"):
+                op(a, b)
+        where = tf.where(np.ones(a_shape, bool), a, b)
+        assert_equal("tf shape", tf_shape(where), (2,) * 6, expr="tf.where of the same 6-d broadcast")
         mergeable = tf.add(np.ones((1, 1, 1, 2, 2, 2), np.float32), np.ones((2, 2, 2, 1, 1, 1), np.float32))
         assert_equal("tf shape", tf_shape(mergeable), (2,) * 6, expr="tf.add of a 6-d broadcast that merges to 2-d")
 

@@ -445,8 +445,8 @@ def settled(count: SharedCount, expected: int, timeout: float = 20.0) -> int:
 @pytest.mark.skipif("fork" not in __import__("multiprocessing").get_all_start_methods(),
                     reason="the shared counter needs the fork start method")
 def test_workers_fetch_ahead_as_soon_as_the_iterator_is_made():
-    """With num_workers > 0 the transform runs in the workers, and iter(loader) already has
-    prefetch_factor (2) x num_workers batches fetched, with no next(); each next() queues one more."""
+    """With num_workers > 0 the transform runs in the workers, and after iter(loader) they fetch
+    min(prefetch_factor (2) x num_workers, len(loader)) batches with no next(); each next() queues one more."""
     count, workers, batch = SharedCount(), 2, 2
     ds = indexed_dataset(40, transform=count)
     dl = loader(ds, batch_size=batch, num_workers=workers, multiprocessing_context="fork")
@@ -457,6 +457,12 @@ def test_workers_fetch_ahead_as_soon_as_the_iterator_is_made():
                  expr=f"after iter(loader), no next(): prefetch_factor 2 x {workers} workers x batch {batch}")
     next(it)
     assert_equal("transform calls", settled(count, ahead + batch), ahead + batch, expr="after one next(): one more batch")
+    del it
+    short = SharedCount()  # no more batches than the loader has: min(2 x workers, len(loader))
+    it = iter(loader(indexed_dataset(3 * batch, transform=short), batch_size=batch, num_workers=workers,
+                     multiprocessing_context="fork"))
+    assert_equal("transform calls", settled(short, 3 * batch), 3 * batch,
+                 expr=f"after iter(loader) of 3 batches, no next(): all 3, not 2 x {workers}")
     del it
 
 

@@ -938,3 +938,35 @@ def test_other_operations_accept_mixed_dtypes(operation, call, dtype, device):
     """Arithmetic, comparisons, cat, where, maximum, in-place ops into a narrower dtype of the same
     category and copy_ all take mixed dtypes."""
     assert_dtype(call(ones_on(device)), dtype, expr=operation, name="result dtype")
+
+
+@pytest.mark.claim("elementwise.arith_methods")
+def test_python_scalars_and_true_division_against_numpy(claim_fact):
+    """Worked examples of where torch's values leave NumPy's: integer true division is float32 in torch
+    (float64 in NumPy), a scalar on the left divides through the reciprocal, and float16 with a Python
+    float (recorded, both libraries)."""
+    assert_values(torch.tensor([16777217]) / 1, [16777216.0], "torch.tensor([16777217]) / 1", exact=True)
+    assert_equal("np.array([16777217]) / 1", (np.array([16777217]) / 1).tolist(), [16777217.0], expr="NumPy: float64")
+    x = torch.randn(1000, generator=torch.Generator().manual_seed(0))
+    assert torch.equal(7 / x, 7 * x.reciprocal()), "7 / x should be 7 * x.reciprocal(), bit for bit"
+    differ = int((7 / x != torch.from_numpy(7 / x.numpy())).sum())
+    claim_fact("7 / x vs NumPy, 1000 float32 standard normals: values that differ (by 1 ulp)", str(differ))
+    h = torch.tensor([1.5], dtype=torch.float16)
+    claim_fact("float16 1.5 * 3.7: torch / NumPy", f"{(h * 3.7).item()} / {(h.numpy() * 3.7).item()}")
+
+
+@pytest.mark.claim("elementwise.in_place_suffix")
+def test_a_leaf_that_requires_grad_refuses_in_place_ops():
+    """In-place ops, += included, on a leaf tensor that requires grad raise RuntimeError; under
+    torch.no_grad() they work."""
+    def plus_equals(w):
+        w += 1
+
+    for name, op in (("w.add_(1)", lambda w: w.add_(1)), ("w += 1", plus_equals), ("w.zero_()", lambda w: w.zero_()),
+                     ("w.fill_(2)", lambda w: w.fill_(2))):
+        w = torch.ones(2, requires_grad=True)
+        with repro(f"w = torch.ones(2, requires_grad=True); {name}"):
+            with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place"):
+                op(w)
+            with torch.no_grad():
+                op(w)

@@ -317,3 +317,68 @@ def test_same_seed_same_initial_parameters(device):
     seq = built(50, sequential_network)
     for pa, ps in zip(a.parameters(), seq.parameters(), strict=True):
         assert_equal("Sequential init", torch.equal(pa, ps), True, expr="torch.manual_seed(50); sequential_network()")
+
+
+@pytest.mark.claim("model.hyperparameters")
+def test_a_changed_conv_part_meets_the_course_reshape():
+    """Network flattens with t.reshape(-1, 192): a per-image size that is not 192 raises in reshape, a
+    multiple of 192 raises nothing and splits each image over several rows; nn.Flatten reports the
+    mismatch at fc1 instead."""
+    x = torch.zeros(2, 1, 28, 28)
+    net = Network()
+    net.conv2 = nn.Conv2d(6, 16, kernel_size=5)
+    with pytest.raises(RuntimeError, match=r"shape '\[-1, 192\]' is invalid for input of size 512"):
+        net(x)
+    net.conv2 = nn.Conv2d(6, 24, kernel_size=5)
+    assert_shape(net(x), (4, 10), expr="Network with conv2 out_channels 24, batch of 2")
+    seq = sequential_network()
+    seq[3] = nn.Conv2d(6, 16, kernel_size=5)
+    with pytest.raises(RuntimeError, match=r"mat1 and mat2 shapes cannot be multiplied \(2x256 and 192x120\)"):
+        seq(x)
+
+
+@pytest.mark.claim("model.call_runs_forward")
+def test_forward_skips_only_the_network_own_hooks():
+    """network.forward(x) skips the network's hooks, not its submodules' (forward calls them); a hook
+    that replaces the output makes network(x) and network.forward(x) differ."""
+    net, x, calls = Network(), torch.rand(1, 1, 28, 28), []
+    net.conv1.register_forward_hook(lambda m, i, o: calls.append("conv1 hook"))
+    net.register_forward_hook(lambda m, i, o: torch.zeros_like(o))
+    with torch.no_grad():
+        direct = net.forward(x)
+        assert_equal("hooks run by forward(x)", calls, ["conv1 hook"], expr="net.forward(x)")
+        called = net(x)
+    assert_values(called, torch.zeros_like(direct), "net(x) with a hook returning zeros", exact=True)
+    assert bool((direct != 0).any()), "net.forward(x) should skip the network's own hook"
+
+
+@pytest.mark.claim("model.module_subclass")
+def test_children_keep_their_first_place_and_need_module_init():
+    """Assigning a module attribute again keeps its place among the children; assigning one before
+    super().__init__() raises AttributeError."""
+    class Reassigned(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a, self.b = nn.Linear(1, 1), nn.Linear(1, 1)
+            self.a = nn.Linear(2, 2)
+
+    class Early(nn.Module):
+        def __init__(self):
+            self.a = nn.Linear(1, 1)
+            super().__init__()
+
+    net = Reassigned()
+    assert_equal("children", [n for n, _ in net.named_children()], ["a", "b"], expr="a, b, then a again")
+    assert_equal("a.in_features", net.a.in_features, 2, expr="the reassigned a")
+    with pytest.raises(AttributeError, match=r"cannot assign module before Module.__init__\(\) call"):
+        Early()
+
+
+@pytest.mark.claim("model.functional_stateless")
+def test_relu_refuses_bool_tensors():
+    """F.relu and nn.ReLU refuse a bool tensor (RuntimeError); x.clamp(min=0) is for numbers."""
+    b = torch.tensor([True, False])
+    for name, relu in (("F.relu", F.relu), ("nn.ReLU()", nn.ReLU())):
+        with pytest.raises(RuntimeError):
+            relu(b)
+            pytest.fail(f"{name} of a bool tensor")

@@ -1,4 +1,4 @@
-"""Mutants of the truths corrected after the last independent audit sample (creation, device, misc):
+"""Mutants of the truths corrected after the last independent audit samples (creation, device, misc, elementwise, model):
 each plants the opposite of one condition the catalog now states, so that its claim must go red."""
 from __future__ import annotations
 
@@ -56,3 +56,24 @@ def meta_matrix_products_raise(mp):
         if a.device != b.device:
             raise RuntimeError("Tensor on device meta is not on the expected device cpu!")
         return orig(a, b, *rest, **k)
+
+
+@mutant("elementwise.in_place_suffix")
+def leaves_take_in_place_ops(mp):
+    """add_ on a leaf tensor that requires grad works, as if grad mode were off."""
+    @wrap(mp, torch.Tensor, "add_")
+    def add_(orig, self, *a, **k):
+        if self.is_leaf and self.requires_grad:
+            with torch.no_grad():
+                return orig(self, *a, **k)
+        return orig(self, *a, **k)
+
+
+@mutant("model.module_subclass")
+def reassigned_children_move_to_the_end(mp):
+    """Assigning a module attribute again moves it to the end of the children."""
+    @wrap(mp, torch.nn.Module, "__setattr__")
+    def setattr_(orig, self, name, value):
+        if isinstance(value, torch.nn.Module) and name in self.__dict__.get("_modules", {}):
+            del self._modules[name]
+        return orig(self, name, value)
