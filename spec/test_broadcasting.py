@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from tensorspec.testing import strategies as S
-from tensorspec.testing.assertions import (assert_device, assert_dtype, assert_equal, assert_shape,
+from tensorspec.testing.assertions import (assert_device, assert_equal, assert_shape,
                                            assert_values, repro, source)
 from tensorspec.testing.devices import on_devices
 from tensorspec.testing import dtypes as D

@@ -20,7 +20,7 @@ from tensorspec.testing import dtypes as D
 from tensorspec.testing import strategies as S
 from tensorspec.testing.assertions import (assert_copies, assert_device, assert_dtype, assert_equal,
                                            assert_shape, assert_shares, assert_tensor, assert_values, repro,
-                                           same_memory, source, storage_of)
+                                           source, storage_of)
 from tensorspec.testing.defaults import default_dtype
 from tensorspec.testing.devices import on_cuda, on_devices
 

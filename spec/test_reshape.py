@@ -172,13 +172,13 @@ def test_squeeze_of_several_named_axes(device):
     """Worked example on shape (1, 2, 1, 1): squeeze((d1, d2, ...)) drops every named axis of length 1,
     not only the first, and keeps a named axis of another length; method and function alike."""
     t = torch.arange(2, device=device).reshape(1, 2, 1, 1)
-    for dims, shape in (((0, 2), (2, 1)), ((1, 3), (1, 2, 1)), ((-1, 0, 2), (2,))):
-        for expr, call in spellings("squeeze", str(dims)).items():
+    for axes, shape in (((0, 2), (2, 1)), ((1, 3), (1, 2, 1)), ((-1, 0, 2), (2,))):
+        for expr, call in spellings("squeeze", str(axes)).items():
             if differs("squeeze_tuple_missing"):
                 with pytest.raises(TypeError, match=r"squeeze\(\) received an invalid combination of arguments"):
-                    call(t, dims)
+                    call(t, axes)
                 continue
-            assert_equal(f"({expr}).shape", tuple(call(t, dims).shape), shape, expr="t = torch.arange(2).reshape(1, 2, 1, 1)")
+            assert_equal(f"({expr}).shape", tuple(call(t, axes).shape), shape, expr="t = torch.arange(2).reshape(1, 2, 1, 1)")
 
 
 DIM_OPS = [  # (method, how many more dims it accepts than the rank, NumPy's counterpart)

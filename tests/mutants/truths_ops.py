@@ -2,7 +2,6 @@
 opposite of one condition the catalog now states, so that its claim must go red."""
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 import torch

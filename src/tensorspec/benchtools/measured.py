@@ -18,7 +18,6 @@ import argparse
 import json
 import re
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 from tensorspec.benchtools import benchinfo

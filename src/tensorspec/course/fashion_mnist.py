@@ -346,7 +346,7 @@ def decode(images_path: Path, labels_path: Path) -> tuple[torch.Tensor, torch.Te
     if len(images) != len(labels):
         raise DataCorruptError(
             images_path, f"image/label count mismatch: {len(images)} images but {len(labels)} labels in {labels_path}",
-            remedy=f"the two files do not belong together; delete both and download them again (download=True)")
+            remedy="the two files do not belong together; delete both and download them again (download=True)")
     if labels.size and labels.max() >= len(CLASSES):
         raise DataCorruptError(labels_path, f"label {int(labels.max())} out of range 0..{len(CLASSES) - 1}")
     # copies: writable tensors independent of the decompressed bytes
