@@ -78,3 +78,29 @@ def reassigned_children_move_to_the_end(mp):
         if isinstance(value, torch.nn.Module) and name in self.__dict__.get("_modules", {}):
             del self._modules[name]
         return orig(self, name, value)
+
+
+@mutant("elementwise.arith_methods")
+def integer_true_division_in_float64(mp):
+    """int / int computes in float64, as NumPy does, before giving float32."""
+    @wrap(mp, torch.Tensor, "__truediv__")
+    def truediv(orig, self, other):
+        if not self.is_floating_point() and isinstance(other, int):
+            return torch.from_numpy(self.numpy() / other).to(torch.get_default_dtype())
+        return orig(self, other)
+
+
+@mutant("model.functional_stateless")
+def relu_passes_bools_through(mp):
+    """F.relu of a bool tensor returns it unchanged."""
+    @wrap(mp, torch.nn.functional, "relu")
+    def relu(orig, x, *a, **k):
+        return x.clone() if x.dtype == torch.bool else orig(x, *a, **k)
+
+
+@mutant("autograd.activation_nonlinear")
+def relu_leaks(mp):
+    """F.relu lets 1% of a negative input through (leaky), so no ReLU is ever dead."""
+    @wrap(mp, torch.nn.functional, "relu")
+    def relu(orig, x, *a, **k):
+        return torch.nn.functional.leaky_relu(x, 0.01)
