@@ -29,7 +29,7 @@ MAKERS = {
 }
 
 
-@pytest.mark.claim("attrs.dtype_device_layout")
+@pytest.mark.claim("attrs.dtype_device_layout", "reports_dtype_and_device", "strided_layout")
 @on_devices
 @given(dtype=S.torch_dtypes(bfloat16=True), shape=S.shapes(), maker=st.sampled_from(sorted(MAKERS)))
 def test_every_tensor_has_a_dtype_a_device_and_a_strided_layout(device, dtype, shape, maker):
@@ -44,7 +44,7 @@ def test_every_tensor_has_a_dtype_a_device_and_a_strided_layout(device, dtype, s
         assert_equal("t.layout", t.layout, torch.strided, expr=expr)
 
 
-@pytest.mark.claim("attrs.dtype_device_layout")
+@pytest.mark.claim("attrs.dtype_device_layout", "sparse_layout")
 @on_devices
 def test_strided_is_only_the_default_layout(device):
     """A sparse tensor of the same values reports another layout: the attribute is not a constant."""
@@ -60,7 +60,8 @@ def test_strided_is_only_the_default_layout(device):
 RAND_REFUSES = [torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64, *D.available("float8_e4m3fn")]
 
 
-@pytest.mark.claim("attrs.rand_defaults")
+@pytest.mark.claim("attrs.rand_defaults", "shape_and_range", "default_dtype_and_device", "overrides",
+                   "other_dtypes_refused")
 @on_devices
 @given(shape=S.shapes(max_dims=4),
        dtype=st.one_of(S.torch_dtypes(D.FLOAT + D.COMPLEX, bfloat16=True), st.sampled_from(RAND_REFUSES)))
@@ -81,13 +82,13 @@ def test_rand_takes_the_default_dtype_and_device(device, shape, dtype):
             parts = torch.view_as_real(on_device.to(torch.complex64)) if dtype.is_complex else on_device
             assert bool(((parts >= 0) & (parts < 1)).all()), f"torch.rand({shape}, dtype={dtype}): {on_device}"
         else:
-            error = RuntimeError if differs("rand_like_runtime_error") else NotImplementedError
+            error = RuntimeError if differs("rand_dtype_runtime_error") else NotImplementedError
             with pytest.raises(error, match="not implemented for"):
                 torch.rand(shape, device=device, dtype=dtype)
                 pytest.fail(f"torch.rand({shape}, dtype={dtype}) made a tensor")
 
 
-@pytest.mark.claim("attrs.rand_defaults")
+@pytest.mark.claim("attrs.rand_defaults", "default_dtype_and_device")
 def test_rand_3_4_is_float32_on_cpu_out_of_the_box():
     """The note's example: (3, 4), float32, cpu - the out-of-the-box defaults."""
     t = torch.rand(3, 4)
@@ -96,7 +97,7 @@ def test_rand_3_4_is_float32_on_cpu_out_of_the_box():
                  expr="torch.rand(3, 4)")
 
 
-@pytest.mark.claim("attrs.rand_defaults")
+@pytest.mark.claim("attrs.rand_defaults", "follows_changed_defaults")
 @on_devices
 def test_rand_follows_a_changed_default_dtype_and_device(device):
     """set_default_dtype(float64) makes rand float64; `with torch.device(d)` makes rand land on d

@@ -37,3 +37,24 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_sep("=", "mutation self-check")
         terminalreporter.write_line(count_line(killed, survived, len(outcomes) - killed - survived)
                                     + " (see the skip reasons)")
+
+
+@pytest.fixture(scope="session")
+def spec_map(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, list[str]]]:
+    """Every claim and every ``claim:statement`` of the spec, mapped to the spec files whose tests
+    name it (``{"quick": [...], "slow": [...]}``), from one collection of spec/ in a subprocess."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path_factory.mktemp("spec-map") / "map.json"
+    code = ("import sys, pytest; from pathlib import Path; from tensorspec.harness.mutation import ClaimMap; "
+            "sys.exit(pytest.main(['spec', '--collect-only', '-q', '-p', 'no:randomly', '-p', 'no:cacheprovider'], "
+            "plugins=[ClaimMap(Path(sys.argv[1]))]))")
+    done = subprocess.run([sys.executable, "-c", code, str(out)], cwd=root, capture_output=True, text=True)
+    if done.returncode != 0 or not out.exists():
+        pytest.fail(f"collecting spec/ failed (exit {done.returncode}):\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}",
+                    pytrace=False)
+    return json.loads(out.read_text())

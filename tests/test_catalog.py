@@ -130,3 +130,56 @@ def test_no_test_writes_its_claim_id_again_in_repro_or_claim_fact():
                       for a in [*n.args, *(k.value for k in n.keywords)]
                       if isinstance(a, ast.Constant) and a.value in ids and len(ids) == 1]
     assert not twice, f"claim IDs written again beside their marker: {twice}"
+
+
+def test_every_statement_has_a_test(spec_map):
+    """Each checked statement of each claim is named by at least one spec test's claim marker."""
+    catalog = Catalog.load(CATALOG)
+    untested = [f"{c.id}:{st.id} ({catalog.where(c.id)})" for c in catalog for st in c.checked_statements
+                if f"{c.id}:{st.id}" not in spec_map]
+    assert not untested, f"{len(untested)} statements have no test:\n" + "\n".join(untested)
+
+
+def _differs_read_in_spec() -> dict[str, list[str]]:
+    """The names passed as string literals to differs(...) anywhere under spec/, with where."""
+    import ast
+
+    read: dict[str, list[str]] = {}
+    for path in sorted((ROOT / "spec").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "differs"
+                    and node.args and isinstance(node.args[0], ast.Constant)):
+                read.setdefault(node.args[0].value, []).append(f"{path.name}:{node.lineno}")
+    return read
+
+
+def test_every_release_range_is_read_by_a_test():
+    """A [[claim.differs]] range no test reads with differs(name) is a truth nothing asserts; a name
+    read in spec/ must exist in the catalog."""
+    catalog = Catalog.load(CATALOG)
+    read = _differs_read_in_spec()
+    unread = [f"{name} ({catalog.where(c.id)})" for name, (c, _) in catalog.differences.items() if name not in read]
+    assert not unread, "ranges no test reads with differs(name):\n" + "\n".join(unread)
+    unknown = [f"{name} ({', '.join(where)})" for name, where in read.items() if name not in catalog.differences]
+    assert not unknown, f"differs() names that are not in the catalog: {unknown}"
+
+
+def test_a_statement_range_names_statements_of_its_claim_and_the_truth_follows_the_range(tmp_path):
+    body = ("[[claim]]\n" + ENTRY + 'verdict = "holds"\n'
+            '[[claim.statement]]\nid = "s1"\ntext = "new one"\n'
+            '[[claim.statement]]\nid = "s2"\ntext = "two"\n'
+            '[[claim.statement]]\nid = "why"\ntext = "a reason"\ncontext = true\n'
+            '[[claim.differs]]\nname = "old_way"\nwhen = ["torch>=1.0"]\n'
+            '[[claim.differs.statement]]\nid = "s1"\ntext = "old one"\n')
+    claim = Catalog.load(_write(tmp_path, body))["a.b"]
+    assert [st.id for st in claim.checked_statements] == ["s1", "s2"]
+    assert claim.statement_in_force("s1")[0].text == "old one" and claim.statement_in_force("s2")[1] is None
+    assert claim.installed_truth == "old one two a reason"
+    with pytest.raises(CatalogError, match="names statement.s. s9 that the claim does not have"):
+        Catalog.load(_write(tmp_path, body.replace('id = "s1"\ntext = "old one"', 'id = "s9"\ntext = "x"')))
+    with pytest.raises(CatalogError, match="appear twice"):
+        Catalog.load(_write(tmp_path, body.replace('"s2"', '"s1"')))
+    with pytest.raises(CatalogError, match="has no 'truth' text"):
+        Catalog.load(_write(tmp_path, body.replace('verdict = "holds"\n', 'verdict = "holds"\ntruth = "t"\n')))
+    with pytest.raises(CatalogError, match="lower_case identifier"):
+        Catalog.load(_write(tmp_path, body.replace('"s2"', '"S 2"')))

@@ -42,6 +42,34 @@ quote = "none"
 claim = "a claim with no test"
 verdict = "holds"
 truth = ""
+
+[[claim]]
+id = "toy.parts"
+sources = ["DL5"]
+quote = "两句"
+claim = "a claim whose truth is two statements and a context sentence"
+verdict = "qualified"
+
+[[claim.statement]]
+id = "first"
+text = "the first statement"
+
+[[claim.statement]]
+id = "second"
+text = "the second statement"
+
+[[claim.statement]]
+id = "why"
+text = "a sentence no test checks"
+context = true
+
+[[claim.differs]]
+name = "toy_second_differs"
+when = ["python >= 3"]
+
+[[claim.differs.statement]]
+id = "second"
+text = "the second statement, as it is on these versions"
 '''
 
 TOY_SPEC = '''
@@ -61,6 +89,15 @@ def test_wrong():
 def test_gpu(device):
     if device == "cpu":
         pytest.skip("only the GPU variant counts here")
+
+@pytest.mark.claim("toy.parts", "first")
+def test_first():
+    pass
+
+@pytest.mark.claim("toy.parts", "second")
+@on_devices
+def test_second(device):
+    pass
 '''
 
 
@@ -96,14 +133,13 @@ def _report(pytester: pytest.Pytester, name: str = "r.json") -> dict:
 
 def test_the_summary_counts_verdicts_and_statuses(toy):
     result = toy()
-    result.assert_outcomes(passed=2, skipped=2)
+    result.assert_outcomes(passed=4, skipped=3)
     result.stdout.fnmatch_lines([
         "*= claims =*",
-        "4 claims: 3 holds, 1 refuted",
-        "status: 2 verified, 1 not run, 1 no test",
+        "4 claims: 2 holds, 1 qualified, 1 refuted",
+        "status: 3 verified, 1 not run",
+        "statements: 2 verified, 1 context",
         "NOT RUN  toy.gpu: *only the GPU variant counts here*",
-        "NO TEST  1 claims had no test in this run:",
-        "*toy: untested",
         "FACT     toy.holds: accuracy = 0.91",
     ])
 
@@ -117,11 +153,14 @@ def test_a_failing_test_marks_its_claim_broken(toy, pytester):
 
 
 def test_the_json_report(toy, pytester):
-    toy("--claims-report", "r.json").assert_outcomes(passed=2, skipped=2)
+    toy("--claims-report", "r.json").assert_outcomes(passed=4, skipped=3)
     report = _report(pytester)
     assert set(report["versions"]) == {"python", "torch", "numpy", "tensorflow", "cuda", "device"}
-    assert [report[i]["status"] for i in ("toy.holds", "toy.wrong", "toy.gpu", "toy.untested")] == [
-        "verified", "verified", "not run", "no test"]
+    assert [report[i]["status"] for i in ("toy.holds", "toy.wrong", "toy.gpu")] == [
+        "verified", "verified", "not run"]
+    assert "toy.untested" not in report, "a claim the run did not touch is not reported as untested"
+    data = json.loads((pytester.path / "r.json").read_text(encoding="utf-8"))
+    assert data["not_in_this_run"] == ["toy.untested"] and len(data["catalog"]["sha256"]) == 64
     wrong = report["toy.wrong"]
     assert {k: wrong[k] for k in ("id", "verdict", "passed", "failed", "skipped", "truth")} == {
         "id": "toy.wrong", "verdict": "refuted", "passed": 1, "failed": 0, "skipped": 0,
@@ -151,9 +190,47 @@ def test_an_unknown_claim_id_is_a_collection_error_with_a_suggestion(pytester, r
 
 def test_claim_selects_the_tests_of_one_claim_or_group(toy):
     toy("--claim", "toy.wrong").assert_outcomes(passed=1)
-    toy("--claim", "toy").assert_outcomes(passed=2, skipped=2)
+    toy("--claim", "toy").assert_outcomes(passed=4, skipped=3)
     result = toy("--claim", "toy.nope")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
+
+
+def test_each_statement_has_its_status_and_a_claim_is_verified_only_when_all_are(toy, pytester):
+    toy("--claims-report", "r.json").assert_outcomes(passed=4, skipped=3)
+    parts = _report(pytester)["toy.parts"]
+    by_id = {st["id"]: st for st in parts["statements"]}
+    assert {k: v["status"] for k, v in by_id.items()} == {"first": "verified", "second": "verified",
+                                                          "why": "context"}
+    assert parts["status"] == "verified"
+    assert by_id["second"]["text"] == "the second statement, as it is on these versions"
+    assert by_id["second"]["range"] == "since python 3"
+    assert by_id["second"]["skip_reasons"] and "CUDA not available" in by_id["second"]["skip_reasons"][0]
+
+
+def test_a_run_of_one_statement_reports_its_claim_partly_run_and_nothing_else(toy, pytester):
+    toy("--claim", "toy.parts:first", "--claims-report", "r.json").assert_outcomes(passed=1)
+    report = _report(pytester)
+    assert set(report) - {"versions"} == {"toy.parts"}
+    assert report["toy.parts"]["status"] == "partly run"
+    assert [st["status"] for st in report["toy.parts"]["statements"]] == ["verified", "no test", "context"]
+    assert toy("--claim", "toy.parts:nope").ret == pytest.ExitCode.USAGE_ERROR
+
+
+def test_a_marker_must_name_known_statements_of_a_claim_written_as_statements(pytester, run):
+    pytester.makepyfile(test_bad="import pytest\n"
+                                 "@pytest.mark.claim('toy.parts')\ndef test_x(): pass\n"
+                                 "@pytest.mark.claim('toy.parts', 'frist')\ndef test_y(): pass\n"
+                                 "@pytest.mark.claim('toy.parts', 'why')\ndef test_z(): pass\n"
+                                 "@pytest.mark.claim('first', 'toy.parts')\ndef test_w(): pass\n"
+                                 "@pytest.mark.claim('toy.holds', 'first')\ndef test_v(): pass\n")
+    result = run()
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines_random([
+        "*test_x: claim toy.parts: name the statements the test checks*its statements: first, second*",
+        "*test_y: claim toy.parts has no statement 'frist'; did you mean first?*",
+        "*test_z: statement toy.parts:why is marked context*",
+        "*test_w: *statement 'first' comes before any claim ID*",
+        "*test_v: claim toy.holds has no statements in the catalog*"])
 
 
 def test_cuda_selects_exactly_the_gpu_variants_and_exits_0_on_a_cpu_machine(toy):
@@ -163,14 +240,14 @@ def test_cuda_selects_exactly_the_gpu_variants_and_exits_0_on_a_cpu_machine(toy)
         pytest.skip("this machine has a GPU: the cuda variants run instead of skipping")
     result = toy("-m", "cuda")
     assert result.ret == pytest.ExitCode.OK
-    result.assert_outcomes(skipped=1, deselected=3)
+    result.assert_outcomes(skipped=2, deselected=5)
     result.stdout.fnmatch_lines(["*NOT RUN  toy.gpu: CUDA not available*"])
 
 
 def test_under_xdist_the_report_is_made_once_from_all_workers(toy, pytester):
     pytest.importorskip("xdist")
     result = toy("-n", "2", "--claims-report", "r.json")
-    result.assert_outcomes(passed=2, skipped=2)
+    result.assert_outcomes(passed=4, skipped=3)
     assert result.stdout.str().count("= claims =") == 1
     report = _report(pytester)
     assert report["toy.holds"]["status"] == "verified" and report["toy.holds"]["facts"] == {"accuracy": 0.91}
@@ -266,7 +343,7 @@ def test_drawn(x):
         "*claim toy.wrong: reproduce with:*",
         "*torch.zeros(2)*",
         "*- claim toy.wrong -*",
-        "toy.wrong: a claim the notes get wrong",
+        "toy.wrong: a claim the notes get wrong  (claims.toml:*)",
         "the note's words: 错",
         "verdict on the installed versions: outdated",
         "truth on the installed versions: the precise truth",
@@ -274,6 +351,7 @@ def test_drawn(x):
         "*_ test_drawn _*",
         "*claim toy.holds, toy.gpu: reproduce with:*",
         "*- claim toy.holds -*",
+        "toy.holds: a claim that holds  (claims.toml:*)",
         "the note's words: 一 | 二",
         "verdict on the installed versions: holds",
         "truth on the installed versions: as claimed",

@@ -35,6 +35,23 @@ def test_the_table_is_large_and_covers_every_group():
     assert covered == groups, f"groups without a mutant: {sorted(groups - covered)}"
 
 
+def test_every_statement_has_a_planted_change_or_says_why_none_can_be_planted():
+    """A statement no planted change turns red could be a test that cannot fail."""
+    from tensorspec.claims.catalog import Catalog
+
+    catalog = Catalog.load(ROOT / "spec" / "claims.toml")
+    planted = {(m.claim, m.statement) for m in MUTANTS}
+    unknown = [f"{m.name}: {m.selector}" for m in MUTANTS if m.statement and m.statement not in
+               {st.id for st in catalog[m.claim].statements}]
+    assert not unknown, f"mutants name statements their claim does not have: {unknown}"
+    legacy = [m.name for m in MUTANTS if not m.statement and catalog[m.claim].statements]
+    assert not legacy, f"mutants of claims written as statements must name their statement: {legacy}"
+    bare = [f"{c.id}:{st.id} ({catalog.where(c.id)})" for c in catalog for st in c.checked_statements
+            if (c.id, st.id) not in planted and not st.no_mutant]
+    assert not bare, (f"{len(bare)} statements have no planted change (tests/mutants) and no no_mutant reason "
+                      "in the catalog:\n" + "\n".join(bare))
+
+
 def test_a_mutant_is_named_by_its_table_and_function_and_described_by_its_docstring(monkeypatch):
     monkeypatch.setattr(mutation, "REGISTRY", {})
 
@@ -45,6 +62,8 @@ def test_a_mutant_is_named_by_its_table_and_function_and_described_by_its_docstr
     mutation.mutant("reduce.whole")(rounds_up)
     assert list(mutation.REGISTRY.values()) == [
         mutation.Mutant("demo.rounds_up", "reduce.whole", "math.floor rounds up.", rounds_up)]
+    mutation.mutant("reduce.whole", "by_dim")(rounds_up)
+    assert mutation.REGISTRY["demo.rounds_up"].selector == "reduce.whole:by_dim"
     with pytest.raises(TypeError, match="docstring must describe the planted change"):
         mutation.mutant("reduce.whole")(lambda mp: None)
 
@@ -96,4 +115,4 @@ def test_mutant_is_killed(m: mutation.Mutant, self_check: dict[str, dict], recor
         pytest.skip(f"{m.name} could not run here: {r['reason']}")
     assert r["outcome"] == mutation.KILLED, (
         f"mutant {m.name} ({m.description}) {r['outcome'].upper()}: {r['reason']}\n"
-        f"ran: {' '.join(r['target'])} --claim {m.claim}\n{r['tail']}")
+        f"ran: {' '.join(r['target'])} --claim {m.selector}\n{r['tail']}")

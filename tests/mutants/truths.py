@@ -69,18 +69,6 @@ def conv_refuses_a_permuted_batch(mp: pytest.MonkeyPatch):
         return orig(self, x, weight, bias)
 
 
-# ---- attrs --------------------------------------------------------------------------------------
-
-@mutant("attrs.rand_defaults")
-def rand_rounds_for_integer_dtypes(mp: pytest.MonkeyPatch):
-    """rand(..., dtype=torch.int64) gives zeros (floor of [0, 1)) instead of raising."""
-    @wrap(mp, torch, "rand")
-    def rand(orig, *size, dtype=None, **kwargs):
-        if dtype is not None and not (dtype.is_floating_point or dtype.is_complex):
-            return orig(*size, **kwargs).to(dtype)
-        return orig(*size, dtype=dtype, **kwargs)
-
-
 # ---- creation -----------------------------------------------------------------------------------
 
 @mutant("creation.factories")

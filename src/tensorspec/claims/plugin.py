@@ -1,7 +1,9 @@
 """The claims plugin: ties tests to catalog claims and reports what the installed versions do.
 
-* ``@pytest.mark.claim("creation.as_tensor_shares")`` ties a test to one or more claims; an ID the
-  catalog lacks is a collection error.
+* ``@pytest.mark.claim("reshape.squeeze", "drops_all_unit_axes", "dim_out_of_range")`` ties a test
+  to a claim and the statements of its truth that the test checks (a claim ID has a dot, a statement
+  ID none; markers stack for a test of several claims).  An ID the catalog lacks, or a claim named
+  without the statements it checks, is a collection error.
 * After the run, a terminal summary: claims per verdict and per status (``verified``, ``broken``,
   ``not run`` with the skip reasons, ``no test``), naming every claim that is not verified.
 * ``--claims-report PATH`` writes the same as JSON (``.json``) or as a Markdown table (``.md``).
@@ -28,6 +30,7 @@ import pytest
 from tensorspec.claims import report as _report
 from tensorspec.claims import context, deprecations
 from tensorspec.claims.catalog import Catalog, CatalogError
+from tensorspec.claims.markers import marked, marker_errors, selected
 from tensorspec.harness.guard import global_state_guard
 
 _CLAIMS_KEY = "tensorspec.claims"
@@ -40,7 +43,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="write the claims report to PATH (.json or .md)")
     group.addoption("--claim", metavar="ID", action="append", default=[], dest="claim_select",
                     help="run only the tests of this claim (repeatable; a group name such as 'reduce' "
-                         "selects the whole group)")
+                         "selects the whole group, ID:STATEMENT the tests of one statement)")
     group.addoption("--claims-catalog", metavar="PATH", default=None,
                     help="the claim catalog (default: spec/claims.toml under the rootdir)")
 
@@ -72,19 +75,20 @@ def pytest_configure(config: pytest.Config) -> None:
 PLUGIN_NAME = "tensorspec-claims"
 
 
+def _marked(item: pytest.Item) -> tuple[dict[str, list[str]], list[str]]:
+    # closest first (function, class, module), so a function's marker comes before its module's
+    return marked(m.args for m in item.iter_markers("claim"))
+
+
 def _claim_ids(item: pytest.Item) -> list[str]:
-    return [cid for mark in item.iter_markers("claim") for cid in mark.args]
-
-
-def _own_claims(item: pytest.Item) -> list[str]:
-    return list(dict.fromkeys(_claim_ids(item)))
+    return list(_marked(item)[0])
 
 
 @pytest.fixture
 def claim_fact(request: pytest.FixtureRequest):
     """``claim_fact(name, value)``: record a measured fact of the test's claim, shown in the summary
     and the report.  A test tied to several claims names which of its claims: ``claim=ID``."""
-    own = _own_claims(request.node)
+    own = _claim_ids(request.node)
 
     def record(name: str, value, *, claim: str | None = None) -> None:
         if claim is None and len(own) != 1:
@@ -119,32 +123,36 @@ class ClaimsPlugin:
         errors = []
         for node in rep.result or ():
             if isinstance(node, pytest.Item):
-                if any(not m.args for m in node.iter_markers("claim")):
-                    errors.append(f"{node.nodeid}: @pytest.mark.claim needs at least one claim ID")
-                errors += [f"{node.nodeid}: {self.catalog.unknown_message(cid)}"
-                           for cid in _claim_ids(node) if cid not in self.catalog]
+                claims, problems = _marked(node)
+                errors += [f"{node.nodeid}: {e}" for e in problems + marker_errors(self.catalog, claims)]
         if errors:
             rep.outcome = "failed"
             rep.longrepr = "\n".join(dict.fromkeys(errors))
 
     def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
         for item in items:
-            ids = _claim_ids(item)
-            if ids:
-                item.user_properties.append((_CLAIMS_KEY, list(dict.fromkeys(ids))))
+            claims = _marked(item)[0]
+            if claims:
+                item.user_properties.append((_CLAIMS_KEY, claims))
         wanted = config.getoption("claim_select")
         if wanted:
             for w in wanted:
-                if w not in self.catalog and not any(c.group == w for c in self.catalog):
-                    raise pytest.UsageError(f"--claim {w}: {self.catalog.unknown_message(w)}")
-            keep = [i for i in items if any(c in wanted or c.split(".")[0] in wanted for c in _claim_ids(i))]
+                cid, _, sid = w.partition(":")
+                if cid not in self.catalog and not (not sid and any(c.group == w for c in self.catalog)):
+                    raise pytest.UsageError(f"--claim {w}: {self.catalog.unknown_message(cid)}")
+                if sid:
+                    try:
+                        self.catalog[cid].statement(sid)
+                    except KeyError as exc:
+                        raise pytest.UsageError(f"--claim {w}: {exc.args[0]}") from None
+            keep = [i for i in items if selected(wanted, _marked(i)[0])]
             config.hook.pytest_deselected(items=[i for i in items if i not in keep])
             items[:] = keep
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item: pytest.Item):
         """The running test's claims are the context's current claims, from setup to teardown."""
-        context.set_current_claims(_own_claims(item))
+        context.set_current_claims(_claim_ids(item))
         try:
             yield
         finally:
@@ -157,8 +165,8 @@ class ClaimsPlugin:
         rep = outcome.get_result()
         if not rep.failed:
             return
-        for cid in _own_claims(item):
-            title, text = f"claim {cid}", claim_context(self.catalog[cid])
+        for cid, statements in _marked(item)[0].items():
+            title, text = f"claim {cid}", claim_context(self.catalog[cid], statements, self.catalog.where(cid))
             if hasattr(rep.longrepr, "addsection"):  # shown after the traceback, and sent by xdist workers
                 rep.longrepr.addsection(title, text)
             else:
@@ -196,7 +204,8 @@ class ClaimsPlugin:
         if self.is_worker or not self.report_path:
             return
         path = Path(self.config.invocation_params.dir, self.report_path)
-        _report.write(path, self._results(), _report.versions())
+        results = self._results()
+        _report.write(path, results, _report.versions(), _report.run_info(self.catalog, results))
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
         if self.is_worker or not (self.outcomes or self.report_path):
@@ -207,13 +216,19 @@ class ClaimsPlugin:
             terminalreporter.write_line(f"claims report written to {self.report_path}")
 
 
-def claim_context(claim) -> str:
-    """What a reader of a failure needs of a claim: what it says, and what is true where it runs."""
-    truth = claim.installed_truth or "as claimed"
-    return "\n".join([f"{claim.id}: {claim.claim}",
-                      f"the note's words: {claim.quote}",
-                      f"verdict on the installed versions: {claim.installed_verdict}",
-                      f"truth on the installed versions: {truth}"])
+def claim_context(claim, statements=(), where: str = "") -> str:
+    """What a reader of a failure needs of a claim: what it says, where the catalog states it, and the
+    statements the test checks as they are on the installed versions."""
+    lines = [f"{claim.id}: {claim.claim}" + (f"  ({where})" if where else ""),
+             f"the note's words: {claim.quote}",
+             f"verdict on the installed versions: {claim.installed_verdict}"]
+    if claim.statements:
+        for sid in statements:
+            st, diff = claim.statement_in_force(sid)
+            lines.append(f"statement {sid}" + (f" ({diff.range}, installed)" if diff else "") + f": {st.text}")
+    else:
+        lines.append(f"truth on the installed versions: {claim.installed_truth or 'as claimed'}")
+    return "\n".join(lines)
 
 
 def _skip_reason(report: pytest.TestReport) -> str:

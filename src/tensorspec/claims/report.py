@@ -13,8 +13,22 @@ from typing import Iterable
 from tensorspec.claims import versions as _versions
 from tensorspec.claims.catalog import VERDICTS, PENDING, Catalog
 
-VERIFIED, BROKEN, NOT_RUN, NO_TEST = "verified", "broken", "not run", "no test"
-STATUSES = (VERIFIED, BROKEN, NOT_RUN, NO_TEST)
+VERIFIED, BROKEN, PARTLY, NOT_RUN, NO_TEST = "verified", "broken", "partly run", "not run", "no test"
+STATUSES = (VERIFIED, BROKEN, PARTLY, NOT_RUN, NO_TEST)
+CONTEXT = "context"  # a statement no test checks
+
+
+@dataclass
+class StatementResult:
+    id: str
+    text: str  # as it is on the installed versions
+    status: str  # VERIFIED, BROKEN, NOT_RUN, NO_TEST, or CONTEXT
+    range: str = ""  # the release range whose text this is, where not the catalog's main one
+    passed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    skip_reasons: list[str] = field(default_factory=list)
+    failed_tests: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -31,20 +45,61 @@ class ClaimResult:
     failed_tests: list[str] = field(default_factory=list)
     facts: dict[str, object] = field(default_factory=dict)
     measured: str = ""
-    # every release range whose truth differs: {"name", "range", "when", "truth", "verdict", "applies"}
+    # every release range whose truth differs: {"name", "range", "when", "truth", "verdict", "applies",
+    # "statements": [{"id", "text"}], "gist", "gist_zh"}
     changes: list[dict] = field(default_factory=list)
     deprecations: list[str] = field(default_factory=list)  # met on the claim's code paths in this run
+    claim: str = ""  # the English claim sentence
+    sources: list[str] = field(default_factory=list)
+    gist: str = ""
+    gist_zh: str = ""
+    statements: list[StatementResult] = field(default_factory=list)
+    measured_facts: list[str] = field(default_factory=list)  # facts that are measurements, not behaviour
+    where: str = ""  # spec/claims.toml:LINE
 
 
-def claim_results(catalog: Catalog, outcomes: Iterable[dict]) -> list[ClaimResult]:
-    """One result per catalog claim, in catalog order, from per-test outcome records."""
-    counts: dict[str, Counter] = {c.id: Counter() for c in catalog}
-    reasons: dict[str, dict[str, None]] = {c.id: {} for c in catalog}
-    failed_tests: dict[str, list[str]] = {c.id: [] for c in catalog}
+def _status(n: Counter) -> str:
+    if n["failed"]:
+        return BROKEN
+    if n["passed"]:
+        return VERIFIED
+    if n["skipped"]:
+        return NOT_RUN
+    return NO_TEST
+
+
+def _claim_status(statuses: list[str]) -> str:
+    """A claim is verified only when each of its checked statements is."""
+    if BROKEN in statuses:
+        return BROKEN
+    if statuses and all(s == VERIFIED for s in statuses):
+        return VERIFIED
+    if VERIFIED in statuses:
+        return PARTLY
+    if NOT_RUN in statuses:
+        return NOT_RUN
+    return NO_TEST
+
+
+def _named(claims) -> dict[str, list[str]]:
+    """An outcome record's claims: {claim: [statements]} (a plain list of claim IDs: no statements)."""
+    return claims if isinstance(claims, dict) else {cid: [] for cid in claims}
+
+
+def claim_results(catalog: Catalog, outcomes: Iterable[dict], *, touched_only: bool = True) -> list[ClaimResult]:
+    """One result per claim the run touched (every catalog claim with ``touched_only=False``), in
+    catalog order, from per-test outcome records."""
+    keys = [(c.id, st.id) for c in catalog for st in c.statements] + [(c.id, "") for c in catalog]
+    counts: dict[tuple, Counter] = {k: Counter() for k in keys}
+    reasons: dict[tuple, dict[str, None]] = {k: {} for k in keys}
+    failed_tests: dict[tuple, list[str]] = {k: [] for k in keys}
     facts: dict[str, dict] = {c.id: {} for c in catalog}
     deprecated: dict[str, dict[str, None]] = {c.id: {} for c in catalog}
+    touched: set[str] = set()
     for rec in outcomes:
-        for cid in rec["claims"]:
+        named = _named(rec["claims"])
+        touched.update(named)
+        for cid in named:
             if cid in deprecated:
                 deprecated[cid].update(dict.fromkeys(rec.get("deprecations", ())))
         for claim_id, name, value in rec.get("facts", ()):
@@ -53,34 +108,52 @@ def claim_results(catalog: Catalog, outcomes: Iterable[dict]) -> list[ClaimResul
         outcome = rec["outcome"]
         if outcome is None:  # setup passed but the test never finished (interrupted)
             continue
-        for cid in rec["claims"]:
-            if cid not in counts:
-                continue
-            counts[cid][outcome] += 1
-            if outcome == "skipped":
-                reasons[cid][rec["reason"]] = None
-            elif outcome == "failed":
-                failed_tests[cid].append(rec.get("nodeid", ""))
+        for cid, statements in named.items():
+            for key in [(cid, "")] + [(cid, sid) for sid in statements]:
+                if key not in counts:
+                    continue
+                counts[key][outcome] += 1
+                if outcome == "skipped":
+                    reasons[key][rec["reason"]] = None
+                elif outcome == "failed" and rec.get("nodeid"):
+                    failed_tests[key].append(rec["nodeid"])
     results = []
     for c in catalog:
-        n = counts[c.id]
-        if n["failed"]:
-            status = BROKEN
-        elif n["passed"]:
-            status = VERIFIED
-        elif n["skipped"]:
-            status = NOT_RUN
-        else:
-            status = NO_TEST
+        if touched_only and c.id not in touched:
+            continue
+        statements = []
+        for st in c.statements:
+            text, diff = c.statement_in_force(st.id)
+            key = (c.id, st.id)
+            n = counts[key]
+            statements.append(StatementResult(
+                id=st.id, text=text.text, status=CONTEXT if st.context else _status(n),
+                range=diff.range if diff else "", passed=n["passed"], failed=n["failed"], skipped=n["skipped"],
+                skip_reasons=list(reasons[key]), failed_tests=failed_tests[key]))
+        n = counts[(c.id, "")]
+        checked = [s.status for s in statements if s.status != CONTEXT]
+        status = _claim_status(checked) if c.statements else _status(n)
         changes = [{"name": d.name, "range": d.range, "when": [str(r) for r in d.when], "truth": d.truth,
-                    "verdict": d.verdict or c.verdict, "applies": d.applies} for d in c.differs]
+                    "verdict": d.verdict or c.verdict, "applies": d.applies, "gist": d.gist, "gist_zh": d.gist_zh,
+                    "statements": [{"id": st.id, "text": st.text} for st in d.statements]} for d in c.differs]
         results.append(ClaimResult(
             id=c.id, quote=c.quote, verdict=c.installed_verdict, status=status, passed=n["passed"],
             failed=n["failed"], skipped=n["skipped"], truth=c.installed_truth, changes=changes,
             deprecations=list(deprecated[c.id]),
-            skip_reasons=list(reasons[c.id]), failed_tests=[t for t in failed_tests[c.id] if t],
-            facts=facts[c.id], measured=c.measured))
+            skip_reasons=list(reasons[(c.id, "")]), failed_tests=failed_tests[(c.id, "")],
+            facts=facts[c.id], measured=c.measured, claim=c.claim, sources=list(c.sources),
+            gist=c.installed_gist, gist_zh=c.installed_gist_zh, statements=statements,
+            measured_facts=list(c.measured_facts), where=f"{c.line}"))
     return results
+
+
+def run_info(catalog: Catalog, results: list[ClaimResult]) -> dict:
+    """What the report was made from: the catalog (its hash, so stale evidence shows) and the claims
+    the run did not touch."""
+    ran = {r.id for r in results}
+    return {"catalog": {"path": "spec/claims.toml", "sha256": catalog.sha256, "claims": len(catalog),
+                        "statements": sum(len(c.statements) for c in catalog)},
+            "not_in_this_run": [c.id for c in catalog if c.id not in ran]}
 
 
 def summary_lines(results: list[ClaimResult]) -> list[str]:
@@ -88,15 +161,25 @@ def summary_lines(results: list[ClaimResult]) -> list[str]:
     by_status = Counter(r.status for r in results)
     verdicts = ", ".join(f"{by_verdict[v]} {v}" for v in VERDICTS + (PENDING,) if by_verdict[v])
     statuses = ", ".join(f"{by_status[s]} {s}" for s in STATUSES if by_status[s])
+    statements = Counter(st.status for r in results for st in r.statements)
     lines = ["", "=" * 30 + " claims " + "=" * 30,
              f"{len(results)} claims: {verdicts}", f"status: {statuses}"]
+    if statements:
+        lines.append("statements: " + ", ".join(f"{statements[s]} {s}" for s in STATUSES + (CONTEXT,)
+                                                if statements[s]))
     for r in results:
         if r.status == BROKEN:
+            failing = [st for st in r.statements if st.status == BROKEN]
             lines.append(f"BROKEN   {r.id} [{r.verdict}]: the recorded truth no longer holds "
-                         f"({r.failed} failed)" + "".join(f"\n           {t}" for t in r.failed_tests))
+                         f"({r.failed} failed)" + "".join(f"\n           {t}" for t in r.failed_tests)
+                         + "".join(f"\n           statement {st.id}: {_short(st.text)}" for st in failing))
     for r in results:
         if r.status == NOT_RUN:
             lines.append(f"NOT RUN  {r.id}: " + "; ".join(r.skip_reasons))
+        elif r.status == PARTLY:
+            rest = [st for st in r.statements if st.status in (NOT_RUN, NO_TEST)]
+            why = "; ".join(dict.fromkeys(reason for st in rest for reason in st.skip_reasons)) or "not in this run"
+            lines.append(f"PARTLY   {r.id}: {len(rest)} statement(s) not verified here ({', '.join(st.id for st in rest)}): {why}")
     untested: dict[str, list[str]] = {}
     for r in results:
         if r.status == NO_TEST:
@@ -142,18 +225,18 @@ def versions() -> dict[str, str | None]:
     }
 
 
-def write(path: Path, results: list[ClaimResult], versions: dict) -> None:
+def write(path: Path, results: list[ClaimResult], versions: dict, run: dict | None = None) -> None:
     """Write the report atomically (a reader never sees half a file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = to_markdown(results, versions) if path.suffix == ".md" else to_json(results, versions)
+    text = to_markdown(results, versions) if path.suffix == ".md" else to_json(results, versions, run)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
     os.replace(tmp, path)
 
 
-def to_json(results: list[ClaimResult], versions: dict) -> str:
-    return json.dumps({"versions": versions, "claims": [asdict(r) for r in results]},
+def to_json(results: list[ClaimResult], versions: dict, run: dict | None = None) -> str:
+    return json.dumps({"versions": versions, **(run or {}), "claims": [asdict(r) for r in results]},
                       ensure_ascii=False, indent=2, default=str) + "\n"
 
 

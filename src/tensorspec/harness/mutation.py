@@ -2,9 +2,10 @@
 
 A mutant is a function ``patch(mp: pytest.MonkeyPatch)`` that changes one behaviour (make
 ``torch.from_numpy`` copy, make ``squeeze`` drop only the first length-1 axis, ...), registered with
-:func:`mutant` in a table ``tests/mutants/<table>.py``; its name is ``<table>.<function>``::
+:func:`mutant` against the claim and the one statement of its truth that must then go red, in a
+table ``tests/mutants/<table>.py``; its name is ``<table>.<function>``::
 
-    @mutant("creation.from_numpy_shares")
+    @mutant("creation.from_numpy_shares", "shares_memory")
     def from_numpy_copies(mp):
         \"\"\"torch.from_numpy returns a copy.\"\"\"
         @wrap(mp, torch, "from_numpy")
@@ -12,8 +13,9 @@ A mutant is a function ``patch(mp: pytest.MonkeyPatch)`` that changes one behavi
             return orig(a).clone()
 
 The self-check (:func:`run_mutants`, ``python -m tensorspec.harness.mutation``) runs the tests of each
-mutant's claim with the change applied, every mutant in its own process, and requires the claim to
-come out ``broken`` in the claims report: a mutant that survives is a change the spec cannot see.
+mutant's statement with the change applied, every mutant in its own process, and requires the
+statement to come out ``broken`` in the claims report: a mutant that survives is a change the spec
+cannot see.
 One parent process imports torch, NumPy, Hypothesis, TensorFlow and pytest once, maps each claim to
 the spec files that test it (one collection, in a child), then forks a child per mutant, ``jobs`` at
 a time.  The child applies the patch, runs ``pytest --claim ID`` on those files (derandomized:
@@ -41,6 +43,7 @@ from typing import Callable, Iterable
 
 import pytest
 
+from tensorspec.claims.markers import marked
 from tensorspec.testing.tensorflow_compat import load_triton_before_tensorflow
 
 Patch = Callable[[pytest.MonkeyPatch], None]
@@ -51,26 +54,30 @@ _TABLE_PACKAGE = "_tensorspec_mutants"  # the tables are imported as _tensorspec
 @dataclass(frozen=True)
 class Mutant:
     name: str  # "<table>.<function>", e.g. "creation.from_numpy_copies"
-    claim: str  # the claim whose tests must go red
+    claim: str  # the claim whose statement must go red
     description: str  # the function's docstring: the planted change
     patch: Patch = field(repr=False, compare=False)
-    target: str | None = None  # spec files or node id to run; None: the files that test the claim
+    statement: str = ""  # the statement of the claim whose tests must go red ("" before statements)
+
+    @property
+    def selector(self) -> str:
+        """What ``--claim`` selects: ``claim:statement`` (or the claim)."""
+        return f"{self.claim}:{self.statement}" if self.statement else self.claim
 
 
 #: every registered mutant by name, in definition order
 REGISTRY: dict[str, Mutant] = {}
 
 
-def mutant(claim: str, *, target: str | None = None):
-    """Register a planted change: the name is ``<table>.<function>``, the description the docstring.
-    The claim's tests are found by collection; ``target`` (a spec file or node id) overrides that
-    where a mutant needs one particular test."""
+def mutant(claim: str, statement: str = ""):
+    """Register a planted change against a claim's statement: the name is ``<table>.<function>``, the
+    description the docstring.  The statement's tests are found by collection."""
     def register(patch: Patch) -> Patch:
         doc = " ".join((patch.__doc__ or "").split())
         if not doc:
             raise TypeError(f"mutant {patch.__name__}: the docstring must describe the planted change")
         name = f"{patch.__module__.rpartition('.')[2]}.{patch.__name__}"
-        REGISTRY[name] = Mutant(name=name, claim=claim, description=doc, patch=patch, target=target)
+        REGISTRY[name] = Mutant(name=name, claim=claim, description=doc, patch=patch, statement=statement)
         return patch
     return register
 
@@ -189,6 +196,7 @@ class Result:
     tail: str = ""  # the end of the child's pytest output
     seconds: float = 0.0
     target: list[str] = field(default_factory=list)
+    statement: str = ""
 
 
 def count_line(killed: int, survived: int, could_not_run: int) -> str:
@@ -278,8 +286,9 @@ _QUIET = ["-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:unraisa
           "-W", "ignore::pytest.PytestAssertRewriteWarning"]
 
 
-class _ClaimMap:
-    """A collection-only plugin: for every claim, the spec files that test it (quick and slow)."""
+class ClaimMap:
+    """A collection-only plugin: for every claim and every ``claim:statement``, the spec files that
+    test it (quick and slow)."""
 
     def __init__(self, out: Path):
         self.out = out
@@ -290,8 +299,9 @@ class _ClaimMap:
         for item in items:
             kind = "slow" if item.get_closest_marker("slow") else "quick"
             path = item.path.relative_to(item.config.rootpath).as_posix()
-            for cid in dict.fromkeys(c for m in item.iter_markers("claim") for c in m.args):
-                files = claims.setdefault(cid, {"quick": [], "slow": []})[kind]
+            named, _ = marked(m.args for m in item.iter_markers("claim"))
+            for key in [*named, *(f"{cid}:{sid}" for cid, sids in named.items() for sid in sids)]:
+                files = claims.setdefault(key, {"quick": [], "slow": []})[kind]
                 if path not in files:
                     files.append(path)
         self.out.write_text(json.dumps(claims))
@@ -301,7 +311,7 @@ def claim_map(root: Path, workdir: Path, spec: str = "spec") -> dict[str, dict[s
     """Collect ``spec`` once, in a child, and map each claim to its spec files."""
     out, log = workdir / "claims-map.json", workdir / "collect.log"
     args = [spec, "--collect-only", *_QUIET, "--hypothesis-profile=ci", f"--basetemp={workdir / 'collect'}"]
-    pid = _fork(lambda: pytest.main(args, plugins=[_ClaimMap(out)]), log, root)
+    pid = _fork(lambda: pytest.main(args, plugins=[ClaimMap(out)]), log, root)
     _, status = os.waitpid(pid, 0)
     if not out.exists():
         tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
@@ -310,11 +320,9 @@ def claim_map(root: Path, workdir: Path, spec: str = "spec") -> dict[str, dict[s
 
 
 def _target(m: Mutant, claims: dict) -> tuple[list[str], list[str]]:
-    """The paths to run and any extra options: a claim with quick tests is checked by them (``-m
-    'not slow'``); only a claim tested by slow tests alone runs those."""
-    if m.target:
-        return [m.target], []
-    files = claims.get(m.claim, {"quick": [], "slow": []})
+    """The paths to run and any extra options: a statement with quick tests is checked by them (``-m
+    'not slow'``); only a statement tested by slow tests alone runs those."""
+    files = claims.get(m.selector, {"quick": [], "slow": []})
     if files["quick"]:
         return files["quick"], ["-m", "not slow"]
     return files["slow"], []
@@ -327,13 +335,17 @@ def _verdict(m: Mutant, report: Path, status: int) -> tuple[str, str]:
     claim = next((c for c in json.loads(report.read_text())["claims"] if c["id"] == m.claim), None)
     if claim is None:
         return ERROR, f"claim {m.claim} is not in the claims report"
+    if m.statement:
+        claim = next((s for s in claim.get("statements", ()) if s["id"] == m.statement), None)
+        if claim is None:
+            return ERROR, f"statement {m.selector} is not in the claims report"
     if claim["status"] == "broken":
         return KILLED, ""
     if claim["status"] == "verified":
-        return SURVIVED, f"claim {m.claim} is still verified with the change applied"
+        return SURVIVED, f"{m.selector} is still verified with the change applied"
     if claim["status"] == "not run":
-        return NOT_RUN, f"the tests of {m.claim} did not run: " + "; ".join(claim["skip_reasons"])
-    return ERROR, f"claim {m.claim} is {claim['status']!r}: no test of it ran"
+        return NOT_RUN, f"the tests of {m.selector} did not run: " + "; ".join(claim["skip_reasons"])
+    return ERROR, f"{m.selector} is {claim['status']!r}: no test of it ran"
 
 
 def run_mutants(mutants: list[Mutant], root: str | os.PathLike, *, jobs: int = 2, timeout: float = 300.0,
@@ -347,7 +359,7 @@ def run_mutants(mutants: list[Mutant], root: str | os.PathLike, *, jobs: int = 2
     claims = claim_map(root, workdir)
     plans = {m.name: _target(m, claims) for m in mutants}
     # the mutants that train (a claim tested only by slow tests) first, while the quick ones fill in
-    queue = sorted(mutants, key=lambda m: not (plans[m.name][0] and not m.target and not plans[m.name][1]))
+    queue = sorted(mutants, key=lambda m: not (plans[m.name][0] and not plans[m.name][1]))
     running: dict[int, tuple[Mutant, float, Path]] = {}
     results: dict[str, Result] = {}
 
@@ -355,7 +367,7 @@ def run_mutants(mutants: list[Mutant], root: str | os.PathLike, *, jobs: int = 2
         log = d / "pytest.log"
         tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
         r = Result(m.name, m.claim, m.description, outcome, reason, tail, round(time.monotonic() - start, 1),
-                   plans[m.name][0])
+                   plans[m.name][0], m.statement)
         results[m.name] = r
         if progress:
             progress(r)
@@ -368,10 +380,10 @@ def run_mutants(mutants: list[Mutant], root: str | os.PathLike, *, jobs: int = 2
                 d = workdir / m.name
                 d.mkdir(exist_ok=True)
                 if not paths:
-                    finish(m, time.monotonic(), d, ERROR, f"no spec test is tied to claim {m.claim}")
+                    finish(m, time.monotonic(), d, ERROR, f"no spec test is tied to {m.selector}")
                     continue
                 args = [*paths, *extra, "-p", "tensorspec.harness.mutation", f"--mutant={m.name}",
-                        f"--claim={m.claim}", "-x", *_QUIET, f"--hypothesis-profile={PROFILE}",
+                        f"--claim={m.selector}", "-x", *_QUIET, f"--hypothesis-profile={PROFILE}",
                         f"--claims-report={d / 'claims.json'}", f"--basetemp={d / 'tmp'}"]
                 pid = _fork(lambda args=args: int(pytest.main(args)), d / "pytest.log", root)
                 running[pid] = (m, time.monotonic(), d)
@@ -419,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
     start = time.monotonic()
 
     def progress(r: Result) -> None:
-        print(f"{r.outcome.upper():9} {r.name} [{r.claim}] {r.seconds:.1f} s"
+        print(f"{r.outcome.upper():9} {r.name} [{r.claim}{':' + r.statement if r.statement else ''}] {r.seconds:.1f} s"
               + (f": {r.reason}" if r.reason else ""), file=sys.stderr, flush=True)
 
     results = run_mutants(mutants, root, jobs=args.jobs, timeout=args.timeout, workdir=args.workdir,
