@@ -183,3 +183,13 @@ def test_a_statement_range_names_statements_of_its_claim_and_the_truth_follows_t
         Catalog.load(_write(tmp_path, body.replace('verdict = "holds"\n', 'verdict = "holds"\ntruth = "t"\n')))
     with pytest.raises(CatalogError, match="lower_case identifier"):
         Catalog.load(_write(tmp_path, body.replace('"s2"', '"S 2"')))
+
+
+def test_every_claim_has_a_gist_in_english_and_chinese_and_every_source_code_a_legend():
+    catalog = Catalog.load(CATALOG)
+    no_gist = [c.id for c in catalog if not (c.gist and c.gist_zh)]
+    assert not no_gist, f"claims without gist / gist_zh: {no_gist}"
+    not_chinese = [c.id for c in catalog if not re.search(r"[\u4e00-\u9fff]", c.gist_zh)]
+    assert not not_chinese, f"gist_zh without Chinese text: {not_chinese}"
+    codes = {code for c in catalog for code in c.sources}
+    assert not codes - set(catalog.sources), f"source codes without a [sources.CODE] legend: {codes - set(catalog.sources)}"

@@ -131,24 +131,31 @@ def _report(pytester: pytest.Pytester, name: str = "r.json") -> dict:
     return {c["id"]: c for c in data["claims"]} | {"versions": data["versions"]}
 
 
-def test_the_summary_counts_verdicts_and_statuses(toy):
+def test_the_summary_answers_first_and_keeps_facts_for_verbose(toy):
     result = toy()
     result.assert_outcomes(passed=4, skipped=3)
     result.stdout.fnmatch_lines([
         "*= claims =*",
-        "4 claims: 2 holds, 1 qualified, 1 refuted",
-        "status: 3 verified, 1 not run",
-        "statements: 2 verified, 1 context",
-        "NOT RUN  toy.gpu: *only the GPU variant counts here*",
-        "FACT     toy.holds: accuracy = 0.91",
+        "4 claims: 2 holds, 1 qualified, 1 refuted (1 more in the catalog, not in this run)",
+        "status: 3 verified, 1 not run; 2 of 2 statements verified",
+        "What the notes get wrong on torch *, NumPy *:",
+        "  REFUTED  toy.wrong: a claim the notes get wrong",
+        "SKIPPED  2 tests: CUDA not available*",
+        "SKIPPED  1 test: only the GPU variant counts here",
+        "NOT RUN  1 claim: toy.gpu",
+        "VERSIONS installed torch *: 1 release range of the catalog apply here",
+        "*toy.parts (second): the truth since python 3 applies",
+        "FACTS    1 measured facts: -v or --claims-facts shows them",
     ])
+    assert "FACT     toy.holds" not in result.stdout.str()
+    toy("--claims-facts").stdout.fnmatch_lines(["FACT     toy.holds: accuracy = 0.91"])
 
 
 def test_a_failing_test_marks_its_claim_broken(toy, pytester):
     result = toy("--claims-report", "r.json", result="False")
     assert result.ret == pytest.ExitCode.TESTS_FAILED
-    result.stdout.fnmatch_lines(["BROKEN   toy.wrong [refuted]: the recorded truth no longer holds (1 failed)",
-                                 "*test_toy.py::test_wrong"])
+    result.stdout.fnmatch_lines(["BROKEN   toy.wrong [refuted]: the catalog's truth does not hold here (1 failed; "
+                                 "claims.toml:*)", "*test_toy.py::test_wrong"])
     assert _report(pytester)["toy.wrong"]["status"] == "broken"
 
 
@@ -161,6 +168,7 @@ def test_the_json_report(toy, pytester):
     assert "toy.untested" not in report, "a claim the run did not touch is not reported as untested"
     data = json.loads((pytester.path / "r.json").read_text(encoding="utf-8"))
     assert data["not_in_this_run"] == ["toy.untested"] and len(data["catalog"]["sha256"]) == 64
+    assert (pytester.path / "r.json").stat().st_mode & 0o777 == 0o644, "a report is readable by others"
     wrong = report["toy.wrong"]
     assert {k: wrong[k] for k in ("id", "verdict", "passed", "failed", "skipped", "truth")} == {
         "id": "toy.wrong", "verdict": "refuted", "passed": 1, "failed": 0, "skipped": 0,
@@ -258,7 +266,10 @@ def test_a_bad_report_name_or_catalog_is_a_usage_error(pytester, run):
     pytester.makepyfile(test_ok="def test_ok(): pass\n")
     result = run("--claims-report", "r.txt")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*--claims-report r.txt: the name must end in .json or .md*"])
+    result.stderr.fnmatch_lines(["*--claims-report r.txt: the name must end in .json or .md or .html*"])
+    result = run("--claims-report", "nowhere/r.json")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--claims-report nowhere/r.json: the folder */nowhere does not exist*"])
     result = run("--claims-catalog", "missing.toml")
     result.stderr.fnmatch_lines(["*claim catalog not found*missing.toml*"])
 

@@ -32,6 +32,15 @@ class CatalogError(ValueError):
 
 
 @dataclass(frozen=True)
+class Source:
+    """A code of the ``sources`` fields (``DL9``: Deeplizard lesson 9) and what it stands for."""
+    code: str
+    title: str
+    title_zh: str = ""
+    file: str = ""  # the seed file of the notes
+
+
+@dataclass(frozen=True)
 class Statement:
     """One checkable sentence of a truth (a ``[[claim.statement]]`` table)."""
     id: str  # unique within its claim; tests name it in their claim marker
@@ -136,9 +145,10 @@ class Claim:
 class Catalog:
     """An ordered, validated set of claims."""
 
-    def __init__(self, claims: list[Claim], path: Path | None = None):
+    def __init__(self, claims: list[Claim], path: Path | None = None, sources: dict | None = None):
         self.path = path
         self.sha256 = ""  # of the file's text, recorded in every report
+        self.sources: dict[str, Source] = sources or {}  # the legend of the source codes (DL9, BZ, CH2.5)
         self._by_id: dict[str, Claim] = {}
         self.differences: dict[str, tuple[Claim, Difference]] = {}
         for c in claims:
@@ -193,9 +203,20 @@ class Catalog:
         entries = data.get("claim")
         if not isinstance(entries, list) or not entries:
             raise CatalogError(f"{path}: expected [[claim]] tables")
+        extra = set(data) - {"claim", "sources"}
+        if extra:
+            raise CatalogError(f"{path}: unknown top-level table(s) {', '.join(sorted(extra))}")
+        sources = {}
+        for code, entry in data.get("sources", {}).items():
+            if not isinstance(entry, dict) or not entry.get("title"):
+                raise CatalogError(f"{path}: [sources.{code}] needs a title")
+            unknown = set(entry) - {"title", "title_zh", "file"}
+            if unknown:
+                raise CatalogError(f"{path}: [sources.{code}]: unknown field(s) {', '.join(sorted(unknown))}")
+            sources[code] = Source(code, entry["title"], entry.get("title_zh", ""), entry.get("file", ""))
         lines = {m.group(1): text.count("\n", 0, m.start()) + 1
                  for m in re.finditer(r'^id\s*=\s*"([^"]+)"', text, re.M)}
-        catalog = cls([_parse(path, i, e, lines) for i, e in enumerate(entries)], path)
+        catalog = cls([_parse(path, i, e, lines) for i, e in enumerate(entries)], path, sources)
         catalog.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
         return catalog
 

@@ -23,11 +23,13 @@ builds the summary from all workers' reports, once.
 """
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from tensorspec.claims import report as _report
+from tensorspec.claims import summary as _summary
 from tensorspec.claims import context, deprecations
 from tensorspec.claims.catalog import Catalog, CatalogError
 from tensorspec.claims.markers import marked, marker_errors, selected
@@ -46,6 +48,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                          "selects the whole group, ID:STATEMENT the tests of one statement)")
     group.addoption("--claims-catalog", metavar="PATH", default=None,
                     help="the claim catalog (default: spec/claims.toml under the rootdir)")
+    group.addoption("--claims-facts", action="store_true", default=False,
+                    help="show every measured fact, range and deprecation in the claims summary (as -v does)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -55,8 +59,14 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "cuda: runs on a CUDA GPU; skipped with 'CUDA not available' without one (select with -m cuda)")
     path = config.getoption("--claims-catalog") or Path(config.rootpath, "spec", "claims.toml")
     report_path = config.getoption("--claims-report")
-    if report_path and Path(report_path).suffix not in (".json", ".md"):
-        raise pytest.UsageError(f"--claims-report {report_path}: the name must end in .json or .md")
+    if report_path:
+        if Path(report_path).suffix not in _report.SUFFIXES:
+            raise pytest.UsageError(f"--claims-report {report_path}: the name must end in "
+                                    + " or ".join(_report.SUFFIXES))
+        folder = Path(config.invocation_params.dir, report_path).parent
+        if not folder.is_dir():
+            raise pytest.UsageError(f"--claims-report {report_path}: the folder {folder} does not exist "
+                                    "(create it first)")
     try:
         catalog = Catalog.load(path)
     except CatalogError as exc:
@@ -210,7 +220,11 @@ class ClaimsPlugin:
     def pytest_terminal_summary(self, terminalreporter) -> None:
         if self.is_worker or not (self.outcomes or self.report_path):
             return
-        for line in _report.summary_lines(self._results()):
+        results = self._results()
+        skipped = Counter(rec["reason"] for rec in self.outcomes.values() if rec["outcome"] == "skipped")
+        verbose = self.config.option.verbose > 0 or self.config.getoption("--claims-facts")
+        for line in _summary.lines(results, versions=_report.versions(), skipped_tests=skipped, verbose=verbose,
+                                   not_in_run=len(self.catalog) - len(results)):
             terminalreporter.write_line(line)
         if self.report_path:
             terminalreporter.write_line(f"claims report written to {self.report_path}")

@@ -143,7 +143,7 @@ def claim_results(catalog: Catalog, outcomes: Iterable[dict], *, touched_only: b
             skip_reasons=list(reasons[(c.id, "")]), failed_tests=failed_tests[(c.id, "")],
             facts=facts[c.id], measured=c.measured, claim=c.claim, sources=list(c.sources),
             gist=c.installed_gist, gist_zh=c.installed_gist_zh, statements=statements,
-            measured_facts=list(c.measured_facts), where=f"{c.line}"))
+            measured_facts=list(c.measured_facts), where=catalog.where(c.id)))
     return results
 
 
@@ -154,54 +154,6 @@ def run_info(catalog: Catalog, results: list[ClaimResult]) -> dict:
     return {"catalog": {"path": "spec/claims.toml", "sha256": catalog.sha256, "claims": len(catalog),
                         "statements": sum(len(c.statements) for c in catalog)},
             "not_in_this_run": [c.id for c in catalog if c.id not in ran]}
-
-
-def summary_lines(results: list[ClaimResult]) -> list[str]:
-    by_verdict = Counter(r.verdict for r in results)
-    by_status = Counter(r.status for r in results)
-    verdicts = ", ".join(f"{by_verdict[v]} {v}" for v in VERDICTS + (PENDING,) if by_verdict[v])
-    statuses = ", ".join(f"{by_status[s]} {s}" for s in STATUSES if by_status[s])
-    statements = Counter(st.status for r in results for st in r.statements)
-    lines = ["", "=" * 30 + " claims " + "=" * 30,
-             f"{len(results)} claims: {verdicts}", f"status: {statuses}"]
-    if statements:
-        lines.append("statements: " + ", ".join(f"{statements[s]} {s}" for s in STATUSES + (CONTEXT,)
-                                                if statements[s]))
-    for r in results:
-        if r.status == BROKEN:
-            failing = [st for st in r.statements if st.status == BROKEN]
-            lines.append(f"BROKEN   {r.id} [{r.verdict}]: the recorded truth no longer holds "
-                         f"({r.failed} failed)" + "".join(f"\n           {t}" for t in r.failed_tests)
-                         + "".join(f"\n           statement {st.id}: {_short(st.text)}" for st in failing))
-    for r in results:
-        if r.status == NOT_RUN:
-            lines.append(f"NOT RUN  {r.id}: " + "; ".join(r.skip_reasons))
-        elif r.status == PARTLY:
-            rest = [st for st in r.statements if st.status in (NOT_RUN, NO_TEST)]
-            why = "; ".join(dict.fromkeys(reason for st in rest for reason in st.skip_reasons)) or "not in this run"
-            lines.append(f"PARTLY   {r.id}: {len(rest)} statement(s) not verified here ({', '.join(st.id for st in rest)}): {why}")
-    untested: dict[str, list[str]] = {}
-    for r in results:
-        if r.status == NO_TEST:
-            untested.setdefault(r.id.split(".", 1)[0], []).append(r.id.split(".", 1)[1])
-    if untested:
-        lines.append(f"NO TEST  {sum(map(len, untested.values()))} claims had no test in this run:")
-        lines += [f"           {group}: {', '.join(names)}" for group, names in untested.items()]
-    for r in results:
-        lines += [f"DEPRECATED {r.id}: {d}" for d in r.deprecations]
-    for r in results:
-        for ch in r.changes:
-            if ch["applies"]:
-                lines.append(f"VERSION  {r.id} [{ch['verdict']}] {ch['range']} (installed): {_short(ch['truth'])}")
-    for r in results:
-        for name, value in r.facts.items():
-            lines.append(f"FACT     {r.id}: {name} = {value}")
-    return lines
-
-
-def _short(text: str, width: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def versions() -> dict[str, str | None]:
@@ -225,14 +177,33 @@ def versions() -> dict[str, str | None]:
     }
 
 
+SUFFIXES = (".json", ".md", ".html")
+
+
 def write(path: Path, results: list[ClaimResult], versions: dict, run: dict | None = None) -> None:
-    """Write the report atomically (a reader never sees half a file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = to_markdown(results, versions) if path.suffix == ".md" else to_json(results, versions, run)
+    """Write the report atomically (a reader never sees half a file), readable by all (0644)."""
+    if path.suffix == ".md":
+        text = to_markdown(results, versions)
+    elif path.suffix == ".html":
+        from tensorspec.claims import page
+
+        text = page.render_report(json.loads(to_json(results, versions, run)))
+    else:
+        text = to_json(results, versions, run)
+    write_text(path, text)
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically, mode 0644 (a report is for others to read)."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def to_json(results: list[ClaimResult], versions: dict, run: dict | None = None) -> str:
