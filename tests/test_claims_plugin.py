@@ -154,7 +154,7 @@ def test_the_summary_answers_first_and_keeps_facts_for_verbose(toy):
 def test_a_failing_test_marks_its_claim_broken(toy, pytester):
     result = toy("--claims-report", "r.json", result="False")
     assert result.ret == pytest.ExitCode.TESTS_FAILED
-    result.stdout.fnmatch_lines(["BROKEN   toy.wrong [refuted]: the catalog's truth does not hold here (1 failed; "
+    result.stdout.fnmatch_lines(["BROKEN   toy.wrong ?refuted?: the catalog's truth does not hold here (1 failed; "
                                  "claims.toml:*)", "*test_toy.py::test_wrong"])
     assert _report(pytester)["toy.wrong"]["status"] == "broken"
 
