@@ -153,7 +153,8 @@ def run_info(catalog: Catalog, results: list[ClaimResult]) -> dict:
     ran = {r.id for r in results}
     return {"catalog": {"path": "spec/claims.toml", "sha256": catalog.sha256, "claims": len(catalog),
                         "statements": sum(len(c.statements) for c in catalog)},
-            "not_in_this_run": [c.id for c in catalog if c.id not in ran]}
+            "not_in_this_run": [c.id for c in catalog if c.id not in ran],
+            "sources": {code: {"title": src.title, "title_zh": src.title_zh} for code, src in catalog.sources.items()}}
 
 
 def versions() -> dict[str, str | None]:
