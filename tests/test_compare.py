@@ -12,18 +12,30 @@ from tensorspec.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _claim(cid, status="verified", verdict="holds", truth="t", facts=None, changes=()):
-    return {"id": cid, "quote": "q", "verdict": verdict, "status": status, "truth": truth,
-            "facts": facts or {}, "changes": list(changes)}
+def _claim(cid, status="verified", verdict="holds", truth="t", facts=None, changes=(), statements=None,
+           measured=()):
+    claim = {"id": cid, "quote": "q", "verdict": verdict, "status": status, "truth": truth,
+             "facts": facts or {}, "changes": list(changes), "measured_facts": list(measured)}
+    if statements is not None:
+        claim["statements"] = [{"id": i, "text": t, "status": st} for i, t, st in statements]
+    return claim
 
 
+RANGE = {"name": "old_way", "range": "before torch 2.5", "when": ["torch<2.5"], "truth": "old", "verdict": "holds"}
 OLD = {"versions": {"torch": "2.4.1", "numpy": "2.0.2", "tensorflow": "2.18.1"},
        "claims": [_claim("a.same"), _claim("a.truth", truth="same start\nOn the installed versions (before torch 2.5): old"),
                   _claim("a.status", status="verified"), _claim("a.fact", facts={"message": "old words"}),
+                  _claim("a.parts", statements=[("one", "the old way, a long sentence that must never be cut", "verified"),
+                                                ("two", "same", "verified")],
+                         changes=[{**RANGE, "applies": True}]),
+                  _claim("a.timed", facts={"seconds": 1.5, "device": "cpu"}, measured=["seconds"]),
                   _claim("a.gone")]}
 NEW = {"versions": {"torch": "2.14.1", "numpy": "2.4.6", "tensorflow": "2.21.0"},
        "claims": [_claim("a.same"), _claim("a.truth", truth="same start", verdict="qualified"),
                   _claim("a.status", status="broken"), _claim("a.fact", facts={"message": "new words"}),
+                  _claim("a.parts", statements=[("one", "the new way", "verified"), ("two", "same", "verified")],
+                         changes=[{**RANGE, "applies": False}]),
+                  _claim("a.timed", facts={"seconds": 2.5, "device": "cpu"}, measured=["seconds"]),
                   _claim("a.new")]}
 
 
@@ -33,25 +45,42 @@ def _write(tmp_path, name, data) -> Path:
     return path
 
 
-def test_every_changed_field_is_named_and_nothing_else():
+def test_every_changed_field_is_named_and_measurements_are_told_apart():
     found = compare.changes(OLD, NEW)
-    assert [(c.claim, c.field) for c in found] == [
-        ("a.truth", "verdict"), ("a.truth", "truth"), ("a.status", "status"), ("a.fact", "fact message"),
-        ("a.new", "claim"), ("a.gone", "claim")]
+    assert [(c.claim, c.field, c.kind) for c in found] == [
+        ("a.truth", "verdict", "behaviour"), ("a.truth", "truth", "behaviour"), ("a.status", "status", "behaviour"),
+        ("a.fact", "fact message", "behaviour"), ("a.parts", "statement one", "behaviour"),
+        ("a.timed", "fact seconds", "measurement"), ("a.new", "claim", "behaviour"), ("a.gone", "claim", "behaviour")]
+    assert next(c for c in found if c.claim == "a.parts").libraries == ("torch",)
     assert compare.changes(OLD, OLD) == []
 
 
-def test_the_cli_prints_a_table_markdown_and_fails_on_change(tmp_path, capsys):
+def test_the_first_line_counts_what_changed_and_which_library_brought_it(tmp_path, capsys):
     old, new = _write(tmp_path, "old.json", OLD), _write(tmp_path, "new.json", NEW)
     assert main(["compare", str(old), str(new)]) == 0
     out = capsys.readouterr().out
-    assert "OLD  torch 2.4.1, numpy 2.0.2, tensorflow 2.18.1" in out and "5 claims changed (6 fields)" in out
-    assert "    - On the installed versions (before torch 2.5): old" in out and "    + (nothing more)" in out
+    assert out.splitlines()[0] == (
+        "6 claims changed: 1 verdict, 2 statements, 1 status, 1 fact, 2 claims in one report only "
+        "(6 by no release range of the catalog, 1 by torch); 1 measurement differs (not counted)")
+    assert "OLD  torch 2.4.1, numpy 2.0.2, tensorflow 2.18.1" in out
+    assert "    old: the old way, a long sentence that must never be cut [verified]" in out
+    assert "(nothing more)" not in out and "Measurements (not counted as changes):" in out
     assert main(["compare", str(old), str(new), "--markdown", "--fail-on-change"]) == 1
     out = capsys.readouterr().out
-    assert "| `a.status` | status | verified | broken |" in out
+    assert "| `a.status` | status | behaviour | — | verified | broken |" in out
+    assert "| `a.parts` | statement one | behaviour | torch |" in out
     assert main(["compare", str(old), str(old), "--fail-on-change"]) == 0
-    assert "no claim changed" in capsys.readouterr().out
+    assert capsys.readouterr().out.startswith("No behaviour changed")
+
+
+def test_runs_that_differ_only_in_measurements_pass_the_gate(tmp_path, capsys):
+    timed = {"versions": OLD["versions"], "claims": [c for c in OLD["claims"] if c["id"] == "a.timed"]}
+    other = json.loads(json.dumps(timed))
+    other["claims"][0]["facts"]["seconds"] = 9.0
+    assert main(["compare", str(_write(tmp_path, "a.json", timed)), str(_write(tmp_path, "b.json", other)),
+                 "--fail-on-change"]) == 0
+    assert capsys.readouterr().out.startswith("No behaviour changed: same verdicts, statements, statuses and facts; "
+                                              "1 measurement differs")
 
 
 @pytest.mark.parametrize("content, message", [(None, "no such report"), ("{", "not a JSON claims report"),
