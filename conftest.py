@@ -6,4 +6,4 @@ from tensorspec.testing.tensorflow_compat import load_triton_before_tensorflow
 profiles.register()
 load_triton_before_tensorflow()  # TensorFlow may come in through torch.utils.tensorboard too
 
-pytest_plugins = ["tensorspec.claims.plugin", "tensorspec.harness.datafixtures"]
+pytest_plugins = ["tensorspec.claims.plugin", "tensorspec.harness.datafixtures", "tensorspec.harness.artifacts"]
