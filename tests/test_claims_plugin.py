@@ -111,7 +111,8 @@ def run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch):
     pytester.makefile(".toml", claims=TOY_CATALOG)
 
     def run(*args):
-        return pytester.runpytest_subprocess("-p", "tensorspec.claims.plugin", "--claims-catalog", "claims.toml",
+        return pytester.runpytest_subprocess("-p", "tensorspec.claims.plugin", "-p", "tensorspec.harness.guard",
+                                             "-p", "tensorspec.testing.devices", "--claims-catalog", "claims.toml",
                                              "-p", "no:randomly", "-p", "no:cacheprovider", *args)
 
     return run

@@ -14,9 +14,6 @@
   ``repro`` and ``claim_fact`` read: a test names its claims once, in its marker.
 * A failing test's report shows each of its claims: the note's words, and the verdict and the truth
   on the installed versions.
-* Around every test the global state guard (``harness/guard.py``) restores the defaults a test may
-  change, right after the test body and again after the fixtures' teardown, and fails a test that
-  leaked one.
 
 Everything a report needs travels in ``report.user_properties``, so under pytest-xdist the controller
 builds the summary from all workers' reports, once.
@@ -33,7 +30,6 @@ from tensorspec.claims import summary as _summary
 from tensorspec.claims import context, deprecations
 from tensorspec.claims.catalog import Catalog, CatalogError
 from tensorspec.claims.markers import marked, marker_errors, selected
-from tensorspec.harness.guard import global_state_guard
 
 _CLAIMS_KEY = "tensorspec.claims"
 _FACT_KEY = "tensorspec.fact"
@@ -55,8 +51,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "claim(*ids): ties the test to claims of the catalog (spec/claims.toml)")
-    config.addinivalue_line(
-        "markers", "cuda: runs on a CUDA GPU; skipped with 'CUDA not available' without one (select with -m cuda)")
     path = config.getoption("--claims-catalog") or Path(config.rootpath, "spec", "claims.toml")
     report_path = config.getoption("--claims-report")
     if report_path:
@@ -73,13 +67,6 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(str(exc)) from None
     context.set_catalog(catalog)
     config.pluginmanager.register(ClaimsPlugin(config, catalog, report_path), PLUGIN_NAME)
-    workers = getattr(config, "workerinput", {}).get("workercount")
-    if workers:  # pytest-xdist: share the cores instead of oversubscribing them (spinning OpenMP threads)
-        import os
-
-        import torch
-
-        torch.set_num_threads(max(1, (os.cpu_count() or 1) // int(workers)))
 
 
 PLUGIN_NAME = "tensorspec-claims"
@@ -252,25 +239,3 @@ def _skip_reason(report: pytest.TestReport) -> str:
     if isinstance(longrepr, tuple) and len(longrepr) == 3:
         return str(longrepr[2]).removeprefix("Skipped: ")
     return str(longrepr)
-
-
-_LEAKED = pytest.StashKey[list]()
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_call(item: pytest.Item):
-    """Restore what the test body changed at once, before any fixture's teardown sees it."""
-    with global_state_guard() as leaked:
-        yield
-    item.stash[_LEAKED] = leaked
-
-
-@pytest.fixture(autouse=True)
-def _tensorspec_global_state(request: pytest.FixtureRequest):
-    """Fail a test that leaves a watched global (default dtype and device, grad mode, thread count,
-    NumPy print options, ...) changed; restore it and the RNGs, whether the test passed or not."""
-    with global_state_guard() as leaked:
-        yield
-    leaked = request.node.stash.get(_LEAKED, []) + leaked
-    if leaked:
-        pytest.fail("the test left global state changed (now restored): " + "; ".join(leaked), pytrace=False)

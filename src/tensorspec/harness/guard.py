@@ -6,6 +6,9 @@ them and does not restore them fails, and the state is restored whatever happene
 also when the test failed or errored), so one leaking test cannot turn others red.  The RNG states of
 Python, NumPy and torch are simply restored: drawing random numbers is a legitimate thing for a test to
 do.
+
+As a pytest plugin (``tensorspec.harness.guard``, loaded by the root conftest) it guards every test:
+right after the test body, and again after the fixtures' teardown.
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ import random
 from contextlib import ExitStack, contextmanager
 
 import numpy as np
+import pytest
 import torch
 
 from tensorspec.testing.defaults import get_default_device, set_default_device_to
@@ -70,3 +74,25 @@ def global_state_guard():
             after = _snapshot()
             leaked += [_describe(k, before[k], after[k]) for k in before if after[k] != before[k]]
             _restore(before, after, stack)
+
+
+_LEAKED = pytest.StashKey[list]()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """Restore what the test body changed at once, before any fixture's teardown sees it."""
+    with global_state_guard() as leaked:
+        yield
+    item.stash[_LEAKED] = leaked
+
+
+@pytest.fixture(autouse=True)
+def _tensorspec_global_state(request: pytest.FixtureRequest):
+    """Fail a test that leaves a watched global (default dtype and device, grad mode, thread count,
+    NumPy print options, ...) changed; restore it and the RNGs, whether the test passed or not."""
+    with global_state_guard() as leaked:
+        yield
+    leaked = request.node.stash.get(_LEAKED, []) + leaked
+    if leaked:
+        pytest.fail("the test left global state changed (now restored): " + "; ".join(leaked), pytrace=False)

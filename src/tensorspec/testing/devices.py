@@ -3,7 +3,8 @@
 ``@on_devices`` gives each test a ``cpu`` and a ``cuda`` variant; ``@on_cuda`` only the ``cuda`` one.
 The ``cuda`` variant carries the ``cuda`` marker (``pytest -m cuda`` selects exactly the GPU variants)
 and skips with "CUDA not available" where there is no GPU.  Parametrize rather than use a fixture, so
-that Hypothesis's ``@given`` can be combined with it.
+that Hypothesis's ``@given`` can be combined with it.  Loaded as a pytest plugin (by the root
+conftest), the module registers the ``cuda`` marker.
 """
 from __future__ import annotations
 
@@ -30,6 +31,11 @@ on_cuda = pytest.mark.parametrize("device", [CUDA])
 """Decorator for a test that exists only on the GPU: its one variant (``device == "cuda"``) carries the
 ``cuda`` marker and skips with "CUDA not available" without a GPU, as the ``cuda`` variant of
 :data:`on_devices` does."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "cuda: runs on a CUDA GPU; skipped with 'CUDA not available' without one (select with -m cuda)")
 
 
 def synchronize(device: str | torch.device) -> None:
