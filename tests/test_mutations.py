@@ -53,17 +53,19 @@ def test_every_statement_has_a_planted_change_or_says_why_none_can_be_planted():
 
 
 def test_a_mutant_is_named_by_its_table_and_function_and_described_by_its_docstring(monkeypatch):
-    monkeypatch.setattr(mutation, "REGISTRY", {})
+    from tensorspec.harness.mutation import registry
+
+    monkeypatch.setattr(registry, "REGISTRY", {})
 
     def rounds_up(mp):
         """math.floor   rounds
         up."""
     rounds_up.__module__ = "_tensorspec_mutants.demo"  # as load_tables imports tests/mutants/demo.py
     mutation.mutant("reduce.whole")(rounds_up)
-    assert list(mutation.REGISTRY.values()) == [
+    assert list(registry.REGISTRY.values()) == [
         mutation.Mutant("demo.rounds_up", "reduce.whole", "math.floor rounds up.", rounds_up)]
     mutation.mutant("reduce.whole", "by_dim")(rounds_up)
-    assert mutation.REGISTRY["demo.rounds_up"].selector == "reduce.whole:by_dim"
+    assert registry.REGISTRY["demo.rounds_up"].selector == "reduce.whole:by_dim"
     with pytest.raises(TypeError, match="docstring must describe the planted change"):
         mutation.mutant("reduce.whole")(lambda mp: None)
 
