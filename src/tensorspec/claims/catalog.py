@@ -149,6 +149,7 @@ class Catalog:
         self.path = path
         self.sha256 = ""  # of the file's text, recorded in every report
         self.sources: dict[str, Source] = sources or {}  # the legend of the source codes (DL9, BZ, CH2.5)
+        self.covers: tuple[str, ...] = ()  # the claim IDs it must hold (``covers``)
         self._by_id: dict[str, Claim] = {}
         self.differences: dict[str, tuple[Claim, Difference]] = {}
         for c in claims:
@@ -203,7 +204,7 @@ class Catalog:
         entries = data.get("claim")
         if not isinstance(entries, list) or not entries:
             raise CatalogError(f"{path}: expected [[claim]] tables")
-        extra = set(data) - {"claim", "sources"}
+        extra = set(data) - {"claim", "sources", "covers"}
         if extra:
             raise CatalogError(f"{path}: unknown top-level table(s) {', '.join(sorted(extra))}")
         sources = {}
@@ -217,6 +218,7 @@ class Catalog:
         lines = {m.group(1): text.count("\n", 0, m.start()) + 1
                  for m in re.finditer(r'^id\s*=\s*"([^"]+)"', text, re.M)}
         catalog = cls([_parse(path, i, e, lines) for i, e in enumerate(entries)], path, sources)
+        catalog.covers = tuple(data.get("covers", ()))
         catalog.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
         return catalog
 
