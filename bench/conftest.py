@@ -27,6 +27,7 @@ from pytest_benchmark.storage.file import FileStorage
 from pytest_benchmark.utils import get_machine_id, get_tag, load_storage
 
 from tensorspec.benchtools import benchinfo
+from tensorspec.claims.markers import marked
 
 _NOTE = pytest.StashKey[str]()
 _START = pytest.StashKey[dict]()
@@ -118,7 +119,8 @@ def pytest_benchmark_update_json(config: pytest.Config, benchmarks, output_json:
 @pytest.fixture(autouse=True)
 def bench_threads(request: pytest.FixtureRequest):
     """Run each benchmark with its thread count (``threads`` parameter, else the suite's) and record
-    it, ``OMP_WAIT_POLICY`` and the load average at its start; the thread count is restored after."""
+    it, ``OMP_WAIT_POLICY``, the load average at its start and the claims its marker names (what
+    ``tensorspec-measured`` reads); the thread count is restored after."""
     callspec = getattr(request.node, "callspec", None)
     threads = callspec.params.get("threads", benchinfo.threads()) if callspec else benchinfo.threads()
     before = torch.get_num_threads()
@@ -127,7 +129,8 @@ def bench_threads(request: pytest.FixtureRequest):
         conditions = benchinfo.conditions()
         request.getfixturevalue("benchmark").extra_info.update(
             threads=threads, omp_wait_policy=conditions["omp_wait_policy"],
-            load_average_at_start=conditions["load_average"])
+            load_average_at_start=conditions["load_average"],
+            claims=list(marked(m.args for m in request.node.iter_markers("claim"))[0]))
     try:
         yield threads
     finally:

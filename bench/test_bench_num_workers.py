@@ -13,6 +13,7 @@ from tensorspec.course.transforms import Compose, Normalize, ToTensor
 
 pytestmark = [
     pytest.mark.needs_data, pytest.mark.claim("data.num_workers_speed"),
+    pytest.mark.claim("device.gpu_speeds_training"),  # the loader alone: what a GPU cannot shorten
     # More workers than cores is part of the course's grid; torch warns about it on small machines.
     pytest.mark.filterwarnings("ignore:This DataLoader will create:UserWarning"),
 ]

@@ -10,17 +10,20 @@ import pytest
 from tensorspec.benchtools import benchinfo, measured
 
 
+ROOT = Path(__file__).resolve().parents[1]
+
+
 def catalog_measured() -> dict[str, str]:
-    catalog = tomllib.loads(measured.CATALOG.read_text(encoding="utf-8"))
+    catalog = tomllib.loads((ROOT / measured.CATALOG).read_text(encoding="utf-8"))
     return {c["id"]: c.get("measured") for c in catalog["claim"]}
 
 
 def test_the_catalog_says_what_the_committed_run_measured():
     """Sync: each benchmarked claim's ``measured`` text is what the generator writes from the runs in
     bench/baselines/ (regenerate: ``python -m tensorspec.benchtools.measured --write``)."""
-    assert measured.baselines(), f"no committed run in {measured.BASELINES}"
-    generated = measured.texts(*measured.baselines())
-    assert sorted(generated) == sorted(measured.CLAIMS), "the committed runs should cover every benchmarked claim"
+    assert measured.baselines(ROOT), f"no committed run in {measured.BASELINES}"
+    generated = measured.texts(*measured.baselines(ROOT))
+    assert sorted(generated) == sorted(measured.MAKERS), "the committed runs should cover every benchmarked claim"
     in_catalog = catalog_measured()
     for claim, text in generated.items():
         assert in_catalog[claim] == text, (
@@ -28,7 +31,7 @@ def test_the_catalog_says_what_the_committed_run_measured():
             f"run `python -m tensorspec.benchtools.measured --write`")
 
 
-@pytest.mark.parametrize("path", measured.baselines(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", measured.baselines(ROOT), ids=lambda p: p.name)
 def test_the_committed_run_names_its_machine_threads_and_versions(path):
     run = json.loads(path.read_text(encoding="utf-8"))
     info = run["machine_info"]["tensorspec"]
@@ -40,10 +43,11 @@ def test_the_committed_run_names_its_machine_threads_and_versions(path):
         extra = b["extra_info"]
         assert isinstance(extra.get("threads"), int), f"{b['fullname']}: no thread count"
         assert "omp_wait_policy" in extra and len(extra.get("load_average_at_start", [])) == 3, b["fullname"]
+        assert extra.get("claims"), f"{b['fullname']}: the claims its marker names are not recorded"
 
 
 
-@pytest.mark.parametrize("path", measured.baselines(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", measured.baselines(ROOT), ids=lambda p: p.name)
 def test_the_committed_run_keeps_statistics_not_every_round(path):
     """bench/conftest.py leaves each round's timing out of ``--benchmark-json`` (unless
     ``--benchmark-save-data``): a committed run stays small."""
@@ -51,9 +55,17 @@ def test_the_committed_run_keeps_statistics_not_every_round(path):
     assert not [b["fullname"] for b in run["benchmarks"] if "data" in b["stats"]], "per-round data committed"
     assert path.stat().st_size < 1_000_000, f"{path.name}: {path.stat().st_size} bytes"
 
+CLAIMS_OF = {benchinfo.ONE_LOAD: ["creation.as_tensor_round_trips"],
+             benchinfo.ROUND_TRIPS: ["creation.as_tensor_round_trips"], benchinfo.OPS: ["device.gpu_not_always_faster"],
+             benchinfo.TRAINING: ["device.gpu_speeds_training"],
+             benchinfo.NUM_WORKERS: ["data.num_workers_speed", "device.gpu_speeds_training"],
+             benchinfo.TIME_TO_TARGET: ["train.reaches_target"]}
+
+
 def bench(group: str, seconds: float, **info) -> dict:
     return {"group": group, "fullname": f"{group} {sorted(info.items())}", "stats": {"min": seconds},
-            "params": {}, "extra_info": {"load_average_at_start": [1.0, 1.0, 1.0], **info}}
+            "params": {}, "extra_info": {"load_average_at_start": [1.0, 1.0, 1.0], "claims": CLAIMS_OF[group.split()[0]],
+                                         **info}}
 
 
 @pytest.fixture
@@ -83,7 +95,7 @@ def run_file(tmp_path: Path) -> Path:
 
 def test_texts_name_the_machine_and_give_the_figures(run_file):
     texts = measured.texts(run_file)
-    assert sorted(texts) == sorted(measured.CLAIMS)
+    assert sorted(texts) == sorted(measured.MAKERS)
     for text in texts.values():
         assert "Test CPU, 2 logical cores, no GPU; torch 2.13.0+cpu, NumPy 2.4.6" in text
         assert "commit 01234567" in text and "OMP_WAIT_POLICY unset" in text and "0.5/0.4/0.3" in text
@@ -140,3 +152,12 @@ def test_check_and_write(run_file, tmp_path, capsys):
     assert measured.main([str(run_file), "--catalog", str(catalog), "--write"]) == 0
     assert measured.main([str(run_file), "--catalog", str(catalog), "--check"]) == 0
     assert "num_workers=0: 5.00" in tomllib.loads(catalog.read_text())["claim"][0]["measured"]
+
+
+def test_the_installed_command_works_from_the_project_folder_or_with_root(run_file, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit):
+        measured.main([])  # no bench/baselines here: a clear error
+    assert "no saved run in bench/baselines" in capsys.readouterr().err
+    assert measured.main(["--root", str(ROOT)]) == 0
+    assert "creation.as_tensor_round_trips:" in capsys.readouterr().out

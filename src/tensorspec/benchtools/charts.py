@@ -16,7 +16,6 @@ Matplotlib's Agg canvas is used directly (no pyplot, no global state).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,8 @@ from pathlib import Path
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from tensorspec.benchtools import benchinfo
+from tensorspec.benchtools import benchinfo, savedruns
+from tensorspec.benchtools.savedruns import Bench
 
 DEVICE_COLORS = {"cpu": "#4c72b0", "cuda": "#55a868"}
 FUNCTION_ORDER = ["torch.Tensor", "torch.tensor", "torch.as_tensor", "torch.from_numpy"]
@@ -35,18 +35,6 @@ class ChartsError(Exception):
 
 
 @dataclass
-class Bench:
-    """One benchmark of a saved run: its group, what it recorded, and its best (min) seconds per round --
-    the figure least disturbed by other work on the machine."""
-    group: str
-    info: dict
-    seconds: float
-
-    def get(self, key: str, default=None):
-        return self.info.get(key, default)
-
-
-@dataclass
 class Runs:
     benches: list[Bench]
     label: str  # where the figures come from: machine, GPU, torch, run file(s)
@@ -54,18 +42,11 @@ class Runs:
     def of(self, group: str) -> list[Bench]:
         """The group's benchmarks; where they ran with several thread counts, those with the fewest
         threads (one point per configuration)."""
-        found = [b for b in self.benches if b.group.split(" ")[0] == group]
+        found = [b for b in self.benches if b.kind == group]
         counts = {b.get("threads") for b in found} - {None}
         if len(counts) > 1:
             found = [b for b in found if b.get("threads") in (None, min(counts))]
         return found
-
-
-def find_runs(storage: Path) -> list[Path]:
-    """Saved runs under ``storage`` (pytest-benchmark's ``<machine>/NNNN_*.json``), oldest first."""
-    if not storage.is_dir():
-        return []
-    return sorted((p for p in storage.rglob("*.json") if p.is_file()), key=lambda p: (p.stat().st_mtime, p.name))
 
 
 def load(paths: list[Path]) -> Runs:
@@ -74,16 +55,11 @@ def load(paths: list[Path]) -> Runs:
     labels = []
     for path in paths:
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            benchmarks = data["benchmarks"]
-        except FileNotFoundError:
-            raise ChartsError(f"{path}: no such file") from None
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise ChartsError(f"{path}: not a saved pytest-benchmark run ({type(exc).__name__}: {exc})") from None
-        for b in benchmarks:
-            info = {**(b.get("params") or {}), **(b.get("extra_info") or {})}
-            merged[b["fullname"]] = Bench(b.get("group") or "", info, float(b["stats"]["min"]))
-        labels.append(_machine_label(data, path))
+            run = savedruns.read(path)
+        except savedruns.RunError as exc:
+            raise ChartsError(str(exc)) from None
+        merged.update((b.fullname, b) for b in run.benches)
+        labels.append(_machine_label(run.data, path))
     return Runs(list(merged.values()), "\n".join(dict.fromkeys(labels)))
 
 
@@ -257,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         paths = args.runs
         if not paths:
-            saved = find_runs(args.storage)
+            saved = savedruns.find(args.storage)
             if not saved:
                 raise ChartsError(f"no saved benchmark runs under {args.storage.resolve()}: run `pytest bench` "
                                   "first (it saves each run there), or name run files")

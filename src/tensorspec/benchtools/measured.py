@@ -1,8 +1,8 @@
 """The catalog's ``measured`` texts of the benchmarked claims, generated from a saved benchmark run.
 
-    python -m tensorspec.benchtools.measured                      # print them (the committed runs)
-    python -m tensorspec.benchtools.measured RUN.json --write     # write them into spec/claims.toml
-    python -m tensorspec.benchtools.measured --check              # exit 1 if the catalog differs
+    tensorspec-measured                      # print them (the committed runs, bench/baselines/ under --root)
+    tensorspec-measured RUN.json --write     # write them into spec/claims.toml
+    tensorspec-measured --check              # exit 1 if the catalog differs
 
 A saved run is pytest-benchmark's JSON (``pytest bench --benchmark-json=RUN.json``, or a file that
 ``pytest bench`` autosaves under ``.benchmarks/``); the committed ones live in ``bench/baselines/``
@@ -11,29 +11,27 @@ part of the suite can be re-measured alone, e.g. ``-k time_to_target``).  Each t
 counts, ``OMP_WAIT_POLICY`` and the load average when the run started, and gives the best (min) round
 of each benchmark: the figure least disturbed by other work.  Claims whose benchmarks the run does not
 hold are left out (their texts stay as they are); GPU figures are given only when the run has them.
+Which benchmarks measure a claim, the run says: each benchmark records its ``@pytest.mark.claim``
+(``extra_info["claims"]``).  Paths are relative to ``--root`` (default: the current folder), so the
+installed command works in any checkout.
 """
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from pathlib import Path
 
-from tensorspec.benchtools import benchinfo
+from tensorspec.benchtools import benchinfo, savedruns
+from tensorspec.benchtools.savedruns import Bench
 
-ROOT = Path(__file__).resolve().parents[3]
-BASELINES = ROOT / "bench" / "baselines"
-CATALOG = ROOT / "spec" / "claims.toml"
-
-CLAIMS = ("creation.as_tensor_round_trips", "device.gpu_not_always_faster", "device.gpu_speeds_training",
-          "data.num_workers_speed", "train.reaches_target")
-"""The claims whose ``measured`` text comes from a benchmark run (the others are not generated)."""
+BASELINES = Path("bench", "baselines")  # under the project root
+CATALOG = Path("spec", "claims.toml")
 
 
-def baselines() -> list[Path]:
-    """The committed runs: the JSON files in ``bench/baselines/``, in name order."""
-    return sorted(BASELINES.glob("*.json"))
+def baselines(root: str | Path = ".") -> list[Path]:
+    """The committed runs: the JSON files in ``bench/baselines/`` under ``root``, in name order."""
+    return sorted(Path(root, BASELINES).glob("*.json"))
 
 
 def duration(seconds: float) -> str:
@@ -45,12 +43,8 @@ def duration(seconds: float) -> str:
     raise AssertionError
 
 
-def _benches(run: dict) -> list[dict]:
-    out = []
-    for b in run.get("benchmarks", []):
-        info = {**(b.get("params") or {}), **(b.get("extra_info") or {})}
-        out.append({"group": b.get("group") or "", "min": float(b["stats"]["min"]), **info})
-    return out
+def _flat(b: Bench) -> dict:
+    return {"group": b.group, "min": b.seconds, **b.info}
 
 
 def _of(benches: list[dict], group: str) -> list[dict]:
@@ -196,19 +190,14 @@ def texts(*paths: Path) -> dict[str, str]:
 
 
 def _texts(path: Path) -> dict[str, str]:
-    run = json.loads(path.read_text(encoding="utf-8"))
-    benches = _benches(run)
+    run = savedruns.read(path)
     out = {}
-    for claim, make in MAKERS.items():
-        body = make(benches)
+    for claim in run.claims:
+        make = MAKERS.get(claim)
+        mine = [_flat(b) for b in run.of_claim(claim)]
+        body = make(mine) if make else None
         if body is not None:
-            groups = {"creation.as_tensor_round_trips": (benchinfo.ONE_LOAD, benchinfo.ROUND_TRIPS),
-                      "device.gpu_not_always_faster": (benchinfo.OPS,),
-                      "device.gpu_speeds_training": (benchinfo.TRAINING, benchinfo.NUM_WORKERS),
-                      "data.num_workers_speed": (benchinfo.NUM_WORKERS,),
-                      "train.reaches_target": (benchinfo.TIME_TO_TARGET,)}[claim]
-            mine = [b for b in benches if b["group"].split(" ")[0] in groups]
-            out[claim] = f"{header(run, Path(path), mine)}. {body}"
+            out[claim] = f"{header(run.data, path, mine)}. {body}"
     return out
 
 
@@ -234,17 +223,24 @@ def rewrite(catalog: str, measured: dict[str, str]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tensorspec.benchtools.measured", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="tensorspec-measured", description=__doc__.split("\n")[0])
     parser.add_argument("runs", nargs="*", type=Path, help="saved pytest-benchmark runs (default: bench/baselines/*.json)")
-    parser.add_argument("--catalog", type=Path, default=CATALOG)
+    parser.add_argument("--root", type=Path, default=Path("."), help="the project folder (default: the current one)")
+    parser.add_argument("--catalog", type=Path, default=None, help="the catalog (default: ROOT/spec/claims.toml)")
     action = parser.add_mutually_exclusive_group()
     action.add_argument("--write", action="store_true", help="write the texts into the catalog")
     action.add_argument("--check", action="store_true", help="exit 1 if the catalog's texts differ")
     args = parser.parse_args(argv)
-    runs = args.runs or baselines()
+    args.catalog = args.catalog or args.root / CATALOG
+    runs = args.runs or baselines(args.root)
     if not runs:
-        parser.error(f"no saved run in {BASELINES}: save one with `pytest bench --benchmark-json=...`")
-    measured = texts(*runs)
+        parser.error(f"no saved run in {args.root / BASELINES}: save one with `pytest bench --benchmark-json=...`")
+    if not args.catalog.is_file():
+        parser.error(f"no catalog at {args.catalog}: run in the project folder or give --root / --catalog")
+    try:
+        measured = texts(*runs)
+    except savedruns.RunError as exc:
+        parser.error(str(exc))
     if not (args.write or args.check):
         for claim, text in measured.items():
             print(f"{claim}:\n  {text}\n")

@@ -33,8 +33,9 @@ def marked(args_of_markers) -> tuple[dict[str, list[str]], list[str]]:
     return claims, errors
 
 
-def marker_errors(catalog: Catalog, claims: dict[str, list[str]]) -> list[str]:
-    """What is wrong with a test's claims and statements, measured against the catalog."""
+def marker_errors(catalog: Catalog, claims: dict[str, list[str]], *, require_statements: bool = True) -> list[str]:
+    """What is wrong with a test's claims and statements, measured against the catalog.  A benchmark
+    (``require_statements=False``) may name a claim alone: it measures, it does not check a statement."""
     errors = []
     for cid, statements in claims.items():
         if cid not in catalog:
@@ -53,7 +54,7 @@ def marker_errors(catalog: Catalog, claims: dict[str, list[str]]) -> list[str]:
                 continue
             if st.context:
                 errors.append(f"statement {cid}:{sid} is marked context (checked by no test), but a test names it")
-        if not statements:
+        if not statements and require_statements:
             errors.append(f"claim {cid}: name the statements the test checks, e.g. @pytest.mark.claim({cid!r}, "
                           f"{claim.checked_statements[0].id!r}) (its statements: "
                           f"{', '.join(st.id for st in claim.checked_statements)}; {catalog.where(cid)})")
