@@ -107,5 +107,17 @@ def test_the_committed_document_matches_the_committed_reports():
     reports = sorted((ROOT / "reports").glob("*.json"))
     doc = ROOT / "docs" / "changes-by-version.md"
     assert reports, "no reports/ committed: run the release matrix (nox -s spec) and tensorspec changes"
-    assert doc.read_text(encoding="utf-8") == changes.render(reports), (
+    assert doc.read_text(encoding="utf-8") == changes.render(reports, changes.current_sha256(ROOT / "spec" / "claims.toml")), (
         "docs/changes-by-version.md is out of date: tensorspec changes reports -o docs/changes-by-version.md")
+
+
+def test_a_report_run_with_another_catalog_is_named_stale(tmp_path):
+    report = {"versions": OLD["versions"], "catalog": {"sha256": "a" * 64}, "claims": [_claim("a.x")]}
+    path = _write(tmp_path, "r.json", report)
+    assert "Stale evidence" not in changes.render([path], "a" * 64)
+    assert "| current |" in changes.render([path], "a" * 64)
+    text = changes.render([path], "b" * 64)
+    assert "**Stale evidence:** 1 of 1 reports were not run with the current catalog (configurations #1)" in text
+    assert "| older catalog (aaaaaaaaaa) |" in text
+    legacy = _write(tmp_path, "old.json", {"versions": OLD["versions"], "claims": [_claim("a.x")]})
+    assert "unknown (the report predates catalog hashes)" in changes.render([legacy], "b" * 64)

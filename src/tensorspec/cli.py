@@ -21,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
                        description=changes.__doc__.split("\n\n")[0])
     p.add_argument("reports", nargs="+", metavar="REPORT", help="JSON reports, or folders of them")
     p.add_argument("-o", "--output", metavar="PATH", help="write the Markdown here (default: print it)")
+    p.add_argument("--catalog", metavar="PATH", help="the current catalog, to name reports run with an older one "
+                   "(default: spec/claims.toml here)")
     p.set_defaults(run=changes.run)
     args = parser.parse_args(argv)
     try:
