@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tensorspec.claims import changes, compare
+from tensorspec.claims import changes, compare, readme
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,6 +24,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--catalog", metavar="PATH", help="the current catalog, to name reports run with an older one "
                    "(default: spec/claims.toml here)")
     p.set_defaults(run=changes.run)
+    p = sub.add_parser("readme", help="the README's list of the claims the notes get wrong",
+                       description=readme.__doc__.split("\n\n")[0])
+    p.add_argument("--catalog", metavar="PATH", help="the catalog (default: spec/claims.toml here)")
+    p.add_argument("--readme", metavar="PATH", default="README.md", help="the README (default: README.md here)")
+    action = p.add_mutually_exclusive_group()
+    action.add_argument("--write", action="store_true", help="write the block into the README")
+    action.add_argument("--check", action="store_true", help="exit 1 when the README's block differs")
+    p.set_defaults(run=readme.run)
     args = parser.parse_args(argv)
     try:
         return args.run(args)
