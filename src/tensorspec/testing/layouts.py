@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from tensorspec.testing.dtypes import TORCH_REAL, storage_dtype
-from tensorspec.testing.strategies import elements, shapes
+from tensorspec.testing.strategies import check, elements, shapes
 
 TENSOR_LAYOUTS = ("contiguous", "permuted", "stepped", "expanded")
 WRITABLE_LAYOUTS = ("contiguous", "permuted", "stepped")  # each element has its own memory
@@ -108,11 +108,24 @@ def _round_to(values: np.ndarray, dtype: torch.dtype) -> np.ndarray:
     return values
 
 
+def strided_tensors(*, dtypes=TORCH_REAL, shape=None, layouts=TENSOR_LAYOUTS, special: bool = True,
+                    bound: float | None = None, fill=None) -> st.SearchStrategy[Strided]:
+    """A :class:`Strided` recipe; ``dtypes`` a list of torch dtypes, ``shape`` a tuple or a strategy,
+    ``layouts`` names of :data:`TENSOR_LAYOUTS`; ``fill`` a strategy for the elements, replacing
+    ``elements(dtype, special=..., bound=...)``.  Checked when built."""
+    dtypes, layouts = list(dtypes), list(layouts)
+    check(bool(dtypes) and all(isinstance(d, torch.dtype) for d in dtypes),
+          f"strided_tensors: dtypes must be a non-empty list of torch dtypes, not {dtypes!r}")
+    unknown = [name for name in layouts if name not in TENSOR_LAYOUTS]
+    check(bool(layouts) and not unknown, f"strided_tensors: unknown layout(s) {unknown or layouts!r}; "
+                                         f"the tensor layouts are {', '.join(TENSOR_LAYOUTS)}")
+    check(shape is None or isinstance(shape, (st.SearchStrategy, tuple, list)),
+          f"strided_tensors: shape must be a tuple or a strategy, not {shape!r}")
+    return _strided_tensors(dtypes, shape, layouts, special, bound, fill)
+
+
 @st.composite
-def strided_tensors(draw, dtypes=TORCH_REAL, shape=None, layouts=TENSOR_LAYOUTS,
-                    special: bool = True, bound: float | None = None, fill=None) -> Strided:
-    """A :class:`Strided` recipe; ``dtypes`` a list of torch dtypes, ``shape`` a tuple or a strategy;
-    ``fill`` a strategy for the elements, replacing ``elements(dtype, special, bound)``."""
+def _strided_tensors(draw, dtypes, shape, layouts, special, bound, fill) -> Strided:
     dtype = draw(st.sampled_from(list(dtypes)), label="dtype")
     if shape is None:
         shp = draw(shapes(), label="shape")
@@ -124,7 +137,7 @@ def strided_tensors(draw, dtypes=TORCH_REAL, shape=None, layouts=TENSOR_LAYOUTS,
     if layout == "expanded" and not any(shp):
         layout = "contiguous"  # expand() needs an axis of length >= 1 to repeat
     np_dtype = storage_dtype(dtype)
-    fill = fill if fill is not None else elements(np_dtype, special, bound)
+    fill = fill if fill is not None else elements(np_dtype, special=special, bound=bound)
     param: tuple = ()
     if layout == "expanded":
         axis = draw(st.sampled_from([i for i, n in enumerate(shp) if n]), label="expanded axis")
@@ -140,7 +153,7 @@ def strided_tensors(draw, dtypes=TORCH_REAL, shape=None, layouts=TENSOR_LAYOUTS,
     return Strided(_round_to(values, dtype), dtype, layout, param)
 
 
-def same_kind_scalars(dtype: torch.dtype, special: bool = True) -> st.SearchStrategy:
+def same_kind_scalars(dtype: torch.dtype, *, special: bool = True) -> st.SearchStrategy:
     """Python scalars (bool, int or float) that ``dtype`` holds exactly, so that an operation with a
     tensor of ``dtype`` means the same whether the scalar is cast first or not."""
     if dtype == torch.bool:
@@ -149,5 +162,5 @@ def same_kind_scalars(dtype: torch.dtype, special: bool = True) -> st.SearchStra
         info = torch.iinfo(dtype)
         return st.integers(info.min, info.max)
     np_dtype = storage_dtype(dtype)
-    return elements(np_dtype, special).map(
+    return elements(np_dtype, special=special).map(
         lambda v: float(_round_to(np.array([v], dtype=np_dtype), dtype)[0]))
