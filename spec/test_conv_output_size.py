@@ -193,3 +193,26 @@ def test_tensorflow_output_size(tf, data, pool):
             assert_equal("SAME size", expected, math.ceil(n / s), expr=f"ceil({n}/{s})")
         elif padding == "VALID":
             assert_equal("VALID size", expected, conv_output_size(n, f, 0, s, d), expr="PyTorch's formula with p=0")
+
+
+@pytest.mark.parametrize("op, padding, expected", [
+    ("conv2d", "VALID", 3),  # ceil((7 - 2)/2)
+    ("conv2d", "SAME", 4),  # ceil(7/2)
+    ("conv2d", (1, 2), 4),  # floor((7 + 1 + 2 - 2 - 1)/2) + 1
+    ("max_pool2d", "VALID", 3),
+    ("max_pool2d", "SAME", 4),
+])
+@pytest.mark.claim(CLAIM, "tf_valid", "tf_same", "tf_explicit")
+def test_tensorflow_output_size_every_form(tf, op, padding, expected):
+    """Each op and padding form once, whatever the property test draws: n = 7, f = 3, s = 2."""
+    n, f, s = 7, 3, 2
+    x = tf.zeros((1, n, n, 1))
+    tf_pad = padding if isinstance(padding, str) else [[0, 0], list(padding), list(padding), [0, 0]]
+    if op == "conv2d":
+        expr = f"tf.nn.conv2d(tf.zeros((1, {n}, {n}, 1)), tf.zeros(({f}, {f}, 1, 1)), strides={s}, padding={tf_pad!r})"
+        out = tf.nn.conv2d(x, tf.zeros((f, f, 1, 1)), strides=s, padding=tf_pad)
+    else:
+        expr = f"tf.nn.max_pool2d(tf.zeros((1, {n}, {n}, 1)), ksize={f}, strides={s}, padding={tf_pad!r})"
+        out = tf.nn.max_pool2d(x, ksize=f, strides=s, padding=tf_pad)
+    assert_equal("out.shape[1:3]", tuple(out.shape[1:3]), (expected, expected), expr=expr)
+    assert_equal("the formula", tf_output_size(n, f, s, padding, 1), expected, expr=f"tf_output_size({n}, {f}, {s}, {padding!r})")
