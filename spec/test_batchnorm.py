@@ -41,6 +41,8 @@ def reference(x, mean, var, gamma, beta):
 
 @on_devices
 @given(data=batches())
+@pytest.mark.claim(CLAIM, "train_normalizes_with_the_biased_variance", "running_stats_use_the_unbiased_variance",
+                   "eval_uses_running_stats")
 def test_batchnorm2d_train_and_eval(device, data):
     """Train: per-channel batch mean and biased var; running stats: momentum 0.1, unbiased var; eval: running stats."""
     x, gamma, beta = data
@@ -62,8 +64,10 @@ def test_batchnorm2d_train_and_eval(device, data):
         assert_values(evaluated.detach(), reference(x, running_mean, running_var, gamma, beta),
                       "bn.eval()(x) vs running stats")
         assert_values(bn.running_mean, running_mean, "eval leaves running_mean", exact=True)
+        assert_values(bn.running_var, running_var, "eval leaves running_var", exact=True)
 
 
+@pytest.mark.claim(CLAIM, "one_value_per_channel_refused_in_training")
 def test_one_value_per_channel_cannot_train():
     """Training with a single value per channel raises (no variance to normalize by); eval does not."""
     bn = nn.BatchNorm2d(2)
@@ -72,6 +76,7 @@ def test_one_value_per_channel_cannot_train():
     assert_shape(bn.eval()(torch.randn(1, 2, 1, 1)), (1, 2, 1, 1), expr="bn.eval()(x)", name="eval shape")
 
 
+@pytest.mark.claim(CLAIM, "output_variance_below_one")
 def test_course_batchnorm_network_normalizes_its_hidden_activations():
     """In the lesson-39 network, BatchNorm2d(6) outputs mean 0 per channel in training and variance
     var/(var + eps): 1 only where the channel's batch variance is well above eps = 1e-5."""

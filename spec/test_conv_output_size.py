@@ -44,6 +44,7 @@ def _pairs(h, w):
 
 @on_devices
 @given(h=axis_geometry(), w=axis_geometry())
+@pytest.mark.claim(CLAIM, "conv_floors", "notes_formula_exact_only_when_divisible")
 def test_conv2d_output_size_is_the_floored_formula(device, h, w):
     """nn.Conv2d: O = floor((n + 2p - d(f-1) - 1)/s) + 1 per axis; = floor of the notes' (n-f+2p)/s+1 for d=1."""
     (nh, nw), (fh, fw), (ph, pw), (sh, sw), (dh, dw) = _pairs(h, w)
@@ -62,6 +63,7 @@ def test_conv2d_output_size_is_the_floored_formula(device, h, w):
 
 @on_devices
 @given(h=axis_geometry(pool=True), w=axis_geometry(pool=True), ceil_mode=st.booleans())
+@pytest.mark.claim(CLAIM, "pool_floors", "ceil_mode_rounds_up", "ceil_mode_drops_a_window_in_the_padding")
 def test_max_pool2d_output_size(device, h, w, ceil_mode):
     """F.max_pool2d: the floor formula; ceil_mode=True rounds up, minus one when the last window would
     start in the right padding."""
@@ -81,6 +83,7 @@ def test_max_pool2d_output_size(device, h, w, ceil_mode):
     (5, 2, 1, 2, 3, 3),  # ceil would start a 4th window at 6 = n + p: in the right padding, dropped
     (6, 3, 1, 2, 3, 4),  # the 4th window starts at 6 < n + p = 7 (covers input 5 and padding): kept
 ])
+@pytest.mark.claim(CLAIM, "pool_floors", "ceil_mode_rounds_up", "ceil_mode_drops_a_window_in_the_padding")
 def test_ceil_mode_last_window_rule(n, f, p, s, floor_size, ceil_size):
     """Worked examples of the rounding, including the "last window must start inside" rule."""
     x = torch.zeros(1, 1, n, n)
@@ -90,7 +93,22 @@ def test_ceil_mode_last_window_rule(n, f, p, s, floor_size, ceil_size):
                      expr=f"F.max_pool2d(torch.zeros(1, 1, {n}, {n}), {f}, stride={s}, padding={p}, ceil_mode={ceil_mode})")
 
 
+@given(n=st.integers(1, 12), f=st.integers(1, 5), p=st.integers(0, 2))
+@pytest.mark.claim(CLAIM, "pool_stride_defaults_to_the_kernel")
+def test_pool_stride_defaults_to_the_kernel(n, f, p):
+    """F.max_pool2d(x, f) pools with stride f: the same as stride=f given."""
+    p = min(p, f // 2)
+    if n + 2 * p < f:
+        n = f
+    x = torch.arange(n * n, dtype=torch.float32).reshape(1, 1, n, n)
+    expr = f"F.max_pool2d(torch.arange({n * n}.).reshape(1, 1, {n}, {n}), {f}, padding={p})"
+    with repro(expr):
+        assert_equal("out", F.max_pool2d(x, f, padding=p).tolist(), F.max_pool2d(x, f, stride=f, padding=p).tolist(),
+                     expr=f"{expr} vs stride={f}")
+
+
 @given(data=st.data())
+@pytest.mark.claim(CLAIM, "wide_kernel_refused", "ceil_mode_can_pool_a_wide_kernel", "pool_padding_at_most_half")
 def test_invalid_geometries_raise(data):
     """A kernel wider than the padded input is a RuntimeError in conv ("Kernel size can't be greater") and
     in floor-mode pooling ("Output size is too small"), while ceil-mode pooling may still give one window;
@@ -124,6 +142,7 @@ def test_invalid_geometries_raise(data):
 
 
 @pytest.mark.parametrize("n, f, p, s, d", [(1, 2, 0, 2, 1), (1, 2, 1, 2, 3)])
+@pytest.mark.claim(CLAIM, "wide_kernel_refused", "ceil_mode_can_pool_a_wide_kernel")
 def test_ceil_mode_can_pool_a_window_wider_than_the_input(n, f, p, s, d):
     """The examples: floor mode refuses, ceil mode returns one window (n=1, f=2, s=2 -> 1x1)."""
     x = torch.zeros(1, 1, n, n)
@@ -150,6 +169,7 @@ def tf_padding(draw, n: int, f: int, d: int, explicit: bool):
 
 
 @given(data=st.data(), pool=st.booleans())
+@pytest.mark.claim(CLAIM, "tf_valid", "tf_same", "tf_explicit")
 def test_tensorflow_output_size(tf, data, pool):
     """tf.nn.conv2d (VALID, SAME, explicit) and tf.nn.max_pool2d (VALID, SAME): VALID is the floor
     formula with p = 0, SAME gives ceil(n/s) whatever the kernel."""
@@ -173,3 +193,26 @@ def test_tensorflow_output_size(tf, data, pool):
             assert_equal("SAME size", expected, math.ceil(n / s), expr=f"ceil({n}/{s})")
         elif padding == "VALID":
             assert_equal("VALID size", expected, conv_output_size(n, f, 0, s, d), expr="PyTorch's formula with p=0")
+
+
+@pytest.mark.parametrize("op, padding, expected", [
+    ("conv2d", "VALID", 3),  # ceil((7 - 2)/2)
+    ("conv2d", "SAME", 4),  # ceil(7/2)
+    ("conv2d", (1, 2), 4),  # floor((7 + 1 + 2 - 2 - 1)/2) + 1
+    ("max_pool2d", "VALID", 3),
+    ("max_pool2d", "SAME", 4),
+])
+@pytest.mark.claim(CLAIM, "tf_valid", "tf_same", "tf_explicit")
+def test_tensorflow_output_size_every_form(tf, op, padding, expected):
+    """Each op and padding form once, whatever the property test draws: n = 7, f = 3, s = 2."""
+    n, f, s = 7, 3, 2
+    x = tf.zeros((1, n, n, 1))
+    tf_pad = padding if isinstance(padding, str) else [[0, 0], list(padding), list(padding), [0, 0]]
+    if op == "conv2d":
+        expr = f"tf.nn.conv2d(tf.zeros((1, {n}, {n}, 1)), tf.zeros(({f}, {f}, 1, 1)), strides={s}, padding={tf_pad!r})"
+        out = tf.nn.conv2d(x, tf.zeros((f, f, 1, 1)), strides=s, padding=tf_pad)
+    else:
+        expr = f"tf.nn.max_pool2d(tf.zeros((1, {n}, {n}, 1)), ksize={f}, strides={s}, padding={tf_pad!r})"
+        out = tf.nn.max_pool2d(x, ksize=f, strides=s, padding=tf_pad)
+    assert_equal("out.shape[1:3]", tuple(out.shape[1:3]), (expected, expected), expr=expr)
+    assert_equal("the formula", tf_output_size(n, f, s, padding, 1), expected, expr=f"tf_output_size({n}, {f}, {s}, {padding!r})")

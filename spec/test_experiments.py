@@ -43,7 +43,7 @@ names = st.text("abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=8).filter(
 
 
 @given(params=st.dictionaries(names, st.lists(st.integers(-5, 5) | st.booleans(), max_size=3), min_size=1, max_size=3))
-@pytest.mark.claim("experiments.run_builder")
+@pytest.mark.claim("experiments.run_builder", "product_of_the_value_lists", "runs_are_namedtuples_named_by_the_keys")
 def test_run_builder_is_the_product_as_namedtuples(params):
     """get_runs(params): one Run per combination, in product order, fields named by the keys."""
     with repro(f"RunBuilder.get_runs({params!r})"):
@@ -55,7 +55,7 @@ def test_run_builder_is_the_product_as_namedtuples(params):
             assert_equal("by name", {k: getattr(run, k) for k in params}, run._asdict(), expr="run.<key>")
 
 
-@pytest.mark.claim("experiments.run_builder")
+@pytest.mark.claim("experiments.run_builder", "str_form")
 def test_run_builder_course_example():
     """The lesson's example: two learning rates x two batch sizes, printed as the course shows."""
     runs = RunBuilder.get_runs({"lr": [0.01, 0.001], "batch_size": [1000, 10000]})
@@ -68,7 +68,8 @@ def test_run_builder_course_example():
 @given(lrs=st.lists(st.sampled_from([0.1, 0.01, 0.001]), unique=True, max_size=3),
        batch_sizes=st.lists(st.integers(1, 1000), unique=True, max_size=3),
        shuffles=st.lists(st.booleans(), unique=True, max_size=2))
-@pytest.mark.claim("experiments.hyperparameter_loop")
+@pytest.mark.claim("experiments.hyperparameter_loop", "every_combination_once_in_product_order",
+                   "same_order_as_run_builder")
 def test_nested_loops_run_every_combination_once(lrs, batch_sizes, shuffles):
     """Lesson 31's nested for loops visit every (lr, batch_size, shuffle) once, in the order of
     itertools.product and of RunBuilder."""
@@ -96,7 +97,7 @@ class Experiment:
     first_images: torch.Tensor
 
 
-@pytest.mark.claim("experiments.tensorboard")
+@pytest.mark.claim("experiments.tensorboard", "add_histogram_works")
 def test_add_histogram_works_with_the_installed_numpy(tmp_path):
     """SummaryWriter.add_histogram, which RunManager calls for every parameter and gradient, writes a
     histogram; in the catalog's range add_histogram_fails_with_numpy it raises TypeError instead."""
@@ -141,7 +142,8 @@ def experiment(tmp_path_factory) -> Experiment:
     return Experiment(manager, expected, csv_path, json_path, images)
 
 
-@pytest.mark.claim("experiments.run_manager")
+@pytest.mark.claim("experiments.run_manager", "one_row_per_epoch", "loss_is_the_mean_per_sample",
+                   "accuracy_over_the_same_count", "durations")
 def test_run_manager_records_every_epoch_of_every_run(experiment):
     """One row per (run, epoch) with loss, accuracy, durations and the run's hyperparameters."""
     rows = experiment.manager.run_data
@@ -156,7 +158,7 @@ def test_run_manager_records_every_epoch_of_every_run(experiment):
         assert 0 < row["epoch_duration"] <= row["run_duration"], row
 
 
-@pytest.mark.claim("experiments.run_manager")
+@pytest.mark.claim("experiments.run_manager", "loss_is_the_mean_per_sample", "accuracy_over_the_same_count")
 @given(batches=st.lists(st.tuples(st.integers(1, 8), st.floats(0, 5), st.data()), min_size=1, max_size=5))
 def test_run_manager_divides_by_the_samples_seen(tmp_path_factory, batches):
     """loss = sum(batch mean loss x batch size) / the samples tracked in the epoch (with drop_last fewer
@@ -179,7 +181,31 @@ def test_run_manager_divides_by_the_samples_seen(tmp_path_factory, batches):
     assert_equal("accuracy", row["accuracy"], correct / seen, expr=f"{correct} correct / {seen} samples tracked")
 
 
-@pytest.mark.claim("experiments.run_manager")
+@pytest.mark.claim("experiments.run_manager", "optional_test_accuracy")
+@pytest.mark.claim("experiments.tensorboard", "test_accuracy_read_back")
+def test_test_accuracy_is_optional(tmp_path):
+    """end_epoch(test_accuracy=a) adds test_accuracy = a to the row and a Test Accuracy scalar at that
+    epoch; an epoch without one has neither."""
+    if differs("add_histogram_fails_with_numpy"):
+        pytest.skip("SummaryWriter.add_histogram raises TypeError with the installed torch and numpy "
+                    "(catalog: add_histogram_fails_with_numpy), so RunManager cannot end an epoch")
+    manager = RunManager(tmp_path)
+    manager.begin_run(RunBuilder.get_runs({"lr": [0.01]})[0], Network())
+    rows = []
+    for test_accuracy in (0.25, None, 0.75):
+        manager.begin_epoch()
+        manager.track(torch.tensor(1.0), torch.zeros(2, 10), torch.zeros(2, dtype=torch.int64))
+        rows.append(manager.end_epoch(test_accuracy=test_accuracy) if test_accuracy is not None else manager.end_epoch())
+    manager.end_run()
+    assert_equal("test_accuracy", [r.get("test_accuracy", "absent") for r in rows], [0.25, "absent", 0.75],
+                 expr="end_epoch(test_accuracy=0.25), end_epoch(), end_epoch(test_accuracy=0.75)")
+    pytest.importorskip("tensorboard", reason="tensorboard not installed")
+    events = _events(manager.tb_dirs[0]).Scalars("Test Accuracy")
+    assert_equal("Test Accuracy scalars", [(e.step, e.value) for e in events], [(1, 0.25), (3, 0.75)],
+                 expr=str(manager.tb_dirs[0]))
+
+
+@pytest.mark.claim("experiments.run_manager", "saved_as_csv_and_json")
 def test_run_manager_saves_csv_and_json(experiment):
     """save(name) writes the same rows to name.csv and name.json."""
     rows = experiment.manager.run_data
@@ -211,7 +237,7 @@ print(json.dumps(["tensorflow" in imported, seconds, [m for m in set(sys.modules
 """
 
 
-@pytest.mark.claim("experiments.tensorboard")
+@pytest.mark.claim("experiments.tensorboard", "import_imports_tensorflow")
 def test_importing_summary_writer_imports_tensorflow(tmp_path, claim_fact):
     """`from torch.utils.tensorboard import SummaryWriter` itself imports TensorFlow where it is installed
     (seconds); writing afterwards imports nothing more of it."""
@@ -234,7 +260,8 @@ def test_importing_summary_writer_imports_tensorflow(tmp_path, claim_fact):
     assert_equal("TensorFlow modules imported by writing", on_write, [], expr="SummaryWriter(...).add_scalar(...)")
 
 
-@pytest.mark.claim("experiments.tensorboard")
+@pytest.mark.claim("experiments.tensorboard", "scalars_read_back", "histograms_read_back", "image_grid_read_back",
+                   "graph_read_back")
 def test_tensorboard_events_read_back(experiment):
     """Per run: Loss / Number Correct / Accuracy scalars per epoch, a histogram of every parameter and
     its gradient, the image grid of the first batch and the network's graph, read back with

@@ -38,29 +38,61 @@ def images(batch: int, device: str = "cpu", seed: int = 0) -> torch.Tensor:
     return torch.rand(batch, 1, 28, 28, generator=g).to(device)
 
 
-@pytest.mark.claim("model.module_subclass")
+@pytest.mark.claim("model.module_subclass", "attributes_are_children", "their_parameters_are_the_network_s")
 def test_layer_attributes_are_registered():
-    """Module-valued attributes become children (in assignment order) and their parameters the
-    network's; a layer kept in a plain Python list is not registered."""
+    """Module-valued attributes become children (in assignment order) and their parameters the network's."""
     network = Network()
     assert isinstance(network, nn.Module)
     assert_equal("children", [name for name, _ in network.named_children()], LAYERS, expr="Network().named_children()")
     for name in LAYERS:
         layer = getattr(network, name)
         assert_equal(f"{name} in _modules", network._modules.get(name) is layer, True, expr=f"network._modules[{name!r}]")
+    layer_tensors = [getattr(getattr(network, name), kind) for name in LAYERS for kind in ("weight", "bias")]
+    parameters = list(network.parameters())
+    assert_equal("parameters are the layers' tensors", len(parameters) == len(layer_tensors)
+                 and all(p is t for p, t in zip(parameters, layer_tensors)), True, expr="list(Network().parameters())")
 
-    class Hidden(nn.Module):
+
+def _held(container):
+    class Holder(nn.Module):
         def __init__(self):
             super().__init__()
-            self.layers = [nn.Linear(2, 2)]  # a list is not a Module: invisible to nn.Module
+            self.layers = container(nn.Linear(2, 2))
 
-    assert_equal("parameters of a list-held layer", len(list(Hidden().parameters())), 0, expr="Hidden().parameters()")
+    return Holder()
 
 
-@pytest.mark.claim("model.hyperparameters")
+CONTAINERS = {
+    "list": (lambda layer: [layer], 0),  # a list is not a Module: invisible to nn.Module
+    "dict": (lambda layer: {"a": layer}, 0),
+    "nn.ModuleList": (lambda layer: nn.ModuleList([layer]), 2),
+    "nn.ModuleDict": (lambda layer: nn.ModuleDict({"a": layer}), 2),
+}
+
+
+@pytest.mark.parametrize("kind", ["list", "dict"])
+@pytest.mark.claim("model.module_subclass", "plain_containers_not_registered")
+def test_a_plain_container_hides_its_layers(kind):
+    """A layer kept in a plain Python list or dict attribute is not registered."""
+    make, count = CONTAINERS[kind]
+    assert_equal(f"parameters of a {kind}-held layer", len(list(_held(make).parameters())), count,
+                 expr=f"self.layers = {kind}(nn.Linear(2, 2)); .parameters()")
+
+
+@pytest.mark.parametrize("kind", ["nn.ModuleList", "nn.ModuleDict"])
+@pytest.mark.claim("model.module_subclass", "module_containers_registered")
+def test_a_module_container_registers_its_layers(kind):
+    """nn.ModuleList / nn.ModuleDict register the layers they hold (weight and bias)."""
+    make, count = CONTAINERS[kind]
+    assert_equal(f"parameters of a {kind}-held layer", len(list(_held(make).parameters())), count,
+                 expr=f"self.layers = {kind}(nn.Linear(2, 2)); .parameters()")
+
+
+@pytest.mark.claim("model.hyperparameters", "dependent_sizes")
 def test_data_dependent_sizes_follow_the_previous_layer():
     """in_channels/in_features follow the data or the previous layer; the last out_features = 10 classes."""
     n = Network()
+    assert_equal("fc1.in_features", n.fc1.in_features, 192, expr="12 * 4 * 4")
     assert_equal("conv1.in_channels", n.conv1.in_channels, 1, expr="grayscale images have one channel")
     assert_equal("conv2.in_channels", n.conv2.in_channels, n.conv1.out_channels, expr="conv1.out_channels")
     flat = n.conv2.out_channels * 4 * 4  # 28 -conv5-> 24 -pool2-> 12 -conv5-> 8 -pool2-> 4
@@ -68,6 +100,12 @@ def test_data_dependent_sizes_follow_the_previous_layer():
     assert_equal("fc2.in_features", n.fc2.in_features, n.fc1.out_features, expr="fc1.out_features")
     assert_equal("out.in_features", n.out.in_features, n.fc2.out_features, expr="fc2.out_features")
     assert_equal("out.out_features", n.out.out_features, len(CLASSES), expr="the number of classes")
+
+
+@pytest.mark.claim("model.hyperparameters", "course_choices")
+def test_the_course_hand_chosen_sizes():
+    """kernel_size 5, out_channels 6 and 12, out_features 120 and 60."""
+    n = Network()
     chosen = {"conv1.kernel_size": n.conv1.kernel_size, "conv2.kernel_size": n.conv2.kernel_size,
               "conv1.out_channels": n.conv1.out_channels, "conv2.out_channels": n.conv2.out_channels,
               "fc1.out_features": n.fc1.out_features, "fc2.out_features": n.fc2.out_features}
@@ -91,7 +129,11 @@ def feature_map_side(k1: int, k2: int) -> int | str:
        off=st.integers(-3, 3).filter(bool), k1=st.integers(1, 28), k2=st.integers(1, 14))
 @example(c1=6, c2=12, h1=120, h2=60, off=1, k1=5, k2=5)  # the course's sizes
 @example(c1=6, c2=12, h1=120, h2=60, off=1, k1=25, k2=5)  # conv1's kernel leaves conv2 no room
-@pytest.mark.claim("model.hyperparameters")
+@example(c1=6, c2=12, h1=120, h2=60, off=1, k1=28, k2=5)  # conv1 leaves a 1-pixel map to pool
+@example(c1=6, c2=12, h1=120, h2=60, off=1, k1=5, k2=12)  # conv2 leaves a 1-pixel map to pool
+@example(c1=3, c2=5, h1=7, h2=9, off=-2, k1=3, k2=3)  # other sizes, a smaller in-size
+@pytest.mark.claim("model.hyperparameters", "free_choices", "kernels_must_leave_a_pixel", "wrong_in_channels_refused",
+                   "wrong_in_features_refused")
 def test_hand_chosen_sizes_are_free_dependent_ones_are_not(c1, c2, h1, h2, off, k1, k2):
     """Any out_channels/out_features work when the dependent in-sizes follow; kernel sizes work while every
     feature map keeps a pixel, and fix fc1's in_features; a wrong in_channels or in_features fails."""
@@ -115,7 +157,8 @@ def test_hand_chosen_sizes_are_free_dependent_ones_are_not(c1, c2, h1, h2, off, 
                 net(fc1_in, conv2_in=c1 + off)(images(2))
 
 
-@pytest.mark.claim("model.weight_is_parameter")
+@pytest.mark.claim("model.weight_is_parameter", "layer_weights_are_parameters", "plain_tensor_attribute_is_not",
+                   "wrapped_tensor_attribute_is")
 def test_weights_are_parameters():
     """Every layer's weight and bias is an nn.Parameter (a Tensor subclass, requires_grad=True);
     a plain tensor attribute is not a parameter."""
@@ -135,7 +178,7 @@ def test_weights_are_parameters():
                  expr="network.scale = nn.Parameter(torch.ones(1))")
 
 
-@pytest.mark.claim("model.weight_shapes")
+@pytest.mark.claim("model.weight_shapes", "shapes", "parameter_count")
 def test_weight_shapes_and_parameter_count():
     """conv1 (6,1,5,5), conv2 (12,6,5,5), fc1 (120,192), fc2 (60,120), out (10,60) + biases: 32,998."""
     network = Network()
@@ -148,7 +191,7 @@ def test_weight_shapes_and_parameter_count():
     assert PARAMETER_COUNT == 32_998
 
 
-@pytest.mark.claim("model.parameters")
+@pytest.mark.claim("model.parameters", "names_in_registration_order", "same_objects", "buffers_are_not_parameters")
 def test_parameters_and_named_parameters():
     """named_parameters() lists every weight and bias as 'layer.weight'/'layer.bias' in layer order;
     parameters() yields the same tensor objects; buffers (BatchNorm's running stats) are not parameters."""
@@ -167,7 +210,7 @@ def test_parameters_and_named_parameters():
                  ["running_mean", "running_var", "num_batches_tracked"], expr="bn.named_buffers()")
 
 
-@pytest.mark.claim("model.repr")
+@pytest.mark.claim("model.repr", "default_lists_the_layers", "override_replaces_print")
 def test_overriding_repr_changes_print():
     """The default print(network) lists the layers; a __repr__ override replaces what print shows."""
     default = repr(Network())
@@ -186,7 +229,7 @@ def test_overriding_repr_changes_print():
 
 @on_devices
 @given(data=st.data())
-@pytest.mark.claim("model.linear_is_matmul")
+@pytest.mark.claim("model.linear_is_matmul", "x_matmul_w_t_plus_b", "weight_matmul_is_output_minus_bias")
 def test_linear_is_x_matmul_w_transposed_plus_b(device, data):
     """nn.Linear(x) == x @ W.T + b (NumPy reference) for any leading shape; the notes'
     weight.matmul(v) is W @ v, the same as the layer without bias for one vector."""
@@ -208,42 +251,61 @@ def test_linear_is_x_matmul_w_transposed_plus_b(device, data):
 
 
 @on_devices
-@pytest.mark.claim("model.call_runs_forward")
+@pytest.mark.claim("model.call_runs_forward", "call_runs_hooks_and_forward", "forward_skips_own_hooks_only",
+                   "same_output_unless_a_hook_replaces_it")
 def test_call_runs_forward_and_hooks(device):
     """network(x) runs forward(x) and the registered hooks; calling forward() directly skips the hooks."""
     network = Network().to(device)
     calls = []
     network.register_forward_pre_hook(lambda module, args: calls.append("pre-hook"))
     network.register_forward_hook(lambda module, args, out: calls.append("hook"))
+    network.conv1.register_forward_pre_hook(lambda module, args: calls.append("forward"))  # forward's first call
     x = images(3, device)
     via_call = network(x)
-    assert_equal("hooks run by network(x)", calls, ["pre-hook", "hook"], expr="network(x)")
+    assert_equal("hooks run by network(x)", calls, ["pre-hook", "forward", "hook"], expr="network(x)")
     calls.clear()
     via_forward = network.forward(x)
-    assert_equal("hooks run by network.forward(x)", calls, [], expr="network.forward(x)")
+    assert_equal("hooks run by network.forward(x)", calls, ["forward"], expr="network.forward(x)")
     torch.testing.assert_close(via_call, via_forward)
 
 
-@pytest.mark.claim("model.functional_stateless")
-def test_functional_ops_hold_no_weights():
-    """F.relu / F.max_pool2d are plain functions; nn.ReLU/nn.MaxPool2d hold nothing; a conv layer
-    holds its weight, and F.conv2d needs it passed in; the network's state is its layers' weights."""
+@pytest.mark.claim("model.functional_stateless", "weightless_modules_hold_nothing")
+def test_weightless_modules_hold_nothing():
+    """nn.ReLU / nn.MaxPool2d have no parameters and an empty state_dict."""
     for module in (nn.ReLU(), nn.MaxPool2d(2, 2)):
         assert_equal(f"{module} state", (list(module.parameters()), dict(module.state_dict())), ([], {}),
                      expr=f"{type(module).__name__}().parameters(), .state_dict()")
+
+
+RELU_DTYPES = [torch.float32, torch.float64, torch.float16, torch.bfloat16, torch.int8, torch.int16, torch.int32,
+               torch.int64, torch.uint8]
+
+
+@pytest.mark.parametrize("dtype", RELU_DTYPES, ids=str)
+@pytest.mark.claim("model.functional_stateless", "relu_is_clamp")
+def test_relu_is_clamp(dtype):
+    """F.relu(x) = nn.ReLU()(x) = x.clamp(min=0), for floating and integer tensors."""
+    x = torch.arange(-3, 3).to(dtype) if dtype != torch.uint8 else torch.tensor([253, 254, 255, 0, 1, 2], dtype=dtype)
+    with repro(f"x = {source(x)}"):
+        assert_values(F.relu(x), x.clamp(min=0), "F.relu(x) vs x.clamp(min=0)", exact=True)
+        assert_values(nn.ReLU()(x), x.clamp(min=0), "nn.ReLU()(x) vs x.clamp(min=0)", exact=True)
+
+
+@pytest.mark.claim("model.functional_stateless", "conv2d_takes_the_weight", "network_state_is_its_layers")
+def test_functional_ops_hold_no_weights():
+    """A conv layer holds its weight, and F.conv2d needs it passed in; the network's state is its layers' weights."""
     conv = nn.Conv2d(1, 6, 5)
     assert_equal("conv state", sorted(conv.state_dict()), ["bias", "weight"], expr="nn.Conv2d(1, 6, 5).state_dict()")
     x = images(2) - 0.5
     torch.testing.assert_close(F.conv2d(x, conv.weight, conv.bias), conv(x))
-    torch.testing.assert_close(F.relu(x), nn.ReLU()(x))
-    torch.testing.assert_close(F.relu(x), x.clamp(min=0))
     keys = list(Network().state_dict())
     assert_equal("state_dict keys", keys, [f"{layer}.{kind}" for layer in LAYERS for kind in ("weight", "bias")],
                  expr="Network().state_dict() (relu and max_pool2d add nothing)")
 
 
 @on_devices
-@pytest.mark.claim("model.single_image")
+@pytest.mark.claim("model.single_image", "network_takes_an_unbatched_image", "sequential_needs_the_batch_axis",
+                   "two_d_image_refused")
 def test_single_image(device):
     """Since torch 1.11 conv accepts an unbatched (C, H, W) image (pooling already did), and the course's
     reshape(-1, 192) gives a batch of one: Network() takes a [1, 28, 28] image as is.  The
@@ -257,7 +319,7 @@ def test_single_image(device):
     torch.testing.assert_close(unbatched, batched)
     sequential = copy_into_sequential(network, sequential_network().to(device))
     torch.testing.assert_close(sequential(image.unsqueeze(0)), batched)
-    with pytest.raises(RuntimeError, match="shapes cannot be multiplied"):
+    with pytest.raises(RuntimeError, match=r"mat1 and mat2 shapes cannot be multiplied \(12x16 and 192x120\)"):
         sequential(image)
     with pytest.raises(RuntimeError, match=r"Expected 3D \(unbatched\) or 4D \(batched\) input to conv2d"):
         network(image[0])
@@ -265,7 +327,8 @@ def test_single_image(device):
 
 @on_devices
 @given(batch=st.integers(0, 6), seed=st.integers(0, 2**16))
-@pytest.mark.claim("model.batch_predictions")
+@example(batch=0, seed=0)
+@pytest.mark.claim("model.batch_predictions", "output_shape", "argmax_dim1_is_each_row_s_class", "count_of_matches")
 def test_batch_predictions(device, batch, seed):
     """Output (B, 10); argmax(dim=1) is each row's class; preds.argmax(dim=1).eq(labels).sum().item()
     counts the matches (a Python int); NumPy reference."""
@@ -283,21 +346,56 @@ def test_batch_predictions(device, batch, seed):
         assert_equal("correct", count, int((expected == labels.cpu().numpy()).sum()), expr="count of matches")
 
 
+@pytest.mark.claim("model.sequential", "same_layers")
+def test_sequential_has_the_course_layers():
+    """sequential_network(): the course's layers in order, Flatten(start_dim=1); Network's parameter shapes."""
+    sequential = sequential_network()
+    assert_equal("layers", [type(m).__name__ for m in sequential],
+                 ["Conv2d", "ReLU", "MaxPool2d", "Conv2d", "ReLU", "MaxPool2d", "Flatten", "Linear", "ReLU", "Linear",
+                  "ReLU", "Linear"], expr="sequential_network()")
+    assert_equal("Flatten.start_dim", sequential[6].start_dim, 1, expr="sequential_network()[6]")
+    shapes = [tuple(p.shape) for p in sequential.parameters()]
+    assert_equal("parameter shapes", shapes, [tuple(p.shape) for p in Network().parameters()], expr="in order")
+
+
+@pytest.mark.claim("model.batch_predictions", "first_maximum_on_ties")
+def test_argmax_takes_the_first_maximum():
+    """On a tie argmax(dim=1) gives the first maximum, as np.argmax does."""
+    preds = torch.tensor([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]])
+    assert_values(preds.argmax(dim=1), np.argmax(preds.numpy(), axis=1), "preds.argmax(dim=1) vs np.argmax", exact=True)
+    assert_values(preds.argmax(dim=1), torch.tensor([1, 0]), "preds.argmax(dim=1)", exact=True)
+
+
 @on_devices
-@pytest.mark.claim("model.sequential")
-def test_sequential_computes_the_same_function(device):
-    """Given Network's weights, sequential_network() gives the same outputs (batch of 5)."""
+@pytest.mark.parametrize("batch", [0, 1, 5])
+@pytest.mark.claim("model.sequential", "same_outputs_on_batches")
+def test_sequential_computes_the_same_function_on_batches(device, batch):
+    """Given Network's weights, sequential_network() gives the same outputs on a batch [N, 1, 28, 28]."""
     torch.manual_seed(7)
     network = Network().to(device)
     sequential = copy_into_sequential(network, sequential_network().to(device))
-    shapes = [tuple(p.shape) for p in sequential.parameters()]
-    assert_equal("parameter shapes", shapes, [tuple(p.shape) for p in network.parameters()], expr="in order")
-    x = images(5, device)
+    x = images(batch, device)
     torch.testing.assert_close(sequential(x), network(x))
 
 
 @on_devices
-@pytest.mark.claim("model.manual_seed")
+@pytest.mark.claim("model.sequential", "network_takes_an_unbatched_image", "sequential_refuses_an_unbatched_image")
+def test_sequential_and_network_differ_on_an_unbatched_image(device):
+    """On an unbatched [1, 28, 28] image (the audit's case) the class Network gives [1, 10], its output for
+    the batch of one, while the Sequential form raises: Flatten(start_dim=1) keeps the 12 channels as rows."""
+    network = Network().to(device)
+    sequential = copy_into_sequential(network, sequential_network().to(device))
+    image = images(1, device)[0]
+    unbatched = network(image)
+    assert_shape(unbatched, (1, 10), expr="Network()(image) for image [1, 28, 28]", name="network(image).shape")
+    torch.testing.assert_close(unbatched, network(image.unsqueeze(0)))
+    with pytest.raises(RuntimeError, match=r"mat1 and mat2 shapes cannot be multiplied \(12x16 and 192x120\)"):
+        sequential(image)
+        pytest.fail("sequential(image) gave an output for an unbatched image")
+
+
+@on_devices
+@pytest.mark.claim("model.manual_seed", "same_seed_same_network", "other_seed_other_parameters", "sequential_draws_the_same")
 def test_same_seed_same_initial_parameters(device):
     """torch.manual_seed(50) before building gives identical parameters and outputs; another seed
     differs; Network and its nn.Sequential form draw the same initial weights (layers in the same order)."""
@@ -319,7 +417,8 @@ def test_same_seed_same_initial_parameters(device):
         assert_equal("Sequential init", torch.equal(pa, ps), True, expr="torch.manual_seed(50); sequential_network()")
 
 
-@pytest.mark.claim("model.hyperparameters")
+@pytest.mark.claim("model.hyperparameters", "reshape_refuses_other_sizes", "reshape_splits_multiples",
+                   "loss_catches_split_rows", "flatten_fails_at_fc1")
 def test_a_changed_conv_part_meets_the_course_reshape():
     """Network flattens with t.reshape(-1, 192): a per-image size that is not 192 raises in reshape, a
     multiple of 192 raises nothing and splits each image over several rows; nn.Flatten reports the
@@ -330,14 +429,17 @@ def test_a_changed_conv_part_meets_the_course_reshape():
     with pytest.raises(RuntimeError, match=r"shape '\[-1, 192\]' is invalid for input of size 512"):
         net(x)
     net.conv2 = nn.Conv2d(6, 24, kernel_size=5)
-    assert_shape(net(x), (4, 10), expr="Network with conv2 out_channels 24, batch of 2")
+    split = net(x)
+    assert_shape(split, (4, 10), expr="Network with conv2 out_channels 24, batch of 2")
+    with pytest.raises(ValueError, match=r"Expected input batch_size \(4\) to match target batch_size \(2\)"):
+        F.cross_entropy(split, torch.zeros(2, dtype=torch.int64))
     seq = sequential_network()
     seq[3] = nn.Conv2d(6, 16, kernel_size=5)
     with pytest.raises(RuntimeError, match=r"mat1 and mat2 shapes cannot be multiplied \(2x256 and 192x120\)"):
         seq(x)
 
 
-@pytest.mark.claim("model.call_runs_forward")
+@pytest.mark.claim("model.call_runs_forward", "forward_skips_own_hooks_only", "same_output_unless_a_hook_replaces_it")
 def test_forward_skips_only_the_network_own_hooks():
     """network.forward(x) skips the network's hooks, not its submodules' (forward calls them); a hook
     that replaces the output makes network(x) and network.forward(x) differ."""
@@ -352,7 +454,7 @@ def test_forward_skips_only_the_network_own_hooks():
     assert bool((direct != 0).any()), "net.forward(x) should skip the network's own hook"
 
 
-@pytest.mark.claim("model.module_subclass")
+@pytest.mark.claim("model.module_subclass", "reassignment_keeps_its_place", "needs_module_init_first")
 def test_children_keep_their_first_place_and_need_module_init():
     """Assigning a module attribute again keeps its place among the children; assigning one before
     super().__init__() raises AttributeError."""
@@ -374,11 +476,11 @@ def test_children_keep_their_first_place_and_need_module_init():
         Early()
 
 
-@pytest.mark.claim("model.functional_stateless")
+@pytest.mark.claim("model.functional_stateless", "relu_refuses_bool")
 def test_relu_refuses_bool_tensors():
     """F.relu and nn.ReLU refuse a bool tensor (RuntimeError); x.clamp(min=0) is for numbers."""
     b = torch.tensor([True, False])
     for name, relu in (("F.relu", F.relu), ("nn.ReLU()", nn.ReLU())):
-        with pytest.raises(RuntimeError):
+        with pytest.raises(RuntimeError, match="Boolean inputs not supported for relu"):
             relu(b)
             pytest.fail(f"{name} of a bool tensor")

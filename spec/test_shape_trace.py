@@ -29,7 +29,7 @@ SHAPE_TRACE = [
 
 @on_devices
 @given(batch=st.integers(1, 5))
-@pytest.mark.claim("model.shape_trace")
+@pytest.mark.claim("model.shape_trace", "layer_by_layer")
 def test_shapes_layer_by_layer(device, batch):
     """Network.trace(x) passes through exactly the course's steps with the course's shapes."""
     network = Network().to(device)

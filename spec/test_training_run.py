@@ -215,7 +215,8 @@ def test_confusion_matrix_of_the_full_run(course_runs, claim_fact):
     assert_equal("PNG", png.read_bytes()[:8], b"\x89PNG\r\n\x1a\n", expr=str(png))
 
 
-@pytest.mark.claim("experiments.run_manager", "experiments.tensorboard")
+@pytest.mark.claim("experiments.run_manager", "one_row_per_epoch", "saved_as_csv_and_json")
+@pytest.mark.claim("experiments.tensorboard", "test_accuracy_read_back")
 def test_full_run_artifacts(course_runs):
     """results.csv / results.json hold every epoch of the three runs; each run has TensorBoard events
     whose Test Accuracy scalars are the per-epoch evaluations."""

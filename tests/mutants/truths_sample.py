@@ -70,16 +70,6 @@ def leaves_take_in_place_ops(mp):
         return orig(self, *a, **k)
 
 
-@mutant("model.module_subclass")
-def reassigned_children_move_to_the_end(mp):
-    """Assigning a module attribute again moves it to the end of the children."""
-    @wrap(mp, torch.nn.Module, "__setattr__")
-    def setattr_(orig, self, name, value):
-        if isinstance(value, torch.nn.Module) and name in self.__dict__.get("_modules", {}):
-            del self._modules[name]
-        return orig(self, name, value)
-
-
 @mutant("elementwise.arith_methods")
 def integer_true_division_in_float64(mp):
     """int / int computes in float64, as NumPy does, before giving float32."""
@@ -88,14 +78,6 @@ def integer_true_division_in_float64(mp):
         if not self.is_floating_point() and isinstance(other, int):
             return torch.from_numpy(self.numpy() / other).to(torch.get_default_dtype())
         return orig(self, other)
-
-
-@mutant("model.functional_stateless")
-def relu_passes_bools_through(mp):
-    """F.relu of a bool tensor returns it unchanged."""
-    @wrap(mp, torch.nn.functional, "relu")
-    def relu(orig, x, *a, **k):
-        return x.clone() if x.dtype == torch.bool else orig(x, *a, **k)
 
 
 @mutant("autograd.activation_nonlinear")
