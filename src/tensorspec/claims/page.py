@@ -170,7 +170,7 @@ def page_data(reports: list[dict], catalog: Catalog | None = None, *, mode: str 
         "mode": mode,
         "configs": [_config(r) for r in reports],
         "catalog": main.get("catalog") or {},  # what the (newest) report was made from
-        "completed_from": str(catalog.path) if catalog is not None and any(
+        "completed_from": _shown_path(catalog.path) if catalog is not None and any(
             not (_by_id(r).get(cid) or {}).get("gist") for r in reports[-1:] for cid in ids) else "",
         "not_in_this_run": main.get("not_in_this_run") or [],
         "verdicts": list(VERDICTS),
@@ -178,6 +178,15 @@ def page_data(reports: list[dict], catalog: Catalog | None = None, *, mode: str 
         "groups": [{"id": g, "en": cards.group_title(g, "en"), "zh": cards.group_title(g, "zh")} for g in groups],
         "claims": claims,
     }
+
+
+def _shown_path(path) -> str:
+    """A path as a reader may see it: relative to the working folder where it can be (no home folders)."""
+    path = Path(path or "spec/claims.toml")
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return path.name
 
 
 def json_blob(data: dict) -> str:
