@@ -113,6 +113,7 @@ def _ranges(cid: str, indexed: list[dict[str, dict]], catalog: Catalog | None) -
             for key in ("gist", "gist_zh", "statements"):
                 if not entry.get(key) and ch.get(key):
                     entry[key] = ch[key]
+            entry["reported"] = entry.get("reported", 0) + 1  # reports that know the range (older ones may not)
     return list(found.values())
 
 
