@@ -198,3 +198,4 @@ def test_text_wraps_by_display_width():
     assert all(cards.width(line) <= 20 for line in lines) and "".join(lines) == "张量" * 30
     assert cards.wrap("alpha beta gamma delta epsilon", 20) == ["alpha beta gamma", "delta epsilon"]
     assert cards.wrap("a\nb", 40, "  ") == ["  a", "  b"]
+    assert cards.wrap("red \x1b[31m", 40) == ["red \ufffd[31m"]  # a report's terminal escape stays inert

@@ -212,11 +212,15 @@ def _tokens(text: str) -> list[str]:
     return out + ([word] if word else [])
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def wrap(text: str, columns: int, indent: str = "") -> list[str]:
-    """``text`` in lines of at most ``columns`` display columns (a longer word stands alone), indented."""
+    """``text`` in lines of at most ``columns`` display columns (a longer word stands alone), indented.
+    Control characters (a report's terminal escapes) are shown as U+FFFD, never sent to the terminal."""
     lines, line = [], ""
     room = max(20, columns - width(indent))
-    for paragraph in str(text).split("\n"):
+    for paragraph in _CONTROL.sub("\ufffd", str(text)).split("\n"):
         for tok in _tokens(paragraph):
             if tok == " ":
                 if line and not line.endswith(" "):
@@ -248,7 +252,7 @@ def list_lines(catalog: Catalog, claims: list[Claim], *, report: dict | None = N
         row = [c.id.ljust(idw), pad(verdict_word(verdict_of[c.id], lang), vw)]
         if report is not None:
             row.append(pad(status_word(status_of(c.id, by_id), lang), sw))
-        row.append(gist(by_id.get(c.id) if by_id.get(c.id, {}).get("gist") else c, lang))
+        row.append(_CONTROL.sub("\ufffd", " ".join(gist(by_id.get(c.id) if by_id.get(c.id, {}).get("gist") else c, lang).split())))
         lines.append("  ".join(row))
     return lines
 
