@@ -253,7 +253,7 @@ def list_lines(catalog: Catalog, claims: list[Claim], *, report: dict | None = N
         if report is not None:
             row.append(pad(status_word(status_of(c.id, by_id), lang), sw))
         row.append(_CONTROL.sub("\ufffd", " ".join(gist(by_id.get(c.id) if by_id.get(c.id, {}).get("gist") else c, lang).split())))
-        lines.append("  ".join(row))
+        lines.append(_CONTROL.sub("\ufffd", "  ".join(row)))
     return lines
 
 
@@ -368,7 +368,7 @@ def card(catalog: Catalog, claim: Claim, *, report: dict | None = None, lang: st
     out.append("")
     field("where", catalog.where(claim.id))
     field("run", f"pytest spec --claim {claim.id}")
-    return "\n".join(out) + "\n"
+    return _CONTROL.sub("\ufffd", "\n".join(out)) + "\n"
 
 
 def _versions_label(report: dict | None) -> str:
