@@ -62,22 +62,35 @@ def _statement(st: dict, base: dict | None = None) -> dict:
     return out
 
 
-def _claim(cid: str, main: dict | None, catalog: Catalog | None) -> dict:
-    """One claim for the page: the report's fields, completed from the catalog where it lacks them."""
+def _claim(cid: str, main: dict | None, catalog: Catalog | None, *, newest_truth: bool = False) -> dict:
+    """One claim for the page: the report's fields, completed from the catalog where it lacks them (the
+    catalog's words as they are on the report's versions: a range the report says applies replaces them)."""
     main = main or {}
     c = catalog[cid] if catalog is not None and cid in catalog else None
+    applied = [d for d in (c.differs if c else ()) if d.name in
+               {ch.get("name") for ch in main.get("changes") or () if ch.get("applies")}]
 
     def pick(key: str, fallback=""):
         value = main.get(key)
         if value:
             return value
-        return getattr(c, key, fallback) if c is not None else fallback
+        if c is None:
+            return fallback
+        if key in ("gist", "gist_zh"):
+            return next((getattr(d, key) for d in applied if getattr(d, key)), getattr(c, key))
+        return getattr(c, key, fallback)
 
     sources = list(pick("sources", ()))
     statements = [_statement(st) for st in main.get("statements") or ()]
     if not statements and c is not None and c.statements:  # a report from before statements
-        statements = [{"id": st.id, "text": st.text, "status": "context" if st.context else ""}
-                      for st in c.statements]
+        for st in c.statements:
+            text, where = st.text, ""
+            for d in applied:
+                for rst in d.statements:
+                    if rst.id == st.id:
+                        text, where = rst.text, d.range
+            statements.append({"id": st.id, "text": text, "status": "context" if st.context else "",
+                               **({"range": where} if where else {})})
     out = {"id": cid, "group": cid.split(".", 1)[0], "quote": pick("quote"), "claim": pick("claim"),
            "verdict": main.get("verdict") or (c.verdict if c else ""), "status": main.get("status", "absent"),
            "gist": pick("gist"), "gist_zh": pick("gist_zh"), "sources": sources, "statements": statements}
@@ -85,7 +98,8 @@ def _claim(cid: str, main: dict | None, catalog: Catalog | None) -> dict:
         out["catalog_verdict"] = c.verdict
     if not statements:
         truth = main.get("truth") or (c.truth if c else "")
-        out["truth"] = truth.split("\nOn the installed versions")[0]
+        # the page of several releases states the newest truth; the ranges are shown beside it
+        out["truth"] = truth.split("\nOn the installed versions")[0] if newest_truth else truth
     for key in ("facts", "measured", "skip_reasons", "failed_tests", "deprecations", "measured_facts"):
         value = main.get(key) or (getattr(c, key, None) if key == "measured" and c is not None else None)
         if value:
@@ -148,7 +162,7 @@ def page_data(reports: list[dict], catalog: Catalog | None = None, *, mode: str 
     claims = []
     for cid in ids:
         newest = next((by[cid] for by in reversed(indexed) if cid in by), None)
-        claim = _claim(cid, newest, catalog)
+        claim = _claim(cid, newest, catalog, newest_truth=mode == "changes")
         claim["ranges"] = _ranges(cid, indexed, catalog)
         if mode == "changes":
             claim["cells"] = [_cell(by.get(cid), claim["ranges"]) for by in indexed]
