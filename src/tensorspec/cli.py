@@ -21,7 +21,7 @@ def _page(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="tensorspec", description="tensorspec: claims reports across releases")
+    parser = argparse.ArgumentParser(prog="tensorspec", description="tensorspec: the claims of the catalog, and claims reports across releases")
     sub = parser.add_subparsers(dest="command", required=True)
     cards.add_parsers(sub)
     p = sub.add_parser("compare", help="what changed between two claims reports (JSON)",
@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--markdown", action="store_true", help="print a Markdown table")
     p.add_argument("--fail-on-change", action="store_true", help="exit 1 when any claim changed")
     p.set_defaults(run=compare.run)
-    p = sub.add_parser("changes", help="the changes-by-version document from claims reports",
+    p = sub.add_parser("changes", help="the changes-by-version document (Markdown, or a page with --html) from claims reports",
                        description=changes.__doc__.split("\n\n")[0])
     p.add_argument("reports", nargs="+", metavar="REPORT", help="JSON reports, or folders of them")
     p.add_argument("-o", "--output", metavar="PATH", help="write the Markdown here (default: print it)")
