@@ -406,7 +406,8 @@ def add_parsers(sub) -> None:
                        description="One line per claim of the catalog: ID, verdict (and status, with --report), gist. "
                                    "Filters take several values, repeated or comma-separated; a claim passes when it "
                                    "matches any value of each filter given.")
-    p.add_argument("--verdict", action="append", metavar="VERDICT", help=f"one of {', '.join(VERDICTS)}")
+    p.add_argument("--verdict", action="append", metavar="VERDICT",
+                   help=f"one of {', '.join(VERDICTS)} (with --report: the verdict on the versions of that report)")
     p.add_argument("--group", action="append", metavar="GROUP", help="a topic group: the ID's first part (reshape, creation, ...)")
     p.add_argument("--source", "--lesson", action="append", metavar="CODE", dest="source",
                    help="a source code: DL9 (Deeplizard lesson 9), DL (every Deeplizard lesson), BZ, MF, CH2.5, CH2, ...")
