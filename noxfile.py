@@ -3,7 +3,7 @@
     nox -l                                   # the configurations
     nox -s "spec(torch-2.4.1)"               # one of them; its report goes to reports/
     nox -s spec                              # all of them (about a minute each, plus downloads)
-    nox -s changes                           # docs/changes-by-version.md from the reports
+    nox -s changes                           # docs/changes-by-version.md and docs/changes.html from the reports
 
 Each configuration pins torch, NumPy and TensorFlow; the rest comes from pyproject.toml.  The report
 is named by the versions (``reports/torch-2.4.1_numpy-2.0.2_tf-2.18.1.json``) and the environment is
@@ -86,5 +86,6 @@ def spec(session: nox.Session, torch: str, numpy: str, tf: str | None) -> None:
 
 @nox.session(venv_backend="none")
 def changes(session: nox.Session) -> None:
-    """docs/changes-by-version.md from the reports in reports/."""
-    session.run("tensorspec", "changes", str(ROOT / "reports"), "-o", str(ROOT / "docs" / "changes-by-version.md"))
+    """docs/changes-by-version.md and the page docs/changes.html from the reports in reports/."""
+    session.run("tensorspec", "changes", str(ROOT / "reports"), "-o", str(ROOT / "docs" / "changes-by-version.md"),
+                "--html", str(ROOT / "docs" / "changes.html"), "--catalog", str(ROOT / "spec" / "claims.toml"))

@@ -1,15 +1,29 @@
-"""The ``tensorspec`` command: ``compare`` two claims reports, build the ``changes`` document."""
+"""The ``tensorspec`` command: ``list`` and ``show`` the claims of the catalog, ``compare`` two claims
+reports, build the ``changes`` document (Markdown or an HTML page), render a report as a ``page``.
+
+It never imports torch: every subcommand reads the catalog or reports only."""
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from tensorspec.claims import changes, compare, readme
+from tensorspec.claims import cards, changes, compare, readme
+
+
+def _page(args) -> int:
+    from tensorspec.claims import page, report
+
+    text = page.render_report(compare.load(args.report), catalog=page.optional_catalog(args.catalog))
+    report.write_text(Path(args.output), text)
+    print(f"wrote {args.output}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="tensorspec", description="tensorspec: claims reports across releases")
+    parser = argparse.ArgumentParser(prog="tensorspec", description="tensorspec: the claims of the catalog, and claims reports across releases")
     sub = parser.add_subparsers(dest="command", required=True)
+    cards.add_parsers(sub)
     p = sub.add_parser("compare", help="what changed between two claims reports (JSON)",
                        description=compare.__doc__.split("\n\n")[0])
     p.add_argument("old", metavar="OLD.json")
@@ -17,13 +31,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--markdown", action="store_true", help="print a Markdown table")
     p.add_argument("--fail-on-change", action="store_true", help="exit 1 when any claim changed")
     p.set_defaults(run=compare.run)
-    p = sub.add_parser("changes", help="the changes-by-version document from claims reports",
+    p = sub.add_parser("changes", help="the changes-by-version document (Markdown, or a page with --html) from claims reports",
                        description=changes.__doc__.split("\n\n")[0])
     p.add_argument("reports", nargs="+", metavar="REPORT", help="JSON reports, or folders of them")
     p.add_argument("-o", "--output", metavar="PATH", help="write the Markdown here (default: print it)")
-    p.add_argument("--catalog", metavar="PATH", help="the current catalog, to name reports run with an older one "
-                   "(default: spec/claims.toml here)")
+    p.add_argument("--html", metavar="PATH", help="write the page of the changes (a version timeline per claim) here")
+    p.add_argument("--catalog", metavar="PATH",
+                   help=f"gists and statements for reports that lack them (default: {cards.DEFAULT_CATALOG}, if present)")
     p.set_defaults(run=changes.run)
+    p = sub.add_parser("page", help="a claims report (JSON) as one self-contained HTML page",
+                       description="Render a JSON claims report as the HTML page that pytest spec --claims-report "
+                                   "NAME.html writes; gists and statements missing from an older report come from "
+                                   "the catalog.")
+    p.add_argument("report", metavar="REPORT.json")
+    p.add_argument("-o", "--output", metavar="PATH", required=True, help="the HTML file to write")
+    p.add_argument("--catalog", metavar="PATH", help=f"the claim catalog (default: {cards.DEFAULT_CATALOG}, if present)")
+    p.set_defaults(run=_page)
     p = sub.add_parser("readme", help="the README's list of the claims the notes get wrong",
                        description=readme.__doc__.split("\n\n")[0])
     p.add_argument("--catalog", metavar="PATH", help="the catalog (default: spec/claims.toml here)")

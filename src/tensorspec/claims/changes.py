@@ -3,7 +3,8 @@
 Built from claims reports only (``pytest spec --claims-report reports/NAME.json``, one per
 configuration of the release matrix), so the committed document can be checked against the committed
 reports.  It holds one table, claim × configuration, and the changes in words with the release
-each came in.
+each came in.  ``--html PATH`` writes the same as a page (``page.render_changes``): a row of coloured
+cells per claim, one per configuration, in the manner of caniuse.
 """
 from __future__ import annotations
 
@@ -127,6 +128,18 @@ def current_sha256(path: str | Path | None) -> str | None:
 
 def run(args) -> int:
     paths = [p for arg in args.reports for p in (sorted(Path(arg).glob("*.json")) if Path(arg).is_dir() else [Path(arg)])]
+    if getattr(args, "html", None):
+        from tensorspec.claims import page
+        from tensorspec.claims.report import write_text
+
+        if not paths:
+            raise ValueError("no reports given")
+        html = page.render_changes([load(p) for p in paths], catalog=page.optional_catalog(getattr(args, "catalog", None)))
+        Path(args.html).parent.mkdir(parents=True, exist_ok=True)
+        write_text(Path(args.html), html)
+        print(f"wrote {args.html} from {len(paths)} reports")
+        if not args.output:
+            return 0
     text = render(paths, current_sha256(getattr(args, "catalog", None)))
     if args.output:
         Path(args.output).parent.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@
   without the statements it checks, is a collection error.
 * After the run, a terminal summary: claims per verdict and per status (``verified``, ``broken``,
   ``not run`` with the skip reasons, ``no test``), naming every claim that is not verified.
-* ``--claims-report PATH`` writes the same as JSON (``.json``) or as a Markdown table (``.md``).
+* ``--claims-report PATH`` writes the same as JSON (``.json``), a Markdown table (``.md``) or a page to read (``.html``).
 * A test may record measured facts (an accuracy, an artifact folder) with the ``claim_fact``
   fixture (``claim_fact(name, value)``: the fact of the test's claim); they appear in the summary and
   the report.
