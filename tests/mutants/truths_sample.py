@@ -96,11 +96,3 @@ def relu_passes_bools_through(mp):
     @wrap(mp, torch.nn.functional, "relu")
     def relu(orig, x, *a, **k):
         return x.clone() if x.dtype == torch.bool else orig(x, *a, **k)
-
-
-@mutant("autograd.activation_nonlinear")
-def relu_leaks(mp):
-    """F.relu lets 1% of a negative input through (leaky), so no ReLU is ever dead."""
-    @wrap(mp, torch.nn.functional, "relu")
-    def relu(orig, x, *a, **k):
-        return torch.nn.functional.leaky_relu(x, 0.01)
