@@ -394,21 +394,25 @@ def test_tensorflow_agrees(tf, stack_case, cat_case):
         _assert_same(torch.from_numpy(np.concatenate(arrays, axis=axis)), to_numpy(out), expr)
 
 
-@pytest.mark.claim(AGREE, "mixed_dtypes_torch_numpy", "empty_1d_torch_numpy", "errors_torch_numpy", "empty_list_torch_numpy")
+@pytest.mark.claim(AGREE, "mixed_dtypes_torch_numpy")
 @on_devices
-def test_where_torch_and_numpy_differ(device):
-    """Mixed dtypes: torch promotes int32+float32 to float32, NumPy to float64.  A 1-D empty input:
-    torch skips it, NumPy raises ValueError (ranks differ) for an axis valid for the 1-D input, AxisError
-    for another.  Errors: out-of-range axis IndexError vs AxisError; 0-d
-    inputs RuntimeError vs ValueError; no inputs: torch.cat ValueError, torch.stack RuntimeError, NumPy
-    ValueError."""
+def test_torch_and_numpy_promote_differently(device):
+    """Mixed dtypes: torch promotes int32 + float32 to float32, NumPy to float64 (cat and stack alike)."""
     i, f = np.arange(6, dtype=np.int32).reshape(2, 3), np.ones((2, 3), np.float32)
     ti, tf_ = torch.from_numpy(i).to(device), torch.from_numpy(f).to(device)
     got = (torch.cat([ti, tf_]).dtype, torch.stack([ti, tf_]).dtype)
     assert_equal("dtypes", got, (torch.float32, torch.float32), expr="torch cat/stack of int32 and float32")
     got = (np.concatenate([i, f]).dtype, np.stack([i, f]).dtype)
     assert_equal("dtypes", got, (np.float64, np.float64), expr="NumPy concatenate/stack of int32 and float32")
-    got = tuple(torch.cat([torch.empty(0, device=device), tf_], dim=1).shape)
+
+
+@pytest.mark.claim(AGREE, "empty_1d_torch_numpy")
+@on_devices
+def test_torch_skips_an_empty_1d_input_numpy_refuses_it(device):
+    """A 1-D empty input with 2-D ones: torch skips it; NumPy raises ValueError (ranks differ) for an
+    axis valid for the 1-D input, AxisError for another."""
+    f = np.ones((2, 3), np.float32)
+    got = tuple(torch.cat([torch.empty(0, device=device), torch.from_numpy(f).to(device)], dim=1).shape)
     assert_equal("shape", got, (2, 3), expr="torch.cat([torch.empty(0), x], dim=1)")
     with pytest.raises(np.exceptions.AxisError, match="axis 1 is out of bounds for array of dimension 1"):
         np.concatenate([np.empty(0), f], axis=1)
@@ -416,12 +420,27 @@ def test_where_torch_and_numpy_differ(device):
         with pytest.raises(ValueError, match="all the input arrays must have same number of dimensions") as info:
             np.concatenate([np.empty(0), f], axis=axis)
         assert_equal("exception type", type(info.value), ValueError, expr=f"np.concatenate([np.empty(0), x], axis={axis})")
+
+
+@pytest.mark.claim(AGREE, "errors_torch_numpy")
+@on_devices
+def test_torch_and_numpy_errors(device):
+    """An out-of-range axis: IndexError vs AxisError; 0-d inputs to cat: RuntimeError vs ValueError."""
+    f = np.ones((2, 3), np.float32)
+    x = torch.from_numpy(f).to(device)
     with pytest.raises(IndexError, match="Dimension out of range"):
-        torch.cat([tf_, tf_], dim=2)
+        torch.cat([x, x], dim=2)
     with pytest.raises(np.exceptions.AxisError, match="axis 2 is out of bounds for array of dimension 2"):
         np.concatenate([f, f], axis=2)
+    with pytest.raises(RuntimeError, match=re.escape("zero-dimensional tensor (at position 0) cannot be concatenated")):
+        torch.cat([torch.tensor(1.0, device=device), torch.tensor(2.0, device=device)])
     with pytest.raises(ValueError, match="zero-dimensional arrays cannot be concatenated"):
         np.concatenate([np.array(1.0), np.array(2.0)])
+
+
+@pytest.mark.claim(AGREE, "empty_list_torch_numpy")
+def test_torch_and_numpy_on_an_empty_list():
+    """No inputs: torch.cat ValueError (RuntimeError before 2.9.1), NumPy ValueError for both calls."""
     error = RuntimeError if differs("cat_empty_runtime_error") else ValueError
     with pytest.raises(error, match=re.escape("torch.cat(): expected a non-empty list of Tensors")):
         torch.cat([])
@@ -431,15 +450,13 @@ def test_where_torch_and_numpy_differ(device):
         np.stack([])
 
 
-@pytest.mark.claim(AGREE, "mixed_dtypes_tensorflow", "empty_1d_tensorflow", "errors_tensorflow", "empty_list_tensorflow")
-def test_where_tensorflow_differs(tf):
-    """TF does not promote: tf.Tensors of different dtypes raise InvalidArgumentError; plain ndarrays
-    are converted by tf.concat to the FIRST one's dtype (2.5 silently becomes 2), and by tf.stack as
-    nested Python data: integer arrays of any dtype become int32 (int64 if a value needs it), an
-    empty one float32, complex ones complex128, floating ones float32 unless a floating array heads
-    the list, whose dtype then wins (tf.concat keeps their dtype).  A 1-D empty input,
-    an out-of-range axis and 0-d inputs of tf.concat raise InvalidArgumentError (tf.stack: ValueError
-    for the axis); ``tf.stack([])`` is an empty float32 tensor, ``tf.concat([], 0)`` an error."""
+@pytest.mark.claim(AGREE, "mixed_dtypes_tensorflow")
+def test_tensorflow_does_not_promote(tf):
+    """tf.Tensors of different dtypes raise InvalidArgumentError; plain ndarrays are converted by
+    tf.concat to the FIRST one's dtype (2.5 silently becomes 2), and by tf.stack as nested Python data:
+    integer arrays of any dtype become int32 (int64 if a value needs it), an empty one float32, complex
+    ones complex128, floating ones float32 unless a floating array heads the list, whose dtype then wins
+    (tf.concat keeps their dtype)."""
     i, f = np.array([1], np.int32), np.array([2.5], np.float32)
     for fn in (lambda xs: tf.concat(xs, 0), lambda xs: tf.stack(xs, 0)):
         with pytest.raises(tf.errors.InvalidArgumentError, match="expected to be a int32 tensor but is a float tensor"):
@@ -459,16 +476,34 @@ def test_where_tensorflow_differs(tf):
         assert_equal(f"tf.stack([{', '.join(names)} ndarrays]).dtype", got, want, expr="tf.stack of NumPy arrays")
     assert_equal("tf.concat dtype", (tf.concat([u8, u8], 0).dtype, tf.stack([tf.constant(u8)]).dtype),
                  (tf.uint8, tf.uint8), expr="tf.concat of ndarrays, tf.stack of tf.Tensors")
+
+
+BAD_AXIS = "Expected concatenating dimensions in the range [{}, {}), but got {}"
+
+
+@pytest.mark.claim(AGREE, "empty_1d_tensorflow")
+def test_tensorflow_refuses_an_empty_1d_input(tf):
+    """tf.concat of a 1-D empty input with 2-D ones: InvalidArgumentError, worded by the axis."""
     x = np.ones((2, 3), np.float32)
-    bad_axis = "Expected concatenating dimensions in the range [{}, {}), but got {}"
     with pytest.raises(tf.errors.InvalidArgumentError, match="Ranks of all input tensors should match"):
         tf.concat([np.empty(0, np.float32), x], axis=0)
-    with pytest.raises(tf.errors.InvalidArgumentError, match=re.escape(bad_axis.format(-1, 1, 1))):
+    with pytest.raises(tf.errors.InvalidArgumentError, match=re.escape(BAD_AXIS.format(-1, 1, 1))):
         tf.concat([np.empty(0, np.float32), x], axis=1)
-    with pytest.raises(tf.errors.InvalidArgumentError, match=re.escape(bad_axis.format(-2, 2, 2))):
+
+
+@pytest.mark.claim(AGREE, "errors_tensorflow")
+def test_tensorflow_concat_errors(tf):
+    """tf.concat: an out-of-range axis and 0-d inputs raise InvalidArgumentError."""
+    x = np.ones((2, 3), np.float32)
+    with pytest.raises(tf.errors.InvalidArgumentError, match=re.escape(BAD_AXIS.format(-2, 2, 2))):
         tf.concat([x, x], axis=2)
-    with pytest.raises(tf.errors.InvalidArgumentError, match=re.escape("Can't concatenate scalars (use tf.stack")):
+    with pytest.raises(tf.errors.InvalidArgumentError, match=re.escape("Can't concatenate scalars (use tf.stack instead)")):
         tf.concat([tf.constant(1.0), tf.constant(2.0)], 0)
+
+
+@pytest.mark.claim(AGREE, "empty_list_tensorflow")
+def test_tensorflow_on_an_empty_list(tf):
+    """``tf.stack([])`` is an empty float32 tensor, ``tf.concat([], 0)`` an InvalidArgumentError."""
     empty = tf.stack([])
     assert_equal("(shape, dtype)", (tf_shape(empty), empty.dtype), ((0,), tf.float32), expr="tf.stack([])")
     with pytest.raises(tf.errors.InvalidArgumentError):

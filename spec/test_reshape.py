@@ -215,7 +215,7 @@ DIM_OPS = [  # (method, how many more dims it accepts than the rank, NumPy's cou
 def test_an_out_of_range_dim_is_an_index_error(op, extra, numpy_op, device, shape, data):
     """A dim outside [-n, n-1] (n = max(rank + extra, 1)): IndexError "Dimension out of range (expected
     to be in range of [lo, hi], but got d)", method and function alike; NumPy raises AxisError (a
-    ValueError and an IndexError)."""
+    ValueError and an IndexError); flatten's end_dim as its start_dim."""
     lo, hi = ref.dim_bounds(len(shape), extra)
     dim = data.draw(st.one_of(st.integers(hi + 1, hi + 4), st.integers(lo - 4, lo - 1)), label="dim")
     forms = spellings(op, str(dim))
@@ -223,6 +223,9 @@ def test_an_out_of_range_dim_is_an_index_error(op, extra, numpy_op, device, shap
         for call in forms.values():
             with pytest.raises(IndexError, match=ref.dim_error(len(shape), dim, extra)):
                 call(torch.zeros(shape, device=device), dim)
+            if op == "flatten":  # as end_dim too
+                with pytest.raises(IndexError, match=ref.dim_error(len(shape), dim, extra)):
+                    call(torch.zeros(shape, device=device), 0, dim)
         if numpy_op is not None:
             with pytest.raises(np.exceptions.AxisError):
                 numpy_op(np.zeros(shape), dim)

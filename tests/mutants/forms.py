@@ -42,14 +42,6 @@ def _reversed_axes(t: torch.Tensor) -> torch.Tensor:
     return t.permute(*reversed(range(t.dim())))
 
 
-def _column_major(orig, t: torch.Tensor, shape) -> torch.Tensor:
-    """``t`` laid into ``shape`` in column-major (Fortran) order; ``orig`` is the real reshape/view."""
-    shape = tuple(orig(t, shape).shape)  # the real one infers -1 and checks the size
-    if t.numel() <= 1 or (t.dim() < 2 and len(shape) < 2):  # one order only
-        return orig(t, shape)
-    return _reversed_axes(_reversed_axes(t).reshape(tuple(reversed(shape))))
-
-
 # ---- elementwise ---------------------------------------------------------------------------------
 
 @mutant("elementwise.arith_methods")

@@ -312,6 +312,16 @@ _each_spelling(FLATTEN, "merges_start_to_end", "flatten", "ignores_start_dim",
                "(start_dim=s) flattens every axis, the batch axes too", lambda orig, t, *a, **k: orig(t))
 _each_spelling(FLATTEN, "dim_out_of_range", "flatten", "clamps_an_out_of_range_dim",
                "(d) clamps an out-of-range start_dim into range instead of raising IndexError", _clamped(0))
+def _end_dim_clamped(orig, t, *args, **kwargs):
+    """flatten(s, e): an out-of-range e is clamped into range instead of raising IndexError."""
+    if len(args) == 2:
+        n = max(t.dim(), 1)
+        args = (args[0], max(-n, min(n - 1, args[1])))
+    return orig(t, *args, **kwargs)
+
+
+_each_spelling(FLATTEN, "dim_out_of_range", "flatten", "clamps_an_out_of_range_end_dim",
+               "(s, e) clamps an out-of-range end_dim e into range instead of raising IndexError", _end_dim_clamped)
 _each_spelling(FLATTEN, "start_after_end_refused", "flatten", "swaps_start_after_end",
                "(start_dim=s, end_dim=e) with s after e swaps them instead of raising", _swapped)
 
