@@ -124,7 +124,7 @@ REQUIRES_GRAD_REFUSALS = {  # how an integer or bool tensor is asked to require 
 }
 
 
-@pytest.mark.claim("autograd.variable_required", "integer_bool_refused", "requires_grad_enables")
+@pytest.mark.claim("autograd.variable_required", "integer_bool_refused")
 @pytest.mark.parametrize("expr", REQUIRES_GRAD_REFUSALS)
 @on_devices
 def test_integer_and_bool_tensors_cannot_require_grad(expr, device):
@@ -133,8 +133,16 @@ def test_integer_and_bool_tensors_cannot_require_grad(expr, device):
     call, message = REQUIRES_GRAD_REFUSALS[expr]
     with pytest.raises(RuntimeError, match=re.escape(message)):
         call(device)
+
+
+@pytest.mark.claim("autograd.variable_required", "requires_grad_enables")
+@on_devices
+def test_complex_tensors_may_require_grad(device):
+    """Complex tensors require grad by either path, though requires_grad_()'s refusal names only floating point."""
     z = torch.tensor([1j], device=device)
     assert_equal("complex requires_grad_()", z.requires_grad_().requires_grad, True, expr="torch.tensor([1j]).requires_grad_()")
+    made = torch.tensor([1j], device=device, requires_grad=True)
+    assert_equal("requires_grad", made.requires_grad, True, expr="torch.tensor([1j], requires_grad=True)")
 
 
 @pytest.mark.claim("autograd.variable_required", "variable_is_a_shim")
@@ -171,15 +179,20 @@ def test_a_variable_works_like_the_tensor_it_wraps(device, x):
             assert_values(op(v), op(t), f"{expr} on Variable(t) and on t", exact=True)
 
 
-@pytest.mark.claim("autograd.variable_drop_in", "not_a_constructor", "detaches")
-@on_devices
-def test_variable_is_not_a_constructor_and_cuts_the_graph(device):
+@pytest.mark.claim("autograd.variable_drop_in", "not_a_constructor")
+def test_variable_is_not_a_constructor():
     """Where code relied on more, it breaks: Variable(data) takes only tensors (TypeError for a list or
-    an array), and Variable(y) of a result detaches it, so no gradient reaches the inputs."""
-    Variable = torch.autograd.Variable
+    an array)."""
     for data in ([1.0, 2.0], np.ones(2)):
         with pytest.raises(TypeError, match="Variable data has to be a tensor, but got"):
-            Variable(data)
+            torch.autograd.Variable(data)
+
+
+@pytest.mark.claim("autograd.variable_drop_in", "detaches")
+@on_devices
+def test_variable_cuts_the_graph(device):
+    """Variable(y) of a result detaches it (a leaf without grad_fn), so no gradient reaches the inputs."""
+    Variable = torch.autograd.Variable
     x = torch.ones(3, device=device, requires_grad=True)
     y = x * 2
     for requires_grad in (False, True):
@@ -303,11 +316,11 @@ class ForwardOnly(torch.autograd.Function):
         return x.clamp(min=0)
 
 
-@pytest.mark.claim("autograd.activation_differentiable", "no_derivative_raises", "composed_for_free")
+@pytest.mark.claim("autograd.activation_differentiable", "no_derivative_raises")
 @on_devices
 def test_activations_without_a_derivative_stop_backward(device):
     """Without a derivative formula backward is an error: heaviside, a comparison (no grad_fn), and a
-    custom Function without backward; an activation composed of torch ops is differentiated for free."""
+    custom Function without backward."""
     x = torch.tensor([-1.0, 0.0, 2.0], device=device, requires_grad=True)
     with pytest.raises(RuntimeError, match="derivative for aten::heaviside is not implemented"):
         torch.heaviside(x, torch.tensor(0.5, device=device)).sum().backward()
@@ -315,6 +328,13 @@ def test_activations_without_a_derivative_stop_backward(device):
         (x > 0).to(x.dtype).sum().backward()
     with pytest.raises(NotImplementedError, match="You must implement either the backward or vjp method"):
         ForwardOnly.apply(x).sum().backward()
+
+
+@pytest.mark.claim("autograd.activation_differentiable", "composed_for_free")
+@on_devices
+def test_an_activation_of_torch_ops_is_differentiated_for_free(device):
+    """x * sigmoid(x), written with torch ops and no derivative of its own, gets s(x) (1 + x (1 - s(x)))."""
+    x = torch.tensor([-1.0, 0.0, 2.0], device=device, requires_grad=True)
     swish = x * torch.sigmoid(x)  # a home-made activation built of torch ops
     swish.sum().backward()
     s = torch.sigmoid(x.detach())

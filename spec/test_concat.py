@@ -163,25 +163,44 @@ def test_cat_needs_matching_other_axes(device, case):
             torch.cat([a, b], dim=dim)
 
 
-@pytest.mark.claim(CAT, "dim_out_of_range", "ranks_must_match", "zero_dim_refused", "empty_list_refused")
+@pytest.mark.claim(CAT, "dim_out_of_range")
 @on_devices
 @given(shape=S.shapes(min_dims=1, max_dims=4).filter(lambda s: s != (0,)), data=st.data())
-def test_cat_rejects_bad_dims_ranks_and_scalars(device, shape, data):
-    """Out-of-range dim: IndexError; different ranks: RuntimeError; 0-d inputs cannot be concatenated
-    at all (stack them instead); an empty list is a ValueError."""
+def test_cat_rejects_an_out_of_range_dim(device, shape, data):
+    """A dim outside [-n, n-1]: IndexError "Dimension out of range"."""
     t = torch.zeros(shape, device=device)
     dim = data.draw(S.out_of_range_dims(len(shape)), label="dim")
     with repro(f"torch.cat([torch.zeros({shape})] * 2, dim={dim})"):
         with pytest.raises(IndexError, match=dim_error(len(shape), dim)):
             torch.cat([t, t], dim=dim)
+
+
+@pytest.mark.claim(CAT, "ranks_must_match")
+@on_devices
+@given(shape=S.shapes(min_dims=1, max_dims=4).filter(lambda s: s != (0,)))
+def test_cat_rejects_different_ranks(device, shape):
+    """Inputs of different ranks: RuntimeError naming both."""
+    t = torch.zeros(shape, device=device)
+    with repro(f"torch.cat([t, t.unsqueeze(0)]), t = torch.zeros({shape})"):
         with pytest.raises(RuntimeError, match=re.escape(
                 f"Tensors must have same number of dimensions: got {len(shape)} and {len(shape) + 1}")):
             torch.cat([t, t.unsqueeze(0)], dim=0)
-        with pytest.raises(RuntimeError, match=re.escape("zero-dimensional tensor (at position 0) cannot be concat")):
-            torch.cat([torch.tensor(1.0, device=device), torch.tensor(2.0, device=device)])
-        empty_error = RuntimeError if differs("cat_empty_list_runtime_error") else ValueError
-        with pytest.raises(empty_error, match=re.escape("torch.cat(): expected a non-empty list of Tensors")):
-            torch.cat([], dim=0)
+
+
+@pytest.mark.claim(CAT, "zero_dim_refused")
+@on_devices
+def test_cat_rejects_scalars(device):
+    """0-d inputs cannot be concatenated at all (stack them instead)."""
+    with pytest.raises(RuntimeError, match=re.escape("zero-dimensional tensor (at position 0) cannot be concatenated")):
+        torch.cat([torch.tensor(1.0, device=device), torch.tensor(2.0, device=device)])
+
+
+@pytest.mark.claim(CAT, "empty_list_refused")
+def test_cat_rejects_an_empty_list():
+    """An empty list: ValueError (RuntimeError before torch 2.9.1)."""
+    empty_error = RuntimeError if differs("cat_empty_list_runtime_error") else ValueError
+    with pytest.raises(empty_error, match=re.escape("torch.cat(): expected a non-empty list of Tensors")):
+        torch.cat([], dim=0)
 
 
 @pytest.mark.claim(CAT, "legacy_empty_skipped")
@@ -253,24 +272,36 @@ def test_the_notes_stack_example(device):
         assert_values(out.select(d, 1), x, f"torch.stack((x, x, x), dim={d}).select({d}, 1)", exact=True)
 
 
-@pytest.mark.claim("concat.stack_new_axis", "equal_shapes_required", "dim_out_of_range", "empty_list_refused")
+@pytest.mark.claim("concat.stack_new_axis", "equal_shapes_required")
 @on_devices
-@given(shape=S.shapes(max_dims=4, max_side=3), data=st.data())
-def test_stack_rejects_unequal_shapes_and_bad_dims(device, shape, data):
-    """Inputs must have equal shapes (RuntimeError naming both); dim outside -(n+1)..n: IndexError;
-    an empty list: RuntimeError."""
-    other = shape + (1,) if data.draw(st.booleans(), label="extra axis") or not shape else (shape[0] + 1,) + shape[1:]
-    dim = data.draw(S.out_of_range_dims(len(shape) + 1), label="dim")
-    a, b = torch.zeros(shape, device=device), torch.zeros(other, device=device)
+@given(shape=S.shapes(max_dims=4, max_side=3), extra_axis=st.booleans())
+def test_stack_rejects_unequal_shapes(device, shape, extra_axis):
+    """Inputs must have equal shapes: RuntimeError naming both."""
+    other = shape + (1,) if extra_axis or not shape else (shape[0] + 1,) + shape[1:]
     with repro(f"torch.stack([torch.zeros({shape}), torch.zeros({other})])"):
         message = (f"stack expects each tensor to be equal size, "
                    f"but got {list(shape)} at entry 0 and {list(other)} at entry 1")
         with pytest.raises(RuntimeError, match=re.escape(message)):
-            torch.stack([a, b])
+            torch.stack([torch.zeros(shape, device=device), torch.zeros(other, device=device)])
+
+
+@pytest.mark.claim("concat.stack_new_axis", "dim_out_of_range")
+@on_devices
+@given(shape=S.shapes(max_dims=4, max_side=3), data=st.data())
+def test_stack_rejects_an_out_of_range_dim(device, shape, data):
+    """A dim outside [-(n+1), n]: IndexError."""
+    dim = data.draw(S.out_of_range_dims(len(shape) + 1), label="dim")
+    a = torch.zeros(shape, device=device)
+    with repro(f"torch.stack([torch.zeros({shape})] * 2, dim={dim})"):
         with pytest.raises(IndexError, match=dim_error(len(shape), dim, extra=1)):
             torch.stack([a, a], dim=dim)
-        with pytest.raises(RuntimeError, match="stack expects a non-empty TensorList"):
-            torch.stack([])
+
+
+@pytest.mark.claim("concat.stack_new_axis", "empty_list_refused")
+def test_stack_rejects_an_empty_list():
+    """``torch.stack([])``: RuntimeError."""
+    with pytest.raises(RuntimeError, match="stack expects a non-empty TensorList"):
+        torch.stack([])
 
 
 # ---- concat.stack_is_cat_unsqueeze ---------------------------------------------------------------------
