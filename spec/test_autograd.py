@@ -32,7 +32,7 @@ def leaf(array: np.ndarray, device) -> torch.Tensor:
     return torch.from_numpy(array).to(device).requires_grad_()
 
 
-@pytest.mark.claim("autograd.engine")
+@pytest.mark.claim("autograd.engine", "polynomial_derivatives")
 @on_devices
 @given(coefficients=P.polynomials(), x=points(S.shapes(max_size=16)))
 def test_backward_gives_the_exact_derivative_of_a_polynomial(device, coefficients, x):
@@ -73,7 +73,7 @@ COMPOSITES = [
 ]
 
 
-@pytest.mark.claim("autograd.engine")
+@pytest.mark.claim("autograd.engine", "gradcheck_composites")
 @on_devices
 @given(case=st.sampled_from(COMPOSITES), data=st.data())
 def test_gradients_of_composite_functions_match_finite_differences(device, case, data):
@@ -87,12 +87,15 @@ def test_gradients_of_composite_functions_match_finite_differences(device, case,
         assert torch.autograd.gradcheck(fn, tensors, eps=1e-6, atol=1e-5, rtol=1e-4)
 
 
-@pytest.mark.claim("autograd.variable_required")
+@pytest.mark.claim("autograd.variable_required", "requires_grad_enables", "no_graph_without_requires_grad")
 @on_devices
 @given(dtype=st.sampled_from(D.TORCH_FLOAT), x=points(S.shapes(min_side=1, max_size=16)))
 def test_plain_tensors_are_differentiated_once_they_require_grad(device, dtype, x):
     """No Variable needed: a tensor made with requires_grad (or given it by requires_grad_()) gets
     d/dx sum(x*x) = 2x; without it there is no graph and backward is an error."""
+    made = torch.tensor(x, dtype=dtype, device=device, requires_grad=True)
+    (made * made).sum().backward()
+    assert_values(made.grad, 2 * made.detach(), "t.grad after (t * t).sum().backward(), t = torch.tensor(x, requires_grad=True)")
     t = torch.tensor(x, dtype=dtype, device=device)
     with repro(f"t = torch.tensor({x.tolist()}, dtype={dtype}).requires_grad_(); (t * t).sum().backward()"):
         assert_equal("type(t)", type(t), torch.Tensor, expr="torch.tensor(...)")
@@ -121,7 +124,7 @@ REQUIRES_GRAD_REFUSALS = {  # how an integer or bool tensor is asked to require 
 }
 
 
-@pytest.mark.claim("autograd.variable_required")
+@pytest.mark.claim("autograd.variable_required", "integer_bool_refused")
 @pytest.mark.parametrize("expr", REQUIRES_GRAD_REFUSALS)
 @on_devices
 def test_integer_and_bool_tensors_cannot_require_grad(expr, device):
@@ -130,15 +133,23 @@ def test_integer_and_bool_tensors_cannot_require_grad(expr, device):
     call, message = REQUIRES_GRAD_REFUSALS[expr]
     with pytest.raises(RuntimeError, match=re.escape(message)):
         call(device)
+
+
+@pytest.mark.claim("autograd.variable_required", "requires_grad_enables")
+@on_devices
+def test_complex_tensors_may_require_grad(device):
+    """Complex tensors require grad by either path, though requires_grad_()'s refusal names only floating point."""
     z = torch.tensor([1j], device=device)
     assert_equal("complex requires_grad_()", z.requires_grad_().requires_grad, True, expr="torch.tensor([1j]).requires_grad_()")
+    made = torch.tensor([1j], device=device, requires_grad=True)
+    assert_equal("requires_grad", made.requires_grad, True, expr="torch.tensor([1j], requires_grad=True)")
 
 
-@pytest.mark.claim("autograd.variable_required")
+@pytest.mark.claim("autograd.variable_required", "variable_is_a_shim")
 @on_devices
 def test_variable_is_a_shim_that_returns_plain_tensors(device):
     """torch.autograd.Variable(t) returns a torch.Tensor; every tensor passes isinstance(_, Variable);
-    wrapping alone does not turn on gradients (requires_grad defaults to False)."""
+    wrapping alone does not turn on gradients (requires_grad defaults to False), requires_grad=True does."""
     Variable = torch.autograd.Variable
     t = torch.ones(3, device=device)
     v = Variable(t)
@@ -146,11 +157,12 @@ def test_variable_is_a_shim_that_returns_plain_tensors(device):
     assert_equal("Variable(t).requires_grad", v.requires_grad, False, expr="torch.autograd.Variable(t)")
     assert isinstance(torch.zeros(2, device=device), Variable), "a plain tensor is not isinstance(_, Variable)"
     assert not isinstance(np.zeros(2), Variable), "an ndarray passed isinstance(_, Variable)"
-    with pytest.raises(RuntimeError, match="[Oo]nly Tensors of floating point"):
-        torch.ones(2, dtype=torch.int64, device=device).requires_grad_()
+    v = Variable(t, requires_grad=True)
+    assert_equal("(type, requires_grad)", (type(v), v.requires_grad), (torch.Tensor, True),
+                 expr="torch.autograd.Variable(t, requires_grad=True)")
 
 
-@pytest.mark.claim("autograd.variable_drop_in")
+@pytest.mark.claim("autograd.variable_drop_in", "same_data_and_results")
 @on_devices
 @given(x=points(S.shapes(min_side=1, max_size=16)))
 def test_a_variable_works_like_the_tensor_it_wraps(device, x):
@@ -167,15 +179,20 @@ def test_a_variable_works_like_the_tensor_it_wraps(device, x):
             assert_values(op(v), op(t), f"{expr} on Variable(t) and on t", exact=True)
 
 
-@pytest.mark.claim("autograd.variable_drop_in")
-@on_devices
-def test_variable_is_not_a_constructor_and_cuts_the_graph(device):
+@pytest.mark.claim("autograd.variable_drop_in", "not_a_constructor")
+def test_variable_is_not_a_constructor():
     """Where code relied on more, it breaks: Variable(data) takes only tensors (TypeError for a list or
-    an array), and Variable(y) of a result detaches it, so no gradient reaches the inputs."""
-    Variable = torch.autograd.Variable
+    an array)."""
     for data in ([1.0, 2.0], np.ones(2)):
         with pytest.raises(TypeError, match="Variable data has to be a tensor, but got"):
-            Variable(data)
+            torch.autograd.Variable(data)
+
+
+@pytest.mark.claim("autograd.variable_drop_in", "detaches")
+@on_devices
+def test_variable_cuts_the_graph(device):
+    """Variable(y) of a result detaches it (a leaf without grad_fn), so no gradient reaches the inputs."""
+    Variable = torch.autograd.Variable
     x = torch.ones(3, device=device, requires_grad=True)
     y = x * 2
     for requires_grad in (False, True):
@@ -198,7 +215,7 @@ def linear_stack(widths: list[int], generator: torch.Generator, device) -> torch
     return torch.nn.Sequential(*layers).to(device)
 
 
-@pytest.mark.claim("autograd.activation_nonlinear")
+@pytest.mark.claim("autograd.activation_nonlinear", "linear_stack_is_affine")
 @on_devices
 @given(widths=st.lists(st.integers(1, 4), min_size=3, max_size=5), seed=st.integers(0, 2**32 - 1),
        batch=st.integers(1, 4))
@@ -232,7 +249,7 @@ ACTIVATIONS = {"relu": torch.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid,
                "gelu": F.gelu, "leaky_relu": F.leaky_relu, "softplus": F.softplus}
 
 
-@pytest.mark.claim("autograd.activation_nonlinear")
+@pytest.mark.claim("autograd.activation_nonlinear", "activation_breaks_affinity")
 @on_devices
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
 def test_an_activation_between_linear_layers_makes_the_map_non_affine(device, activation):
@@ -253,7 +270,7 @@ def test_an_activation_between_linear_layers_makes_the_map_non_affine(device, ac
                          expr=f"Linear -> {name} -> Linear at x = -0.5, 0.25, 1.0 (y = {y})")
 
 
-@pytest.mark.claim("autograd.activation_differentiable")
+@pytest.mark.claim("autograd.activation_differentiable", "kinks_have_fixed_slopes")
 @on_devices
 @given(x=points(S.shapes(min_dims=1, max_dims=1, min_side=1, max_size=12), bound=2.0))
 def test_kinked_activations_pass_errors_back_with_a_fixed_slope_at_the_kink(device, x):
@@ -277,7 +294,7 @@ def test_kinked_activations_pass_errors_back_with_a_fixed_slope_at_the_kink(devi
 STEPS = ("ceil", "floor", "round", "sign")
 
 
-@pytest.mark.claim("autograd.activation_differentiable")
+@pytest.mark.claim("autograd.activation_differentiable", "piecewise_constant_zero_gradient")
 @pytest.mark.parametrize("name", STEPS)  # every one of them, not a draw that may miss one
 @on_devices
 @given(x=points(S.shapes(min_dims=1, max_dims=2, min_side=1, max_size=12)))
@@ -299,11 +316,11 @@ class ForwardOnly(torch.autograd.Function):
         return x.clamp(min=0)
 
 
-@pytest.mark.claim("autograd.activation_differentiable")
+@pytest.mark.claim("autograd.activation_differentiable", "no_derivative_raises")
 @on_devices
 def test_activations_without_a_derivative_stop_backward(device):
     """Without a derivative formula backward is an error: heaviside, a comparison (no grad_fn), and a
-    custom Function without backward; an activation composed of torch ops is differentiated for free."""
+    custom Function without backward."""
     x = torch.tensor([-1.0, 0.0, 2.0], device=device, requires_grad=True)
     with pytest.raises(RuntimeError, match="derivative for aten::heaviside is not implemented"):
         torch.heaviside(x, torch.tensor(0.5, device=device)).sum().backward()
@@ -311,13 +328,20 @@ def test_activations_without_a_derivative_stop_backward(device):
         (x > 0).to(x.dtype).sum().backward()
     with pytest.raises(NotImplementedError, match="You must implement either the backward or vjp method"):
         ForwardOnly.apply(x).sum().backward()
+
+
+@pytest.mark.claim("autograd.activation_differentiable", "composed_for_free")
+@on_devices
+def test_an_activation_of_torch_ops_is_differentiated_for_free(device):
+    """x * sigmoid(x), written with torch ops and no derivative of its own, gets s(x) (1 + x (1 - s(x)))."""
+    x = torch.tensor([-1.0, 0.0, 2.0], device=device, requires_grad=True)
     swish = x * torch.sigmoid(x)  # a home-made activation built of torch ops
     swish.sum().backward()
     s = torch.sigmoid(x.detach())
     assert_values(x.grad, s * (1 + x.detach() * (1 - s)), "x.grad after (x * sigmoid(x)).sum().backward()")
 
 
-@pytest.mark.claim("autograd.activation_nonlinear")
+@pytest.mark.claim("autograd.activation_nonlinear", "dead_relus_constant")
 def test_a_network_whose_relus_are_all_dead_is_constant():
     """relu is piecewise linear: with every pre-activation negative the map is constant (affine), so
     'not affine' holds for generic weights, not for all."""

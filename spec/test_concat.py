@@ -83,7 +83,10 @@ def assert_stack_is_concat_of_expanded(lib: str, xs, arrays, stack, concat, expa
 
 
 # ---- concat.cat_existing_axis --------------------------------------------------------------------------
-@pytest.mark.claim("concat.cat_existing_axis")
+CAT = "concat.cat_existing_axis"
+
+
+@pytest.mark.claim(CAT, "sizes_add_along_dim")
 @on_devices
 @given(data=st.data())
 def test_cat_joins_along_an_existing_axis(device, data):
@@ -102,6 +105,37 @@ def test_cat_joins_along_an_existing_axis(device, data):
         assert_values(out, want, call, exact=True)
 
 
+@pytest.mark.claim(CAT, "mixed_dtypes_promote")
+@on_devices
+@given(data=st.data())
+def test_cat_promotes_mixed_dtypes(device, data):
+    """Inputs of different dtypes: the result has ``torch.promote_types`` of them, each input's values
+    converted to it."""
+    arrays, dim = data.draw(cat_inputs(dtypes=D.REAL), label="inputs")
+    dtypes = data.draw(st.lists(st.sampled_from(TORCH_DTYPES), min_size=len(arrays), max_size=len(arrays)), label="dtypes")
+    ts = [torch.from_numpy(a).to(device=device, dtype=d) for a, d in zip(arrays, dtypes)]
+    promoted = dtypes[0]
+    for d in dtypes[1:]:
+        promoted = torch.promote_types(promoted, d)
+    call = f"torch.cat({listing(arrays, 'torch.from_numpy')}, dim={dim})  # as {dtypes}"
+    with repro(call):
+        out = torch.cat(ts, dim=dim)
+        assert_dtype(out, promoted, expr=call)
+        want = [values_array(t.to(promoted)) for t in ts]
+        assert_values(out, cat_reference(want, dim, want[0].dtype), call, exact=True)
+
+
+@pytest.mark.claim(CAT, "unsigned_promotion_refused")
+@pytest.mark.parametrize("uint", ["uint16", "uint32", "uint64"])
+@pytest.mark.parametrize("other", [torch.bool, torch.uint8, torch.int32, torch.int64], ids=str)
+@on_devices
+def test_cat_refuses_to_promote_the_wide_unsigned_dtypes(device, uint, other):
+    """uint16/32/64 (torch has them since 2.3) with bool or another integer dtype: RuntimeError."""
+    t = torch.zeros(2, dtype=D.torch_dtype(uint), device=device)
+    with pytest.raises(RuntimeError, match="Promotion for uint16, uint32, uint64 types is not supported"):
+        torch.cat([t, t.to(other)], dim=0)
+
+
 @st.composite
 def cat_mismatch(draw):
     """Two shapes of one rank >= 2 that differ on exactly one axis other than the cat axis."""
@@ -114,7 +148,7 @@ def cat_mismatch(draw):
     return shape, tuple(other), axis, bad
 
 
-@pytest.mark.claim("concat.cat_existing_axis")
+@pytest.mark.claim(CAT, "sizes_must_match")
 @on_devices
 @given(case=cat_mismatch())
 def test_cat_needs_matching_other_axes(device, case):
@@ -129,33 +163,47 @@ def test_cat_needs_matching_other_axes(device, case):
             torch.cat([a, b], dim=dim)
 
 
-@pytest.mark.claim("concat.cat_existing_axis")
+@pytest.mark.claim(CAT, "dim_out_of_range")
 @on_devices
 @given(shape=S.shapes(min_dims=1, max_dims=4).filter(lambda s: s != (0,)), data=st.data())
-def test_cat_rejects_bad_dims_ranks_and_scalars(device, shape, data):
-    """Out-of-range dim: IndexError; different ranks: RuntimeError; 0-d inputs cannot be concatenated
-    at all (stack them instead); an empty list is a ValueError; uint16/32/64 do not promote with bool
-    or other integers (RuntimeError)."""
+def test_cat_rejects_an_out_of_range_dim(device, shape, data):
+    """A dim outside [-n, n-1]: IndexError "Dimension out of range"."""
     t = torch.zeros(shape, device=device)
     dim = data.draw(S.out_of_range_dims(len(shape)), label="dim")
     with repro(f"torch.cat([torch.zeros({shape})] * 2, dim={dim})"):
         with pytest.raises(IndexError, match=dim_error(len(shape), dim)):
             torch.cat([t, t], dim=dim)
+
+
+@pytest.mark.claim(CAT, "ranks_must_match")
+@on_devices
+@given(shape=S.shapes(min_dims=1, max_dims=4).filter(lambda s: s != (0,)))
+def test_cat_rejects_different_ranks(device, shape):
+    """Inputs of different ranks: RuntimeError naming both."""
+    t = torch.zeros(shape, device=device)
+    with repro(f"torch.cat([t, t.unsqueeze(0)]), t = torch.zeros({shape})"):
         with pytest.raises(RuntimeError, match=re.escape(
                 f"Tensors must have same number of dimensions: got {len(shape)} and {len(shape) + 1}")):
             torch.cat([t, t.unsqueeze(0)], dim=0)
-        with pytest.raises(RuntimeError, match=re.escape("zero-dimensional tensor (at position 0) cannot be concat")):
-            torch.cat([torch.tensor(1.0, device=device), torch.tensor(2.0, device=device)])
-        empty_error = RuntimeError if differs("cat_empty_runtime_error") else ValueError
-        with pytest.raises(empty_error, match=re.escape("torch.cat(): expected a non-empty list of Tensors")):
-            torch.cat([], dim=0)
-        for uint in D.available("uint16"):  # torch has it since 2.3
-            for other in (torch.bool, torch.int32):
-                with pytest.raises(RuntimeError, match="Promotion for uint16, uint32, uint64 types is not supported"):
-                    torch.cat([t.to(uint), t.to(other)], dim=0)
 
 
-@pytest.mark.claim("concat.cat_existing_axis")
+@pytest.mark.claim(CAT, "zero_dim_refused")
+@on_devices
+def test_cat_rejects_scalars(device):
+    """0-d inputs cannot be concatenated at all (stack them instead)."""
+    with pytest.raises(RuntimeError, match=re.escape("zero-dimensional tensor (at position 0) cannot be concatenated")):
+        torch.cat([torch.tensor(1.0, device=device), torch.tensor(2.0, device=device)])
+
+
+@pytest.mark.claim(CAT, "empty_list_refused")
+def test_cat_rejects_an_empty_list():
+    """An empty list: ValueError (RuntimeError before torch 2.9.1)."""
+    empty_error = RuntimeError if differs("cat_empty_list_runtime_error") else ValueError
+    with pytest.raises(empty_error, match=re.escape("torch.cat(): expected a non-empty list of Tensors")):
+        torch.cat([], dim=0)
+
+
+@pytest.mark.claim(CAT, "legacy_empty_skipped")
 @on_devices
 @given(shape=S.shapes(min_dims=1, max_dims=4), data=st.data())
 def test_cat_skips_legacy_empty_1d_tensors(device, shape, data):
@@ -178,7 +226,7 @@ def test_cat_skips_legacy_empty_1d_tensors(device, shape, data):
         assert_shape(only_empties, (0,), expr=f"torch.cat([empty(0)] * 2, dim={len(shape) + 5})", name="shape")
 
 
-@pytest.mark.claim("concat.cat_existing_axis")
+@pytest.mark.claim(CAT, "sizes_add_along_dim")
 @on_devices
 def test_the_blitz_example(device):
     """BZ: ``torch.cat([tensor, tensor, tensor], dim=1)`` of a 4x4 tensor with column 1 zeroed is 4x12,
@@ -193,7 +241,7 @@ def test_the_blitz_example(device):
 
 
 # ---- concat.stack_new_axis ---------------------------------------------------------------------------
-@pytest.mark.claim("concat.stack_new_axis")
+@pytest.mark.claim("concat.stack_new_axis", "new_axis_at_dim")
 @on_devices
 @given(data=st.data())
 def test_stack_joins_along_a_new_axis(device, data):
@@ -210,10 +258,13 @@ def test_stack_joins_along_a_new_axis(device, data):
             assert_values(out.select(dim, i), t, f"{call}.select({dim}, {i})", exact=True)
 
 
-@pytest.mark.claim("concat.stack_new_axis")
+@pytest.mark.claim("concat.stack_new_axis", "new_axis_at_dim")
 @on_devices
 def test_the_notes_stack_example(device):
-    """``torch.stack((x, x, x), dim=d)`` for x of shape (2, 3): (3, 2, 3), (2, 3, 3), (2, 3, 3) for d = 0, 1, 2."""
+    """``torch.stack((x, x, x), dim=d)`` for x of shape (2, 3): (3, 2, 3), (2, 3, 3), (2, 3, 3) for d = 0, 1, 2;
+    two 0-d tensors stack to a 1-D one."""
+    out = torch.stack([torch.tensor(1, device=device), torch.tensor(2, device=device)])
+    assert_values(out, np.array([1, 2]), "torch.stack([torch.tensor(1), torch.tensor(2)])", exact=True)
     x = torch.arange(6, device=device).reshape(2, 3)
     for d, shape in ((0, (3, 2, 3)), (1, (2, 3, 3)), (2, (2, 3, 3)), (-1, (2, 3, 3))):
         out = torch.stack((x, x, x), dim=d)
@@ -221,28 +272,40 @@ def test_the_notes_stack_example(device):
         assert_values(out.select(d, 1), x, f"torch.stack((x, x, x), dim={d}).select({d}, 1)", exact=True)
 
 
-@pytest.mark.claim("concat.stack_new_axis")
+@pytest.mark.claim("concat.stack_new_axis", "equal_shapes_required")
 @on_devices
-@given(shape=S.shapes(max_dims=4, max_side=3), data=st.data())
-def test_stack_rejects_unequal_shapes_and_bad_dims(device, shape, data):
-    """Inputs must have equal shapes (RuntimeError naming both); dim outside -(n+1)..n: IndexError;
-    an empty list: RuntimeError."""
-    other = shape + (1,) if data.draw(st.booleans(), label="extra axis") or not shape else (shape[0] + 1,) + shape[1:]
-    dim = data.draw(S.out_of_range_dims(len(shape) + 1), label="dim")
-    a, b = torch.zeros(shape, device=device), torch.zeros(other, device=device)
+@given(shape=S.shapes(max_dims=4, max_side=3), extra_axis=st.booleans())
+def test_stack_rejects_unequal_shapes(device, shape, extra_axis):
+    """Inputs must have equal shapes: RuntimeError naming both."""
+    other = shape + (1,) if extra_axis or not shape else (shape[0] + 1,) + shape[1:]
     with repro(f"torch.stack([torch.zeros({shape}), torch.zeros({other})])"):
         message = (f"stack expects each tensor to be equal size, "
                    f"but got {list(shape)} at entry 0 and {list(other)} at entry 1")
         with pytest.raises(RuntimeError, match=re.escape(message)):
-            torch.stack([a, b])
+            torch.stack([torch.zeros(shape, device=device), torch.zeros(other, device=device)])
+
+
+@pytest.mark.claim("concat.stack_new_axis", "dim_out_of_range")
+@on_devices
+@given(shape=S.shapes(max_dims=4, max_side=3), data=st.data())
+def test_stack_rejects_an_out_of_range_dim(device, shape, data):
+    """A dim outside [-(n+1), n]: IndexError."""
+    dim = data.draw(S.out_of_range_dims(len(shape) + 1), label="dim")
+    a = torch.zeros(shape, device=device)
+    with repro(f"torch.stack([torch.zeros({shape})] * 2, dim={dim})"):
         with pytest.raises(IndexError, match=dim_error(len(shape), dim, extra=1)):
             torch.stack([a, a], dim=dim)
-        with pytest.raises(RuntimeError, match="stack expects a non-empty TensorList"):
-            torch.stack([])
+
+
+@pytest.mark.claim("concat.stack_new_axis", "empty_list_refused")
+def test_stack_rejects_an_empty_list():
+    """``torch.stack([])``: RuntimeError."""
+    with pytest.raises(RuntimeError, match="stack expects a non-empty TensorList"):
+        torch.stack([])
 
 
 # ---- concat.stack_is_cat_unsqueeze ---------------------------------------------------------------------
-@pytest.mark.claim("concat.stack_is_cat_unsqueeze")
+@pytest.mark.claim("concat.stack_is_cat_unsqueeze", "equal_for_every_dim", "mixed_dtypes_promote_alike")
 @on_devices
 @given(data=st.data())
 def test_stack_is_cat_of_unsqueezed(device, data):
@@ -263,7 +326,7 @@ def test_stack_is_cat_of_unsqueezed(device, data):
 
 
 # ---- concat.numpy ------------------------------------------------------------------------------------
-@pytest.mark.claim("concat.numpy")
+@pytest.mark.claim("concat.numpy", "stack_is_concatenate_of_expanded")
 @given(inputs=stack_inputs())
 def test_numpy_stack_is_concatenate_of_expanded(inputs):
     """``np.stack(xs, axis)`` equals ``np.concatenate([np.expand_dims(x, axis) ...], axis)`` for every
@@ -276,7 +339,7 @@ def test_numpy_stack_is_concatenate_of_expanded(inputs):
 NOTE_NUMPY_LINE = "np.concatenate((np.expand_dims(x,0),np.expand_dims(x,0),np.expand_dims(x,0),axis=0)"
 
 
-@pytest.mark.claim("concat.numpy")
+@pytest.mark.claim("concat.numpy", "notes_line_is_a_syntax_error")
 def test_the_notes_numpy_line_misses_a_parenthesis():
     """The note's right-hand side, as written, is a SyntaxError (``axis=0`` inside the tuple, one ``)``
     short); closing the tuple first makes it the identity checked above."""
@@ -288,7 +351,7 @@ def test_the_notes_numpy_line_misses_a_parenthesis():
 
 
 # ---- concat.tensorflow ---------------------------------------------------------------------------------
-@pytest.mark.claim("concat.tensorflow")
+@pytest.mark.claim("concat.tensorflow", "stack_is_concat_of_expanded")
 @given(inputs=stack_inputs(dtypes=D.REAL))
 def test_tensorflow_stack_is_concat_of_expanded(tf, inputs):
     """``tf.stack(xs, axis)`` equals ``tf.concat([tf.expand_dims(x, axis) ...], axis)`` for every valid
@@ -300,7 +363,7 @@ def test_tensorflow_stack_is_concat_of_expanded(tf, inputs):
         assert_stack_is_concat_of_expanded("tf", xs, arrays, tf.stack, tf.concat, tf.expand_dims)
 
 
-@pytest.mark.claim("concat.tensorflow")
+@pytest.mark.claim("concat.tensorflow", "stack_axis_error", "expand_dims_axis_error")
 @given(shape=S.shapes(max_dims=4, max_side=3), data=st.data())
 def test_tensorflow_axis_errors(tf, shape, data):
     """Out-of-range axes: ``tf.stack`` raises ValueError 'Argument `axis` = a not in range [-(n+1), n+1)',
@@ -317,7 +380,10 @@ def test_tensorflow_axis_errors(tf, shape, data):
 
 
 # ---- concat.frameworks_agree -------------------------------------------------------------------------
-@pytest.mark.claim("concat.frameworks_agree")
+AGREE = "concat.frameworks_agree"
+
+
+@pytest.mark.claim(AGREE, "torch_numpy_equal")
 @on_devices
 @given(stack_case=stack_inputs(), cat_case=cat_inputs())
 def test_torch_and_numpy_agree(device, stack_case, cat_case):
@@ -338,7 +404,7 @@ def _assert_same(t: torch.Tensor, expected: np.ndarray, expr: str) -> None:
     assert_values(t, expected, expr, exact=True)
 
 
-@pytest.mark.claim("concat.frameworks_agree")
+@pytest.mark.claim(AGREE, "tensorflow_equal")
 @given(stack_case=stack_inputs(dtypes=D.REAL), cat_case=cat_inputs(dtypes=D.REAL))
 def test_tensorflow_agrees(tf, stack_case, cat_case):
     """Same inputs (as tf.Tensors): ``tf.stack`` == ``np.stack`` == ``torch.stack``, ``tf.concat`` ==
@@ -359,21 +425,25 @@ def test_tensorflow_agrees(tf, stack_case, cat_case):
         _assert_same(torch.from_numpy(np.concatenate(arrays, axis=axis)), to_numpy(out), expr)
 
 
-@pytest.mark.claim("concat.frameworks_agree")
+@pytest.mark.claim(AGREE, "mixed_dtypes_torch_numpy")
 @on_devices
-def test_where_torch_and_numpy_differ(device):
-    """Mixed dtypes: torch promotes int32+float32 to float32, NumPy to float64.  A 1-D empty input:
-    torch skips it, NumPy raises ValueError (ranks differ) for an axis valid for the 1-D input, AxisError
-    for another.  Errors: out-of-range axis IndexError vs AxisError; 0-d
-    inputs RuntimeError vs ValueError; no inputs: torch.cat ValueError, torch.stack RuntimeError, NumPy
-    ValueError."""
+def test_torch_and_numpy_promote_differently(device):
+    """Mixed dtypes: torch promotes int32 + float32 to float32, NumPy to float64 (cat and stack alike)."""
     i, f = np.arange(6, dtype=np.int32).reshape(2, 3), np.ones((2, 3), np.float32)
     ti, tf_ = torch.from_numpy(i).to(device), torch.from_numpy(f).to(device)
     got = (torch.cat([ti, tf_]).dtype, torch.stack([ti, tf_]).dtype)
     assert_equal("dtypes", got, (torch.float32, torch.float32), expr="torch cat/stack of int32 and float32")
     got = (np.concatenate([i, f]).dtype, np.stack([i, f]).dtype)
     assert_equal("dtypes", got, (np.float64, np.float64), expr="NumPy concatenate/stack of int32 and float32")
-    got = tuple(torch.cat([torch.empty(0, device=device), tf_], dim=1).shape)
+
+
+@pytest.mark.claim(AGREE, "empty_1d_torch_numpy")
+@on_devices
+def test_torch_skips_an_empty_1d_input_numpy_refuses_it(device):
+    """A 1-D empty input with 2-D ones: torch skips it; NumPy raises ValueError (ranks differ) for an
+    axis valid for the 1-D input, AxisError for another."""
+    f = np.ones((2, 3), np.float32)
+    got = tuple(torch.cat([torch.empty(0, device=device), torch.from_numpy(f).to(device)], dim=1).shape)
     assert_equal("shape", got, (2, 3), expr="torch.cat([torch.empty(0), x], dim=1)")
     with pytest.raises(np.exceptions.AxisError, match="axis 1 is out of bounds for array of dimension 1"):
         np.concatenate([np.empty(0), f], axis=1)
@@ -381,12 +451,27 @@ def test_where_torch_and_numpy_differ(device):
         with pytest.raises(ValueError, match="all the input arrays must have same number of dimensions") as info:
             np.concatenate([np.empty(0), f], axis=axis)
         assert_equal("exception type", type(info.value), ValueError, expr=f"np.concatenate([np.empty(0), x], axis={axis})")
+
+
+@pytest.mark.claim(AGREE, "errors_torch_numpy")
+@on_devices
+def test_torch_and_numpy_errors(device):
+    """An out-of-range axis: IndexError vs AxisError; 0-d inputs to cat: RuntimeError vs ValueError."""
+    f = np.ones((2, 3), np.float32)
+    x = torch.from_numpy(f).to(device)
     with pytest.raises(IndexError, match="Dimension out of range"):
-        torch.cat([tf_, tf_], dim=2)
+        torch.cat([x, x], dim=2)
     with pytest.raises(np.exceptions.AxisError, match="axis 2 is out of bounds for array of dimension 2"):
         np.concatenate([f, f], axis=2)
+    with pytest.raises(RuntimeError, match=re.escape("zero-dimensional tensor (at position 0) cannot be concatenated")):
+        torch.cat([torch.tensor(1.0, device=device), torch.tensor(2.0, device=device)])
     with pytest.raises(ValueError, match="zero-dimensional arrays cannot be concatenated"):
         np.concatenate([np.array(1.0), np.array(2.0)])
+
+
+@pytest.mark.claim(AGREE, "empty_list_torch_numpy")
+def test_torch_and_numpy_on_an_empty_list():
+    """No inputs: torch.cat ValueError (RuntimeError before 2.9.1), NumPy ValueError for both calls."""
     error = RuntimeError if differs("cat_empty_runtime_error") else ValueError
     with pytest.raises(error, match=re.escape("torch.cat(): expected a non-empty list of Tensors")):
         torch.cat([])
@@ -396,15 +481,13 @@ def test_where_torch_and_numpy_differ(device):
         np.stack([])
 
 
-@pytest.mark.claim("concat.frameworks_agree")
-def test_where_tensorflow_differs(tf):
-    """TF does not promote: tf.Tensors of different dtypes raise InvalidArgumentError; plain ndarrays
-    are converted by tf.concat to the FIRST one's dtype (2.5 silently becomes 2), and by tf.stack as
-    nested Python data: integer arrays of any dtype become int32 (int64 if a value needs it), an
-    empty one float32, complex ones complex128, floating ones float32 unless a floating array heads
-    the list, whose dtype then wins (tf.concat keeps their dtype).  A 1-D empty input,
-    an out-of-range axis and 0-d inputs of tf.concat raise InvalidArgumentError (tf.stack: ValueError
-    for the axis); ``tf.stack([])`` is an empty float32 tensor, ``tf.concat([], 0)`` an error."""
+@pytest.mark.claim(AGREE, "mixed_dtypes_tensorflow")
+def test_tensorflow_does_not_promote(tf):
+    """tf.Tensors of different dtypes raise InvalidArgumentError; plain ndarrays are converted by
+    tf.concat to the FIRST one's dtype (2.5 silently becomes 2), and by tf.stack as nested Python data:
+    integer arrays of any dtype become int32 (int64 if a value needs it), an empty one float32, complex
+    ones complex128, floating ones float32 unless a floating array heads the list, whose dtype then wins
+    (tf.concat keeps their dtype)."""
     i, f = np.array([1], np.int32), np.array([2.5], np.float32)
     for fn in (lambda xs: tf.concat(xs, 0), lambda xs: tf.stack(xs, 0)):
         with pytest.raises(tf.errors.InvalidArgumentError, match="expected to be a int32 tensor but is a float tensor"):
@@ -424,16 +507,34 @@ def test_where_tensorflow_differs(tf):
         assert_equal(f"tf.stack([{', '.join(names)} ndarrays]).dtype", got, want, expr="tf.stack of NumPy arrays")
     assert_equal("tf.concat dtype", (tf.concat([u8, u8], 0).dtype, tf.stack([tf.constant(u8)]).dtype),
                  (tf.uint8, tf.uint8), expr="tf.concat of ndarrays, tf.stack of tf.Tensors")
+
+
+BAD_AXIS = "Expected concatenating dimensions in the range [{}, {}), but got {}"
+
+
+@pytest.mark.claim(AGREE, "empty_1d_tensorflow")
+def test_tensorflow_refuses_an_empty_1d_input(tf):
+    """tf.concat of a 1-D empty input with 2-D ones: InvalidArgumentError, worded by the axis."""
     x = np.ones((2, 3), np.float32)
-    bad_axis = "Expected concatenating dimensions in the range [{}, {}), but got {}"
     with pytest.raises(tf.errors.InvalidArgumentError, match="Ranks of all input tensors should match"):
         tf.concat([np.empty(0, np.float32), x], axis=0)
-    with pytest.raises(tf.errors.InvalidArgumentError, match=re.escape(bad_axis.format(-1, 1, 1))):
+    with pytest.raises(tf.errors.InvalidArgumentError, match=re.escape(BAD_AXIS.format(-1, 1, 1))):
         tf.concat([np.empty(0, np.float32), x], axis=1)
-    with pytest.raises(tf.errors.InvalidArgumentError, match=re.escape(bad_axis.format(-2, 2, 2))):
+
+
+@pytest.mark.claim(AGREE, "errors_tensorflow")
+def test_tensorflow_concat_errors(tf):
+    """tf.concat: an out-of-range axis and 0-d inputs raise InvalidArgumentError."""
+    x = np.ones((2, 3), np.float32)
+    with pytest.raises(tf.errors.InvalidArgumentError, match=re.escape(BAD_AXIS.format(-2, 2, 2))):
         tf.concat([x, x], axis=2)
-    with pytest.raises(tf.errors.InvalidArgumentError, match=re.escape("Can't concatenate scalars (use tf.stack")):
+    with pytest.raises(tf.errors.InvalidArgumentError, match=re.escape("Can't concatenate scalars (use tf.stack instead)")):
         tf.concat([tf.constant(1.0), tf.constant(2.0)], 0)
+
+
+@pytest.mark.claim(AGREE, "empty_list_tensorflow")
+def test_tensorflow_on_an_empty_list(tf):
+    """``tf.stack([])`` is an empty float32 tensor, ``tf.concat([], 0)`` an InvalidArgumentError."""
     empty = tf.stack([])
     assert_equal("(shape, dtype)", (tf_shape(empty), empty.dtype), ((0,), tf.float32), expr="tf.stack([])")
     with pytest.raises(tf.errors.InvalidArgumentError):
@@ -446,7 +547,7 @@ def images(count: int, device, dtype, start: int = 0) -> list[torch.Tensor]:
     return [(torch.arange(784, device=device).reshape(1, 28, 28) + 1000 * (start + k)).to(dtype) for k in range(count)]
 
 
-@pytest.mark.claim("concat.batching")
+@pytest.mark.claim("concat.batching", "images_stack_to_a_batch", "batches_cat_in_order", "images_join_a_batch")
 @on_devices
 @given(n=st.integers(1, 3), sizes=st.lists(st.integers(1, 3), min_size=1, max_size=3),
        dtype=st.sampled_from([torch.float32, torch.int32]))

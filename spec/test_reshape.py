@@ -1,6 +1,6 @@
 """reshape: reshape, squeeze, unsqueeze, flatten and view (DL10, DL11, MF) - the elements they keep,
-the shapes they give, the dims they accept, when they share memory with their input, and where
-NumPy and TensorFlow differ on the same inputs.
+the shapes they give, the dims they accept and when they share memory with their input (where NumPy
+and TensorFlow differ on the same inputs: spec/test_reshape_frameworks.py).
 
 Inputs are strided recipes (``tensorspec.testing.layouts``): every real dtype incl. bfloat16, ranks
 0-5 with zero-size axes, contiguous, permuted, stepped and expanded layouts.  References: NumPy on
@@ -24,10 +24,11 @@ from tensorspec.testing.devices import on_devices
 from tensorspec.testing.shape_strategies import invalid_reshape_targets, reshape_targets, unit_axis_shapes
 from tensorspec.testing.spellings import spellings
 from tensorspec.testing.strategies import dims, shapes
-from tensorspec.testing.dtypes import TORCH_REAL
 from tensorspec.testing.layouts import strided_tensors
 
-VIEW_ERROR = re.escape("view size is not compatible with input tensor's size and stride")
+VIEW_ERROR = (re.escape("view size is not compatible with input tensor's size and stride")
+              + r" .*" + re.escape("Use .reshape(...) instead."))
+RESHAPE = "reshape.preserves_elements"
 
 
 def check_result(out: torch.Tensor, t: torch.Tensor, expected: np.ndarray, expr: str) -> None:
@@ -45,7 +46,7 @@ def viewable(t: torch.Tensor, shape: tuple[int, ...]) -> bool:
 
 # ---- reshape.preserves_elements ------------------------------------------------------------------
 
-@pytest.mark.claim("reshape.preserves_elements")
+@pytest.mark.claim(RESHAPE, "row_major_order", "infers_minus_one")
 @on_devices
 @given(data=st.data())
 def test_reshape_keeps_the_elements_in_row_major_order(device, data):
@@ -54,9 +55,8 @@ def test_reshape_keeps_the_elements_in_row_major_order(device, data):
     dtype and device kept."""
     recipe = data.draw(strided_tensors(), label="t")
     target = data.draw(reshape_targets(recipe.numel), label="shape")
-    varargs = bool(target) and data.draw(st.booleans(), label="as varargs")
-    forms = spellings("reshape", str(target), method=not varargs)
-    if varargs:  # the note's t.reshape(xx, xx, xx); torch.reshape takes the shape as one argument
+    forms = spellings("reshape", str(target))
+    if target:  # the note's t.reshape(xx, xx, xx); torch.reshape takes the shape as one argument
         forms[f"t.reshape({', '.join(map(str, target))})"] = lambda t, shape: t.reshape(*shape)
     with repro(f"t = {recipe.source(device)}\n{'; '.join(forms)}"):
         t = recipe.tensor(device)
@@ -66,11 +66,18 @@ def test_reshape_keeps_the_elements_in_row_major_order(device, data):
             assert_equal("out.shape", tuple(out.shape), ref.inferred(recipe.numel, target), expr=expr)
 
 
+@pytest.mark.claim(RESHAPE, "infers_minus_one")
+@pytest.mark.parametrize("shape,target,inferred", [((2, 3), (-1, 2), (3, 2)), ((2, 3), (1, -1, 1), (1, 6, 1)),
+                                                   ((0, 3), (-1, 3), (0, 3)), ((), (-1,), (1,)), ((), (1, -1), (1, 1))])
+def test_reshape_infers_one_minus_one(shape, target, inferred):
+    """Worked cases always run: a -1 first, in the middle, on an empty tensor, on a rank-0 tensor."""
+    for expr, call in spellings("reshape", str(target)).items():
+        assert_equal("out.shape", tuple(call(torch.zeros(shape), target).shape), inferred, expr=f"t = torch.zeros({shape}); {expr}")
+
+
 @st.composite
-def unfillable(draw, numel: int):
-    """A target shape reshape must refuse, and the regex of torch's message."""
-    kinds = ["wrong size", "two -1"] + (["ambiguous -1"] if numel == 0 else [])
-    kind = draw(st.sampled_from(kinds), label="why")
+def unfillable(draw, numel: int, kind: str):
+    """A target shape reshape must refuse for the reason ``kind``, and the regex of torch's message."""
     if kind == "wrong size":
         target = draw(invalid_reshape_targets(numel))
         return target, re.escape(f"shape '{list(target)}' is invalid for input of size {numel}")
@@ -85,15 +92,23 @@ def unfillable(draw, numel: int):
                                    "the unspecified dimension size -1 can be any value and is ambiguous")
 
 
-@pytest.mark.claim("reshape.preserves_elements")
+def _with_a_zero(shape_and_at):
+    shape, at = shape_and_at
+    return shape[:at] + (0,) + shape[at:]
+
+
+@pytest.mark.parametrize("kind", [
+    pytest.param(kind, marks=pytest.mark.claim(RESHAPE, statement, "numpy_value_error"), id=kind) for kind, statement in
+    (("wrong size", "wrong_count_refused"), ("two -1", "two_minus_ones_refused"), ("ambiguous -1", "ambiguous_minus_one_refused"))])
 @on_devices
 @given(data=st.data())
-def test_reshape_refuses_a_shape_it_cannot_fill(device, data):
+def test_reshape_refuses_a_shape_it_cannot_fill(kind, device, data):
     """Wrong element count, two -1s, or a -1 on an empty tensor whose other sides multiply to 0:
     RuntimeError with the reason, from t.reshape and torch.reshape alike (NumPy raises ValueError for
     all three)."""
-    recipe = data.draw(strided_tensors(), label="t")
-    target, message = data.draw(unfillable(recipe.numel), label="shape")
+    empty = st.tuples(shapes(max_dims=4), st.integers(0, 4)).map(_with_a_zero)
+    recipe = data.draw(strided_tensors(shape=empty) if kind == "ambiguous -1" else strided_tensors(), label="t")
+    target, message = data.draw(unfillable(recipe.numel, kind), label="shape")
     forms = spellings("reshape", str(target))
     with repro(f"t = {recipe.source(device)}\n{'; '.join(forms)}"):
         t = recipe.tensor(device)
@@ -104,22 +119,23 @@ def test_reshape_refuses_a_shape_it_cannot_fill(device, data):
             np.reshape(recipe.reference(), target)
 
 
-@pytest.mark.claim("reshape.preserves_elements")
+@pytest.mark.claim(RESHAPE, "sparse_refused")
 @pytest.mark.filterwarnings("ignore:Sparse CSR tensor support is in beta")
 @on_devices
 def test_reshape_refuses_sparse_tensors(device):
     """reshape is for strided tensors: a sparse COO tensor raises RuntimeError "reshape is not
-    implemented for sparse tensors", a sparse CSR one RuntimeError as well."""
-    coo = torch.eye(3, device=device).to_sparse()
-    with pytest.raises(RuntimeError, match="reshape is not implemented for sparse tensors"):
-        coo.reshape(-1)
-    with pytest.raises(RuntimeError):
-        torch.eye(3, device=device).to_sparse_csr().reshape(-1)
+    implemented for sparse tensors", a sparse CSR one RuntimeError "Sparse CSR tensors do not have
+    is_contiguous"; t.reshape and torch.reshape alike."""
+    for call in spellings("reshape", "(-1,)").values():
+        with pytest.raises(RuntimeError, match="reshape is not implemented for sparse tensors"):
+            call(torch.eye(3, device=device).to_sparse(), (-1,))
+        with pytest.raises(RuntimeError, match="Sparse CSR tensors do not have is_contiguous"):
+            call(torch.eye(3, device=device).to_sparse_csr(), (-1,))
 
 
 # ---- reshape.squeeze ----------------------------------------------------------------------------
 
-@pytest.mark.claim("reshape.squeeze")
+@pytest.mark.claim("reshape.squeeze", "drops_all_unit_axes")
 @on_devices
 @given(data=st.data())
 def test_squeeze_removes_every_length_one_axis(device, data):
@@ -134,12 +150,12 @@ def test_squeeze_removes_every_length_one_axis(device, data):
             assert_equal("out.shape", tuple(out.shape), ref.squeezed(recipe.shape), expr=expr)
 
 
-@pytest.mark.claim("reshape.squeeze")
+@pytest.mark.claim("reshape.squeeze", "drops_named_unit_axes", "keeps_named_non_unit_axis")
 @on_devices
 @given(data=st.data())
 def test_squeeze_dim_removes_a_named_axis_only_if_its_length_is_one(device, data):
-    """squeeze(d) / squeeze((d1, d2, ...)), method or function, drop the named axes of length 1 and
-    silently keep the others; NumPy raises ValueError for a named axis of another length."""
+    """squeeze(d) / squeeze((d1, d2, ...)), method or function, positional or dim=, drop the named axes
+    of length 1 and silently keep the others; NumPy raises ValueError for a named axis of another length."""
     recipe = data.draw(strided_tensors(shape=unit_axis_shapes()), label="t")
     ndim = len(recipe.shape)
     named = data.draw(st.one_of(dims(ndim), st.lists(dims(ndim), max_size=ndim,
@@ -156,8 +172,8 @@ def test_squeeze_dim_removes_a_named_axis_only_if_its_length_is_one(device, data
                     call(t, named)
             return
         for expr, call in forms.items():
-            out = call(t, named)
-            check_result(out, t, np.reshape(recipe.reference(), expected_shape), expr)
+            for out in (call(t, named), call(t, dim=named)):
+                check_result(out, t, np.reshape(recipe.reference(), expected_shape), f"{expr} (positional or dim=)")
         all_length_one = ndim == 0 or all(recipe.shape[ref.wrap_dim(d, ndim)] == 1 for d in axes)
         if all_length_one:  # NumPy agrees
             assert_values(np.squeeze(recipe.reference(), named), out, f"np.squeeze(a, {named})", exact=True)
@@ -166,25 +182,30 @@ def test_squeeze_dim_removes_a_named_axis_only_if_its_length_is_one(device, data
                 np.squeeze(recipe.reference(), named)
 
 
-@pytest.mark.claim("reshape.squeeze")
+@pytest.mark.claim("reshape.squeeze", "drops_named_unit_axes", "keeps_named_non_unit_axis")
 @on_devices
 def test_squeeze_of_several_named_axes(device):
     """Worked example on shape (1, 2, 1, 1): squeeze((d1, d2, ...)) drops every named axis of length 1,
-    not only the first, and keeps a named axis of another length; method and function alike."""
+    not only the first, and keeps a named axis of another length; method and function alike.  A rank-0
+    tensor accepts d = 0 and d = -1."""
     t = torch.arange(2, device=device).reshape(1, 2, 1, 1)
-    for axes, shape in (((0, 2), (2, 1)), ((1, 3), (1, 2, 1)), ((-1, 0, 2), (2,))):
+    for axes, shape in (((0, 2), (2, 1)), ((1, 3), (1, 2, 1)), ((-1, 0, 2), (2,)), (1, (1, 2, 1, 1))):
         for expr, call in spellings("squeeze", str(axes)).items():
-            if differs("squeeze_tuple_missing"):
+            if isinstance(axes, tuple) and differs("squeeze_tuple_missing"):
                 with pytest.raises(TypeError, match=r"squeeze\(\) received an invalid combination of arguments"):
                     call(t, axes)
                 continue
             assert_equal(f"({expr}).shape", tuple(call(t, axes).shape), shape, expr="t = torch.arange(2).reshape(1, 2, 1, 1)")
+    for d in (0, -1):
+        for expr, call in spellings("squeeze", str(d)).items():
+            assert_equal(f"({expr}).shape", tuple(call(torch.tensor(5.0, device=device), d).shape), (), expr="t = torch.tensor(5.0)")
 
 
 DIM_OPS = [  # (method, how many more dims it accepts than the rank, NumPy's counterpart)
-    pytest.param("squeeze", 0, np.squeeze, marks=pytest.mark.claim("reshape.squeeze"), id="squeeze"),
-    pytest.param("unsqueeze", 1, np.expand_dims, marks=pytest.mark.claim("reshape.unsqueeze"), id="unsqueeze"),
-    pytest.param("flatten", 0, None, marks=pytest.mark.claim("reshape.flatten_start_dim"), id="flatten"),
+    pytest.param("squeeze", 0, np.squeeze, marks=pytest.mark.claim("reshape.squeeze", "dim_out_of_range"), id="squeeze"),
+    pytest.param("unsqueeze", 1, np.expand_dims, marks=pytest.mark.claim("reshape.unsqueeze", "dim_out_of_range"),
+                 id="unsqueeze"),
+    pytest.param("flatten", 0, None, marks=pytest.mark.claim("reshape.flatten_start_dim", "dim_out_of_range"), id="flatten"),
 ]
 
 
@@ -194,7 +215,7 @@ DIM_OPS = [  # (method, how many more dims it accepts than the rank, NumPy's cou
 def test_an_out_of_range_dim_is_an_index_error(op, extra, numpy_op, device, shape, data):
     """A dim outside [-n, n-1] (n = max(rank + extra, 1)): IndexError "Dimension out of range (expected
     to be in range of [lo, hi], but got d)", method and function alike; NumPy raises AxisError (a
-    ValueError and an IndexError)."""
+    ValueError and an IndexError); flatten's end_dim as its start_dim."""
     lo, hi = ref.dim_bounds(len(shape), extra)
     dim = data.draw(st.one_of(st.integers(hi + 1, hi + 4), st.integers(lo - 4, lo - 1)), label="dim")
     forms = spellings(op, str(dim))
@@ -202,6 +223,9 @@ def test_an_out_of_range_dim_is_an_index_error(op, extra, numpy_op, device, shap
         for call in forms.values():
             with pytest.raises(IndexError, match=ref.dim_error(len(shape), dim, extra)):
                 call(torch.zeros(shape, device=device), dim)
+            if op == "flatten":  # as end_dim too
+                with pytest.raises(IndexError, match=ref.dim_error(len(shape), dim, extra)):
+                    call(torch.zeros(shape, device=device), 0, dim)
         if numpy_op is not None:
             with pytest.raises(np.exceptions.AxisError):
                 numpy_op(np.zeros(shape), dim)
@@ -209,22 +233,22 @@ def test_an_out_of_range_dim_is_an_index_error(op, extra, numpy_op, device, shap
 
 # ---- reshape.unsqueeze --------------------------------------------------------------------------
 
-@pytest.mark.claim("reshape.unsqueeze")
+@pytest.mark.claim("reshape.unsqueeze", "inserts_at_dim")
 @on_devices
 @given(data=st.data())
 def test_unsqueeze_inserts_a_length_one_axis_at_dim(device, data):
     """unsqueeze(d), d in [-rank-1, rank], puts a new axis of length 1 at position d of the result
-    (negative d counts from its end), values unchanged - as np.expand_dims; t.unsqueeze(dim=d) and
-    torch.unsqueeze(t, dim=d) alike."""
+    (negative d counts from its end), values unchanged - as np.expand_dims; t.unsqueeze(d),
+    torch.unsqueeze(t, d) and their dim=d forms alike."""
     recipe = data.draw(strided_tensors(), label="t")
     dim = data.draw(st.integers(*ref.dim_bounds(len(recipe.shape), extra=1)), label="dim")
     forms = spellings("unsqueeze", f"dim={dim}")
     with repro(f"t = {recipe.source(device)}\n{'; '.join(forms)}"):
         t = recipe.tensor(device)
         for expr, call in forms.items():
-            out = call(t, dim=dim)
-            check_result(out, t, np.expand_dims(recipe.reference(), dim), expr)
-            assert_equal("out.shape", tuple(out.shape), ref.unsqueezed(recipe.shape, dim), expr=expr)
+            for out in (call(t, dim=dim), call(t, dim)):
+                check_result(out, t, np.expand_dims(recipe.reference(), dim), f"{expr} (dim= or positional)")
+                assert_equal("out.shape", tuple(out.shape), ref.unsqueezed(recipe.shape, dim), expr=expr)
 
 
 # ---- reshape.flatten_forms ----------------------------------------------------------------------
@@ -240,8 +264,9 @@ FLATTEN_FORMS = {  # the note's four forms and their torch functions: (call, sha
 }
 
 
-@pytest.mark.claim("reshape.flatten_forms")
-@pytest.mark.parametrize("form", FLATTEN_FORMS)
+@pytest.mark.parametrize("form", [
+    pytest.param(form, marks=pytest.mark.claim("reshape.flatten_forms", "leading_axis_of_one" if "1, -1" in form
+                                               else "one_axis_row_major"), id=form) for form in FLATTEN_FORMS])
 @on_devices
 @given(data=st.data())
 def test_the_flatten_forms_give_every_element_in_row_major_order(form, device, data):
@@ -259,12 +284,12 @@ def test_the_flatten_forms_give_every_element_in_row_major_order(form, device, d
 
 # ---- reshape.flatten_start_dim ------------------------------------------------------------------
 
-@pytest.mark.claim("reshape.flatten_start_dim")
+@pytest.mark.claim("reshape.flatten_start_dim", "merges_start_to_end", "start_after_end_refused")
 @on_devices
 @given(data=st.data())
 def test_flatten_from_start_dim_keeps_the_axes_before_it(device, data):
-    """flatten(start_dim=s[, end_dim=e]) merges axes s..e into one and keeps the others as they are;
-    end before start (after wrapping): RuntimeError."""
+    """flatten(start_dim=s[, end_dim=e]), method or function, merges axes s..e into one and keeps the
+    others as they are; end before start (after wrapping): RuntimeError."""
     recipe = data.draw(strided_tensors(), label="t")
     ndim = len(recipe.shape)
     start = data.draw(dims(ndim), label="start_dim")
@@ -274,8 +299,9 @@ def test_flatten_from_start_dim_keeps_the_axes_before_it(device, data):
     with repro(f"t = {recipe.source(device)}\nout = {expr}"):
         t = recipe.tensor(device)
         if end is not None and ref.wrap_dim(start, ndim) > ref.wrap_dim(end, ndim):
-            with pytest.raises(RuntimeError, match="start_dim cannot come after end_dim"):
-                t.flatten(**kwargs)
+            for call in (t.flatten, lambda **k: torch.flatten(t, **k)):
+                with pytest.raises(RuntimeError, match=re.escape("flatten() has invalid args: start_dim cannot come after end_dim")):
+                    call(**kwargs)
             return
         expected_shape = ref.flattened(recipe.shape, start, -1 if end is None else end)
         out = t.flatten(**kwargs)
@@ -283,7 +309,7 @@ def test_flatten_from_start_dim_keeps_the_axes_before_it(device, data):
         assert_values(torch.flatten(t, **kwargs), out, f"torch.flatten(t, **{kwargs})", exact=True)
 
 
-@pytest.mark.claim("reshape.flatten_start_dim")
+@pytest.mark.claim("reshape.flatten_start_dim", "batch_rows")
 @on_devices
 def test_flatten_start_dim_1_flattens_each_image_of_a_batch(device):
     """The note's use: a batch (N, C, H, W).flatten(start_dim=1) is (N, C*H*W), row i = image i."""
@@ -296,7 +322,7 @@ def test_flatten_start_dim_1_flattens_each_image_of_a_batch(device):
 
 # ---- reshape.view_shares ------------------------------------------------------------------------
 
-@pytest.mark.claim("reshape.view_shares")
+@pytest.mark.claim("reshape.view_shares", "view_shares_when_possible", "view_refuses_otherwise")
 @on_devices
 @given(data=st.data())
 def test_view_shares_memory_or_refuses_a_layout_it_cannot_view(device, data):
@@ -319,7 +345,7 @@ def test_view_shares_memory_or_refuses_a_layout_it_cannot_view(device, data):
         assert_shares(out, t, expr=f"t.view({target})")
 
 
-@pytest.mark.claim("reshape.view_shares")
+@pytest.mark.claim("reshape.view_shares", "reshape_flatten_view_or_copy")
 @pytest.mark.parametrize("op", ["reshape", "flatten"])
 @on_devices
 @given(data=st.data())
@@ -348,7 +374,7 @@ def test_reshape_and_flatten_share_exactly_when_a_view_is_possible(op, device, d
                 assert_copies(out, t, expr=expr)
 
 
-@pytest.mark.claim("reshape.view_shares")
+@pytest.mark.claim("reshape.view_shares", "flatten_returns_itself")
 @on_devices
 @given(data=st.data())
 def test_flatten_returns_the_input_itself_when_there_is_nothing_to_merge(device, data):
@@ -381,7 +407,7 @@ SQUEEZE_LIKE = {  # ops that never copy, as methods and as torch functions: expr
 }
 
 
-@pytest.mark.claim("reshape.view_shares")
+@pytest.mark.claim("reshape.view_shares", "squeeze_unsqueeze_always_views")
 @pytest.mark.parametrize("op", SQUEEZE_LIKE)
 @on_devices
 @given(data=st.data())
@@ -395,110 +421,3 @@ def test_squeeze_unsqueeze_and_same_shape_reshape_always_return_a_new_view(op, d
         out = SQUEEZE_LIKE[op](t, dim)
         assert_equal("out is t", out is t, False, expr=op)
         assert_shares(out, t, expr=op)
-
-
-# ---- NumPy and TensorFlow on the same inputs ----------------------------------------------------
-
-OUTCOMES = {  # situation -> what (torch, NumPy, TensorFlow) do: "ok" or the exception's class name
-    "reshape": ("ok", "ok", "ok"),
-    "reshape, wrong size": ("RuntimeError", "ValueError", "InvalidArgumentError"),
-    "reshape, -1 ambiguous on an empty tensor": ("RuntimeError", "ValueError", "ok"),
-    "flatten(start_dim)": ("ok", "ok", "ok"),  # NumPy and TF: reshape to the flattened shape
-    "squeeze()": ("ok", "ok", "ok"),
-    "squeeze(d), length 1": ("ok", "ok", "ok"),
-    "squeeze(d), length not 1": ("ok", "ValueError", "InvalidArgumentError"),  # torch: a no-op
-    "squeeze(d), rank 0": ("ok", "ok", "InvalidArgumentError"),
-    "squeeze(d), d out of range": ("IndexError", "AxisError", "InvalidArgumentError"),
-    "unsqueeze(d), d in [-rank-1, rank]": ("ok", "ok", "ok"),
-    "unsqueeze(d), d out of range": ("IndexError", "AxisError", "InvalidArgumentError"),
-}
-TF_OPS = [  # op -> claim
-    pytest.param("reshape", marks=pytest.mark.claim("reshape.preserves_elements"), id="reshape"),
-    pytest.param("flatten", marks=pytest.mark.claim("reshape.flatten_start_dim"), id="flatten"),
-    pytest.param("squeeze", marks=pytest.mark.claim("reshape.squeeze"), id="squeeze"),
-    pytest.param("unsqueeze", marks=pytest.mark.claim("reshape.unsqueeze"), id="unsqueeze"),
-]
-
-
-@st.composite
-def cross_framework_case(draw, op: str, shape: tuple[int, ...]):
-    """(situation, argument, expected shape or None) for one op on one shape."""
-    ndim, numel = len(shape), int(np.prod(shape))
-    if op == "reshape":
-        kind = draw(st.sampled_from(["reshape", "reshape, wrong size"] + (
-            ["reshape, -1 ambiguous on an empty tensor"] if numel == 0 else [])), label="situation")
-        if kind == "reshape":
-            target = draw(reshape_targets(numel), label="shape")
-            return kind, target, ref.inferred(numel, target)
-        if kind == "reshape, wrong size":
-            return kind, draw(invalid_reshape_targets(numel), label="shape"), None
-        sides = list(draw(reshape_targets(0, minus_one=False), label="sides"))
-        sides.insert(draw(st.integers(0, len(sides)), label="-1 at"), -1)
-        return kind, tuple(sides), None
-    if op == "flatten":
-        start = draw(dims(ndim), label="start_dim")
-        return "flatten(start_dim)", start, ref.flattened(shape, start)
-    extra = 1 if op == "unsqueeze" else 0
-    lo, hi = ref.dim_bounds(ndim, extra)
-    dim = draw(st.one_of(st.integers(lo, hi), st.integers(lo - 2, lo - 1), st.integers(hi + 1, hi + 2),
-                         *([st.none()] if op == "squeeze" else [])), label="dim")
-    if dim is None:
-        return "squeeze()", None, ref.squeezed(shape)
-    if not lo <= dim <= hi:
-        return f"{op}(d), d out of range", dim, None
-    if op == "unsqueeze":
-        return "unsqueeze(d), d in [-rank-1, rank]", dim, ref.unsqueezed(shape, dim)
-    if ndim == 0:
-        return "squeeze(d), rank 0", dim, ()
-    length_one = shape[ref.wrap_dim(dim, ndim)] == 1
-    return f"squeeze(d), length {'1' if length_one else 'not 1'}", dim, ref.squeezed(shape, [dim])
-
-
-def _outcome(call):
-    """("ok", result as an ndarray) or (the exception's class name, None)."""
-    try:
-        out = call()
-    except Exception as exc:  # noqa: BLE001 - which exception is what is compared
-        return type(exc).__name__, None
-    if isinstance(out, torch.Tensor):
-        out = out.cpu()
-    return "ok", np.array(out.numpy() if hasattr(out, "numpy") else out)  # a writable copy
-
-
-def _calls(op, arg, t, a, tf, x, shape_after):
-    """The same operation in torch, NumPy and TensorFlow."""
-    if op == "reshape":
-        return (lambda: t.reshape(arg)), (lambda: np.reshape(a, arg)), (lambda: tf.reshape(x, arg))
-    if op == "flatten":
-        return (lambda: t.flatten(arg)), (lambda: np.reshape(a, shape_after)), (lambda: tf.reshape(x, shape_after))
-    if op == "unsqueeze":
-        return (lambda: t.unsqueeze(arg)), (lambda: np.expand_dims(a, arg)), (lambda: tf.expand_dims(x, arg))
-    if arg is None:
-        return (lambda: t.squeeze()), (lambda: np.squeeze(a)), (lambda: tf.squeeze(x))
-    return (lambda: t.squeeze(arg)), (lambda: np.squeeze(a, arg)), (lambda: tf.squeeze(x, arg))
-
-
-@pytest.mark.parametrize("op", TF_OPS)
-@on_devices
-@given(data=st.data())
-def test_torch_numpy_and_tensorflow_agree_or_differ_as_stated(op, device, tf, data):
-    """The same drawn input through torch, NumPy and TensorFlow: each does what OUTCOMES states for the
-    situation (result, or which exception), and every result holds the row-major values."""
-    recipe = data.draw(strided_tensors(dtypes=[d for d in TORCH_REAL if d != torch.bfloat16]), label="t")
-    situation, arg, shape_after = data.draw(cross_framework_case(op, recipe.shape), label="case")
-    a = recipe.reference()
-    with repro(f"t = {recipe.source(device)}\na = t.cpu().numpy()\nx = tf.constant(a)\n# {situation}: {op}({arg})"):
-        t, x = recipe.tensor(device), tf.constant(a)
-        calls = _calls(op, arg, t, a, tf, x, shape_after)
-        for library, call, expected in zip(("torch", "NumPy", "TensorFlow"), calls, OUTCOMES[situation]):
-            got, out = _outcome(call)
-            assert_equal(f"{library} outcome", got, expected, expr=f"{situation}: {op}({arg})")
-            if got != "ok":
-                continue
-            if shape_after is None:  # TF's reshape of an empty tensor with an ambiguous -1: its own rule
-                nonzero = int(np.prod([s for s in recipe.shape if s])) // int(np.prod([s for s in arg if s not in (0, -1)]))
-                want = tuple(nonzero if s == -1 else s for s in arg)
-                assert_equal(f"{library} result shape", out.shape, want, expr=f"{op}({arg}): -1 = non-zero input sizes // others")
-                continue
-            assert_shape(out, shape_after, expr=f"{op}({arg})", name=f"{library} result shape")
-            assert_values(out, np.reshape(a, shape_after), f"{library}: {op}({arg})", exact=True)

@@ -80,9 +80,3 @@ def integer_true_division_in_float64(mp):
         return orig(self, other)
 
 
-@mutant("autograd.activation_nonlinear")
-def relu_leaks(mp):
-    """F.relu lets 1% of a negative input through (leaky), so no ReLU is ever dead."""
-    @wrap(mp, torch.nn.functional, "relu")
-    def relu(orig, x, *a, **k):
-        return torch.nn.functional.leaky_relu(x, 0.01)
