@@ -40,12 +40,6 @@ TENSOR_LAYOUTS = {
 ARRAY_LAYOUTS = ("contiguous", "fortran", "strided", "readonly")  # what from_numpy wraps as is
 
 
-def bridged_arrays(layouts=ARRAY_LAYOUTS):
-    """(array, layout): an array of any bridged dtype and shape, laid out as drawn."""
-    return st.tuples(S.arrays(S.numpy_dtypes(BRIDGED), S.shapes()),
-                     st.sampled_from(layouts)).map(lambda al: (S.laid_out(*al), al[1]))
-
-
 def from_numpy_quietly(a: np.ndarray) -> torch.Tensor:
     """from_numpy, silencing the documented 'not writable' UserWarning for read-only arrays."""
     with warnings.catch_warnings():

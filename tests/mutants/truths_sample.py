@@ -3,7 +3,6 @@ elementwise, model): each plants the opposite of one condition the catalog now s
 claim must go red."""
 from __future__ import annotations
 
-import numpy as np
 import torch
 
 from tensorspec.harness.mutation import mutant, wrap
