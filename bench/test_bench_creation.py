@@ -10,7 +10,10 @@ import torch
 
 from tensorspec.benchtools import benchinfo
 
-pytestmark = [pytest.mark.claim("creation.as_tensor_round_trips"), pytest.mark.benchmark(max_time=0.5)]
+# The timings are the claim's context statements (no test may name those); the benchmark times the round
+# trips whose one-buffer statement the spec checks.
+pytestmark = [pytest.mark.claim("creation.as_tensor_round_trips", "round_trips_keep_one_buffer"),
+              pytest.mark.benchmark(max_time=0.5)]
 
 FUNCTIONS = ["Tensor", "tensor", "as_tensor", "from_numpy"]
 SIZES = [10**2, 10**4, 10**6]

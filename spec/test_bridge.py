@@ -11,14 +11,21 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tensorspec.testing import dtypes as D
 from tensorspec.testing import strategies as S
 from tensorspec.testing.assertions import (assert_copies, assert_device, assert_dtype, assert_equal, assert_shape,
                                            assert_shares, assert_values, repro, same_memory, source)
-from tensorspec.testing.devices import on_devices
+from tensorspec.testing.devices import CPU, CUDA
+
+
+def on_devices_naming(claim: str, statement: str):
+    """``on_devices``, whose cuda variant alone also names ``claim``'s GPU-only ``statement``."""
+    cuda = pytest.param(*CUDA.values, id=CUDA.id, marks=[*CUDA.marks, pytest.mark.claim(claim, statement)])
+    return pytest.mark.parametrize("device", [CPU, cuda])
+
 
 # Every NumPy dtype torch.from_numpy accepts on the installed versions (uint16/32/64 included).
 BRIDGED = D.ALL + D.LIMITED_UINT
@@ -33,12 +40,6 @@ TENSOR_LAYOUTS = {
 ARRAY_LAYOUTS = ("contiguous", "fortran", "strided", "readonly")  # what from_numpy wraps as is
 
 
-def bridged_arrays(layouts=ARRAY_LAYOUTS):
-    """(array, layout): an array of any bridged dtype and shape, laid out as drawn."""
-    return st.tuples(S.arrays(S.numpy_dtypes(BRIDGED), S.shapes()),
-                     st.sampled_from(layouts)).map(lambda al: (S.laid_out(*al), al[1]))
-
-
 def from_numpy_quietly(a: np.ndarray) -> torch.Tensor:
     """from_numpy, silencing the documented 'not writable' UserWarning for read-only arrays."""
     with warnings.catch_warnings():
@@ -46,31 +47,34 @@ def from_numpy_quietly(a: np.ndarray) -> torch.Tensor:
         return torch.from_numpy(a)
 
 
-@pytest.mark.claim("bridge.numpy_shares")
-@on_devices
-@given(array=S.arrays(S.numpy_dtypes(BRIDGED)), layout=st.sampled_from(sorted(TENSOR_LAYOUTS)))
-def test_numpy_of_a_cpu_tensor_shares_its_memory(device, array, layout):
-    """On the CPU, t.numpy() is a view with t's dtype, strides and memory: writes show both ways.
-    A CUDA tensor is refused (TypeError); numpy(force=True) then copies."""
-    t = TENSOR_LAYOUTS[layout](torch.from_numpy(array.copy()).to(device))
-    with repro(f"t = torch.from_numpy({source(array)}).to({device!r})  # then {layout}\nn = t.numpy()"):
-        if device != "cpu":
-            with pytest.raises(TypeError, match=r"can't convert cuda:0 device type tensor to numpy\. "
-                                                r"Use Tensor\.cpu\(\)"):
-                t.numpy()
-            forced = t.numpy(force=True)
-            assert_values(forced, t, "t.numpy(force=True)", exact=True)
+@pytest.mark.claim("bridge.numpy_shares", "a_view_of_a_cpu_tensor", "an_empty_tensor")
+@on_devices_naming("bridge.numpy_shares", "refuses_a_cuda_tensor")
+@given(array=S.arrays(S.numpy_dtypes(BRIDGED)))
+@example(array=np.zeros((0, 3), np.int16))  # empty: an empty array of its dtype and shape
+def test_numpy_of_a_cpu_tensor_shares_its_memory(device, array):
+    """On the CPU, t.numpy() is a view with t's dtype, strides and memory (each layout in every run):
+    writes show both ways.  A CUDA tensor is refused (TypeError); numpy(force=True) then copies."""
+    for layout, lay_out in TENSOR_LAYOUTS.items():
+        t = lay_out(torch.from_numpy(array.copy()).to(device))
+        with repro(f"t = torch.from_numpy({source(array)}).to({device!r})  # then {layout}\nn = t.numpy()"):
+            if device != "cpu":
+                with pytest.raises(TypeError, match=r"can't convert cuda:0 device type tensor to numpy\. "
+                                                    r"Use Tensor\.cpu\(\)"):
+                    t.numpy()
+                forced = t.numpy(force=True)
+                assert_values(forced, t, "t.numpy(force=True)", exact=True)
+                if t.numel():
+                    assert_copies(t, forced, expr="t.numpy(force=True) of a CUDA tensor", write="other")
+                continue
+            n = t.numpy()
+            assert_dtype(n, D.NUMPY_OF_TORCH_ALL[t.dtype], expr="t.numpy()", name="n.dtype")
+            assert_shape(n, tuple(t.shape), expr="t.numpy()", name="n.shape")
+            assert_values(n, t, "t.numpy()", exact=True)
             if t.numel():
-                assert_copies(t, forced, expr="t.numpy(force=True) of a CUDA tensor", write="other")
-            return
-        n = t.numpy()
-        assert_dtype(n, D.NUMPY_OF_TORCH_ALL[t.dtype], expr="t.numpy()", name="n.dtype")
-        assert_shape(n, tuple(t.shape), expr="t.numpy()", name="n.shape")
-        assert_equal("n.strides", n.strides, tuple(s * t.element_size() for s in t.stride()), expr="t.numpy()")
-        assert_values(n, t, "t.numpy()", exact=True)
-        if t.numel():
-            assert_shares(t, n, expr="t.numpy()")  # a write into t shows in n ...
-            assert_shares(t, n, expr="t.numpy()", write="other")  # ... and one into n in t
+                assert_equal("n.strides", n.strides, tuple(s * t.element_size() for s in t.stride()),
+                             expr=f"t.numpy(), t {layout}")
+                assert_shares(t, n, expr=f"t.numpy(), t {layout}")  # a write into t shows in n ...
+                assert_shares(t, n, expr=f"t.numpy(), t {layout}", write="other")  # ... and one into n in t
 
 
 # Tensors t.numpy() refuses: (tensor, error, the words naming the problem, what numpy(force=True) gives:
@@ -92,8 +96,15 @@ NUMPY_REFUSES = {
 }
 
 
-@pytest.mark.claim("bridge.numpy_shares")
-@pytest.mark.parametrize("case", list(NUMPY_REFUSES))
+REFUSAL_STATEMENT = {"requires grad": "refuses_a_tensor_requiring_grad", "conjugate view": "refuses_conjugate_and_negative_views",
+                     "negative-bit view": "refuses_conjugate_and_negative_views", "sparse": "refuses_sparse_tensors",
+                     "sparse CSR": "refuses_sparse_tensors"}
+
+
+@pytest.mark.parametrize("case", [
+    pytest.param(case, marks=pytest.mark.claim("bridge.numpy_shares",
+                                               REFUSAL_STATEMENT.get(case, "refuses_dtypes_numpy_lacks")))
+    for case in NUMPY_REFUSES])
 @pytest.mark.filterwarnings("ignore:ComplexHalf support is experimental")
 @pytest.mark.filterwarnings("ignore:Sparse CSR tensor support is in beta")
 @pytest.mark.filterwarnings("ignore:torch.quantize_per_tensor.*are deprecated")  # torch 2.13 on; not this test's subject
@@ -114,7 +125,7 @@ def test_numpy_refuses_grad_conj_neg_and_dtypes_numpy_lacks(case):
     assert_equal("t.numpy(force=True) shares", same_memory(t, n), forced == "shares", expr=f"t a {case}")
 
 
-@pytest.mark.claim("bridge.numpy_shares")
+@pytest.mark.claim("bridge.numpy_shares", "allowed_without_grad_mode")
 def test_numpy_of_a_tensor_requiring_grad_is_allowed_without_grad_mode():
     """The refusal needs grad mode: inside torch.no_grad() t.numpy() of a tensor requiring grad is a view;
     the detached tensor's numpy() shares too."""
@@ -124,45 +135,48 @@ def test_numpy_of_a_tensor_requiring_grad_is_allowed_without_grad_mode():
     assert_shares(needs_grad.detach(), needs_grad.detach().numpy(), expr="t.detach().numpy()")
 
 
-@pytest.mark.claim("bridge.numpy_to_tensor_reflects")
-@on_devices
-@given(array_layout=bridged_arrays())
-def test_from_numpy_shows_changes_of_the_array_while_on_the_cpu(device, array_layout):
-    """torch.from_numpy(a) is a CPU view of a (same dtype, strides, memory; read-only arrays too):
-    writes into a show in it.  Moving it to CUDA copies, and the link is gone."""
-    a, layout = array_layout
-    with repro(f"a = {source(a)}  # {layout}\nt = torch.from_numpy(a).to({device!r})"):
-        t = from_numpy_quietly(a)  # a read-only array is wrapped too (warned about once per process)
-        if layout == "readonly":
-            a.setflags(write=True)  # the array owns its data: it may be made writable again
-        assert_device(t, torch.device("cpu"), expr="torch.from_numpy(a)", name="t.device")
-        assert_dtype(t, D.TORCH_OF_NUMPY_ALL[a.dtype], expr="torch.from_numpy(a)", name="t.dtype")
-        assert_equal("t.stride()", t.stride(), tuple(s // a.itemsize for s in a.strides), expr="torch.from_numpy(a)")
-        assert_values(t, a, "torch.from_numpy(a)", exact=True)
-        moved = t.to(device)
-        if a.size:
-            linked = assert_shares if device == "cpu" else assert_copies
-            linked(moved, a, expr=f"torch.from_numpy(a).to({device!r})", write="other")
+@pytest.mark.claim("bridge.numpy_to_tensor_reflects", "a_cpu_view_of_the_array")
+@on_devices_naming("bridge.numpy_to_tensor_reflects", "moving_to_cuda_copies")
+@given(array=S.arrays(S.numpy_dtypes(BRIDGED), S.shapes()))
+def test_from_numpy_shows_changes_of_the_array_while_on_the_cpu(device, array):
+    """torch.from_numpy(a) is a CPU view of a (same dtype, strides, memory; each layout in every run,
+    read-only too): writes into a show in it.  Moving it to CUDA copies, and the link is gone."""
+    for layout in ARRAY_LAYOUTS:
+        a = S.laid_out(array, layout)
+        with repro(f"a = {source(a)}  # {layout}\nt = torch.from_numpy(a).to({device!r})"):
+            t = from_numpy_quietly(a)  # a read-only array is wrapped too (warned about once per process)
+            if layout == "readonly":
+                a.setflags(write=True)  # the array owns its data: it may be made writable again
+            assert_device(t, torch.device("cpu"), expr="torch.from_numpy(a)", name="t.device")
+            assert_dtype(t, D.TORCH_OF_NUMPY_ALL[a.dtype], expr="torch.from_numpy(a)", name="t.dtype")
+            assert_equal("t.stride()", t.stride(), tuple(s // a.itemsize for s in a.strides),
+                         expr=f"torch.from_numpy(a), a {layout}")
+            assert_values(t, a, "torch.from_numpy(a)", exact=True)
+            moved = t.to(device)
+            if a.size:
+                linked = assert_shares if device == "cpu" else assert_copies
+                linked(moved, a, expr=f"torch.from_numpy(a).to({device!r}), a {layout}", write="other")
 
 
 REFUSED = {"negative_stride": (ValueError, "At least one stride in the given numpy array is negative"),
            "byteswapped": (ValueError, "byte order different from the native byte order")}
 
 
-@pytest.mark.claim("bridge.numpy_to_tensor_reflects", "bridge.round_trip")
-@given(array=S.arrays(S.numpy_dtypes([d for d in BRIDGED if d.itemsize > 1]), S.shapes(min_dims=1, min_side=2)),
-       layout=st.sampled_from(sorted(REFUSED)), make=st.sampled_from(["from_numpy", "tensor", "as_tensor"]))
-def test_arrays_torch_cannot_wrap_are_refused(array, layout, make):
+@pytest.mark.claim("bridge.numpy_to_tensor_reflects", "refuses_negative_strides_and_foreign_byte_order")
+@given(array=S.arrays(S.numpy_dtypes([d for d in BRIDGED if d.itemsize > 1]), S.shapes(min_dims=1, min_side=2)))
+def test_arrays_torch_cannot_wrap_are_refused(array):
     """Negative strides and non-native byte order are refused (ValueError) by from_numpy, tensor and
-    as_tensor alike: such arrays cannot enter torch at all."""
-    a = S.laid_out(array, layout)
-    error, message = REFUSED[layout]
-    with repro(f"torch.{make}({source(array)})  # {layout}"):
-        with pytest.raises(error, match=message):
-            getattr(torch, make)(a)
+    as_tensor alike (each met in every run): such arrays cannot enter torch at all."""
+    for layout, (error, message) in REFUSED.items():
+        a = S.laid_out(array, layout)
+        for make in ("from_numpy", "tensor", "as_tensor"):
+            with repro(f"torch.{make}({source(array)})  # {layout}"), pytest.raises(error, match=message):
+                getattr(torch, make)(a)
+                pytest.fail(f"torch.{make} took an array of layout {layout}")
 
 
-@pytest.mark.claim("bridge.numpy_to_tensor_reflects", "bridge.round_trip")
+@pytest.mark.claim("bridge.numpy_to_tensor_reflects", "a_cpu_view_of_the_array")
+@pytest.mark.claim("bridge.round_trip", "array_round_trip_keeps_the_bits")
 @pytest.mark.parametrize("name", ("uint16", "uint32", "uint64"))
 def test_the_wide_unsigned_dtypes_are_bridged(name):
     """uint16/32/64 arrays become tensors of the same dtype and back (the strategies above draw them
@@ -174,7 +188,7 @@ def test_the_wide_unsigned_dtypes_are_bridged(name):
     assert_equal("t.numpy().dtype", t.numpy().dtype, a.dtype, expr="t.numpy()")
 
 
-@pytest.mark.claim("bridge.numpy_to_tensor_reflects", "bridge.round_trip")
+@pytest.mark.claim("bridge.numpy_to_tensor_reflects", "refuses_dtypes_torch_lacks")
 @pytest.mark.parametrize("dtype", UNBRIDGED, ids=str)
 def test_dtypes_torch_lacks_are_refused(dtype):
     """An array of a dtype torch lacks (longdouble, object, str, datetime64) is a TypeError."""
@@ -182,26 +196,28 @@ def test_dtypes_torch_lacks_are_refused(dtype):
         torch.from_numpy(np.zeros(2, dtype=dtype))
 
 
-@pytest.mark.claim("bridge.round_trip")
-@on_devices
-@given(array_layout=bridged_arrays(layouts=("contiguous", "fortran", "strided")))
-def test_ndarray_to_tensor_to_ndarray_keeps_dtype_and_bits(device, array_layout):
+@pytest.mark.claim("bridge.round_trip", "array_round_trip_keeps_the_bits")
+@on_devices_naming("bridge.round_trip", "through_the_gpu")
+@given(array=S.arrays(S.numpy_dtypes(BRIDGED), S.shapes()))
+@example(array=np.array([-0.0, np.float32(np.nan), np.uint32(0x7FC00001).view(np.float32)], np.float32))
+def test_ndarray_to_tensor_to_ndarray_keeps_dtype_and_bits(device, array):
     """ndarray -> tensor (from_numpy or tensor, on any device) -> ndarray gives back the dtype and
-    the very bits (NaN payloads, -0.0) of every accepted dtype."""
-    a, layout = array_layout
-    with repro(f"a = {source(a)}  # {layout}\ntorch.from_numpy(a).to({device!r}).cpu().numpy()"):
-        for expr, back in ((f"torch.from_numpy(a).to({device!r}).cpu().numpy()",
-                            torch.from_numpy(a).to(device).cpu().numpy()),
-                           (f"torch.tensor(a, device={device!r}).cpu().numpy()",
-                            torch.tensor(a, device=device).cpu().numpy())):
-            assert_dtype(back, a.dtype, expr=expr, name="dtype")
-            assert_shape(back, a.shape, expr=expr, name="shape")
-            assert np.ascontiguousarray(back).tobytes() == np.ascontiguousarray(a).tobytes(), (
-                f"bits differ: {back!r} != {a!r} [{expr}]")
+    the very bits (NaN payloads, -0.0) of every accepted dtype, each layout in every run."""
+    for layout in ("contiguous", "fortran", "strided"):
+        a = S.laid_out(array, layout)
+        with repro(f"a = {source(a)}  # {layout}\ntorch.from_numpy(a).to({device!r}).cpu().numpy()"):
+            for expr, back in ((f"torch.from_numpy(a).to({device!r}).cpu().numpy()",
+                                torch.from_numpy(a).to(device).cpu().numpy()),
+                               (f"torch.tensor(a, device={device!r}).cpu().numpy()",
+                                torch.tensor(a, device=device).cpu().numpy())):
+                assert_dtype(back, a.dtype, expr=expr, name="dtype")
+                assert_shape(back, a.shape, expr=expr, name="shape")
+                assert np.ascontiguousarray(back).tobytes() == np.ascontiguousarray(a).tobytes(), (
+                    f"bits differ: {back!r} != {a!r} [{expr}, {layout}]")
 
 
-@pytest.mark.claim("bridge.round_trip")
-@on_devices
+@pytest.mark.claim("bridge.round_trip", "tensor_round_trip_keeps_dtype_and_values")
+@on_devices_naming("bridge.round_trip", "through_the_gpu")
 @given(dtype=st.sampled_from(sorted(D.NUMPY_OF_TORCH_ALL, key=str)), shape=S.shapes())
 def test_tensor_to_ndarray_to_tensor_keeps_dtype_and_values(device, dtype, shape):
     """The other way round: every torch dtype NumPy has survives tensor -> ndarray -> tensor."""
@@ -232,8 +248,8 @@ def plotted(ax, x, y) -> np.ndarray:
     return line.get_ydata()
 
 
-@pytest.mark.claim("bridge.matplotlib_needs_numpy")
-@on_devices
+@pytest.mark.claim("bridge.matplotlib_needs_numpy", "plots_cpu_tensors", "refuses_a_tensor_requiring_grad")
+@on_devices_naming("bridge.matplotlib_needs_numpy", "refuses_a_cuda_tensor")
 @settings(max_examples=6)  # rendering figures is slow
 @given(values=S.arrays(np.float32, S.shapes(min_dims=1, max_dims=1, min_side=1), special=False, bound=1e3))
 def test_matplotlib_plots_cpu_tensors_directly(device, values):

@@ -132,7 +132,7 @@ def add_refuses_0d_cpu_tensors(mp):
         return orig(self, other)
 
 
-@mutant("creation.as_tensor_round_trips")
+@mutant("creation.as_tensor_round_trips", "round_trips_keep_one_buffer")
 def as_tensor_copies_arrays(mp):
     """as_tensor copies an ndarray on every round trip."""
     @wrap(mp, torch, "as_tensor")

@@ -3,40 +3,9 @@ elementwise, model): each plants the opposite of one condition the catalog now s
 claim must go red."""
 from __future__ import annotations
 
-import numpy as np
 import torch
 
 from tensorspec.harness.mutation import mutant, wrap
-
-
-@mutant("creation.like")
-def rand_like_refuses_complex_models(mp):
-    """rand_like of a complex model raises, as for an integer one."""
-    @wrap(mp, torch, "rand_like")
-    def rand_like(orig, model, *a, **k):
-        if model.is_complex() and k.get("dtype") is None:
-            raise NotImplementedError('"check_uniform_bounds" not implemented for \'ComplexFloat\'')
-        return orig(model, *a, **k)
-
-
-@mutant("creation.as_tensor_accepts")
-def empty_arrays_pass_whatever_their_strides(mp):
-    """as_tensor takes an empty ndarray with a negative stride (as a copy)."""
-    @wrap(mp, torch, "as_tensor")
-    def as_tensor(orig, data, *a, **k):
-        if isinstance(data, np.ndarray) and data.size == 0 and any(s < 0 for s in data.strides):
-            data = data.copy()
-        return orig(data, *a, **k)
-
-
-@mutant("creation.tensor_infers_dtype")
-def big_ints_overflow_whatever_the_dtype(mp):
-    """An int beyond int64 raises even with a floating dtype or beside a float."""
-    @wrap(mp, torch, "tensor")
-    def tensor(orig, data, *a, **k):
-        if isinstance(data, list) and any(isinstance(x, int) and abs(x) >= 2**63 for x in data):
-            raise ValueError("Overflow when unpacking long long")
-        return orig(data, *a, **k)
 
 
 @mutant("misc.only_2d")
