@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from tensorspec.claims.context import differs
 from tensorspec.testing.assertions import assert_equal, assert_values, repro
 from tensorspec.testing.devices import on_devices
-from tensorspec.testing.elementwise import (WIDE_UNSIGNED, build, cpu_only, missing_kernel_error, numpy_result,
-                                            operand_pairs, raises_exactly, rounded)
+from tensorspec.testing.elementwise import (WIDE_UNSIGNED, build, cpu_only, numpy_result, operand_pairs,
+                                            raises_exactly, rounded)
 from tensorspec.testing.layouts import strided_tensors
 from tensorspec.testing.spellings import spellings
 
@@ -209,7 +209,7 @@ def test_wide_unsigned_tensors_do_not_add(dtype, device):
     "add_stub" (a plain RuntimeError in the range missing_kernel_runtime_error)."""
     cpu_only(device)
     t = torch.tensor([1, 2], dtype=dtype, device=device)
-    error = missing_kernel_error("missing_kernel_runtime_error")
+    error = RuntimeError if differs("missing_kernel_runtime_error") else NotImplementedError
     for expr, call in {"t + t": lambda: t + t, "t - t": lambda: t - t, "t.add(1)": lambda: t.add(1),
                        "t.sub(1)": lambda: t.sub(1)}.items():
         raises_exactly(error, f'"add_stub" not implemented for \'{WIDE_UNSIGNED[dtype]}\'', call, expr)

@@ -825,10 +825,11 @@ def setitem_reshapes_a_value_of_the_same_size(mp):
         if isinstance(value, torch.Tensor):
             target = self[index]
             try:
-                torch.broadcast_shapes(value.shape, target.shape)
+                fits = torch.broadcast_shapes(value.shape, target.shape) == target.shape
             except RuntimeError:
-                if value.numel() == target.numel():
-                    value = value.reshape(target.shape)
+                fits = False
+            if not fits and value.numel() == target.numel():
+                value = value.reshape(target.shape)
         return orig(self, index, value)
 
 

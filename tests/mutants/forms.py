@@ -13,13 +13,6 @@ import torch
 from tensorspec.harness.mutation import mutant, wrap
 
 
-def _from_the_end(dim, ndim: int):
-    """An in-range int dim k counted from the other end (n-1-k); anything else as it is."""
-    if isinstance(dim, int) and ndim > 1 and -ndim <= dim < ndim:
-        return ndim - 1 - dim % ndim
-    return dim
-
-
 def _reversed_axes(t: torch.Tensor) -> torch.Tensor:
     return t.permute(*reversed(range(t.dim())))
 
@@ -37,51 +30,6 @@ def _column_major(orig, t: torch.Tensor, shape) -> torch.Tensor:
 # ---- broadcasting --------------------------------------------------------------------------------
 
 # ---- reduce --------------------------------------------------------------------------------------
-
-@mutant("reduce.by_dim")
-def sum_method_counts_dim_from_the_end(mp):
-    """t.sum(dim=k) reduces axis n-1-k (torch.sum untouched)."""
-    @wrap(mp, torch.Tensor, "sum")
-    def sum_(orig, self, *args, **kwargs):
-        if args:
-            args = (_from_the_end(args[0], self.dim()),) + args[1:]
-        if "dim" in kwargs:
-            kwargs["dim"] = _from_the_end(kwargs["dim"], self.dim())
-        return orig(self, *args, **kwargs)
-
-
-@mutant("reduce.by_dim")
-def sum_function_counts_dim_from_the_end(mp):
-    """torch.sum(t, dim=k) reduces axis n-1-k (t.sum untouched)."""
-    @wrap(mp, torch, "sum")
-    def sum_(orig, t, *args, **kwargs):
-        if args:
-            args = (_from_the_end(args[0], t.dim()),) + args[1:]
-        if "dim" in kwargs:
-            kwargs["dim"] = _from_the_end(kwargs["dim"], t.dim())
-        return orig(t, *args, **kwargs)
-
-
-@mutant("reduce.whole")
-def mean_function_keeps_the_axes(mp):
-    """torch.mean(t) of the whole tensor keeps every axis as length 1 (t.mean() untouched)."""
-    @wrap(mp, torch, "mean")
-    def mean(orig, t, *args, **kwargs):
-        if args or kwargs or t.dim() == 0:
-            return orig(t, *args, **kwargs)
-        return orig(t, dim=tuple(range(t.dim())), keepdim=True)
-
-
-@mutant("reduce.max_argmax")
-def argmax_function_indexes_column_major(mp):
-    """torch.argmax(t) is an index into the column-major (Fortran) flattened tensor (t.argmax()
-    untouched)."""
-    @wrap(mp, torch, "argmax")
-    def argmax(orig, t, *args, **kwargs):
-        if args or kwargs or t.dim() < 2:
-            return orig(t, *args, **kwargs)
-        return orig(_reversed_axes(t).reshape(-1))
-
 
 # ---- reshape -------------------------------------------------------------------------------------
 

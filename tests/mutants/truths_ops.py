@@ -8,36 +8,6 @@ import torch
 
 from tensorspec.harness.mutation import mutant, wrap
 
-WIDE_UNSIGNED = (torch.uint16, torch.uint32, torch.uint64)
-
-
-@mutant("reduce.whole")
-def complex_std_stays_complex(mp):
-    """std of a complex tensor keeps the complex dtype."""
-    @wrap(mp, torch.Tensor, "std")
-    def std(orig, self, *args, **kwargs):
-        out = orig(self, *args, **kwargs)
-        return out.to(self.dtype) if self.is_complex() else out
-
-
-@mutant("reduce.by_dim")
-def integer_mean_along_dim_is_float64(mp):
-    """t.mean(dim=k) of an integer or bool tensor gives float64, as NumPy's axis=k, instead of raising."""
-    @wrap(mp, torch.Tensor, "mean")
-    def mean(orig, self, *args, **kwargs):
-        if (args or "dim" in kwargs) and not (self.is_floating_point() or self.is_complex()):
-            return orig(self.double(), *args, **kwargs)
-        return orig(self, *args, **kwargs)
-
-
-@mutant("reduce.to_python")
-def complex_item_drops_the_imaginary_part(mp):
-    """item() of a complex tensor gives the real part as a Python float."""
-    @wrap(mp, torch.Tensor, "item")
-    def item(orig, self):
-        value = orig(self)
-        return value.real if isinstance(value, complex) else value
-
 
 @mutant("concat.cat_existing_axis")
 def legacy_empty_skip_accepts_any_dim(mp):

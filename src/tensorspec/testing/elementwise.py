@@ -8,7 +8,6 @@ import pytest
 import torch
 from hypothesis import strategies as st
 
-from tensorspec.claims.context import differs
 from tensorspec.testing import dtypes as D
 from tensorspec.testing.layouts import same_kind_scalars, strided_tensors
 
@@ -55,12 +54,6 @@ def cpu_only(device):
 def half_on_cpu(t: torch.Tensor) -> bool:
     """A float16 CPU tensor: some releases lack CPU kernels for it (the catalog's ranges say which)."""
     return t.dtype == torch.float16 and t.device.type == "cpu"
-
-
-def missing_kernel_error(range_name: str) -> type:
-    """The class of a missing-kernel error ('"add_stub" not implemented for 'UInt16''): NotImplementedError,
-    a plain RuntimeError in the catalog's range ``range_name``."""
-    return RuntimeError if differs(range_name) else NotImplementedError
 
 
 def raises_exactly(error: type, match: str, call, expr: str):
