@@ -188,12 +188,13 @@ def test_int64_sums_wrap(device):
 def test_complex_std_is_real(device):
     """Of a complex tensor sum and mean keep the dtype (and the values); std is real."""
     for dtype, real in ((torch.complex64, torch.float32), (torch.complex128, torch.float64)):
-        z = torch.tensor([1 + 1j, 2 + 0j, 3 - 1j], dtype=dtype, device=device)
+        z = torch.tensor([1 + 1j, 2 + 0j, 3 + 2j], dtype=dtype, device=device)
         for expr, call in {"z.std()": z.std, "torch.std(z)": lambda: torch.std(z)}.items():
             assert_equal(f"({expr}).dtype", call().dtype, real, expr=f"{expr}, {dtype}")
-            assert_values(call(), math.sqrt(2.0), f"{expr}, z = [1+1j, 2, 3-1j]")
+            assert_values(call(), math.sqrt(2.0), f"{expr}, z = [1+1j, 2, 3+2j]")
         assert_equal("sum/mean dtype", (z.sum().dtype, z.mean().dtype), (dtype, dtype), expr=f"complex sum/mean ({dtype})")
-        assert_values(z.sum(), 6 + 0j, "z.sum()", exact=True, zero_sign=False)
+        assert_values(z.sum(), 6 + 3j, "z.sum(), z = [1+1j, 2, 3+2j]", exact=True)
+        assert_values(z.mean(), 2 + 1j, "z.mean(), z = [1+1j, 2, 3+2j]", exact=True)
 
 
 @pytest.mark.claim("reduce.whole", "mean_std_refuse_integers")
@@ -355,11 +356,22 @@ def test_tensorflow_reduces_along_axis(tf, data):
         assert_reduced(to_numpy(out), expected(TF_REF[op], a, dim, like), op, call)
 
 
+@pytest.mark.claim("reduce.by_dim", "tensorflow_along_axis")
+def test_tensorflow_worked_examples(tf):
+    """Worked examples, every run: reduce_std divides by N; argmax skips NaN; reduce_max over an empty
+    axis is -inf."""
+    x = np.array([[3.0, np.nan], [5.0, 1.0]])
+    assert_values(to_numpy(tf.math.reduce_std(x[:, 0], axis=0)), 1.0, "tf.math.reduce_std([3., 5.]) divides by N")
+    assert_equal("tf.math.argmax(x, axis=0)", to_numpy(tf.math.argmax(x, axis=0)).tolist(), [1, 1],
+                 expr="x = [[3, nan], [5, 1]]: NaN skipped")
+    assert_values(to_numpy(tf.reduce_max(np.zeros((0, 2)), axis=0)), [-np.inf, -np.inf], "tf.reduce_max over (0, 2), axis=0",
+                  exact=True)
+
+
 @pytest.mark.claim("reduce.by_dim", "tensorflow_keeps_the_dtype")
 def test_tensorflow_reduction_dtypes(tf):
     """TF keeps the input dtype: int8 sums wrap, integer means are truncated integers, bool sums and
     integer std are refused; empty axes give 0 / 1 / NaN / the dtype's lowest value."""
-    assert_values(to_numpy(tf.math.reduce_std(np.array([3.0, 5.0]))), 1.0, "tf.math.reduce_std([3., 5.]) divides by N")
     i8 = np.array([100, 100, 100], np.int8)
     assert_equal("tf.reduce_sum(int8)", (tf.reduce_sum(i8).dtype, int(tf.reduce_sum(i8))), (tf.int8, 44), expr="300 wraps")
     assert_equal("tf.reduce_mean(int32)", int(tf.reduce_mean(np.array([1, 2], np.int32))), 1, expr="[1, 2]")
