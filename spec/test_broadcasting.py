@@ -21,7 +21,7 @@ from hypothesis.extra import numpy as hnp
 from tensorspec.testing import strategies as S
 from tensorspec.testing.assertions import (assert_device, assert_equal, assert_shape,
                                            assert_values, repro, source)
-from tensorspec.testing.devices import on_devices
+from tensorspec.testing.devices import on_cuda, on_devices
 from tensorspec.testing import dtypes as D
 from tensorspec.testing.dtypes import storage_dtype
 from tensorspec.testing.exact_values import summable
@@ -48,7 +48,7 @@ def plus_two(values: list, dtype: torch.dtype) -> torch.Tensor:
     return torch.tensor(out, dtype=torch.float64 if dtype.is_floating_point else torch.int64).to(dtype)
 
 
-@pytest.mark.claim("broadcasting.scalar")
+@pytest.mark.claim("broadcasting.scalar", "agree_for_bool_int64_and_floats", "narrow_ints_differ")
 @on_devices
 @given(data=st.data())
 def test_scalar_operand_and_broadcast_tensor(device, data):
@@ -79,21 +79,47 @@ def test_scalar_operand_and_broadcast_tensor(device, data):
         assert_equal("(t1+2 == t1+tensor).all()", note_holds, not overflows, expr=f"overflowing elements: {overflows}")
 
 
-@pytest.mark.claim("broadcasting.scalar")
-@on_devices
+@pytest.mark.claim("broadcasting.scalar", "right_side_is_a_cpu_tensor")
 @given(shape=S.shapes(max_dims=3))
-def test_the_notes_broadcast_tensor_lives_on_the_cpu(device, shape):
-    """``torch.tensor(np.broadcast_to(...))`` is a CPU tensor: adding it to a CUDA tensor fails unless it
-    is 0-d (a CPU scalar tensor may join a CUDA operation)."""
+def test_the_notes_broadcast_tensor_lives_on_the_cpu(shape):
+    """``torch.tensor(np.broadcast_to(2, shape))`` is a CPU tensor; added to a CPU t1 it is 2 everywhere."""
+    t1 = torch.zeros(shape)
+    other = torch.tensor(np.broadcast_to(2, shape))
+    with repro(f"torch.zeros({shape}) + torch.tensor(np.broadcast_to(2, {shape}))"):
+        assert_device(other, "cpu", expr="torch.tensor(np.broadcast_to(2, shape))", name="other.device")
+        assert_values(t1 + other, np.full(shape, 2.0), "t1 + other", exact=True)
+
+
+@pytest.mark.claim("broadcasting.scalar", "cuda_refuses_the_cpu_tensor")
+@on_cuda
+@given(shape=S.shapes(max_dims=3))
+def test_a_cuda_tensor_takes_only_a_0_d_cpu_tensor(device, shape):
+    """Adding the note's CPU tensor to a CUDA t1 fails unless it is 0-d (a CPU scalar tensor may join a
+    CUDA operation)."""
     t1 = torch.zeros(shape, device=device)
     other = torch.tensor(np.broadcast_to(2, shape))
     with repro(f"torch.zeros({shape}, device={device!r}) + torch.tensor(np.broadcast_to(2, {shape}))"):
-        assert_device(other, "cpu", expr="torch.tensor(np.broadcast_to(2, shape))", name="other.device")
-        if torch.device(device).type == "cuda" and shape != ():
+        if shape != ():
             with pytest.raises(RuntimeError, match="same device"):
                 t1 + other
         else:
             assert_values(t1 + other, np.full(shape, 2.0), "t1 + other", exact=True)
+
+
+@pytest.mark.claim("broadcasting.scalar", "narrow_ints_differ")
+@on_devices
+def test_the_notes_equation_fails_where_int8_wraps(device):
+    """int8 [127, 0]: t1 + 2 (every spelling) is int8 [-127, 2], t1 + the note's tensor int64 [129, 2];
+    the note's == is [False, True]."""
+    t1 = torch.tensor([127, 0], dtype=torch.int8, device=device)
+    tensor = torch.tensor(np.broadcast_to(2, t1.shape), device=device)
+    for expr, call in spellings("add", "2", symbol="+", operand="t1").items():
+        out = call(t1, 2)
+        assert_equal(f"({expr}).dtype", out.dtype, torch.int8, expr=expr)
+        assert_values(out, [-127, 2], f"{expr}, t1 = int8 [127, 0]", exact=True)
+    assert_equal("(t1 + tensor).dtype", (t1 + tensor).dtype, torch.int64, expr="t1 + tensor")
+    assert_values(t1 + tensor, [129, 2], "t1 + tensor, t1 = int8 [127, 0]", exact=True)
+    assert_values(t1 + 2 == t1 + tensor, [False, True], "t1 + 2 == t1 + tensor", exact=True)
 
 
 # ---- broadcasting.rules -----------------------------------------------------------------------
@@ -176,10 +202,14 @@ TEXTBOOK = [
     ("mul", [np.arange(3, dtype=_f32).reshape(3, 1), np.arange(4, dtype=_f32)], (3, 4)),
     ("ge", [np.arange(4, dtype=_f32).reshape(2, 1, 2), np.array(1, dtype=_f32)], (2, 1, 2)),
     ("where", [np.array([True, False]), np.zeros((0, 1), _f32), np.ones((3, 1, 1), _f32)], (3, 0, 2)),
+    # shapes that would also combine if lined up from the left, to another shape, for every op
+    ("mul", [np.arange(3, dtype=_f32).reshape(3, 1), np.arange(3, dtype=_f32)], (3, 3)),
+    ("ge", [np.arange(2, dtype=_f32).reshape(2, 1), np.arange(2, dtype=_f32)], (2, 2)),
+    ("where", [np.array([[True], [False]]), np.arange(2, dtype=_f32), np.array([5], dtype=_f32)], (2, 2)),
 ]
 
 
-@pytest.mark.claim("broadcasting.rules")
+@pytest.mark.claim("broadcasting.rules", "numpy_rules")
 @on_devices
 @given(case=broadcast_case())
 @_examples(TEXTBOOK)
@@ -225,7 +255,7 @@ def np_shape_text(shape) -> str:
     return "(" + ",".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
 
 
-@pytest.mark.claim("broadcasting.rules")
+@pytest.mark.claim("broadcasting.rules", "clash_raises")
 @on_devices
 @given(case=incompatible_shapes())
 def test_non_broadcastable_shapes_raise(device, case):
@@ -249,7 +279,7 @@ def test_non_broadcastable_shapes_raise(device, case):
             np.broadcast_shapes(a_shape, b_shape)
 
 
-@pytest.mark.claim("broadcasting.rules")
+@pytest.mark.claim("broadcasting.rules", "clash_raises")
 def test_broadcast_shapes_clash_message(claim_fact):
     """torch.broadcast_shapes of clashing shapes raises RuntimeError in every release; its wording
     varies (newest: 'Attempting to broadcast a dimension of length ...') and is recorded as a fact."""
@@ -258,7 +288,7 @@ def test_broadcast_shapes_clash_message(claim_fact):
     claim_fact("torch.broadcast_shapes((3,), (2,)) raises", str(raised.value).splitlines()[0])
 
 
-@pytest.mark.claim("broadcasting.rules")
+@pytest.mark.claim("broadcasting.rules", "in_place_broadcasts_the_right_operand")
 @on_devices
 @given(shapes=broadcast_shapes_st(2))
 def test_in_place_needs_the_result_shape(device, shapes):
@@ -283,8 +313,9 @@ def test_in_place_needs_the_result_shape(device, shapes):
 
 
 # ---- TensorFlow -----------------------------------------------------------------------------------
-@pytest.mark.claim("broadcasting.rules")
+@pytest.mark.claim("broadcasting.rules", "tensorflow_alike_up_to_rank_5")
 @given(case=broadcast_case())
+@_examples(TEXTBOOK)
 def test_tensorflow_broadcasts_alike_up_to_rank_5(tf, case):
     """TensorFlow's element-wise ops broadcast operands of rank <= 5 to the same shape and values."""
     name, arrays, out_shape = case
@@ -295,7 +326,7 @@ def test_tensorflow_broadcasts_alike_up_to_rank_5(tf, case):
         assert_values(to_numpy(out), reference(name, arrays, out_shape), tf_call, exact=True)
 
 
-@pytest.mark.claim("broadcasting.rules")
+@pytest.mark.claim("broadcasting.rules", "tensorflow_alike_up_to_rank_5")
 @given(case=incompatible_shapes())
 def test_tensorflow_non_broadcastable_error(tf, case):
     """TensorFlow refuses the same shapes with InvalidArgumentError 'Incompatible shapes: [..] vs. [..]'."""
@@ -307,7 +338,7 @@ def test_tensorflow_non_broadcastable_error(tf, case):
             tf.add(np.zeros(a_shape, np.float32), np.ones(b_shape, np.float32))
 
 
-@pytest.mark.claim("broadcasting.rules")
+@pytest.mark.claim("broadcasting.rules", "tensorflow_refuses_6_dims")
 @on_devices
 def test_tensorflow_refuses_broadcasts_needing_6_dims(tf, device):
     """A broadcast that needs 6 dimensions (after TF merges adjacent axes that broadcast alike) is
@@ -327,7 +358,7 @@ def test_tensorflow_refuses_broadcasts_needing_6_dims(tf, device):
         assert_equal("tf shape", tf_shape(mergeable), (2,) * 6, expr="tf.add of a 6-d broadcast that merges to 2-d")
 
 
-@pytest.mark.claim("broadcasting.rules")
+@pytest.mark.claim("broadcasting.rules", "tensorflow_add_has_no_bool")
 def test_tensorflow_add_has_no_bool_kernel(tf):
     """The dtype gap of TF's arithmetic: ``tf.add`` on bool is InvalidArgumentError (torch gives bool,
     NumPy a logical or); TF's comparisons do take bool."""

@@ -25,8 +25,8 @@ from tensorspec.testing import strategies as S
 from tensorspec.testing.assertions import (assert_dtype, assert_equal, assert_shape, assert_shares,
                                            assert_values, repro, source)
 from tensorspec.claims.context import differs
-from tensorspec.testing.devices import on_devices
-from tensorspec.testing.kernels import KERNEL_NAMES, MISSING, call_unless_missing
+from tensorspec.testing.devices import on_cuda, on_devices
+from tensorspec.testing.kernels import MISSING, call_unless_missing
 from tensorspec.testing.dtypes import storage_dtype
 from tensorspec.testing.exact_values import ELEMENTS, comparable, values_array
 from tensorspec.reference.ops import (lanes, ref_argmax, ref_argmax_skipping_nan, ref_max, ref_mean,
@@ -112,11 +112,16 @@ def quietly(fn, *args, **kwargs):
 
 # ---- reduce.whole --------------------------------------------------------------------------------
 
-def prod_gap(op: str, t: torch.Tensor, name: str) -> bool:
-    """prod of a float16/bfloat16 CPU tensor, in a release range (``name``) that lacks that kernel."""
-    return op == "prod" and t.dtype in KERNEL_NAMES and t.device.type == "cpu" and differs(name)
+def prod_gap(op: str, t: torch.Tensor, half_missing: bool, bfloat16_missing: bool) -> bool:
+    """prod of a float16 (``half_missing``) or bfloat16 (``bfloat16_missing``) CPU tensor, in a release
+    range of the catalog that lacks that kernel."""
+    if op != "prod" or t.device.type != "cpu":
+        return False
+    return (t.dtype == torch.float16 and half_missing) or (t.dtype == torch.bfloat16 and bfloat16_missing)
 
-@pytest.mark.claim("reduce.whole")
+
+@pytest.mark.claim("reduce.whole", "rank_0_result", "result_dtypes", "mean_std_refuse_integers", "std_is_sample_std",
+                   "std_of_fewer_than_2")
 @pytest.mark.parametrize("op", ("sum", "prod", "mean", "std"))  # every op on every run, not a draw
 @on_devices
 @given(data=st.data())
@@ -130,8 +135,9 @@ def test_whole_tensor_reductions_give_rank_0(device, op, data):
     with repro(f"t = torch.tensor({source(a)}).to({dtype})\n{'; '.join(forms)}"):
         for call, reduce in forms.items():
             if op in ("mean", "std") and not dtype.is_floating_point:
-                message = "could not infer output dtype" if op == "mean" else "only support floating point and complex"
-                with pytest.raises(RuntimeError, match=message):
+                message = ("mean(): could not infer output dtype" if op == "mean"
+                           else "std and var only support floating point and complex dtypes")
+                with pytest.raises(RuntimeError, match=re.escape(message)):
                     reduce(t)
                 continue
             if op == "std" and t.numel() < 2 and differs("std_few_elements_no_warning"):
@@ -142,7 +148,8 @@ def test_whole_tensor_reductions_give_rank_0(device, op, data):
                 with pytest.warns(UserWarning, match="degrees of freedom is <= 0"):
                     out = reduce(t)
             else:
-                out = call_unless_missing(prod_gap(op, t, "prod_half_cpu_missing"), dtype, reduce, t)
+                gap = prod_gap(op, t, differs("prod_half_cpu_missing"), differs("prod_bfloat16_cpu_missing"))
+                out = call_unless_missing(gap, dtype, reduce, t)
                 if out is MISSING:
                     continue
             assert_equal("out.shape", tuple(out.shape), (), expr=call)
@@ -150,7 +157,8 @@ def test_whole_tensor_reductions_give_rank_0(device, op, data):
             assert_reduced(out, expected(TORCH_REF[op], values_array(t), None, out.dtype), op, call)
 
 
-@pytest.mark.claim("reduce.whole", "reduce.by_dim")
+@pytest.mark.claim("reduce.whole", "std_is_sample_std")
+@pytest.mark.claim("reduce.by_dim", "numpy_agrees")
 @on_devices
 def test_std_default_correction_differs(device):
     """std's default: torch divides by N-1 (correction=1), NumPy by N (ddof=0); each has the other's
@@ -167,24 +175,39 @@ def test_std_default_correction_differs(device):
     assert_values(np.std(np.array([3.0, 5.0]), ddof=1), math.sqrt(2.0), "np.std([3., 5.], ddof=1)")
 
 
-@pytest.mark.claim("reduce.whole")
+@pytest.mark.claim("reduce.whole", "int64_wraps")
 @on_devices
-def test_int64_sums_wrap_complex_std_is_real_and_integer_means_need_a_dtype(device):
-    """int64 itself wraps silently (2**62 + 2**62 is -2**63); std of a complex tensor is real; an
-    integer mean works with dtype=torch.float32 or after .float()."""
+def test_int64_sums_wrap(device):
+    """int64 itself wraps silently: torch.full((2,), 2**62).sum() is -2**63."""
     big = torch.full((2,), 2**62, dtype=torch.int64, device=device)
     assert_equal("int64 sum", (big.sum().dtype, big.sum().item()), (torch.int64, -2**63), expr="torch.full((2,), 2**62).sum()")
+
+
+@pytest.mark.claim("reduce.whole", "complex_results")
+@on_devices
+def test_complex_std_is_real(device):
+    """Of a complex tensor sum and mean keep the dtype (and the values); std is real."""
     for dtype, real in ((torch.complex64, torch.float32), (torch.complex128, torch.float64)):
-        z = torch.tensor([1 + 1j, 2 + 0j, 3 - 1j], dtype=dtype, device=device)
-        assert_equal("std dtype", z.std().dtype, real, expr=f"complex std ({dtype})")
+        z = torch.tensor([1 + 1j, 2 + 0j, 3 + 2j], dtype=dtype, device=device)
+        for expr, call in {"z.std()": z.std, "torch.std(z)": lambda: torch.std(z)}.items():
+            assert_equal(f"({expr}).dtype", call().dtype, real, expr=f"{expr}, {dtype}")
+            assert_values(call(), math.sqrt(2.0), f"{expr}, z = [1+1j, 2, 3+2j]")
         assert_equal("sum/mean dtype", (z.sum().dtype, z.mean().dtype), (dtype, dtype), expr=f"complex sum/mean ({dtype})")
+        assert_values(z.sum(), 6 + 3j, "z.sum(), z = [1+1j, 2, 3+2j]", exact=True)
+        assert_values(z.mean(), 2 + 1j, "z.mean(), z = [1+1j, 2, 3+2j]", exact=True)
+
+
+@pytest.mark.claim("reduce.whole", "mean_std_refuse_integers")
+@on_devices
+def test_integer_means_need_a_dtype(device):
+    """An integer mean works with dtype=torch.float32 or after .float()."""
     ints = torch.tensor([1, 2], device=device)
     assert_values(ints.mean(dtype=torch.float32), 1.5, "torch.tensor([1, 2]).mean(dtype=torch.float32)", exact=True)
     assert_values(ints.float().mean(), 1.5, "torch.tensor([1, 2]).float().mean()", exact=True)
 
 
 # ---- reduce.by_dim -------------------------------------------------------------------------------
-@pytest.mark.claim("reduce.by_dim")
+@pytest.mark.claim("reduce.by_dim", "removes_axis_k", "max_gives_values_and_indices", "numpy_agrees", "empty_axis")
 @on_devices
 @given(data=st.data())
 def test_reduce_along_dim_matches_numpy(device, data):
@@ -205,7 +228,8 @@ def test_reduce_along_dim_matches_numpy(device, data):
                         f"{op}(): Expected reduction dim {dim % a.ndim} to have non-zero size.")):
                     reduce(t, dim=dim)
                 continue
-            out = call_unless_missing(prod_gap(op, t, "prod_half_cpu_missing_by_dim"), dtype, quietly, reduce, t, dim=dim)
+            gap = prod_gap(op, t, differs("prod_half_cpu_missing_by_dim"), differs("prod_bfloat16_cpu_missing_by_dim"))
+            out = call_unless_missing(gap, dtype, quietly, reduce, t, dim=dim)
             if out is MISSING:
                 continue
             if op == "max":  # a (values, indices) named tuple, where NumPy gives the values only
@@ -218,7 +242,9 @@ def test_reduce_along_dim_matches_numpy(device, data):
             assert_equal("out.dtype", out.dtype, torch_result_dtype(op, dtype), expr=call)
             assert_reduced(out, expected(TORCH_REF[op], values_array(t), dim, out.dtype), op, call)
         if op in ("max", "argmax") and a.shape[dim] == 0:
-            with pytest.raises(ValueError, match="zero-size array|empty sequence"):
+            message = {"max": "zero-size array to reduction operation maximum which has no identity",
+                       "argmax": "attempt to get argmax of an empty sequence"}[op]
+            with pytest.raises(ValueError, match=message):
                 getattr(np, op)(a, axis=dim)
             return
 
@@ -229,7 +255,7 @@ def test_reduce_along_dim_matches_numpy(device, data):
         assert_reduced(np_out, expected(NUMPY_REF[op], a, dim, like), op, np_call)
 
 
-@pytest.mark.claim("reduce.by_dim")
+@pytest.mark.claim("reduce.by_dim", "out_of_range_dim")
 @on_devices
 @given(data=st.data())
 def test_out_of_range_dim(device, data):
@@ -250,7 +276,7 @@ def test_out_of_range_dim(device, data):
                 getattr(np, op)(np.zeros(shape), axis=dim)
 
 
-@pytest.mark.claim("reduce.by_dim")
+@pytest.mark.claim("reduce.by_dim", "removes_axis_k")
 @on_devices
 def test_the_notes_sum_over_dim_0_and_dim_1(device):
     """The note's question, ``t.sum(dim=0)`` vs ``t.sum(dim=1)`` (and ``torch.sum(t, dim=k)``): dim=0
@@ -261,13 +287,29 @@ def test_the_notes_sum_over_dim_0_and_dim_1(device):
             assert_equal(call, reduce(t, dim=dim).tolist(), want, expr="t = [[0, 1, 0], [2, 0, 2], [0, 3, 3]]")
 
 
+@pytest.mark.claim("reduce.by_dim", "removes_axis_k")
+@pytest.mark.parametrize("op", OPS)
+@pytest.mark.parametrize("dim", [0, -1])
+@on_devices
+def test_a_rank_0_tensor_takes_dim_0_and_minus_1(op, dim, device):
+    """A rank-0 tensor accepts dim=0 and dim=-1 (its one 'lane' is the tensor itself): the result is
+    rank 0, t itself for sum/prod/mean/max, 0 for argmax, nan for std (one element)."""
+    t = torch.tensor(3.0, device=device)
+    want = {"argmax": 0, "std": math.nan}.get(op, 3.0)
+    for call, reduce in spellings(op, f"dim={dim}").items():
+        out = quietly(reduce, t, dim=dim)
+        out = out.values if op == "max" else out
+        assert_equal(f"({call}).shape", tuple(out.shape), (), expr=f"t = torch.tensor(3.); {call}")
+        assert_values(out, want, f"t = torch.tensor(3.); {call}", exact=True)
+
+
 INTEGER_SUM_CASES = [  # (dtype, values): sums that leave the input dtype's range
     (np.bool_, [True, True, True]), (np.uint8, [200, 100]), (np.int8, [100, 100, 100]),
     (np.int16, [30000, 30000]), (np.int32, [2**31 - 1, 1]),
 ]
 
 
-@pytest.mark.claim("reduce.by_dim")
+@pytest.mark.claim("reduce.by_dim", "numpy_agrees", "integer_mean_refused")
 @on_devices
 @pytest.mark.parametrize("np_dtype,values", INTEGER_SUM_CASES, ids=lambda v: getattr(v, "__name__", None))
 def test_integer_sums_widen(device, np_dtype, values):
@@ -275,14 +317,16 @@ def test_integer_sums_widen(device, np_dtype, values):
     Their mean(dim) is a RuntimeError in torch, float64 in NumPy."""
     a = np.array(values, dtype=np_dtype)
     total = sum(int(v) for v in values)
-    out = torch.from_numpy(a).to(device).sum(dim=0)
-    got = (tuple(out.shape), out.dtype, out.item())
-    assert_equal("torch sum", got, ((), torch.int64, total), expr=f"torch.tensor({values}).sum(dim=0)")
+    for call, reduce in spellings("sum", "dim=0").items():
+        out = reduce(torch.from_numpy(a).to(device), dim=0)
+        got = (tuple(out.shape), out.dtype, out.item())
+        assert_equal("torch sum", got, ((), torch.int64, total), expr=f"t = torch.tensor({values}); {call}")
     np_out = a.sum(axis=0)
     want = (numpy_result_dtype("sum", a.dtype), total)
     assert_equal("np sum", (np_out.dtype, int(np_out)), want, expr=f"np.sum({values})")
-    with pytest.raises(RuntimeError, match=re.escape("mean(): could not infer output dtype")):
-        torch.from_numpy(a).to(device).mean(dim=0)
+    for call, reduce in spellings("mean", "dim=0").items():
+        with pytest.raises(RuntimeError, match=re.escape("mean(): could not infer output dtype")):
+            reduce(torch.from_numpy(a).to(device), dim=0)
     assert_equal("np.mean(axis=0).dtype", np.mean(a, axis=0).dtype, np.dtype(np.float64), expr=f"np.mean({values}, axis=0)")
 
 
@@ -290,7 +334,7 @@ def test_integer_sums_widen(device, np_dtype, values):
 TF_FLOATS = [torch.float16, torch.float32, torch.float64]
 
 
-@pytest.mark.claim("reduce.by_dim")
+@pytest.mark.claim("reduce.by_dim", "tensorflow_along_axis")
 @given(data=st.data())
 def test_tensorflow_reduces_along_axis(tf, data):
     """tf.reduce_sum/prod/mean, tf.math.reduce_std, tf.reduce_max and tf.math.argmax along ``axis=k``:
@@ -312,11 +356,22 @@ def test_tensorflow_reduces_along_axis(tf, data):
         assert_reduced(to_numpy(out), expected(TF_REF[op], a, dim, like), op, call)
 
 
-@pytest.mark.claim("reduce.by_dim")
+@pytest.mark.claim("reduce.by_dim", "tensorflow_along_axis")
+def test_tensorflow_worked_examples(tf):
+    """Worked examples, every run: reduce_std divides by N; argmax skips NaN; reduce_max over an empty
+    axis is -inf."""
+    x = np.array([[3.0, np.nan], [5.0, 1.0]])
+    assert_values(to_numpy(tf.math.reduce_std(x[:, 0], axis=0)), 1.0, "tf.math.reduce_std([3., 5.]) divides by N")
+    assert_equal("tf.math.argmax(x, axis=0)", to_numpy(tf.math.argmax(x, axis=0)).tolist(), [1, 1],
+                 expr="x = [[3, nan], [5, 1]]: NaN skipped")
+    assert_values(to_numpy(tf.reduce_max(np.zeros((0, 2)), axis=0)), [-np.inf, -np.inf], "tf.reduce_max over (0, 2), axis=0",
+                  exact=True)
+
+
+@pytest.mark.claim("reduce.by_dim", "tensorflow_keeps_the_dtype")
 def test_tensorflow_reduction_dtypes(tf):
     """TF keeps the input dtype: int8 sums wrap, integer means are truncated integers, bool sums and
     integer std are refused; empty axes give 0 / 1 / NaN / the dtype's lowest value."""
-    assert_values(to_numpy(tf.math.reduce_std(np.array([3.0, 5.0]))), 1.0, "tf.math.reduce_std([3., 5.]) divides by N")
     i8 = np.array([100, 100, 100], np.int8)
     assert_equal("tf.reduce_sum(int8)", (tf.reduce_sum(i8).dtype, int(tf.reduce_sum(i8))), (tf.int8, 44), expr="300 wraps")
     assert_equal("tf.reduce_mean(int32)", int(tf.reduce_mean(np.array([1, 2], np.int32))), 1, expr="[1, 2]")
@@ -332,7 +387,7 @@ def test_tensorflow_reduction_dtypes(tf):
                  [[0, 0], [1, 1], [0, 0], [lowest, lowest]], expr="np.zeros((0, 2), np.int32), axis=0")
 
 
-@pytest.mark.claim("reduce.by_dim")
+@pytest.mark.claim("reduce.by_dim", "tensorflow_axis_errors")
 @given(data=st.data())
 def test_tensorflow_out_of_range_axis(tf, data):
     """TF: InvalidArgumentError 'Invalid reduction dimension' (argmax: 'Expected dimension in the range
@@ -352,7 +407,7 @@ def test_tensorflow_out_of_range_axis(tf, data):
 LAYOUTS = ("contiguous", "fortran", "strided")
 
 
-@pytest.mark.claim("reduce.max_argmax")
+@pytest.mark.claim("reduce.max_argmax", "max_is_the_largest", "flat_argmax", "empty_raises")
 @on_devices
 @given(data=st.data())
 def test_max_and_flat_argmax(device, data):
@@ -388,7 +443,7 @@ def test_max_and_flat_argmax(device, data):
             assert_equal("np.argmax(a)", int(np.argmax(a)), ref_argmax(flat), expr=f"flattened: {flat}")
 
 
-@pytest.mark.claim("reduce.max_argmax")
+@pytest.mark.claim("reduce.max_argmax", "max_dim_named_tuple")
 @on_devices
 @given(data=st.data())
 def test_max_and_argmax_along_dim(device, data):
@@ -412,7 +467,7 @@ def test_max_and_argmax_along_dim(device, data):
             assert_values(argmax(t, dim=dim), r.indices, f"{argmax_call} == {max_call}.indices", exact=True)
 
 
-@pytest.mark.claim("reduce.max_argmax")
+@pytest.mark.claim("reduce.max_argmax", "flat_argmax", "max_dim_named_tuple")
 @on_devices
 def test_ties_and_nan_pick_the_first(device):
     """Worked example: ties give the first index, a NaN wins (the first NaN), per row and flattened."""
@@ -424,7 +479,7 @@ def test_ties_and_nan_pick_the_first(device):
     assert_equal("t.argmax(dim=0)", t.argmax(dim=0).tolist(), [1, 0, 1, 1], expr="columns: NaN > 1, 5 > 2, NaN > 5, 9 > 2")
 
 
-@pytest.mark.claim("reduce.max_argmax")
+@pytest.mark.claim("reduce.max_argmax", "signed_zeros_tie")
 @on_devices
 def test_zeros_of_both_signs_tie(device, claim_fact):
     """Worked example: -0.0 and 0.0 are equal, so they tie: argmax gives the first one's index, and
@@ -436,21 +491,21 @@ def test_zeros_of_both_signs_tie(device, claim_fact):
         assert_equal("t.max() == t[t.argmax()]", bool(t.max() == t[t.argmax()]), True, expr=f"torch.tensor({values})")
         claim_fact(f"torch.tensor({values}).max() / np.max", f"{t.max().item()} / {np.array(values).max()}")
 
-@pytest.mark.claim("reduce.max_argmax")
+@pytest.mark.claim("reduce.max_argmax", "bool_tensors")
 @on_devices
-def test_argmax_refuses_bool(device, claim_fact):
-    """``max`` takes bool tensors, ``argmax`` does not (RuntimeError); NumPy's argmax does.  The type,
-    'argmax' and 'bool' hold in every release; the wording varies and is recorded as a fact (newest:
-    'argmax(): does not support bool input')."""
+def test_argmax_refuses_bool(device):
+    """``max`` takes bool tensors, ``argmax`` does not (RuntimeError "argmax(): does not support bool
+    input"); NumPy's argmax does."""
     t = torch.tensor([[False, True], [True, True]], device=device)
-    assert_equal("t.max()", t.max().item(), True, expr="bool max")
-    with pytest.raises(RuntimeError, match=r"(?i)argmax.*bool") as raised:
-        t.argmax()
-    claim_fact("t.argmax() of a bool tensor raises", str(raised.value).splitlines()[0])
+    for call, max_ in spellings("max").items():
+        assert_equal(call, (max_(t).dtype, max_(t).item()), (torch.bool, True), expr="bool max")
+    for call, argmax in spellings("argmax").items():
+        with pytest.raises(RuntimeError, match=re.escape("argmax(): does not support bool input")):
+            argmax(t)
     assert_equal("np.argmax", int(np.argmax(np.array([[False, True], [True, True]]))), 1, expr="np.argmax(bool)")
 
 
-@pytest.mark.claim("reduce.max_argmax")
+@pytest.mark.claim("reduce.max_argmax", "tensorflow_argmax")
 @given(data=st.data())
 def test_tensorflow_argmax_is_per_axis_and_skips_nan(tf, data):
     """``tf.math.argmax(x)`` reduces axis 0 (not the flattened tensor); along an axis it skips NaN
@@ -480,17 +535,17 @@ def same_nested(x, y) -> bool:
     return x == y or (isinstance(x, float) and math.isnan(x) and math.isnan(y))
 
 
-@pytest.mark.claim("reduce.to_python")
-@on_devices
+@pytest.mark.claim("reduce.to_python", "item_of_one_element", "item_of_many_raises", "tolist_nested", "numpy_shares",
+                   "numpy_refusals")
 @given(data=st.data())
-def test_item_tolist_numpy(device, data):
+def test_item_tolist_numpy(data):
     """``item()`` gives a Python bool/int/float for a tensor of exactly one element (any rank) and
     raises otherwise; ``tolist()`` nested lists (a bare scalar for rank 0); ``numpy()`` an ndarray
     sharing memory, CPU only, not for bfloat16."""
     dtype = data.draw(st.sampled_from(REAL), label="dtype")
     shape = data.draw(st.one_of(S.shapes(), st.integers(0, 5).map(lambda n: (1,) * n)), label="shape")
     a = data.draw(hnp.arrays(storage_dtype(dtype), shape, elements=comparable(dtype)), label="a")
-    t = tensor_of(a, dtype, device)
+    t = tensor_of(a, dtype, "cpu")
     ref = values_array(t).tolist()  # NumPy's tolist of the same values is the reference structure
     with repro(f"t = torch.tensor({source(a)}).to({dtype})\nt.item(); t.tolist(); t.numpy()"):
         if t.numel() == 1:
@@ -508,10 +563,7 @@ def test_item_tolist_numpy(device, data):
         lst = t.tolist()
         want = _typed(ref, PY_TYPE[dtype])
         assert same_nested(lst, want), f"t.tolist()={lst!r}, but should be {want!r}"
-        if torch.device(device).type == "cuda":
-            with pytest.raises(TypeError, match="can't convert cuda"):
-                t.numpy()
-        elif dtype == torch.bfloat16:
+        if dtype == torch.bfloat16:
             with pytest.raises(TypeError, match="Got unsupported ScalarType BFloat16"):
                 t.numpy()
         else:
@@ -527,7 +579,18 @@ def _typed(x, py_type):
     return [_typed(v, py_type) for v in x] if isinstance(x, list) else py_type(x)
 
 
-@pytest.mark.claim("reduce.to_python")
+@pytest.mark.claim("reduce.to_python", "cuda_numpy_refused")
+@on_cuda
+def test_a_cuda_tensor_has_no_numpy(device):
+    """t.numpy() of a CUDA tensor raises TypeError "can't convert cuda..."; item() and tolist() work."""
+    t = torch.tensor([[1.0, 2.0]], device=device)
+    with pytest.raises(TypeError, match="can't convert cuda"):
+        t.numpy()
+    assert_equal("t[0, 1].item()", t[0, 1].item(), 2.0, expr="CUDA item()")
+    assert_equal("t.tolist()", t.tolist(), [[1.0, 2.0]], expr="CUDA tolist()")
+
+
+@pytest.mark.claim("reduce.to_python", "item_of_one_element", "numpy_refusals")
 @on_devices
 @pytest.mark.filterwarnings("ignore:ComplexHalf support is experimental")
 def test_complex_item_and_the_tensors_numpy_refuses(device):
@@ -548,7 +611,7 @@ def test_complex_item_and_the_tensors_numpy_refuses(device):
         assert_values(conj.resolve_conj().numpy(), conj, f"{expr}.resolve_conj().numpy()", exact=True)
 
 
-@pytest.mark.claim("reduce.to_python")
+@pytest.mark.claim("reduce.to_python", "item_of_one_element", "tolist_nested", "numpy_shares", "numpy_refusals")
 @on_devices
 def test_the_notes_mean_conversions(device):
     """The note's chain on a mean: ``.item()`` a float, ``.tolist()`` also a float (not a list), and

@@ -9,7 +9,6 @@ import torch
 from tensorspec.harness.mutation import mutant, wrap
 
 
-
 # ---- device -------------------------------------------------------------------------------------
 
 @mutant("device.cuda_is_available")

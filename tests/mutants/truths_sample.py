@@ -28,24 +28,3 @@ def meta_matrix_products_raise(mp):
         return orig(a, b, *rest, **k)
 
 
-@mutant("elementwise.in_place_suffix")
-def leaves_take_in_place_ops(mp):
-    """add_ on a leaf tensor that requires grad works, as if grad mode were off."""
-    @wrap(mp, torch.Tensor, "add_")
-    def add_(orig, self, *a, **k):
-        if self.is_leaf and self.requires_grad:
-            with torch.no_grad():
-                return orig(self, *a, **k)
-        return orig(self, *a, **k)
-
-
-@mutant("elementwise.arith_methods")
-def integer_true_division_in_float64(mp):
-    """int / int computes in float64, as NumPy does, before giving float32."""
-    @wrap(mp, torch.Tensor, "__truediv__")
-    def truediv(orig, self, other):
-        if not self.is_floating_point() and isinstance(other, int):
-            return torch.from_numpy(self.numpy() / other).to(torch.get_default_dtype())
-        return orig(self, other)
-
-
