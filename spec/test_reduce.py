@@ -11,104 +11,49 @@ from __future__ import annotations
 import math
 import re
 import warnings
-from functools import partial
 
 import numpy as np
 import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
 
+from tensorspec.claims.context import differs
+from tensorspec.reference.ops import (
+    ref_argmax,
+)
+from tensorspec.reference.shapes import dim_error
 from tensorspec.testing import dtypes as D
 from tensorspec.testing import strategies as S
-from tensorspec.testing.assertions import (assert_dtype, assert_equal, assert_shape, assert_shares,
-                                           assert_values, repro, source)
-from tensorspec.claims.context import differs
-from tensorspec.testing.devices import on_cuda, on_devices
+from tensorspec.testing.assertions import (
+    assert_dtype,
+    assert_equal,
+    assert_shape,
+    assert_values,
+    repro,
+    source,
+)
+from tensorspec.testing.devices import on_devices
+from tensorspec.testing.exact_values import values_array
 from tensorspec.testing.kernels import MISSING, call_unless_missing
-from tensorspec.testing.dtypes import storage_dtype
-from tensorspec.testing.exact_values import ELEMENTS, comparable, values_array
-from tensorspec.reference.ops import (lanes, ref_argmax, ref_argmax_skipping_nan, ref_max, ref_mean,
-                                      ref_prod, ref_std, ref_sum)
-from tensorspec.reference.shapes import dim_error
+from tensorspec.testing.reductions import (
+    NUMPY_REF,
+    OPS,
+    REAL,
+    TF_FLOATS,
+    TF_NAME,
+    TF_REF,
+    TORCH_REF,
+    assert_reduced,
+    expected,
+    numpy_result_dtype,
+    quietly,
+    reduction_case,
+    tensor_of,
+    torch_result_dtype,
+)
 from tensorspec.testing.spellings import spellings
 from tensorspec.testing.tensorflow_compat import tf_shape, to_numpy
-
-INTS, FLOATS, REAL = D.TORCH_INTEGER, D.TORCH_FLOAT, D.TORCH_REAL
-OP_DTYPES = {"sum": REAL, "prod": REAL, "mean": FLOATS, "std": FLOATS, "max": REAL, "argmax": INTS + FLOATS}
-OPS = tuple(OP_DTYPES)
-MAX_SIZE = 32  # keeps integer products below 2**32
-
-# What each library's reduction computes on one lane (std: torch divides by N-1, NumPy and TF by N;
-# argmax: torch and NumPy pick the first NaN, TF skips NaN; max of an empty lane: TF gives -inf).
-TORCH_REF = {"sum": ref_sum, "prod": ref_prod, "mean": ref_mean, "std": partial(ref_std, correction=1),
-             "max": ref_max, "argmax": ref_argmax}
-NUMPY_REF = {**TORCH_REF, "std": partial(ref_std, correction=0)}
-TF_REF = {**NUMPY_REF, "argmax": ref_argmax_skipping_nan,
-          "max": lambda lane: ref_max(lane) if lane else -math.inf}
-TF_NAME = {"sum": "reduce_sum", "prod": "reduce_prod", "mean": "reduce_mean", "std": "reduce_std",
-           "max": "reduce_max", "argmax": "argmax"}
-# Tolerances of mean/std (the others are exact): a library may round once more than the reference.
-TOL = {torch.float16: (4e-3, 1e-3), torch.bfloat16: (1.6e-2, 1e-2), torch.float32: (1e-5, 1e-5),
-       torch.float64: (1e-7, 1e-7)}
-
-
-@st.composite
-def reduction_case(draw, ops=OPS, dtypes=None, min_dims=0, min_side=0):
-    """(op, torch dtype, array): values suited to the op, drawn in a NumPy dtype that holds them."""
-    op = draw(st.sampled_from(ops), label="op")
-    dtype = draw(st.sampled_from(dtypes or OP_DTYPES[op]), label="dtype")
-    shape = draw(S.shapes(min_dims=min_dims, min_side=min_side, max_size=MAX_SIZE), label="shape")
-    return op, dtype, draw(hnp.arrays(storage_dtype(dtype), shape, elements=ELEMENTS[op](dtype)), label="a")
-
-
-def tensor_of(a: np.ndarray, dtype: torch.dtype, device) -> torch.Tensor:
-    return torch.from_numpy(a).to(device=device, dtype=dtype)
-
-
-def torch_result_dtype(op: str, dtype: torch.dtype) -> torch.dtype:
-    """argmax gives int64; sum/prod of bool or integers give int64; everything else keeps the dtype."""
-    if op == "argmax" or (op in ("sum", "prod") and not dtype.is_floating_point):
-        return torch.int64
-    return dtype
-
-
-def numpy_result_dtype(op: str, dtype: np.dtype) -> np.dtype:
-    """argmax gives intp; sum/prod of bool/signed give NumPy's default int (int64), of unsigned uint64."""
-    if op == "argmax":
-        return np.dtype(np.intp)
-    if op in ("sum", "prod") and dtype.kind in "biu":
-        return np.dtype(np.uint64 if dtype.kind == "u" else np.int64)
-    return dtype
-
-
-def expected(ref, a_values: np.ndarray, axis, like: torch.dtype) -> torch.Tensor:
-    """``ref`` over each lane of ``a_values`` along ``axis``, as a tensor of dtype ``like``."""
-    ls, shape = lanes(a_values, axis)
-    wide = torch.float64 if like.is_floating_point else (torch.bool if like == torch.bool else torch.int64)
-    return torch.tensor([ref(lane) for lane in ls], dtype=wide).reshape(shape).to(like)
-
-
-def assert_reduced(actual, want: torch.Tensor, op: str, expr: str) -> None:
-    """Values and shape equal, exactly for sum/prod/max/argmax, within TOL for mean/std."""
-    __tracebackhide__ = True
-    if not isinstance(actual, torch.Tensor):
-        arr = np.asarray(actual)
-        actual = torch.from_numpy(arr.astype(np.int64) if arr.dtype.kind == "u" else arr)
-    rtol, atol = TOL[want.dtype] if op in ("mean", "std") else (0, 0)
-    try:
-        torch.testing.assert_close(actual.cpu(), want, rtol=rtol, atol=atol, equal_nan=True, check_dtype=False)
-    except AssertionError as exc:
-        raise AssertionError(f"values differ [{expr}]\n{exc}") from None
-
-
-def quietly(fn, *args, **kwargs):
-    """Call without the warnings an empty or one-element lane triggers (tested where they matter)."""
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        return fn(*args, **kwargs)
-
 
 # ---- reduce.whole --------------------------------------------------------------------------------
 
@@ -331,7 +276,6 @@ def test_integer_sums_widen(device, np_dtype, values):
 
 
 # ---- reduce.by_dim: TensorFlow ---------------------------------------------------------------------
-TF_FLOATS = [torch.float16, torch.float32, torch.float64]
 
 
 @pytest.mark.claim("reduce.by_dim", "tensorflow_along_axis")
@@ -403,226 +347,3 @@ def test_tensorflow_out_of_range_axis(tf, data):
             getattr(tf.math, TF_NAME[op])(np.zeros(shape, np.float32), axis=dim)
 
 
-# ---- reduce.max_argmax ---------------------------------------------------------------------------
-LAYOUTS = ("contiguous", "fortran", "strided")
-
-
-@pytest.mark.claim("reduce.max_argmax", "max_is_the_largest", "flat_argmax", "empty_raises")
-@on_devices
-@given(data=st.data())
-def test_max_and_flat_argmax(device, data):
-    """``max()`` is the largest element (NaN if any); ``argmax()`` a rank-0 int64 index into the
-    row-major flattened tensor (first NaN, else first of tied maxima), whatever the memory layout;
-    NumPy's ``argmax()`` agrees.  Empty tensors raise."""
-    dtype = data.draw(st.sampled_from(INTS + FLOATS), label="dtype")
-    shape = data.draw(S.shapes(max_size=MAX_SIZE), label="shape")
-    layout = data.draw(st.sampled_from(LAYOUTS), label="layout")
-    a = data.draw(hnp.arrays(storage_dtype(dtype), shape, elements=comparable(dtype)), label="a")
-    t = torch.from_numpy(S.laid_out(a, layout)).to(device=device, dtype=dtype)
-    forms = [*zip(spellings("max").items(), spellings("argmax").items())]  # (t.max(), t.argmax()), (torch.max(t), ...)
-    with repro(f"t = torch.tensor({source(a)}).to({dtype})  # layout {layout}\n"
-               f"{'; '.join(call for pair in forms for call, _ in pair)}"):
-        for (max_call, max_), (argmax_call, argmax) in forms:
-            exprs = f"{max_call}, {argmax_call}"
-            if t.numel() == 0:
-                unspecified = re.escape("(): Expected reduction dim to be specified for input.numel() == 0")
-                with pytest.raises(RuntimeError, match="max" + unspecified):
-                    max_(t)
-                with pytest.raises(IndexError, match="argmax" + unspecified):
-                    argmax(t)
-                continue
-            m, i = max_(t), argmax(t)
-            assert_equal("(max.shape, argmax.shape)", (tuple(m.shape), tuple(i.shape)), ((), ()), expr=exprs)
-            assert_equal("(max.dtype, argmax.dtype)", (m.dtype, i.dtype), (dtype, torch.int64), expr=exprs)
-            flat = values_array(t).reshape(-1).tolist()
-            assert_reduced(m, expected(ref_max, np.array(flat), None, dtype), "max", max_call)
-            assert_equal(argmax_call, i.item(), ref_argmax(flat), expr=f"flattened: {flat}")
-            assert_values(t.reshape(-1)[i], m, f"t.reshape(-1)[{argmax_call}] == {max_call}", exact=True,
-                          zero_sign=False)
-        if t.numel():
-            assert_equal("np.argmax(a)", int(np.argmax(a)), ref_argmax(flat), expr=f"flattened: {flat}")
-
-
-@pytest.mark.claim("reduce.max_argmax", "max_dim_named_tuple")
-@on_devices
-@given(data=st.data())
-def test_max_and_argmax_along_dim(device, data):
-    """``max(dim)`` is a (values, indices) named tuple; ``argmax(dim)`` equals its indices: per lane the
-    first NaN, else the first of tied maxima; the same as t.max(dim=k) and as torch.max(t, dim=k)."""
-    dtype = data.draw(st.sampled_from(INTS + FLOATS), label="dtype")
-    shape = data.draw(S.shapes(min_dims=1, min_side=1, max_size=MAX_SIZE), label="shape")
-    dim = data.draw(S.dims(len(shape)), label="dim")
-    a = data.draw(hnp.arrays(storage_dtype(dtype), shape, elements=comparable(dtype)), label="a")
-    t = tensor_of(a, dtype, device)
-    forms = [*zip(spellings("max", f"dim={dim}").items(), spellings("argmax", f"dim={dim}").items())]
-    with repro(f"t = torch.tensor({source(a)}).to({dtype})\n{'; '.join(call for pair in forms for call, _ in pair)}"):
-        for (max_call, max_), (argmax_call, argmax) in forms:
-            r = max_(t, dim=dim)
-            assert_equal(f"type({max_call})", (type(r), isinstance(r, tuple), len(r)),
-                         (torch.return_types.max, True, 2), expr=max_call)
-            assert r[0] is r.values and r[1] is r.indices, f"{max_call} should unpack as (values, indices)"
-            assert_reduced(r.values, expected(ref_max, values_array(t), dim, dtype), "max", f"{max_call}.values")
-            want = expected(ref_argmax, values_array(t), dim, torch.int64)
-            assert_reduced(r.indices, want, "argmax", f"{max_call}.indices")
-            assert_values(argmax(t, dim=dim), r.indices, f"{argmax_call} == {max_call}.indices", exact=True)
-
-
-@pytest.mark.claim("reduce.max_argmax", "flat_argmax", "max_dim_named_tuple")
-@on_devices
-def test_ties_and_nan_pick_the_first(device):
-    """Worked example: ties give the first index, a NaN wins (the first NaN), per row and flattened."""
-    t = torch.tensor([[1.0, 5.0, 5.0, 2.0], [math.nan, 2.0, math.nan, 9.0]], device=device)
-    assert_equal("t.argmax()", t.argmax().item(), 4, expr="first NaN of the flattened tensor")
-    r = t.max(dim=1)
-    assert_equal("t.max(dim=1).indices", r.indices.tolist(), [1, 0], expr="first tie / first NaN")
-    assert_values(r.values, [5.0, math.nan], "t.max(dim=1).values", exact=True)
-    assert_equal("t.argmax(dim=0)", t.argmax(dim=0).tolist(), [1, 0, 1, 1], expr="columns: NaN > 1, 5 > 2, NaN > 5, 9 > 2")
-
-
-@pytest.mark.claim("reduce.max_argmax", "signed_zeros_tie")
-@on_devices
-def test_zeros_of_both_signs_tie(device, claim_fact):
-    """Worked example: -0.0 and 0.0 are equal, so they tie: argmax gives the first one's index, and
-    t[t.argmax()] == t.max() holds as ``==`` says, while the zero max() returns may carry the other
-    sign (recorded as a fact, NumPy's beside it)."""
-    for values in ([-0.0, 0.0], [0.0, -0.0]):
-        t = torch.tensor(values, device=device)
-        assert_equal("t.argmax()", t.argmax().item(), 0, expr=f"torch.tensor({values})")
-        assert_equal("t.max() == t[t.argmax()]", bool(t.max() == t[t.argmax()]), True, expr=f"torch.tensor({values})")
-        claim_fact(f"torch.tensor({values}).max() / np.max", f"{t.max().item()} / {np.array(values).max()}")
-
-@pytest.mark.claim("reduce.max_argmax", "bool_tensors")
-@on_devices
-def test_argmax_refuses_bool(device):
-    """``max`` takes bool tensors, ``argmax`` does not (RuntimeError "argmax(): does not support bool
-    input"); NumPy's argmax does."""
-    t = torch.tensor([[False, True], [True, True]], device=device)
-    for call, max_ in spellings("max").items():
-        assert_equal(call, (max_(t).dtype, max_(t).item()), (torch.bool, True), expr="bool max")
-    for call, argmax in spellings("argmax").items():
-        with pytest.raises(RuntimeError, match=re.escape("argmax(): does not support bool input")):
-            argmax(t)
-    assert_equal("np.argmax", int(np.argmax(np.array([[False, True], [True, True]]))), 1, expr="np.argmax(bool)")
-
-
-@pytest.mark.claim("reduce.max_argmax", "tensorflow_argmax")
-@given(data=st.data())
-def test_tensorflow_argmax_is_per_axis_and_skips_nan(tf, data):
-    """``tf.math.argmax(x)`` reduces axis 0 (not the flattened tensor); along an axis it skips NaN
-    (while tf.reduce_max propagates it), so on a lane with NaN TF's argmax and max disagree."""
-    dtype = data.draw(st.sampled_from(TF_FLOATS), label="dtype")
-    shape = data.draw(S.shapes(min_dims=1, min_side=1, max_size=MAX_SIZE), label="shape")
-    a = data.draw(hnp.arrays(storage_dtype(dtype), shape, elements=comparable(dtype)), label="a")
-    with repro(f"import tensorflow as tf\ntf.math.argmax({source(a)})"):
-        out = tf.math.argmax(a)
-        assert_equal("tf.math.argmax(x).shape", tf_shape(out), a.shape[1:], expr="default axis=0")
-        want = expected(ref_argmax_skipping_nan, a, 0, torch.int64)
-        assert_reduced(to_numpy(out), want, "argmax", "tf.math.argmax(x)")
-        want = expected(ref_max, a, 0, dtype)
-        assert_reduced(to_numpy(tf.reduce_max(a, axis=0)), want, "max", "tf.reduce_max(x, axis=0)")
-
-
-# ---- reduce.to_python ----------------------------------------------------------------------------
-PY_TYPE = {torch.bool: bool, **{d: int for d in INTS}, **{d: float for d in FLOATS}}
-
-
-def same_nested(x, y) -> bool:
-    """Nested lists/scalars equal, NaN equal to NaN, and of the same Python types."""
-    if isinstance(x, list) or isinstance(y, list):
-        return isinstance(x, list) and isinstance(y, list) and len(x) == len(y) and all(map(same_nested, x, y))
-    if type(x) is not type(y):
-        return False
-    return x == y or (isinstance(x, float) and math.isnan(x) and math.isnan(y))
-
-
-@pytest.mark.claim("reduce.to_python", "item_of_one_element", "item_of_many_raises", "tolist_nested", "numpy_shares",
-                   "numpy_refusals")
-@given(data=st.data())
-def test_item_tolist_numpy(data):
-    """``item()`` gives a Python bool/int/float for a tensor of exactly one element (any rank) and
-    raises otherwise; ``tolist()`` nested lists (a bare scalar for rank 0); ``numpy()`` an ndarray
-    sharing memory, CPU only, not for bfloat16."""
-    dtype = data.draw(st.sampled_from(REAL), label="dtype")
-    shape = data.draw(st.one_of(S.shapes(), st.integers(0, 5).map(lambda n: (1,) * n)), label="shape")
-    a = data.draw(hnp.arrays(storage_dtype(dtype), shape, elements=comparable(dtype)), label="a")
-    t = tensor_of(a, dtype, "cpu")
-    ref = values_array(t).tolist()  # NumPy's tolist of the same values is the reference structure
-    with repro(f"t = torch.tensor({source(a)}).to({dtype})\nt.item(); t.tolist(); t.numpy()"):
-        if t.numel() == 1:
-            v = t.item()
-            assert_equal("type(t.item())", type(v), PY_TYPE[dtype], expr="t.item()")
-            assert same_nested(v, PY_TYPE[dtype](values_array(t).reshape(-1)[0].item())), f"t.item()={v!r}"
-        else:
-            message = f"a Tensor with {t.numel()} elements cannot be converted to Scalar"
-            if differs("item_many_valueerror"):
-                error, message = ValueError, "only one element tensors can be converted to Python scalars"
-            else:
-                error = RuntimeError
-            with pytest.raises(error, match=re.escape(message)):
-                t.item()
-        lst = t.tolist()
-        want = _typed(ref, PY_TYPE[dtype])
-        assert same_nested(lst, want), f"t.tolist()={lst!r}, but should be {want!r}"
-        if dtype == torch.bfloat16:
-            with pytest.raises(TypeError, match="Got unsupported ScalarType BFloat16"):
-                t.numpy()
-        else:
-            arr = t.numpy()
-            assert_equal("type(t.numpy())", type(arr), np.ndarray, expr="t.numpy()")
-            want = (shape, D.NUMPY_OF_TORCH[dtype])
-            assert_equal("t.numpy() (shape, dtype)", (arr.shape, arr.dtype), want, expr="t.numpy()")
-            if t.numel():
-                assert_shares(t, arr, expr="t.numpy()")
-
-
-def _typed(x, py_type):
-    return [_typed(v, py_type) for v in x] if isinstance(x, list) else py_type(x)
-
-
-@pytest.mark.claim("reduce.to_python", "cuda_numpy_refused")
-@on_cuda
-def test_a_cuda_tensor_has_no_numpy(device):
-    """t.numpy() of a CUDA tensor raises TypeError "can't convert cuda..."; item() and tolist() work."""
-    t = torch.tensor([[1.0, 2.0]], device=device)
-    with pytest.raises(TypeError, match="can't convert cuda"):
-        t.numpy()
-    assert_equal("t[0, 1].item()", t[0, 1].item(), 2.0, expr="CUDA item()")
-    assert_equal("t.tolist()", t.tolist(), [[1.0, 2.0]], expr="CUDA tolist()")
-
-
-@pytest.mark.claim("reduce.to_python", "item_of_one_element", "numpy_refusals")
-@on_devices
-@pytest.mark.filterwarnings("ignore:ComplexHalf support is experimental")
-def test_complex_item_and_the_tensors_numpy_refuses(device):
-    """item() of a complex tensor is a Python complex; numpy() refuses complex32 and sparse tensors
-    (TypeError) and tensors with the conjugate bit set (RuntimeError) until resolve_conj()."""
-    z = torch.tensor([[1 + 2j]], device=device)
-    assert_equal("t.item()", (type(z.item()), z.item()), (complex, 1 + 2j), expr="torch.tensor([[1+2j]]).item()")
-    if torch.device(device).type != "cpu":
-        return  # numpy() of any CUDA tensor is the TypeError of test_item_tolist_numpy
-    with pytest.raises(TypeError, match="Got unsupported ScalarType ComplexHalf"):
-        torch.ones(2, dtype=torch.complex32).numpy()
-    with pytest.raises(TypeError, match="can't convert Sparse layout tensor to numpy"):
-        torch.eye(2).to_sparse().numpy()
-    for expr, conj in (("t.conj()", z.conj()), ("torch.fft.ifft(torch.ones(4))", torch.fft.ifft(torch.ones(4)))):
-        assert_equal(f"{expr}.is_conj()", conj.is_conj(), True, expr=expr)
-        with pytest.raises(RuntimeError, match="Can't call numpy\\(\\) on Tensor that has conjugate bit set"):
-            conj.numpy()
-        assert_values(conj.resolve_conj().numpy(), conj, f"{expr}.resolve_conj().numpy()", exact=True)
-
-
-@pytest.mark.claim("reduce.to_python", "item_of_one_element", "tolist_nested", "numpy_shares", "numpy_refusals")
-@on_devices
-def test_the_notes_mean_conversions(device):
-    """The note's chain on a mean: ``.item()`` a float, ``.tolist()`` also a float (not a list), and
-    ``.numpy()`` a 0-d ndarray (CPU only); with requires_grad, ``.numpy()`` needs ``.detach()`` first."""
-    m = torch.tensor([[1.0, 2.0], [3.0, 4.0]], device=device).mean()
-    assert_equal("t.mean().item()", (type(m.item()), m.item()), (float, 2.5), expr="t.mean().item()")
-    assert_equal("t.mean().tolist()", (type(m.tolist()), m.tolist()), (float, 2.5), expr="t.mean().tolist()")
-    if torch.device(device).type == "cpu":
-        arr = m.numpy()
-        assert_equal("t.mean().numpy()", (type(arr), arr.shape, arr.item()), (np.ndarray, (), 2.5), expr="t.mean().numpy()")
-    g = torch.tensor([1.0, 2.0], device=device, requires_grad=True).mean()
-    assert_equal("g.item()", g.item(), 1.5, expr="requires_grad: item() works")
-    with pytest.raises(RuntimeError, match=re.escape("Can't call numpy() on Tensor that requires grad")):
-        g.numpy()
