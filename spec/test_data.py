@@ -311,6 +311,7 @@ def images_and_stats(draw):
 @on_devices
 @given(case=images_and_stats())
 @example(case=(np.arange(8, dtype=np.float32).reshape(2, 2, 2), [1.0, -1.0], [2.0, 0.5]))
+@example(case=(np.arange(8, dtype=np.float64).reshape(2, 1, 2, 2), 0.5, 0.25))
 def test_normalize_is_per_channel_standardization(device: str, case):
     """Normalize(mean, std)(x) = (x - mean[c]) / std[c] per channel (scalars for all channels), as a
     new tensor of x's dtype on x's device; x is left unchanged."""

@@ -142,8 +142,9 @@ def test_adam_step_lowers_the_loss_on_the_batch(device):
 @on_devices
 @pytest.mark.claim("train.zero_grad", "gradients_accumulate", "default_sets_none", "set_to_none_false_fills_zeros")
 def test_gradients_accumulate_and_zero_grad_sets_none(device):
-    """Two backward passes add their gradients; optimizer.zero_grad() (set_to_none=True, the default
-    since torch 2.0) sets .grad to None; zero_grad(set_to_none=False) fills zeros."""
+    """Two backward passes add their gradients; optimizer.zero_grad() and network.zero_grad()
+    (set_to_none=True, the default since torch 2.0) set .grad to None; zero_grad(set_to_none=False)
+    fills zeros, for both."""
     network, (x, y) = seeded_network(device), batch(4, device)
     optimizer = torch.optim.Adam(network.parameters(), lr=0.01)
     F.cross_entropy(network(x), y).backward()
@@ -168,6 +169,10 @@ def test_gradients_accumulate_and_zero_grad_sets_none(device):
         assert_equal("grads all zero tensors", all(zeros), True, expr="network.zero_grad()")
     else:
         assert_equal("grads", [p.grad for p in network.parameters()], [None] * 10, expr="network.zero_grad()")
+    F.cross_entropy(network(x), y).backward()
+    network.zero_grad(set_to_none=False)
+    zeros = [p.grad is not None and not p.grad.any() for p in network.parameters()]
+    assert_equal("grads all zero tensors", all(zeros), True, expr="network.zero_grad(set_to_none=False)")
 
 
 # ---- inference -------------------------------------------------------------------------------------

@@ -280,6 +280,15 @@ def normalize_uses_the_first_channel_for_all(mp):
 
 
 @mutant("data.normalize", "per_channel")
+def normalize_ignores_a_scalar_std(mp):
+    """Normalize(mean, std) with one std for all channels does not divide by it (per-channel lists do)."""
+    @wrap(mp, transforms.Normalize, "__call__")
+    def call(orig, self, x):
+        std = self.std if isinstance(self.std, (list, tuple)) else 1.0
+        return orig(transforms.Normalize(self.mean, std), x)
+
+
+@mutant("data.normalize", "per_channel")
 def normalize_in_place(mp):
     """Normalize writes into its input (inplace=True always) instead of making a new tensor."""
     @wrap(mp, transforms.Normalize, "__init__")

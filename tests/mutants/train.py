@@ -277,6 +277,14 @@ def module_zero_grad_fills_zeros(mp):
 
 
 @mutant("train.zero_grad", "set_to_none_false_fills_zeros")
+def module_set_to_none_false_ignored(mp):
+    """module.zero_grad(set_to_none=False) sets .grad to None all the same."""
+    @wrap(mp, nn.Module, "zero_grad")
+    def zero_grad(orig, self, set_to_none=True):
+        return orig(self, True)
+
+
+@mutant("train.zero_grad", "set_to_none_false_fills_zeros")
 def set_to_none_false_ignored(mp):
     """optimizer.zero_grad(set_to_none=False) sets .grad to None all the same."""
     @wrap(mp, torch.optim.Optimizer, "zero_grad")
