@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 from torch import nn
 from torch.utils.data import DataLoader, RandomSampler, TensorDataset
 
@@ -35,7 +35,8 @@ def seeded_network(device: str = "cpu", seed: int = 0) -> Network:
 # ---- epochs ----------------------------------------------------------------------------------------
 
 @given(n=st.integers(1, 40), batch_size=st.integers(1, 16), seed=st.integers(0, 2**16))
-@pytest.mark.claim("train.epoch")
+@example(n=10, batch_size=3, seed=0)  # a short last batch
+@pytest.mark.claim("train.epoch", "every_sample_once")
 def test_an_epoch_sees_every_sample_once_one_step_per_batch(n, batch_size, seed):
     """train_epoch: ceil(N/B) batches, one optimizer step each, every sample exactly once."""
     images = torch.arange(n, dtype=torch.float32).reshape(n, 1, 1, 1).expand(n, 1, 2, 2).contiguous()
@@ -56,12 +57,10 @@ def test_an_epoch_sees_every_sample_once_one_step_per_batch(n, batch_size, seed)
 
 
 @given(n=st.integers(1, 30), batch_size=st.integers(1, 8), seed=st.integers(0, 2**16))
-@pytest.mark.claim("train.epoch")
+@pytest.mark.claim("train.epoch", "same_batches_as_a_dataloader")
 def test_index_batches_equal_the_dataloader_batches(n, batch_size, seed):
     """batches(x, y, B, g) gives the batches of DataLoader(TensorDataset(x, y), B,
-    sampler=RandomSampler(ds, generator=g')) when g' starts each epoch in g's state.  (The sampler
-    draws a spare permutation after each pass, and DataLoader(shuffle=True, generator=g') first draws a
-    worker seed from g': same batches per epoch, not the same generator stream.)"""
+    sampler=RandomSampler(ds, generator=g')) when g' starts each epoch in g's state."""
     x, y = torch.randn(n, 3), torch.arange(n)
     ours, theirs = torch.Generator().manual_seed(seed), torch.Generator()
     dataset = TensorDataset(x, y)
@@ -76,6 +75,33 @@ def test_index_batches_equal_the_dataloader_batches(n, batch_size, seed):
             assert_values(xa, xb, f"epoch {epoch} images", exact=True)
 
 
+def states_equal(a: torch.Generator, b: torch.Generator) -> bool:
+    return torch.equal(a.get_state(), b.get_state())
+
+
+@pytest.mark.claim("train.epoch", "generator_streams_differ")
+def test_the_generator_streams_differ():
+    """Same batches, not the same stream: after one epoch RandomSampler(generator=g') has drawn two
+    permutations (the second a spare) where batches() drew one; DataLoader(shuffle=True, generator=g')
+    first draws an int64 (the worker base seed), then the permutation."""
+    n = 10
+    dataset = TensorDataset(torch.arange(n))
+    ours, theirs = torch.Generator().manual_seed(0), torch.Generator().manual_seed(0)
+    list(training.batches(torch.arange(n), torch.arange(n), 4, ours))
+    list(DataLoader(dataset, batch_size=4, sampler=RandomSampler(dataset, generator=theirs)))
+    expected = torch.Generator().manual_seed(0)
+    torch.randperm(n, generator=expected)
+    assert states_equal(ours, expected), "batches() drew more than one permutation in an epoch"
+    torch.randperm(n, generator=expected)
+    assert states_equal(theirs, expected), "RandomSampler drew other than two permutations in an epoch (one spare)"
+    shuffled = torch.Generator().manual_seed(0)
+    order = [int(i) for (b,) in DataLoader(dataset, batch_size=4, shuffle=True, generator=shuffled) for i in b]
+    expected = torch.Generator().manual_seed(0)
+    torch.empty((), dtype=torch.int64).random_(generator=expected)  # the base seed
+    assert_equal("epoch order", order, torch.randperm(n, generator=expected).tolist(),
+                 expr="DataLoader(shuffle=True, generator=g): an int64 from g first, then randperm(N, generator=g)")
+
+
 # ---- loss ------------------------------------------------------------------------------------------
 
 def log_softmax_np(x: np.ndarray) -> np.ndarray:
@@ -84,9 +110,11 @@ def log_softmax_np(x: np.ndarray) -> np.ndarray:
 
 
 @on_devices
+@pytest.mark.parametrize("target_dtype", [torch.int64, torch.uint8], ids=["int64", "uint8"])
 @given(data=st.data())
-@pytest.mark.claim("train.cross_entropy")
-def test_cross_entropy_is_mean_negative_log_softmax_at_the_label(device, data):
+@settings(max_examples=15)  # per target dtype: about the 25 examples of one test before the split
+@pytest.mark.claim("train.cross_entropy", "class_indices", "probabilities")
+def test_cross_entropy_is_mean_negative_log_softmax_at_the_label(device, target_dtype, data):
     """int64 (or uint8) class indices: mean_i -log_softmax(x)[i, y_i]; float targets of x's shape are
     class probabilities: mean_i -sum_c p_ic log_softmax(x)_ic (NumPy reference)."""
     b, c = data.draw(st.integers(1, 6), label="batch"), data.draw(st.integers(2, 6), label="classes")
@@ -94,7 +122,6 @@ def test_cross_entropy_is_mean_negative_log_softmax_at_the_label(device, data):
     logits = data.draw(st.lists(st.floats(-20, 20), min_size=b * c, max_size=b * c), label="logits")
     x = torch.tensor(logits, dtype=dtype).reshape(b, c).to(device)
     y = torch.tensor(data.draw(st.lists(st.integers(0, c - 1), min_size=b, max_size=b), label="labels")).to(device)
-    target_dtype = data.draw(st.sampled_from([torch.int64, torch.uint8]), label="target dtype")
     with repro(f"F.cross_entropy({source(x)}, {source(y.to(target_dtype))})"):
         lsm = log_softmax_np(x.cpu().double().numpy())
         expected = -lsm[np.arange(b), y.cpu().numpy()].mean()
@@ -105,6 +132,15 @@ def test_cross_entropy_is_mean_negative_log_softmax_at_the_label(device, data):
         assert_values(F.cross_entropy(x, probs), np.array(soft), "F.cross_entropy(x, probabilities)")
 
 
+@pytest.mark.claim("train.cross_entropy", "ignore_index")
+def test_cross_entropy_leaves_out_targets_of_minus_100():
+    """A target of -100 (the default ignore_index) adds nothing and is not counted in the mean."""
+    x, y = torch.randn(4, 3, dtype=torch.float64), torch.tensor([0, -100, 2, 1])
+    kept = torch.tensor([0, 2, 3])
+    assert_values(F.cross_entropy(x, y), F.cross_entropy(x[kept], y[kept]),
+                  "F.cross_entropy(x, [0, -100, 2, 1]) vs the three other rows alone")
+
+
 @pytest.mark.parametrize("target", [
     pytest.param(torch.tensor([0, 1], dtype=torch.int32), id="int32"),
     pytest.param(torch.tensor([0, 1], dtype=torch.int16), id="int16"),
@@ -112,7 +148,7 @@ def test_cross_entropy_is_mean_negative_log_softmax_at_the_label(device, data):
     pytest.param(torch.tensor([True, False]), id="bool"),
     pytest.param(torch.tensor([0.0, 1.0]), id="float-indices"),
 ])
-@pytest.mark.claim("train.cross_entropy")
+@pytest.mark.claim("train.cross_entropy", "other_dtypes_refused")
 def test_cross_entropy_rejects_other_index_dtypes(target, claim_fact):
     """Class indices must be Long (int64) or Byte (uint8); a float target must have the input's shape.
     The type and the word Long hold in every release; the wording varies and is recorded as a fact
@@ -125,7 +161,7 @@ def test_cross_entropy_rejects_other_index_dtypes(target, claim_fact):
 # ---- analysis --------------------------------------------------------------------------------------
 
 @given(pairs=st.lists(st.tuples(st.integers(0, 4), st.integers(0, 4)), max_size=40))
-@pytest.mark.claim("train.confusion_matrix")
+@pytest.mark.claim("train.confusion_matrix", "counts_pairs")
 def test_confusion_matrix_counts_label_prediction_pairs(pairs):
     """cm[true, predicted] = how often that pair occurs (a Counter of pairs); rows sum to the label
     counts, the trace is the number correct."""
@@ -137,9 +173,11 @@ def test_confusion_matrix_counts_label_prediction_pairs(pairs):
         expected = [[counts[(t, p)] for p in range(5)] for t in range(5)]
         assert_equal("cm", cm.tolist(), expected, expr="Counter of (label, prediction) pairs")
         assert_equal("trace", int(cm.trace()), sum(t == p for t, p in pairs), expr="correct predictions")
+        assert_equal("row sums", cm.sum(dim=1).tolist(), torch.bincount(labels, minlength=5).tolist(), expr="label counts")
+        assert_equal("total", int(cm.sum()), len(pairs), expr="number of samples")
 
 
-@pytest.mark.claim("train.confusion_matrix")
+@pytest.mark.claim("train.confusion_matrix", "plot")
 def test_confusion_matrix_plots_to_png_without_pyplot_state(tmp_path):
     """plot_confusion_matrix writes a PNG with a matplotlib Figure and leaves pyplot's figures alone."""
     plt = pytest.importorskip("matplotlib.pyplot", reason="matplotlib not installed")
@@ -153,7 +191,7 @@ def test_confusion_matrix_plots_to_png_without_pyplot_state(tmp_path):
 # ---- the loop --------------------------------------------------------------------------------------
 
 @on_devices
-@pytest.mark.claim("train.loop_steps")
+@pytest.mark.claim("train.loop_steps", "order", "loss_falls")
 def test_training_step_runs_the_notes_steps_in_order(device, monkeypatch):
     """train_step: forward, loss, zero_grad, backward, step (CH 4.1's order); repeated, the loss falls."""
     network, (x, y) = seeded_network(device), batch(16, device)
@@ -191,7 +229,8 @@ class Repeat(nn.Module):
 
 @given(depths=st.lists(st.integers(0, 4), min_size=2, max_size=4))
 @settings(max_examples=10)
-@pytest.mark.claim("train.dynamic_graph")
+@example(depths=[0, 3, 1])
+@pytest.mark.claim("train.dynamic_graph", "new_graph_per_call")
 def test_graph_is_built_anew_on_every_call(depths):
     """Each call records its own graph (as many matmul nodes as loop turns) and its gradient is that
     of W^depth (NumPy reference); the module is the same object throughout."""
@@ -223,7 +262,7 @@ def test_graph_is_built_anew_on_every_call(depths):
         assert_values(net.layer.weight.grad, num, f"grad of net(x, {depth}).sum()")
 
 
-@pytest.mark.claim("train.dynamic_graph")
+@pytest.mark.claim("train.dynamic_graph", "tensorflow_eager")
 def test_tensorflow_is_no_longer_static_by_default(tf):
     """The notes contrast PyTorch with a static TensorFlow: TensorFlow 2 executes eagerly by default
     and differentiates through Python control flow too."""

@@ -25,18 +25,36 @@ def seeded_network(device: str = "cpu", seed: int = 0) -> Network:
 # ---- grad mode -------------------------------------------------------------------------------------
 
 @on_devices
-@pytest.mark.claim("train.set_grad_enabled")
-def test_set_grad_enabled_switches_recording(device):
-    """Grad mode is on by default (so set_grad_enabled(True) changes nothing then); False stops graph
-    recording (as a context manager and as a call); parameters keep requires_grad."""
+@pytest.mark.claim("train.set_grad_enabled", "on_by_default")
+def test_grad_mode_is_on_by_default(device):
+    """Grad mode is on by default, so the course's set_grad_enabled(True) changes nothing then."""
     network, (x, _) = seeded_network(device), batch(2, device)
     assert_equal("torch.is_grad_enabled()", torch.is_grad_enabled(), True, expr="by default")
+    assert network(x).grad_fn is not None, "network(x) records no graph by default"
+    with torch.set_grad_enabled(True):
+        assert network(x).grad_fn is not None, "network(x) records no graph under set_grad_enabled(True)"
+    assert_equal("torch.is_grad_enabled()", torch.is_grad_enabled(), True, expr="after set_grad_enabled(True)")
+
+
+@on_devices
+@pytest.mark.claim("train.set_grad_enabled", "context_manager_stops_recording")
+def test_set_grad_enabled_false_as_a_context_manager(device):
+    """``with torch.set_grad_enabled(False):`` records nothing inside; parameters keep requires_grad."""
+    network, (x, _) = seeded_network(device), batch(2, device)
     with torch.set_grad_enabled(False):
         out = network(x)
         assert_equal("torch.is_grad_enabled()", torch.is_grad_enabled(), False, expr="inside set_grad_enabled(False)")
     assert_equal("out.grad_fn", out.grad_fn, None, expr="network(x) under set_grad_enabled(False)")
     assert_equal("out.requires_grad", out.requires_grad, False, expr="under set_grad_enabled(False)")
     assert_equal("weight.requires_grad", network.conv1.weight.requires_grad, True, expr="parameters unchanged")
+    assert network(x).grad_fn is not None, "after the with block the graph is recorded again"
+
+
+@on_devices
+@pytest.mark.claim("train.set_grad_enabled", "call_stops_recording")
+def test_set_grad_enabled_false_as_a_call(device):
+    """torch.set_grad_enabled(False) as a call stops recording until set_grad_enabled(True)."""
+    network, (x, _) = seeded_network(device), batch(2, device)
     torch.set_grad_enabled(False)
     try:
         assert_equal("grad_fn", network(x).grad_fn, None, expr="after torch.set_grad_enabled(False) as a call")
@@ -49,7 +67,7 @@ def test_set_grad_enabled_switches_recording(device):
 # ---- backward, graph, step, zero_grad --------------------------------------------------------------
 
 @on_devices
-@pytest.mark.claim("train.backward_fills_grad")
+@pytest.mark.claim("train.backward_fills_grad", "none_before", "shape_dtype_device", "is_the_derivative")
 def test_backward_fills_grad(device):
     """.grad is None before backward; after, every parameter's grad has its shape, dtype and device,
     and matches a finite difference (float64)."""
@@ -73,7 +91,7 @@ def test_backward_fills_grad(device):
                   f"out.weight.grad[{i}, {j}] vs central difference")
 
 
-@pytest.mark.claim("train.graph")
+@pytest.mark.claim("train.graph", "nodes", "ends_in_the_parameters", "input_has_no_node")
 def test_operations_are_recorded_in_a_graph_backward_walks():
     """The loss's grad_fn graph reaches every parameter (AccumulateGrad leaves) and nothing else; the
     input, which does not require grad, has no grad_fn and no node."""
@@ -85,35 +103,48 @@ def test_operations_are_recorded_in_a_graph_backward_walks():
     assert_equal("leaves", sorted(id(t) for t in leaves), sorted(id(p) for p in network.parameters()),
                  expr="AccumulateGrad variables vs network.parameters()")
     names = {type(n).__name__ for n in nodes}
-    for op in ("NllLossBackward0", "LogSoftmaxBackward0", "ConvolutionBackward0", "ReluBackward0"):
+    for op in ("NllLossBackward0", "LogSoftmaxBackward0", "AddmmBackward0", "ReluBackward0",
+               "MaxPool2DWithIndicesBackward0", "ConvolutionBackward0"):
         assert op in names, f"{op} not in the graph: {sorted(names)}"
 
 
-@on_devices
-@pytest.mark.claim("train.optimizer_step")
-def test_adam_step_changes_weights_and_lowers_the_loss(device):
-    """Adam(lr=0.01).step(): the first step moves each weight by -lr * g/(|g| + eps) (|step| = lr
-    where g is not tiny); the loss on the same batch goes down."""
+def first_adam_step(device: str):
+    """The network, the batch, the loss before and each parameter before the step with its gradient,
+    after Adam(lr=0.01).step()."""
     network, (x, y) = seeded_network(device), batch(16, device)
     optimizer = torch.optim.Adam(network.parameters(), lr=0.01)
     loss = F.cross_entropy(network(x), y)
     optimizer.zero_grad()
     loss.backward()
-    before = [p.detach().clone() for p in network.parameters()]
-    grads = [p.grad.detach().clone() for p in network.parameters()]
+    before = [(p.detach().clone(), p.grad.detach().clone()) for p in network.parameters()]
     optimizer.step()
-    for (name, p), old, g in zip(network.named_parameters(), before, grads):
-        expected = old - 0.01 * g / (g.abs() + 1e-8)
-        assert_values(p.detach(), expected, f"{name} after the first Adam step")
-    after = F.cross_entropy(network(x), y).item()
-    assert after < loss.item(), f"loss after step={after}, but should be < {loss.item()} [same batch]"
+    return network, (x, y), loss.item(), before
 
 
 @on_devices
-@pytest.mark.claim("train.zero_grad")
+@pytest.mark.claim("train.optimizer_step", "first_adam_step")
+def test_adam_first_step_moves_each_weight_by_lr(device):
+    """Adam(lr=0.01).step(): the first step moves each weight by -lr * g/(|g| + eps) (|step| = lr
+    where g is not tiny)."""
+    network, _, _, before = first_adam_step(device)
+    for (name, p), (old, g) in zip(network.named_parameters(), before):
+        assert_values(p.detach(), old - 0.01 * g / (g.abs() + 1e-8), f"{name} after the first Adam step")
+
+
+@on_devices
+@pytest.mark.claim("train.optimizer_step", "loss_goes_down")
+def test_adam_step_lowers_the_loss_on_the_batch(device):
+    network, (x, y), loss, _ = first_adam_step(device)
+    after = F.cross_entropy(network(x), y).item()
+    assert after < loss, f"loss after step={after}, but should be < {loss} [same batch]"
+
+
+@on_devices
+@pytest.mark.claim("train.zero_grad", "gradients_accumulate", "default_sets_none", "set_to_none_false_fills_zeros")
 def test_gradients_accumulate_and_zero_grad_sets_none(device):
-    """Two backward passes add their gradients; optimizer.zero_grad() (set_to_none=True, the default
-    since torch 2.0) sets .grad to None; zero_grad(set_to_none=False) fills zeros."""
+    """Two backward passes add their gradients; optimizer.zero_grad() and network.zero_grad()
+    (set_to_none=True, the default since torch 2.0) set .grad to None; zero_grad(set_to_none=False)
+    fills zeros, for both."""
     network, (x, y) = seeded_network(device), batch(4, device)
     optimizer = torch.optim.Adam(network.parameters(), lr=0.01)
     F.cross_entropy(network(x), y).backward()
@@ -138,6 +169,10 @@ def test_gradients_accumulate_and_zero_grad_sets_none(device):
         assert_equal("grads all zero tensors", all(zeros), True, expr="network.zero_grad()")
     else:
         assert_equal("grads", [p.grad for p in network.parameters()], [None] * 10, expr="network.zero_grad()")
+    F.cross_entropy(network(x), y).backward()
+    network.zero_grad(set_to_none=False)
+    zeros = [p.grad is not None and not p.grad.any() for p in network.parameters()]
+    assert_equal("grads all zero tensors", all(zeros), True, expr="network.zero_grad(set_to_none=False)")
 
 
 # ---- inference -------------------------------------------------------------------------------------
@@ -157,21 +192,30 @@ def saved_bytes(fn) -> int:
 
 
 @on_devices
-@pytest.mark.claim("train.no_grad")
-def test_no_grad_records_no_graph_and_saves_nothing(device):
-    """Under torch.no_grad(): same values, no grad_fn, no tensors saved for backward (so less memory);
-    backward through such an output raises."""
-    network, (x, _) = seeded_network(device), batch(32, device)
-    with_graph = saved_bytes(lambda: network(x))
+@pytest.mark.claim("train.no_grad", "no_graph", "backward_raises")
+def test_no_grad_records_no_graph(device):
+    """Under torch.no_grad(): same values, no grad_fn, requires_grad False; backward through such an
+    output raises."""
+    network, (x, _) = seeded_network(device), batch(4, device)
     with torch.no_grad():
         out = network(x)
-        without = saved_bytes(lambda: network(x))
-    assert with_graph > 32 * 6 * 24 * 24 * 4, f"saved {with_graph} bytes with grad: the activations"
-    assert_equal("bytes saved for backward", without, 0, expr="network(x) under torch.no_grad()")
-    assert_equal("out.grad_fn", out.grad_fn, None, expr="under torch.no_grad()")
+    assert_equal("(out.grad_fn, out.requires_grad)", (out.grad_fn, out.requires_grad), (None, False),
+                 expr="under torch.no_grad()")
     torch.testing.assert_close(out, network(x).detach())
     with pytest.raises(RuntimeError, match="does not require grad and does not have a grad_fn"):
         out.sum().backward()
+
+
+@on_devices
+@pytest.mark.claim("train.no_grad", "saves_nothing")
+def test_no_grad_saves_no_tensors_for_backward(device):
+    """With grad, autograd saves the activations for backward; under torch.no_grad() nothing."""
+    network, (x, _) = seeded_network(device), batch(32, device)
+    with_graph = saved_bytes(lambda: network(x))
+    with torch.no_grad():
+        without = saved_bytes(lambda: network(x))
+    assert with_graph > 32 * 6 * 24 * 24 * 4, f"saved {with_graph} bytes with grad: the activations"
+    assert_equal("bytes saved for backward", without, 0, expr="network(x) under torch.no_grad()")
     if torch.device(device).type == "cuda":
         from tensorspec.testing.devices import synchronize
 

@@ -149,7 +149,7 @@ def record_run(claim_fact, outcome: Outcome) -> None:
 
 
 @pytest.mark.parametrize("network", ["plain", "batchnorm"])
-@pytest.mark.claim("train.reaches_target")
+@pytest.mark.claim("train.reaches_target", "reaches_the_targets")
 def test_full_run_reaches_the_target_accuracy(course_runs, network, claim_fact):
     """Seeded, the recipe's epochs on all 60,000 images: >= 0.89 test accuracy (course network), >= 0.90
     (BatchNorm).  The training time is a fact of the report, not a condition."""
@@ -168,7 +168,7 @@ def test_full_run_reaches_the_target_accuracy(course_runs, network, claim_fact):
         f"per epoch: {[e.test_accuracy for e in outcome.epochs]}]")
 
 
-@pytest.mark.claim("train.batchnorm_helps")
+@pytest.mark.claim("train.batchnorm_helps", "ahead_first_and_last")
 def test_batchnorm_trains_better(course_runs, claim_fact):
     """Same seed and recipe: the BatchNorm network's test accuracy is higher after the first epoch
     and at the end, and its final training loss is lower."""
@@ -184,7 +184,7 @@ def test_batchnorm_trains_better(course_runs, claim_fact):
     assert loss[0] < loss[1], f"last-epoch training loss: batchnorm {loss[0]:.4f}, plain {loss[1]:.4f}"
 
 
-@pytest.mark.claim("data.normalize_helps")
+@pytest.mark.claim("data.normalize_helps", "first_epoch")
 def test_normalized_inputs_train_better(course_runs, claim_fact):
     """The course network's first epoch (same seed, schedule, batches) on normalized vs [0, 1] inputs."""
     normalized, raw = course_runs.plain.epochs[0], course_runs.unnormalized.epochs[0]
@@ -196,7 +196,7 @@ def test_normalized_inputs_train_better(course_runs, claim_fact):
     assert normalized.loss < raw.loss, f"epoch-1 training loss: normalized {normalized.loss:.4f}, unnormalized {raw.loss:.4f}"
 
 
-@pytest.mark.claim("train.confusion_matrix")
+@pytest.mark.claim("train.confusion_matrix", "counts_pairs", "plot")
 def test_confusion_matrix_of_the_full_run(course_runs, claim_fact):
     """The 10,000 test predictions: the matrix sums to 10,000, its trace is the number correct, row i
     sums to the count of label i; it is plotted to a PNG (the most confused pair is recorded)."""
@@ -234,7 +234,7 @@ def test_full_run_artifacts(course_runs):
         assert values == pytest.approx([e.test_accuracy for e in outcome.epochs]), str(path)
 
 
-@pytest.mark.claim("train.epoch")
+@pytest.mark.claim("train.epoch", "same_batches_as_a_dataloader")
 def test_dataloader_gives_the_same_batches(fashion_mnist_root):
     """The FashionMNIST Dataset through a DataLoader (per sample, ToTensor + Normalize) gives the
     batches that index slicing of the one-tensor data gives, for the same generator state."""

@@ -1,5 +1,5 @@
-"""Mutants of the device claims (and of the quick, CPU parts of the speed claims
-creation.as_tensor_round_trips and data.num_workers_speed).
+"""Mutants of the device claims (and of the quick, CPU part of the speed claim
+creation.as_tensor_round_trips; data.num_workers_speed's are in data.py).
 
 Claims checked only on a GPU have no mutant here -- device.cuda_method, device.gpu_not_always_faster,
 device.gpu_speeds_training: their tests skip without CUDA, so no mutant could be killed on a CPU
@@ -138,39 +138,3 @@ def as_tensor_copies_arrays(mp):
     @wrap(mp, torch, "as_tensor")
     def as_tensor(orig, d, *a, **k):
         return orig(np.array(d, copy=True) if isinstance(d, np.ndarray) else d, *a, **k)
-
-
-@mutant("data.num_workers_speed")
-def workers_are_ignored(mp):
-    """DataLoader loads in the main process whatever num_workers says (no worker processes)."""
-    wrap(mp, torch.utils.data, "DataLoader")(lambda orig, *a, **k: orig(*a, **{**k, "num_workers": 0}))
-
-
-@mutant("data.num_workers_speed")
-def workers_load_one_at_a_time(mp):
-    """Worker processes, but fetching in turn (prefetching off, a lock around every fetch): workers
-    never load at the same time."""
-    import multiprocessing
-
-    lock = multiprocessing.get_context("fork").Lock()
-
-    class Serialized(torch.utils.data.Dataset):
-        def __init__(self, inner):
-            self.inner = inner
-
-        def __len__(self):
-            return len(self.inner)
-
-        def __getitem__(self, i):
-            with lock:
-                return self.inner[i]
-
-    @wrap(mp, torch.utils.data, "DataLoader")
-    def loader(orig, dataset, *a, **k):
-        return orig(Serialized(dataset), *a, **{**k, "multiprocessing_context": "fork"})
-
-
-@mutant("data.num_workers_speed")
-def too_many_workers_pass_silently(mp):
-    """DataLoader never warns about more workers than cores."""
-    mp.setattr(torch.utils.data.DataLoader, "check_worker_number_rationality", lambda self: None)

@@ -74,31 +74,6 @@ def conv_refuses_a_permuted_batch(mp: pytest.MonkeyPatch):
 
 # ---- data ---------------------------------------------------------------------------------------
 
-@mutant("data.loader_transforms")
-def workers_prefetch_one_batch_each(mp: pytest.MonkeyPatch):
-    """DataLoader's workers fetch one batch ahead each (prefetch_factor 1), not two."""
-    import torch.utils.data
-
-    @wrap(mp, torch.utils.data, "DataLoader")
-    def data_loader(orig, *args, **kwargs):
-        if kwargs.get("num_workers", 0) > 0:
-            kwargs.setdefault("prefetch_factor", 1)
-        return orig(*args, **kwargs)
-
-
-@mutant("data.etl")
-def dataset_hands_transforms_float_images(mp: pytest.MonkeyPatch):
-    """tensorspec's dataset passes its transform the float [0, 1] image instead of the uint8 tensor."""
-    from tensorspec.course import fashion_mnist as fm
-
-    @wrap(mp, fm.FashionMNIST, "__getitem__")
-    def getitem(orig, self, index):
-        if self.transform is None:
-            return orig(self, index)
-        image, label = self.data[index], int(self.targets[index])
-        return self.transform(image.float() / 255), label
-
-
 # ---- model --------------------------------------------------------------------------------------
 
 # ---- experiments --------------------------------------------------------------------------------
