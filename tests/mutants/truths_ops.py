@@ -142,22 +142,3 @@ def numpy_raises_axis_error_for_mixed_ranks(mp):
         if len({np.ndim(a) for a in arrays}) > 1:
             raise np.exceptions.AxisError(f"axis {axis} is out of bounds for array of dimension 1")
         return orig(arrays, axis=axis, **kwargs)
-
-
-@mutant("misc.missing_features")
-def ifft_resolves_the_conjugate(mp):
-    """torch.fft.ifft of a real tensor returns a resolved tensor (no conjugate bit; .numpy() works)."""
-    @wrap(mp, torch.fft, "ifft")
-    def ifft(orig, *args, **kwargs):
-        return orig(*args, **kwargs).resolve_conj()
-
-
-@mutant("misc.overfitting")
-def sine_inputs_spread_over_ten(mp):
-    """The noisy sine's inputs are spread over [-10, 10] instead of [-1, 1]."""
-    from tensorspec.course import toy_problems
-
-    @wrap(mp, toy_problems, "noisy_sine")
-    def noisy_sine(orig, *args, **kwargs):
-        p = orig(*args, **kwargs)
-        return toy_problems.Problem(p.x * 10, p.y, p.x_test * 10, p.y_test)
