@@ -31,12 +31,18 @@ from tensorspec.testing import strategies as S
 from tensorspec.testing.assertions import (assert_device, assert_dtype, assert_equal, assert_values, repro,
                                            source)
 from tensorspec.testing.defaults import default_device
-from tensorspec.testing.devices import CUDA, on_cuda, on_devices, synchronize
+from tensorspec.testing.devices import CUDA, needs_cuda, on_cuda, on_devices, synchronize
 
 CPU = torch.device("cpu")
 SEED = 35  # lesson 35 (the GPU lesson)
 # Another device than the CPU: meta (no data, checks devices like CUDA does) everywhere, cuda on a GPU.
 ELSEWHERE = [pytest.param("meta", id="meta"), CUDA]
+
+
+def cuda_naming(claim: str, *statements: str):
+    """The cuda variant of a device parameter, naming the statements only it checks (GPU-only ones), so
+    the CPU variant does not count for them."""
+    return pytest.param("cuda", id="cuda", marks=[pytest.mark.cuda, needs_cuda, pytest.mark.claim(claim, *statements)])
 
 
 def mixed_devices(device: str) -> str:
@@ -251,9 +257,8 @@ def test_cuda_n_picks_gpu_n_of_device_count(device, claim_fact):
 # ---- device.to_cpu ----------------------------------------------------------------------------
 
 
-@pytest.mark.claim("device.to_cpu", "cpu_tensor_with_the_values", "cpu_x_returned_itself", "gpu_x_copied",
-                   "device_tells_where")
-@on_devices
+@pytest.mark.claim("device.to_cpu", "cpu_tensor_with_the_values", "cpu_x_returned_itself", "device_tells_where")
+@pytest.mark.parametrize("device", ["cpu", cuda_naming("device.to_cpu", "gpu_x_copied")])
 @given(arr=real_arrays)
 def test_to_cpu_is_cpu_and_device_tells_where(device, arr):
     """x.to('cpu') and x.cpu() agree: a CPU tensor with x's values -- x itself when x is already on the
@@ -327,8 +332,10 @@ def test_the_overwrite_flag_makes_module_to_replace_the_parameters():
     assert_equal("dtypes", {p.dtype for p in net.parameters()}, {torch.float64}, expr="net.to(torch.float64)")
 
 
-@pytest.mark.claim("device.module_to_in_place", "returns_the_module", "meta_replaces_parameters", "cuda_moves_in_place")
-@pytest.mark.parametrize("device", ELSEWHERE)
+@pytest.mark.claim("device.module_to_in_place", "returns_the_module")
+@pytest.mark.parametrize("device", [pytest.param("meta", id="meta", marks=pytest.mark.claim("device.module_to_in_place",
+                                                                                             "meta_replaces_parameters")),
+                                    cuda_naming("device.module_to_in_place", "cuda_moves_in_place")])
 def test_module_to_a_device_moves_it_in_place(device):
     """net.to(device) returns net itself, with every parameter and buffer on the device.  To meta the
     Parameter objects are replaced (the old ones stay on the CPU); to cuda the same objects are moved."""
@@ -396,8 +403,10 @@ def forward_and_step(net: nn.Module, device: str, dtype: torch.dtype, batch: int
 AGREEMENT = {"cpu": (1e-4, 1e-6), "cuda": (1e-3, 1e-5)}
 
 
-@pytest.mark.claim("device.agnostic_code", "same_results_on_the_cpu", "same_results_on_cuda")
-@on_devices
+@pytest.mark.claim("device.agnostic_code")
+@pytest.mark.parametrize("device", [pytest.param("cpu", id="cpu", marks=pytest.mark.claim("device.agnostic_code",
+                                                                                           "same_results_on_the_cpu")),
+                                    cuda_naming("device.agnostic_code", "same_results_on_cuda")])
 def test_the_course_network_trains_the_same_on_every_device(device):
     """The course network's forward pass and one SGD step in float32 on ``device`` match the same code
     run in float64 on the CPU (logits, loss, every gradient and updated weight)."""
