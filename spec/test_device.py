@@ -446,6 +446,8 @@ def on(device: str, arr: np.ndarray) -> torch.Tensor:
                    "meta_in_place_quirk")
 @pytest.mark.parametrize("device", ELSEWHERE)
 @given(arg=operands)
+@example(arg=(np.zeros((0,), np.float32), True))  # an empty CPU tensor
+@example(arg=(np.arange(6, dtype=np.int64).reshape(2, 3), False))
 def test_tensors_on_two_devices_cannot_be_combined(device, arg):
     """A CPU tensor (rank >= 1, empty too) and a tensor on another device: every op raises RuntimeError,
     whichever comes first."""
@@ -507,6 +509,8 @@ def test_meta_matrix_products_raise_nothing(cpu_first, claim_fact):
 @pytest.mark.claim("device.cross_device_error", "zero_d_cpu_tensor_passes", "zero_d_elsewhere_no_pass")
 @pytest.mark.parametrize("device", ELSEWHERE)
 @given(arg=operands, value=st.floats(-100, 100, allow_nan=False, width=32), zero_d_other=st.booleans())
+@example(arg=(np.ones((2, 3), np.float32), True), value=-2.5, zero_d_other=True)
+@example(arg=(np.zeros((0, 2), np.int64), False), value=1.0, zero_d_other=False)
 def test_a_0d_cpu_tensor_combines_with_any_device(device, arg, value, zero_d_other):
     """The exception: a 0-d CPU tensor joins element-wise ops on any device, like a Python number; the
     result is on the other device.  A 0-d tensor on another device gets no such pass with CPU tensors."""

@@ -189,7 +189,7 @@ FLIP_REFUSED = [*(getattr(torch, d.name) for d in D.LIMITED_UINT), *FLOAT8]
 def test_flip_refuses_the_limited_unsigned_and_float8_dtypes_on_the_cpu(dtype):
     """uint16/32/64 and the float8 dtypes have no flip kernel on the CPU."""
     t = torch.zeros(3).to(dtype)
-    with pytest.raises(NotImplementedError, match=f'"flip_cpu" not implemented for'):
+    with pytest.raises(NotImplementedError, match='"flip_cpu" not implemented for'):
         torch.flip(t, [0])
         pytest.fail(f"torch.flip of a {dtype} tensor gave a result")
 
