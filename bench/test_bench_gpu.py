@@ -50,7 +50,7 @@ def make_trainer(device: str, dataset, batch_size: int):
 
 
 @pytest.mark.needs_data
-@pytest.mark.claim("device.gpu_speeds_training")
+@pytest.mark.claim("device.gpu_speeds_training", "decided_by_the_benchmark")
 @pytest.mark.parametrize("batch_size", [100, 1000, 10000], ids=lambda b: f"batch{b}")
 @pytest.mark.parametrize("device", DEVICES)
 def test_training(benchmark, transformed_train_set, device, batch_size):
@@ -83,7 +83,7 @@ OPS = [*[("add", n, elementwise_add) for n in (16, 4096, 2**20, 2**22)],
        *[("matmul", n, matmul) for n in (8, 64, 256, 1024)]]
 
 
-@pytest.mark.claim("device.gpu_not_always_faster")
+@pytest.mark.claim("device.gpu_not_always_faster", "decided_by_the_benchmark")
 @pytest.mark.benchmark(max_time=0.5)
 @pytest.mark.parametrize("op,size,make", [pytest.param(*o, id=f"{o[0]}{o[1]}") for o in OPS])
 @pytest.mark.parametrize("device", DEVICES)

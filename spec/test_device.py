@@ -18,7 +18,7 @@ from contextlib import contextmanager
 import numpy as np
 import pytest
 import torch
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from torch import nn
 
@@ -31,15 +31,25 @@ from tensorspec.testing import strategies as S
 from tensorspec.testing.assertions import (assert_device, assert_dtype, assert_equal, assert_values, repro,
                                            source)
 from tensorspec.testing.defaults import default_device
-from tensorspec.testing.devices import CUDA, on_cuda, on_devices, synchronize
+from tensorspec.testing.devices import CUDA, needs_cuda, on_cuda, on_devices, synchronize
 
 CPU = torch.device("cpu")
 SEED = 35  # lesson 35 (the GPU lesson)
 # Another device than the CPU: meta (no data, checks devices like CUDA does) everywhere, cuda on a GPU.
 ELSEWHERE = [pytest.param("meta", id="meta"), CUDA]
-# What each refusal says (fragments of torch's messages).
-# the wording for meta varies between releases ("Expected all tensors to be on the same device" in some)
-MIXED_DEVICES = {"meta": "is not on the expected device|to be on the same device", "cuda": "to be on the same device"}
+
+
+def cuda_naming(claim: str, *statements: str):
+    """The cuda variant of a device parameter, naming the statements only it checks (GPU-only ones), so
+    the CPU variant does not count for them."""
+    return pytest.param("cuda", id="cuda", marks=[pytest.mark.cuda, needs_cuda, pytest.mark.claim(claim, *statements)])
+
+
+def mixed_devices(device: str) -> str:
+    """What the refusal to combine a CPU tensor with one on ``device`` says (a fragment of torch's message)."""
+    if device == "meta" and not differs("meta_same_device_wording"):
+        return "is not on the expected device"
+    return "Expected all tensors to be on the same device"
 
 # ---- device.cuda_is_available / device.version_cuda ----------------------------------------------
 
@@ -55,7 +65,8 @@ MAKE_CUDA = {
 }
 
 
-@pytest.mark.claim("device.cuda_is_available")
+@pytest.mark.claim("device.cuda_is_available", "available_implies_devices", "cpu_build_false_and_zero",
+                   "cpu_build_not_compiled", "cpu_build_no_accelerator", "cuda_build_without_gpu")
 def test_is_available_agrees_with_device_count(claim_fact):
     """is_available() True implies device_count() > 0; a build without CUDA reports False and 0, and every
     way of making a CUDA tensor raises there (AssertionError or RuntimeError, by the way it is asked)."""
@@ -83,7 +94,7 @@ def test_is_available_agrees_with_device_count(claim_fact):
             claim_fact(f"{expr} without a GPU", str(info.value).splitlines()[0][:120])
 
 
-@pytest.mark.claim("device.cuda_is_available")
+@pytest.mark.claim("device.cuda_is_available", "hidden_gpu")
 @on_cuda
 def test_a_gpu_hidden_by_cuda_visible_devices_is_not_available(device):
     """With CUDA_VISIBLE_DEVICES="" a GPU machine reports is_available() False and 0 devices."""
@@ -94,7 +105,8 @@ def test_a_gpu_hidden_by_cuda_visible_devices_is_not_available(device):
                  expr=f"CUDA_VISIBLE_DEVICES='' python -c {code!r}  (stderr: {out.stderr[-300:]})")
 
 
-@pytest.mark.claim("device.version_cuda")
+@pytest.mark.claim("device.version_cuda", "not_pytorch_version", "cuda_build_version_string", "none_without_cuda_toolkit",
+                   "usable_nvidia_gpu_implies_cuda_build")
 def test_version_cuda_names_the_build_not_the_machine(claim_fact):
     """torch.version.cuda is the CUDA version of a CUDA build ('12.8'), None on every build without the CUDA
     toolkit (CPU-only, and ROCm, which sets torch.version.hip) -- not PyTorch's own version (the notes'
@@ -137,7 +149,7 @@ STAY_ON_CPU = {"torch.from_numpy(ndarray)", "torch.Tensor(list)"}
 float_arrays = S.arrays(np.float32, S.shapes(max_dims=3), special=False)
 
 
-@pytest.mark.claim("device.default_cpu")
+@pytest.mark.claim("device.default_cpu", "factories_on_cpu")
 @given(arr=float_arrays)
 def test_a_new_tensor_lives_on_the_cpu(arr):
     """Every creation function gives a CPU tensor when no device is named."""
@@ -147,7 +159,7 @@ def test_a_new_tensor_lives_on_the_cpu(arr):
             assert_equal("(device, is_cuda)", (t.device, t.is_cuda), (CPU, False), expr=expr)
 
 
-@pytest.mark.claim("device.default_cpu")
+@pytest.mark.claim("device.default_cpu", "default_device_moves_factories", "from_numpy_and_legacy_stay")
 @pytest.mark.parametrize("device", ELSEWHERE)
 @given(arr=float_arrays)
 def test_set_default_device_moves_the_factories_but_not_from_numpy(device, arr):
@@ -167,7 +179,7 @@ def test_set_default_device_moves_the_factories_but_not_from_numpy(device, arr):
 real_arrays = S.arrays(S.numpy_dtypes(D.REAL), S.shapes(max_dims=4))
 
 
-@pytest.mark.claim("device.cuda_method")
+@pytest.mark.claim("device.cuda_method", "copy_on_the_current_gpu", "gpu_tensor_returned_itself")
 @on_cuda
 @given(arr=real_arrays)
 def test_cuda_and_to_cuda_give_an_equal_copy_on_the_gpu(device, arr):
@@ -197,8 +209,12 @@ def wrapped_index(n: int) -> int | None:
     return None if w == -1 else w
 
 
-@pytest.mark.claim("device.cuda_arg_index")
+@pytest.mark.claim("device.cuda_arg_index", "device_ordinal", "wraps_as_int8", "invalid_strings", "negative_index",
+                   "unknown_types")
 @given(n=st.integers(0, 127), big=st.integers(128, 2**15))
+@example(n=0, big=128)
+@example(n=127, big=255)
+@example(n=1, big=256)
 def test_the_index_in_cuda_n_is_a_device_ordinal(n, big):
     """'cuda:n' and torch.device('cuda', n) name device number n (type 'cuda', index n) for n in 0..127;
     bare 'cuda' means the current device (index None).  Larger indices silently wrap around (int8);
@@ -222,7 +238,7 @@ def test_the_index_in_cuda_n_is_a_device_ordinal(n, big):
                 torch.device(bad)
 
 
-@pytest.mark.claim("device.cuda_arg_index")
+@pytest.mark.claim("device.cuda_arg_index", "gpu_ordinals")
 @on_cuda
 def test_cuda_n_picks_gpu_n_of_device_count(device, claim_fact):
     """t.cuda(i) lands on GPU i for every i < device_count(); i == device_count() is an invalid device
@@ -241,8 +257,8 @@ def test_cuda_n_picks_gpu_n_of_device_count(device, claim_fact):
 # ---- device.to_cpu ----------------------------------------------------------------------------
 
 
-@pytest.mark.claim("device.to_cpu")
-@on_devices
+@pytest.mark.claim("device.to_cpu", "cpu_tensor_with_the_values", "cpu_x_returned_itself", "device_tells_where")
+@pytest.mark.parametrize("device", ["cpu", cuda_naming("device.to_cpu", "gpu_x_copied")])
 @given(arr=real_arrays)
 def test_to_cpu_is_cpu_and_device_tells_where(device, arr):
     """x.to('cpu') and x.cpu() agree: a CPU tensor with x's values -- x itself when x is already on the
@@ -270,7 +286,8 @@ def module_state(m: nn.Module) -> tuple[list, list]:
     return list(m.parameters()), list(m.buffers())
 
 
-@pytest.mark.claim("device.module_to_in_place")
+@pytest.mark.claim("device.module_to_in_place", "returns_the_module", "keeps_parameter_objects", "buffers",
+                   "tensor_to_contrast")
 def test_module_to_returns_the_same_module_and_keeps_its_parameter_objects():
     """net.to(dtype) returns net itself and converts the SAME Parameter objects in place (an optimizer
     made before keeps working); floating buffers are replaced, integer ones left; Tensor.to, by contrast,
@@ -298,8 +315,27 @@ def test_module_to_returns_the_same_module_and_keeps_its_parameter_objects():
     assert t.to("cpu", copy=True) is not t, "Tensor.to(..., copy=True) should copy"
 
 
-@pytest.mark.claim("device.module_to_in_place")
-@pytest.mark.parametrize("device", ELSEWHERE)
+@pytest.mark.claim("device.module_to_in_place", "overwrite_flag_replaces_parameters")
+def test_the_overwrite_flag_makes_module_to_replace_the_parameters():
+    """Under torch.__future__.set_overwrite_module_params_on_conversion(True) net.to(torch.float64) puts new
+    Parameter objects in place of the old ones (restored afterwards)."""
+    net = small_module()
+    params, _ = module_state(net)
+    saved = torch.__future__.get_overwrite_module_params_on_conversion()
+    torch.__future__.set_overwrite_module_params_on_conversion(True)
+    try:
+        assert net.to(torch.float64) is net, "net.to(torch.float64) should return net itself"
+    finally:
+        torch.__future__.set_overwrite_module_params_on_conversion(saved)
+    assert_equal("same Parameter objects", [p is q for p, q in zip(params, net.parameters())], [False] * len(params),
+                 expr="net.to(torch.float64) under set_overwrite_module_params_on_conversion(True)")
+    assert_equal("dtypes", {p.dtype for p in net.parameters()}, {torch.float64}, expr="net.to(torch.float64)")
+
+
+@pytest.mark.claim("device.module_to_in_place", "returns_the_module")
+@pytest.mark.parametrize("device", [pytest.param("meta", id="meta", marks=pytest.mark.claim("device.module_to_in_place",
+                                                                                             "meta_replaces_parameters")),
+                                    cuda_naming("device.module_to_in_place", "cuda_moves_in_place")])
 def test_module_to_a_device_moves_it_in_place(device):
     """net.to(device) returns net itself, with every parameter and buffer on the device.  To meta the
     Parameter objects are replaced (the old ones stay on the CPU); to cuda the same objects are moved."""
@@ -311,6 +347,9 @@ def test_module_to_a_device_moves_it_in_place(device):
                  expr=f"parameters and buffers after net.to({device!r})")
     kept = [p is q for p, q in zip(params, net.parameters())]
     assert_equal("same Parameter objects", kept, [device == "cuda"] * len(params), expr=f"net.to({device!r})")
+    if device == "meta":
+        assert_equal("devices of the old Parameter objects", {p.device.type for p in params}, {"cpu"},
+                     expr="the Parameters net had before net.to('meta')")
     if device == "cuda":
         assert net.cuda() is net and net.cpu() is net, "net.cuda() / net.cpu() should return net itself"
 
@@ -318,7 +357,7 @@ def test_module_to_a_device_moves_it_in_place(device):
 # ---- device.agnostic_code -----------------------------------------------------------------------
 
 
-@pytest.mark.claim("device.agnostic_code")
+@pytest.mark.claim("device.agnostic_code", "picks_cuda_when_visible")
 def test_the_course_device_pick():
     """``torch.device('cuda' if torch.cuda.is_available() else 'cpu')`` picks cuda exactly when a GPU
     exists, and ``if torch.cuda.is_available(): t = t.to('cuda')`` (CH) puts t there."""
@@ -365,7 +404,9 @@ AGREEMENT = {"cpu": (1e-4, 1e-6), "cuda": (1e-3, 1e-5)}
 
 
 @pytest.mark.claim("device.agnostic_code")
-@on_devices
+@pytest.mark.parametrize("device", [pytest.param("cpu", id="cpu", marks=pytest.mark.claim("device.agnostic_code",
+                                                                                           "same_results_on_the_cpu")),
+                                    cuda_naming("device.agnostic_code", "same_results_on_cuda")])
 def test_the_course_network_trains_the_same_on_every_device(device):
     """The course network's forward pass and one SGD step in float32 on ``device`` match the same code
     run in float64 on the CPU (logits, loss, every gradient and updated weight)."""
@@ -401,9 +442,12 @@ def on(device: str, arr: np.ndarray) -> torch.Tensor:
     return torch.from_numpy(arr).to(device)
 
 
-@pytest.mark.claim("device.cross_device_error")
+@pytest.mark.claim("device.cross_device_error", "elementwise_raise", "cat_raises", "matmul_raises", "messages",
+                   "meta_in_place_quirk")
 @pytest.mark.parametrize("device", ELSEWHERE)
 @given(arg=operands)
+@example(arg=(np.zeros((0,), np.float32), True))  # an empty CPU tensor
+@example(arg=(np.arange(6, dtype=np.int64).reshape(2, 3), False))
 def test_tensors_on_two_devices_cannot_be_combined(device, arg):
     """A CPU tensor (rank >= 1, empty too) and a tensor on another device: every op raises RuntimeError,
     whichever comes first."""
@@ -421,7 +465,7 @@ def test_tensors_on_two_devices_cannot_be_combined(device, arg):
             if expr.startswith("a @ b") and device == "meta" and differs("matmul_cpu_and_meta_combine"):
                 assert_equal("a @ b device", op(a, b).device.type, a.device.type, expr=f"{expr}, CPU and meta")
                 continue
-            with pytest.raises(RuntimeError, match=MIXED_DEVICES[device]):
+            with pytest.raises(RuntimeError, match=mixed_devices(device)):
                 op(a, b)
                 pytest.fail(f"{expr} combined {a.device} and {b.device}")
         before = a.clone()
@@ -431,7 +475,7 @@ def test_tensors_on_two_devices_cannot_be_combined(device, arg):
             if a.device == CPU:
                 assert_values(a, before, "c.add_(m): the CPU tensor after an in-place add of a meta tensor", exact=True)
         else:
-            with pytest.raises(RuntimeError, match=MIXED_DEVICES[device]):
+            with pytest.raises(RuntimeError, match=mixed_devices(device)):
                 a.add_(b)
                 pytest.fail(f"a.add_(b) combined {a.device} and {b.device}")
 
@@ -445,7 +489,7 @@ META_MATRIX_PRODUCTS = {  # (a, b) -> the product; a and b each a CPU or a meta 
 }
 
 
-@pytest.mark.claim("device.cross_device_error")
+@pytest.mark.claim("device.cross_device_error", "meta_matrix_products_quirk", "matmul_raises", "messages")
 @pytest.mark.parametrize("cpu_first", [True, False], ids=["cpu-meta", "meta-cpu"])
 def test_meta_matrix_products_raise_nothing(cpu_first, claim_fact):
     """A meta quirk: a matrix-matrix product of a CPU and a meta tensor raises nothing; the result
@@ -459,12 +503,14 @@ def test_meta_matrix_products_raise_nothing(cpu_first, claim_fact):
     if not differs("matmul_cpu_and_meta_combine"):
         for shape_a in ((2, 3), (3,)):  # matrix @ vector, dot
             a, b = torch.ones(shape_a, device=first), torch.ones(3, device=second)
-            with pytest.raises(RuntimeError, match=MIXED_DEVICES["meta"]):
+            with pytest.raises(RuntimeError, match=mixed_devices("meta")):
                 a @ b
 
-@pytest.mark.claim("device.cross_device_error")
+@pytest.mark.claim("device.cross_device_error", "zero_d_cpu_tensor_passes", "zero_d_elsewhere_no_pass")
 @pytest.mark.parametrize("device", ELSEWHERE)
 @given(arg=operands, value=st.floats(-100, 100, allow_nan=False, width=32), zero_d_other=st.booleans())
+@example(arg=(np.ones((2, 3), np.float32), True), value=-2.5, zero_d_other=True)
+@example(arg=(np.zeros((0, 2), np.int64), False), value=1.0, zero_d_other=False)
 def test_a_0d_cpu_tensor_combines_with_any_device(device, arg, value, zero_d_other):
     """The exception: a 0-d CPU tensor joins element-wise ops on any device, like a Python number; the
     result is on the other device.  A 0-d tensor on another device gets no such pass with CPU tensors."""
@@ -483,12 +529,12 @@ def test_a_0d_cpu_tensor_combines_with_any_device(device, arg, value, zero_d_oth
                 expected = op(s, b.cpu()) if cpu_first else op(b.cpu(), s)
                 torch.testing.assert_close(out.cpu(), expected)
         cpu_tensor, zero_d_elsewhere = on("cpu", arr), torch.tensor(value, device=device)
-        with pytest.raises(RuntimeError, match=MIXED_DEVICES[device]):
+        with pytest.raises(RuntimeError, match=mixed_devices(device)):
             cpu_tensor + zero_d_elsewhere
             pytest.fail(f"a rank-{arr.ndim} CPU tensor + a 0-d {device} tensor should raise")
 
 
-@pytest.mark.claim("device.cross_device_error")
+@pytest.mark.claim("device.cross_device_error", "dtypes_combine")
 @on_devices
 @given(dtypes=st.tuples(S.torch_dtypes(D.REAL), S.torch_dtypes(D.REAL)))
 def test_different_dtypes_do_combine(device, dtypes):
@@ -516,7 +562,7 @@ def best_seconds(fn, device: str, repeats: int) -> float:
     return min(times)
 
 
-@pytest.mark.claim("device.gpu_not_always_faster")
+@pytest.mark.claim("device.gpu_not_always_faster", "gpu_gives_the_cpu_values", "decided_by_the_benchmark")
 @on_cuda
 def test_tiny_and_big_work_on_the_gpu(device, claim_fact):
     """A 16-element addition (result needed back on the CPU) and a 4096x4096 matmul on the GPU give
@@ -537,7 +583,7 @@ def test_tiny_and_big_work_on_the_gpu(device, claim_fact):
     torch.testing.assert_close((big_gpu @ big_gpu).cpu(), big @ big, rtol=1e-3, atol=1e-2)
 
 
-@pytest.mark.claim("device.gpu_speeds_training")
+@pytest.mark.claim("device.gpu_speeds_training", "gpu_step_runs", "decided_by_the_benchmark")
 @on_cuda
 def test_a_training_step_of_the_course_network_on_the_gpu(device, claim_fact):
     """One training step of the course network on a batch of 1000 images held on the device: the best

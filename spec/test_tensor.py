@@ -26,7 +26,8 @@ def counting(shape, device) -> torch.Tensor:
     return torch.arange(math.prod(shape), device=device).reshape(shape)
 
 
-@pytest.mark.claim("tensor.rank")
+@pytest.mark.claim("tensor.rank", "three_spellings", "rank_indices_name_an_element", "one_more_index_raises",
+                   "zero_d_single_index")
 @on_devices
 @given(shape=S.shapes(), data=st.data())
 def test_rank_is_the_number_of_axes_and_of_indices_naming_an_element(device, shape, data):
@@ -56,7 +57,30 @@ def test_rank_is_the_number_of_axes_and_of_indices_naming_an_element(device, sha
                 t[-1]
 
 
-@pytest.mark.claim("tensor.axis_length")
+@pytest.mark.claim("tensor.rank", "zero_d_single_index", "one_more_index_raises")
+@on_devices
+def test_a_single_index_into_a_0d_tensor(device):
+    """Rank 0: no index names an element of a 0-d tensor; t[0] and t[-1] say so in their own words."""
+    t = torch.tensor(7, device=device)
+    assert_equal("t[()]", t[()].item(), 7, expr="torch.tensor(7)[()]")
+    with pytest.raises(IndexError, match="invalid index of a 0-dim tensor. Use `tensor.item"):
+        t[0]
+    with pytest.raises(IndexError, match="index -1 is out of bounds for dimension 0 with size 0"):
+        t[-1]
+    with pytest.raises(IndexError, match="too many indices for tensor of dimension 0"):
+        t[0, 0]
+
+
+@pytest.mark.claim("tensor.size_is_shape", "zero_d_has_no_dims")
+@on_devices
+@pytest.mark.parametrize("d", [-3, -1, 0, 1, 3])
+def test_size_of_a_dim_of_a_0d_tensor(device, d):
+    """A 0-d tensor has no dimension to ask the size of."""
+    with pytest.raises(IndexError, match=f"Dimension specified as {d} but tensor has no dimensions"):
+        torch.tensor(1.0, device=device).size(d)
+
+
+@pytest.mark.claim("tensor.axis_length", "valid_indices", "out_of_range_messages")
 @on_devices
 @given(shape=S.shapes(min_dims=1), data=st.data())
 def test_an_axis_of_length_n_takes_exactly_the_indices_minus_n_to_n_minus_1(device, shape, data):
@@ -78,7 +102,21 @@ def test_an_axis_of_length_n_takes_exactly_the_indices_minus_n_to_n_minus_1(devi
             t.select(dim, bad)
 
 
-@pytest.mark.claim("tensor.size_is_shape")
+@pytest.mark.claim("tensor.axis_length", "zero_length_axis")
+@on_devices
+def test_a_zero_length_axis_takes_no_index(device):
+    """Along an axis of length 0 neither 0 nor -1 is an index, by [] or by select()."""
+    t = torch.empty(2, 0, 3, device=device)
+    for i in (0, -1):
+        with pytest.raises(IndexError, match=f"index {i} is out of bounds for dimension 1 with size 0"):
+            t[:, i]
+            pytest.fail(f"t[:, {i}] of torch.empty(2, 0, 3) gave a tensor")
+        with pytest.raises(IndexError, match=rf"select\(\): index {i} out of range .* at dimension 1"):
+            t.select(1, i)
+            pytest.fail(f"t.select(1, {i}) of torch.empty(2, 0, 3) gave a tensor")
+
+
+@pytest.mark.claim("tensor.size_is_shape", "size_equals_shape", "size_of_a_dim", "bad_dim", "zero_d_has_no_dims")
 @on_devices
 @given(shape=S.shapes(), data=st.data())
 def test_size_equals_shape(device, shape, data):
@@ -99,7 +137,7 @@ def test_size_equals_shape(device, shape, data):
             t.size(bad)
 
 
-@pytest.mark.claim("tensor.numel")
+@pytest.mark.claim("tensor.numel", "numel_is_the_product", "notes_prod")
 @on_devices
 @given(shape=S.shapes())
 @example(shape=())
@@ -135,7 +173,8 @@ def conv_problems(draw):
     return values((n, c, h, w)), values((o, c, k, k)), values((o,))
 
 
-@pytest.mark.claim("tensor.nchw")
+@pytest.mark.claim("tensor.nchw", "reads_nchw", "channels_last_keeps_shape", "channels_last_same_output", "nhwc_refused",
+                   "nhwc_with_h_equal_c_runs")
 @on_devices
 @given(problem=conv_problems())
 @example(problem=(np.arange(108.0).reshape(2, 3, 3, 6), np.ones((4, 3, 3, 3)), np.zeros(4)))  # H == C == 3
@@ -171,7 +210,7 @@ def test_conv_layers_take_nchw_and_channels_last_is_only_a_memory_format(device,
                               f"conv(x.permute(0, 2, 3, 1)) with H == C == {c}: H read as channels")
 
 
-@pytest.mark.claim("tensor.nchw")
+@pytest.mark.claim("tensor.nchw", "unbatched_image")
 @on_devices
 def test_conv2d_also_takes_one_unbatched_chw_image_but_not_5d(device):
     """Besides NCHW, Conv2d takes a single CHW image (no batch axis); any other rank is an error."""
@@ -184,7 +223,7 @@ def test_conv2d_also_takes_one_unbatched_chw_image_but_not_5d(device):
             conv(image[None, None])
 
 
-@pytest.mark.claim("tensor.generalizes")
+@pytest.mark.claim("tensor.generalizes", "number_rank_0", "nested_list_rank_n", "ndarray_rank_n")
 @on_devices
 @given(scalar=S.python_scalars(), nested=S.nested_lists(),
        array=S.arrays(S.numpy_dtypes(D.REAL), S.shapes(max_dims=5)))
