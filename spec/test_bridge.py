@@ -18,13 +18,7 @@ from tensorspec.testing import dtypes as D
 from tensorspec.testing import strategies as S
 from tensorspec.testing.assertions import (assert_copies, assert_device, assert_dtype, assert_equal, assert_shape,
                                            assert_shares, assert_values, repro, same_memory, source)
-from tensorspec.testing.devices import CPU, CUDA
-
-
-def on_devices_naming(claim: str, statement: str):
-    """``on_devices``, whose cuda variant alone also names ``claim``'s GPU-only ``statement``."""
-    cuda = pytest.param(*CUDA.values, id=CUDA.id, marks=[*CUDA.marks, pytest.mark.claim(claim, statement)])
-    return pytest.mark.parametrize("device", [CPU, cuda])
+from tensorspec.testing.devices import on_devices_naming
 
 
 # Every NumPy dtype torch.from_numpy accepts on the installed versions (uint16/32/64 included).

@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 import torch
 from hypothesis import example, given
-from hypothesis import strategies as st
 
 from tensorspec.claims.context import differs
 from tensorspec.testing.assertions import assert_dtype, assert_equal, assert_shape, assert_values, repro

@@ -141,11 +141,12 @@ def test_every_statement_has_a_test(spec_map):
 
 
 def _differs_read_in_spec() -> dict[str, list[str]]:
-    """The names passed as string literals to differs(...) anywhere under spec/, with where."""
+    """The names passed as string literals to differs(...) in spec/ and the spec's helpers
+    (src/tensorspec/testing), with where."""
     import ast
 
     read: dict[str, list[str]] = {}
-    for path in sorted((ROOT / "spec").glob("*.py")):
+    for path in sorted([*(ROOT / "spec").glob("*.py"), *(ROOT / "src" / "tensorspec" / "testing").glob("*.py")]):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "differs"
                     and node.args and isinstance(node.args[0], ast.Constant)):

@@ -58,9 +58,14 @@ def test_the_installed_range_decides_truth_verdict_and_what_the_report_says(pyte
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines([
         "1 claims: 1 refuted",
-        "DEPRECATED toy.changed: deprecated in torch *: FutureWarning: old_api is deprecated",
-        "VERSION  toy.changed [refuted] since torch 0.1 (installed): what these versions do",
+        "*REFUTED  toy.changed: *",
+        "VERSIONS installed torch *: 1 release range of the catalog apply here",
+        "           toy.changed (its truth): the truth since torch 0.1 applies",
+        "DEPRECATED 1 warning on the claims' code paths (-v lists them)",
     ])
+    pytester.runpytest_subprocess("-p", "tensorspec.claims.plugin", "--claims-catalog", "claims.toml", "-v",
+                                  "-p", "no:randomly", "-p", "no:cacheprovider").stdout.fnmatch_lines([
+        "           toy.changed: deprecated in torch *: FutureWarning: old_api is deprecated"])
     summary = result.stdout.str().split(" claims ")[-1]
     assert "not ours" not in summary, "the test machinery's own deprecations are not the course's"
     claim = json.loads((pytester.path / "r.json").read_text(encoding="utf-8"))["claims"][0]

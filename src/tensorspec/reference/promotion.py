@@ -18,7 +18,6 @@ from functools import reduce
 
 import torch
 
-from tensorspec.claims.context import differs
 
 BOOL, INTEGER, FLOATING, COMPLEX = range(4)
 
@@ -29,11 +28,11 @@ _COMPLEX_OF = {torch.float16: torch.complex32, torch.bfloat16: torch.complex64,
 _REAL_OF = {torch.complex32: torch.float16, torch.complex64: torch.float32,
             torch.complex128: torch.float64}
 
-def complex_keeping(real: torch.dtype) -> torch.dtype:
-    """The complex dtype of a float's precision, for a complex scalar joining a floating result: bfloat16
-    has its own, the experimental bcomplex32, in the newest releases (the catalog's range
-    ``bfloat16_complex_is_complex64`` says where it is complex64 instead)."""
-    if real == torch.bfloat16 and not differs("bfloat16_complex_is_complex64"):
+def complex_keeping(real: torch.dtype, *, bcomplex32: bool) -> torch.dtype:
+    """The complex dtype of a float's precision, for a complex scalar joining a floating result; with
+    ``bcomplex32`` (the rule of the newest releases: the caller says which rule it asks for) bfloat16 has
+    its own, the experimental bcomplex32, else complex64."""
+    if real == torch.bfloat16 and bcomplex32:
         return torch.bcomplex32
     return _COMPLEX_OF[real]
 
@@ -91,8 +90,9 @@ def scalar_dtype(value, default: torch.dtype | None = None) -> torch.dtype:
     raise TypeError(f"not a Python scalar: {value!r}")
 
 
-def result_dtype(*operands) -> torch.dtype:
-    """Rule 2: the dtype of an elementwise operation on ``operands`` (tensors and Python scalars)."""
+def result_dtype(*operands, bcomplex32: bool = True) -> torch.dtype:
+    """Rule 2: the dtype of an elementwise operation on ``operands`` (tensors and Python scalars);
+    ``bcomplex32``: whether bfloat16 with a complex scalar gives bcomplex32 (see :func:`complex_keeping`)."""
     classes: list[list[torch.dtype]] = [[], [], []]  # dimensioned tensors, zero-dim tensors, scalars
     for x in operands:
         if isinstance(x, torch.Tensor):
@@ -108,5 +108,5 @@ def result_dtype(*operands) -> torch.dtype:
             result = dtype
         elif category(dtype) > category(result):
             keep_precision = category(dtype) == COMPLEX and category(result) == FLOATING
-            result = complex_keeping(result) if keep_precision else dtype
+            result = complex_keeping(result, bcomplex32=bcomplex32) if keep_precision else dtype
     return result

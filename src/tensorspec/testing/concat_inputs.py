@@ -1,4 +1,5 @@
-"""What the stack and cat tests share: the dtypes and layouts drawn, the input strategies, and the check that stack is concat of expanded inputs."""
+"""What the stack and cat tests share: the dtypes and layouts drawn, the input strategies, and the
+check that stack is concat of expanded inputs."""
 from __future__ import annotations
 
 import numpy as np
@@ -18,14 +19,10 @@ from tensorspec.testing.assertions import (
 from tensorspec.testing.tensorflow_compat import tf_shape, to_numpy
 
 TORCH_DTYPES = D.TORCH_REAL + [torch.complex64]
-
-
 NUMPY_DTYPES = D.REAL + [np.dtype(np.complex64)]
 
 
 LAYOUTS = ("contiguous", "fortran", "strided")
-
-
 MAX_SIZE = 16  # elements per input
 
 

@@ -33,6 +33,17 @@ on_cuda = pytest.mark.parametrize("device", [CUDA])
 :data:`on_devices` does."""
 
 
+def cuda_naming(claim: str, *statements: str):
+    """The cuda variant of a device parameter that also names ``claim``'s statements only it checks
+    (GPU-only ones), so that a passing CPU variant does not count for them."""
+    return pytest.param("cuda", id="cuda", marks=[*CUDA.marks, pytest.mark.claim(claim, *statements)])
+
+
+def on_devices_naming(claim: str, *statements: str):
+    """:data:`on_devices`, whose cuda variant alone also names ``claim``'s GPU-only ``statements``."""
+    return pytest.mark.parametrize("device", [CPU, cuda_naming(claim, *statements)])
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "cuda: runs on a CUDA GPU; skipped with 'CUDA not available' without one (select with -m cuda)")

@@ -1,4 +1,5 @@
-"""What the reduction tests share: the ops and their dtypes, the references per library, tolerances, the drawn cases and the result checks."""
+"""What the reduction tests share: the ops and their dtypes, the references per library, tolerances,
+the drawn cases and the result checks."""
 from __future__ import annotations
 
 import math
@@ -26,15 +27,11 @@ from tensorspec.testing.dtypes import storage_dtype
 from tensorspec.testing.exact_values import ELEMENTS
 
 INTS, FLOATS, REAL = D.TORCH_INTEGER, D.TORCH_FLOAT, D.TORCH_REAL
-
-
 OP_DTYPES = {"sum": REAL, "prod": REAL, "mean": FLOATS, "std": FLOATS, "max": REAL, "argmax": INTS + FLOATS}
 
 
 OPS = tuple(OP_DTYPES)
 TF_FLOATS = [torch.float16, torch.float32, torch.float64]  # the float dtypes TensorFlow's reductions take here
-
-
 MAX_SIZE = 32  # keeps integer products below 2**32
 
 
@@ -42,15 +39,11 @@ MAX_SIZE = 32  # keeps integer products below 2**32
 # argmax: torch and NumPy pick the first NaN, TF skips NaN; max of an empty lane: TF gives -inf).
 TORCH_REF = {"sum": ref_sum, "prod": ref_prod, "mean": ref_mean, "std": partial(ref_std, correction=1),
              "max": ref_max, "argmax": ref_argmax}
-
-
 NUMPY_REF = {**TORCH_REF, "std": partial(ref_std, correction=0)}
 
 
 TF_REF = {**NUMPY_REF, "argmax": ref_argmax_skipping_nan,
           "max": lambda lane: ref_max(lane) if lane else -math.inf}
-
-
 TF_NAME = {"sum": "reduce_sum", "prod": "reduce_prod", "mean": "reduce_mean", "std": "reduce_std",
            "max": "reduce_max", "argmax": "argmax"}
 
