@@ -1,10 +1,12 @@
-"""The ``tensorspec`` command: ``compare`` two claims reports, build the ``changes`` document."""
+"""The ``tensorspec`` command: ``compare`` two claims reports, build the ``changes`` document, ``bisect``
+the releases for the first one where a truth changed."""
 from __future__ import annotations
 
 import argparse
 import sys
 
 from tensorspec.claims import changes, compare
+from tensorspec.matrix import bisect
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -22,6 +24,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("reports", nargs="+", metavar="REPORT", help="JSON reports, or folders of them")
     p.add_argument("-o", "--output", metavar="PATH", help="write the Markdown here (default: print it)")
     p.set_defaults(run=changes.run)
+    p = sub.add_parser("bisect", help="the first release where a claim's truth changed (a uv environment per probe)",
+                       description=bisect.__doc__.split("\n\n")[0], epilog=bisect.__doc__.split("\n\n", 1)[1],
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    bisect.add_arguments(p)
+    p.set_defaults(run=bisect.run)
     args = parser.parse_args(argv)
     try:
         return args.run(args)
