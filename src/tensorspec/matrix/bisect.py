@@ -276,7 +276,7 @@ def next_release(searches: list[Search], prefer: Callable[[Version], bool] = lam
 
 
 def run_searches(searches: list[Search], probe: Probe, log: Callable[[str], None] = print,
-                 prefer: Callable[[Version], bool] = lambda v: False) -> None:
+                 prefer: Callable[[Version], bool] = lambda v: False, after: Callable[[], None] = lambda: None) -> None:
     """Probe releases until every search has two neighbouring releases (or only skipped ones between)."""
     step = 0
     while (version := next_release(searches, prefer)) is not None:
@@ -287,6 +287,7 @@ def run_searches(searches: list[Search], probe: Probe, log: Callable[[str], None
         found = probe(version, [s.target for s in asking])
         for s in asking:
             s.record(version, found.get(s.target.label, Observation(UNCLEAR, "no answer")))
+        after()
 
 
 # ---- environments and runs -----------------------------------------------------------------------
@@ -588,21 +589,27 @@ def run(args) -> int:
     probe = UvProbe(root, args.package, pins, args.cache_dir, python=args.python, keep=args.keep,
                     tensorflow=args.tensorflow, max_envs=max(1, args.max_envs), timeout=args.timeout,
                     min_free_gb=args.min_free_gb)
+
+    def save(final: bool = False) -> list[dict]:  # after every probe, so an interrupted run keeps its answers
+        results = [result(s, args.package, catalog) for s in searches]
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps({"package": args.package, "seconds": round(time.monotonic() - start),
+                                             "finished": final, "results": results}, indent=2) + "\n",
+                                 encoding="utf-8")
+        return results
+
     try:
         if args.verify_ends:
             verify_ends(searches, probe)
-        run_searches(searches, probe, prefer=probe.has_env)
+        run_searches(searches, probe, prefer=probe.has_env, after=save)
     finally:
         probe.close()
     took = time.monotonic() - start
-    results = [result(s, args.package, catalog) for s in searches]
+    results = save(final=True)
     print(f"\n== {len(searches)} target(s), {args.package}, {_fmt(took)} (environments: {_fmt(probe.built_seconds)})")
     for r in results:
         print(r["summary"])
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"package": args.package, "seconds": round(took), "results": results},
-                                        indent=2) + "\n", encoding="utf-8")
     return 0 if all(not r["unresolved"] and not r["warnings"] for r in results) else 1
 
 
