@@ -235,3 +235,19 @@ def test_assume_differs_forces_the_answer(monkeypatch, catalog):
             context.differs("no_such")
     finally:
         context.set_catalog(None)
+
+
+def test_the_probe_adds_tensorflow_only_when_the_tests_skip_for_want_of_it(tmp_path):
+    probe = b.UvProbe(ROOT, "torch", {}, tmp_path, log=lambda line: None)
+    assert probe.env_dir(V("2.2.1")).name == "py3.11_numpy-1.26.4_torch-2.2.1"
+    calls, added = [], []
+    probe.add_tensorflow = lambda path: added.append(path)
+
+    def fake_pytest(path, target, assume):
+        calls.append(assume)
+        if not added:
+            return _run(0, 0, reasons=["tensorflow not installed"], status="not run")
+        return _run(2, 0) if assume is False else _run(1, 1, ["t"])
+    probe.pytest = fake_pytest
+    obs = probe.observe(tmp_path, b.Target("a.one", "x"))
+    assert obs.state == b.TRUTH and added == [tmp_path] and calls == [True, False, True, False]

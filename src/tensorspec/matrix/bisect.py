@@ -400,6 +400,7 @@ class UvProbe:
                  f"numpy=={meta['pins']['numpy']}", f"tensorflow-cpu=={tf}")
         meta["tensorflow"] = tf
         (path / "tensorspec-env.json").write_text(json.dumps(meta), encoding="utf-8")
+        self.built_seconds += time.monotonic() - start
         self.log(f"  added tensorflow-cpu=={tf} in {_fmt(time.monotonic() - start)}")
 
     def remove(self, path: Path) -> None:
@@ -649,10 +650,11 @@ def result(s: Search, package: str, catalog: Catalog) -> dict:
     new_when = suggested_when(catalog, s, package)
     probed = {str(v): {"state": o.state, "seconds": round(o.seconds), "detail": o.detail} for v, o in sorted(s.probed.items())}
     if s.unresolved:
-        head = (f"{s.target.label}: first {s.new} release is one of {', '.join(map(str, s.unresolved))}, "
-                f"{s.first_new} (the ones before it could not be told)")
+        head = (f"{s.target.label}: first release the new way ({s.new}) is one of "
+                f"{', '.join(map(str, s.unresolved))}, {s.first_new} (the ones before it could not be told)")
     else:
-        head = f"{s.target.label}: first {s.new} release {package} {s.first_new} (last {s.old}: {s.last_old})"
+        head = (f"{s.target.label}: first release the new way ({s.new}): {package} {s.first_new}; "
+                f"last the old way ({s.old}): {s.last_old}")
     if when:
         head += f"; when {when} -> {new_when}" + (" (unchanged)" if new_when == when else "")
     head += "; probed " + (", ".join(f"{v} {o['state']}" for v, o in probed.items()) or "nothing")
