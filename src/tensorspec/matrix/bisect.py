@@ -19,7 +19,9 @@ remain::
 What a release does is read from the tests themselves.  For a differs target the claim's tests run
 twice, with ``differs(name)`` forced to True and then to False (``TENSORSPEC_ASSUME_DIFFERS``): the
 run that passes says which truth the release has ("differs": the range's truth, "truth": the
-catalog's main truth).  For a claim without a differs name the status of the catalog's truth is read
+catalog's main truth); tests failing either way are not about the range and are named only.  Where
+both pass the release has the catalog's truth: a range's test accepts either behaviour where an old
+release lacks something (``call_unless_missing``: raise for want of a kernel, or compute).  For a claim without a differs name the status of the catalog's truth is read
 ("verified" or "broken"), as in a regression hunt.  A release where neither or both pass is skipped
 (like ``git bisect skip``) and named in the result.
 
@@ -484,12 +486,19 @@ def classify(target: Target, runs: dict) -> Observation:
     if not ran(t) or not ran(f):
         return Observation(UNCLEAR, detail + f"; {(t if not ran(t) else f).get('tail', '')[-300:]}")
     tf_, ff = set(t.get("failed_tests", ())), set(f.get("failed_tests", ()))
-    if t["failed"] == 0 and f["failed"] > 0 or (tf_ < ff and tf_ | ff):
+    common = tf_ & ff  # failing whatever differs() answers: not about this range (named in the detail)
+    if common:
+        detail += f"; failing either way: {', '.join(sorted(common))}"
+    only_t, only_f = tf_ - common, ff - common
+    if not only_t and only_f:
         return Observation(DIFFERS, detail)
-    if f["failed"] == 0 and t["failed"] > 0 or (ff < tf_ and tf_ | ff):
+    if only_t and not only_f:
         return Observation(TRUTH, detail)
-    return Observation(UNCLEAR, detail + ("; both pass: the tests do not tell the two truths apart here"
-                                          if not t["failed"] and not f["failed"] else "; both fail"))
+    if not only_t and not only_f:
+        # The differs range's tests accept either behaviour where the old release lacks something (a
+        # kernel: call_unless_missing), so the catalog's truth passing is what tells the new release.
+        return Observation(TRUTH, detail + "; both pass: the catalog's truth holds (the range's test accepts either)")
+    return Observation(UNCLEAR, detail + f"; each fails its own tests: True {sorted(only_t)}, False {sorted(only_f)}")
 
 
 # ---- the command ---------------------------------------------------------------------------------
