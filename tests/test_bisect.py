@@ -176,9 +176,10 @@ def test_the_forced_run_that_passes_names_the_behaviour():
     # a test failing either way is not about the range: the other tests decide, and it is named
     obs = b.classify(t, {True: _run(3, 2, ["t0", "t1"]), False: _run(4, 1, ["t0"])})
     assert obs.state == b.TRUTH and "failing either way: t0" in obs.detail
-    # both pass: the range's test accepts either behaviour (a missing kernel may raise or compute)
-    assert b.classify(t, {True: _run(5, 0), False: _run(5, 0)}).state == b.TRUTH
-    assert b.classify(t, {True: _run(4, 1, ["t0"]), False: _run(4, 1, ["t0"])}).state == b.TRUTH
+    # both pass: not told apart, unless the range's test accepts either behaviour (a missing kernel)
+    assert b.classify(t, {True: _run(5, 0), False: _run(5, 0)}).state == b.UNCLEAR
+    assert b.classify(t, {True: _run(5, 0), False: _run(5, 0)}, both_pass=b.TRUTH).state == b.TRUTH
+    assert b.classify(t, {True: _run(4, 1, ["t0"]), False: _run(4, 1, ["t0"])}, both_pass=b.TRUTH).state == b.TRUTH
     assert b.classify(t, {True: _run(4, 1, ["t1"]), False: _run(4, 1, ["t2"])}).state == b.UNCLEAR
     skipped = _run(0, 0, reasons=["TensorFlow is not installed"], status="not run")
     assert b.classify(t, {True: skipped, False: skipped}).state == b.UNCLEAR
@@ -241,7 +242,7 @@ def test_assume_differs_forces_the_answer(monkeypatch, catalog):
 
 
 def test_the_probe_adds_tensorflow_only_when_the_tests_skip_for_want_of_it(tmp_path):
-    probe = b.UvProbe(ROOT, "torch", {}, tmp_path, log=lambda line: None)
+    probe = b.UvProbe(ROOT, "torch", {}, tmp_path, both_pass=b.TRUTH, log=lambda line: None)
     assert probe.env_dir(V("2.2.1")).name == "py3.11_numpy-1.26.4_torch-2.2.1"
     calls, added = [], []
     probe.add_tensorflow = lambda path: added.append(path)
@@ -250,7 +251,7 @@ def test_the_probe_adds_tensorflow_only_when_the_tests_skip_for_want_of_it(tmp_p
         calls.append(assume)
         if not added:
             return _run(0, 0, reasons=["tensorflow not installed"], status="not run")
-        return _run(2, 0) if assume is False else _run(1, 1, ["t"])
+        return _run(2, 0)  # both pass: the catalog's truth, as asked
     probe.pytest = fake_pytest
     obs = probe.observe(tmp_path, b.Target("a.one", "x"))
     assert obs.state == b.TRUTH and added == [tmp_path] and calls == [True, False, True, False]

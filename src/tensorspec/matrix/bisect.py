@@ -20,8 +20,10 @@ What a release does is read from the tests themselves.  For a differs target the
 twice, with ``differs(name)`` forced to True and then to False (``TENSORSPEC_ASSUME_DIFFERS``): the
 run that passes says which truth the release has ("differs": the range's truth, "truth": the
 catalog's main truth); tests failing either way are not about the range and are named only.  Where
-both pass the release has the catalog's truth: a range's test accepts either behaviour where an old
-release lacks something (``call_unless_missing``: raise for want of a kernel, or compute).  For a claim without a differs name the status of the catalog's truth is read
+both pass the release cannot be told (skipped), unless ``--both-pass truth``: for a range whose test
+accepts either behaviour where an old release lacks something (``call_unless_missing``: raise for want
+of a kernel, or compute) the catalog's truth passing is what tells the new release.  Hypothesis
+examples may miss a difference: ``--hypothesis-profile thorough`` draws many more.  For a claim without a differs name the status of the catalog's truth is read
 ("verified" or "broken"), as in a regression hunt.  A release where neither or both pass is skipped
 (like ``git bisect skip``) and named in the result.
 
@@ -334,10 +336,12 @@ class UvProbe:
 
     def __init__(self, root: Path, package: str, pins: dict[str, str], cache_dir: Path, *, python: str = "3.11",
                  keep: bool = False, tensorflow: str = "auto", max_envs: int = 1, timeout: float = 900,
-                 min_free_gb: float = 20, log: Callable[[str], None] = print):
+                 min_free_gb: float = 20, both_pass: str = UNCLEAR, hypothesis_profile: str | None = None,
+                 log: Callable[[str], None] = print):
         self.root, self.package, self.pins, self.cache_dir = root, package, pins, cache_dir
         self.python, self.keep, self.tensorflow, self.max_envs = python, keep, tensorflow, max_envs
         self.timeout, self.min_free_gb, self.log = timeout, min_free_gb, log
+        self.both_pass, self.hypothesis_profile = both_pass, hypothesis_profile
         self.uv = shutil.which("uv") or str(Path(sys.executable).with_name("uv"))
         self.created: list[Path] = []  # this run's environments, least recently used first
         self.uv_cache = cache_dir / "uv-cache"
@@ -425,6 +429,8 @@ class UvProbe:
                    PYTHONPATH=str(self.root / "src"), PYTHONDONTWRITEBYTECODE="1")
         env.pop("VIRTUAL_ENV", None)
         env.pop("TENSORSPEC_ASSUME_DIFFERS", None)
+        if self.hypothesis_profile:
+            env["TENSORSPEC_HYPOTHESIS_PROFILE"] = self.hypothesis_profile
         if assume is not None:
             env["TENSORSPEC_ASSUME_DIFFERS"] = f"{target.differs}={'true' if assume else 'false'}"
         cmd = [str(path / "bin" / "python"), "-m", "pytest", *spec_files(self.root, target.claim), "--claim",
@@ -459,14 +465,14 @@ class UvProbe:
         if self.tensorflow == "auto" and any(_needs_tensorflow(r) for _, r in runs):
             self.add_tensorflow(path)
             runs = [(mode, self.pytest(path, target, mode)) for mode, _ in runs]
-        return classify(target, dict(runs))
+        return classify(target, dict(runs), self.both_pass)
 
 
 def _needs_tensorflow(result: dict) -> bool:
     return any("tensorflow" in r.lower() for r in result.get("skip_reasons", ()))
 
 
-def classify(target: Target, runs: dict) -> Observation:
+def classify(target: Target, runs: dict, both_pass: str = UNCLEAR) -> Observation:
     """Which behaviour the runs show.  ``runs`` maps the forced answer of ``differs`` (True, False; None
     for a claim target) to the claim's entry in the claims report."""
     def ran(r):
@@ -495,9 +501,12 @@ def classify(target: Target, runs: dict) -> Observation:
     if only_t and not only_f:
         return Observation(TRUTH, detail)
     if not only_t and not only_f:
-        # The differs range's tests accept either behaviour where the old release lacks something (a
-        # kernel: call_unless_missing), so the catalog's truth passing is what tells the new release.
-        return Observation(TRUTH, detail + "; both pass: the catalog's truth holds (the range's test accepts either)")
+        # Either the examples drawn never reached the difference, or the range's test accepts either
+        # behaviour (a missing kernel: call_unless_missing may raise or compute), where the catalog's
+        # truth passing does tell the new release: --both-pass truth.
+        if both_pass == TRUTH:
+            return Observation(TRUTH, detail + "; both pass: taken as the catalog's truth (--both-pass truth)")
+        return Observation(UNCLEAR, detail + "; both pass: the tests did not tell the two truths apart")
     return Observation(UNCLEAR, detail + f"; each fails its own tests: True {sorted(only_t)}, False {sorted(only_f)}")
 
 
@@ -513,6 +522,10 @@ def add_arguments(p) -> None:
                    help="pin another package in every environment (numpy==1.26.4, torch==2.0.1, tensorflow==2.18.1)")
     p.add_argument("--tensorflow", default="auto", metavar="auto|none|yes|VERSION",
                    help="auto: install TensorFlow only when a claim's tests skip for want of it (default)")
+    p.add_argument("--both-pass", choices=(UNCLEAR, TRUTH), default=UNCLEAR,
+                   help="a release where both forced runs pass: skipped (unclear, default) or the catalog's truth "
+                        "(for ranges whose test accepts either behaviour, such as a missing kernel)")
+    p.add_argument("--hypothesis-profile", metavar="NAME", help="the Hypothesis profile of the runs (thorough: more examples)")
     p.add_argument("--verify-ends", action="store_true", help="probe --good and --bad too instead of trusting the catalog")
     p.add_argument("--list", action="store_true", help="only list the releases from --good to --bad")
     p.add_argument("--dry-run", action="store_true", help="show the targets, ends and releases; build nothing")
@@ -598,7 +611,8 @@ def run(args) -> int:
         return 0
     probe = UvProbe(root, args.package, pins, args.cache_dir, python=args.python, keep=args.keep,
                     tensorflow=args.tensorflow, max_envs=max(1, args.max_envs), timeout=args.timeout,
-                    min_free_gb=args.min_free_gb)
+                    min_free_gb=args.min_free_gb, both_pass=args.both_pass,
+                    hypothesis_profile=args.hypothesis_profile)
 
     def save(final: bool = False) -> list[dict]:  # after every probe, so an interrupted run keeps its answers
         results = [result(s, args.package, catalog) for s in searches]
