@@ -205,6 +205,15 @@ def test_the_suggested_when_moves_only_the_bisected_package(catalog):
     assert result["first_new"] == "2.13.0" and result["probed"]["2.13.0"]["state"] == b.TRUTH
 
 
+def test_a_differs_no_test_reads_is_refused(monkeypatch, capsys):
+    assert b.read_by_tests(ROOT, "zero_grad_fills_zeros") and b.read_by_tests(ROOT, "bfloat16_complex_is_complex64")
+    monkeypatch.setattr(b, "pip_index_versions", lambda package: PIP_OUTPUT)
+    monkeypatch.setattr(b, "read_by_tests", lambda root, name: False)
+    monkeypatch.chdir(ROOT)
+    assert main(["bisect", "zero_grad_fills_zeros", "--dry-run"]) == 2
+    assert "no test reads differs('zero_grad_fills_zeros')" in capsys.readouterr().err
+
+
 def test_spec_files_are_the_modules_naming_the_claim():
     assert b.spec_files(ROOT, "train.zero_grad") == ["spec/test_train_gradients.py"]
     assert b.spec_files(ROOT, "no.such_claim") == ["spec"]

@@ -327,6 +327,12 @@ def spec_files(root: Path, claim: str) -> list[str]:
     return files or ["spec"]
 
 
+def read_by_tests(root: Path, name: str) -> bool:
+    """Does any test (spec/) or helper (src/) name the differs, so that forcing it changes a run?"""
+    files = [*(root / "spec").rglob("*.py"), *(root / "src").rglob("*.py")]
+    return any(f'"{name}"' in p.read_text(encoding="utf-8") for p in files if p.name != "bisect.py")
+
+
 def _fmt(seconds: float) -> str:
     return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.1f} min"
 
@@ -600,6 +606,10 @@ def run(args) -> int:
     except CatalogError as exc:
         raise BisectError(str(exc)) from None
     targets = resolve_targets(catalog, args.targets)
+    unread = [t.differs for t in targets if t.differs and not read_by_tests(root, t.differs)]
+    if unread:  # forcing it changes nothing: both runs would pass everywhere
+        raise BisectError(f"no test reads differs({', '.join(map(repr, unread))}): nothing tells its two truths "
+                          "apart (give the claim ID to bisect its status instead)")
     searches = plan(catalog, targets, args.package, releases, good, bad,
                     load_reports(args.reports or root / "reports"))
     for s in searches:
