@@ -1,7 +1,9 @@
 """The release matrix: ``pytest spec -m "not slow"`` in a throwaway uv environment per configuration.
 
-    nox -l                                   # the configurations
+    nox -l                                   # the configurations (* marks the default set)
+    nox                                      # the default set: tag "supported", 16 configurations
     nox -s "spec(torch-2.4.1)"               # one of them; its report goes to reports/
+    nox -t full                              # every torch release of the supported range (29)
     nox -s spec                              # all of them (about a minute each, plus downloads)
     nox -s changes                           # docs/changes-by-version.md and docs/changes.html from the reports
 
@@ -28,7 +30,8 @@ ROOT = Path(__file__).parent
 REPORTS = Path(os.environ.get("TENSORSPEC_REPORTS_DIR", ROOT / "reports"))  # CI writes elsewhere
 
 # torch, numpy, tensorflow-cpu (None: no TensorFlow).  torch < 2.3 needs NumPy 1.x; TensorFlow 2.18
-# needs NumPy < 2.1.  The latest patch of every minor from 2.0 to 2.14, and 1.13.1 (the course's era).
+# needs NumPy < 2.1.  The default set (tag "supported"): the latest patch of every minor from 2.0 to
+# 2.14, and 1.13.1 (the course's era).
 CONFIGS = [
     ("1.13.1", "1.26.4", "2.21.0"),
     ("2.0.1", "1.26.4", "2.21.0"),
@@ -48,14 +51,40 @@ CONFIGS = [
     ("2.14.1", "2.4.6", "2.21.0"),
 ]
 
+# Every other published torch release of the supported range, patch releases included (tag "full" only:
+# the scheduled run of the workflow, or ``nox -t full``), so every boundary of a [[claim.differs]] range
+# is seen on both sides.  NumPy and TensorFlow vary across it, within what each release supports.
+EVERY_RELEASE = [
+    ("1.13.0", "1.26.4", "2.18.1"),
+    ("2.0.0", "1.26.4", "2.19.1"),
+    ("2.1.0", "1.26.4", None),
+    ("2.1.1", "1.26.4", "2.21.0"),
+    ("2.2.0", "1.26.4", "2.18.1"),
+    ("2.2.1", "1.26.4", "2.19.1"),
+    ("2.3.0", "2.0.2", "2.21.0"),
+    ("2.4.0", "2.0.2", "2.19.1"),
+    ("2.5.0", "2.1.3", "2.18.1"),
+    ("2.7.0", "2.1.3", "2.19.1"),
+    ("2.9.0", "2.3.5", "2.21.0"),
+    ("2.12.0", "2.2.6", None),
+    ("2.14.0", "2.3.5", "2.21.0"),
+]
+
 
 # The supported range: the releases whose configurations report 0 broken (README and pyproject say the
 # same).  Configurations outside it stay in the matrix as evidence (tagged "outside").
 SUPPORTED = SpecifierSet(">=1.13,<2.15")
+DEFAULT = {c[0] for c in CONFIGS}
+
+# ``nox`` alone runs the default set; ``nox -t full`` every release; ``nox -s spec`` all configurations.
+nox.options.tags = ["supported"]
 
 
 def tags(torch: str) -> list[str]:
-    return ["supported"] if Version(torch) in SUPPORTED else ["outside"]
+    """"supported" (the default set) and "full" (every release) inside the supported range; "outside"."""
+    if Version(torch) not in SUPPORTED:
+        return ["outside"]
+    return ["supported", "full"] if torch in DEFAULT else ["full"]
 
 
 def name(torch: str, numpy: str, tf: str | None) -> str:
@@ -63,7 +92,8 @@ def name(torch: str, numpy: str, tf: str | None) -> str:
 
 
 @nox.session
-@nox.parametrize("torch,numpy,tf", [nox.param(*c, id=f"torch-{c[0]}", tags=tags(c[0])) for c in CONFIGS])
+@nox.parametrize("torch,numpy,tf", [nox.param(*c, id=f"torch-{c[0]}", tags=tags(c[0]))
+                                    for c in sorted(CONFIGS + EVERY_RELEASE, key=lambda c: Version(c[0]))])
 def spec(session: nox.Session, torch: str, numpy: str, tf: str | None) -> None:
     """The spec (not the slow training run) on one configuration; the claims report to reports/."""
     pins = [f"torch=={torch}", f"numpy=={numpy}"] + ([f"tensorflow-cpu=={tf}"] if tf else [])

@@ -1,7 +1,9 @@
 """The ``tensorspec`` command: ``list`` and ``show`` the claims of the catalog, ``compare`` two claims
-reports, build the ``changes`` document (Markdown or an HTML page), render a report as a ``page``.
+reports, build the ``changes`` document (Markdown or an HTML page), render a report as a ``page``,
+keep the README's list of wrong claims, ``bisect`` the releases for the first one where a truth changed.
 
-It never imports torch: every subcommand reads the catalog or reports only."""
+It never imports torch: every subcommand reads the catalog or reports only (bisect runs torch in
+environments of its own)."""
 from __future__ import annotations
 
 import argparse
@@ -9,6 +11,7 @@ import sys
 from pathlib import Path
 
 from tensorspec.claims import cards, changes, compare, readme
+from tensorspec.matrix import bisect
 
 
 def _page(args) -> int:
@@ -55,6 +58,11 @@ def main(argv: list[str] | None = None) -> int:
     action.add_argument("--write", action="store_true", help="write the block into the README")
     action.add_argument("--check", action="store_true", help="exit 1 when the README's block differs")
     p.set_defaults(run=readme.run)
+    p = sub.add_parser("bisect", help="the first release where a claim's truth changed (a uv environment per probe)",
+                       description=bisect.__doc__.split("\n\n")[0], epilog=bisect.__doc__.split("\n\n", 1)[1],
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    bisect.add_arguments(p)
+    p.set_defaults(run=bisect.run)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

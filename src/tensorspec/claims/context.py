@@ -8,7 +8,13 @@ of repeating the IDs of the test's ``@pytest.mark.claim``.
 """
 from __future__ import annotations
 
+import os
+
 from tensorspec.claims.catalog import Catalog
+
+#: ``TENSORSPEC_ASSUME_DIFFERS="name=true,other=false"`` forces what ``differs(name)`` answers, whatever
+#: is installed: ``tensorspec bisect`` runs a claim's tests once per answer to see which behaviour holds.
+ASSUME_ENV = "TENSORSPEC_ASSUME_DIFFERS"
 
 _catalog: Catalog | None = None
 _current: tuple[str, ...] = ()
@@ -38,5 +44,19 @@ def current_claims() -> tuple[str, ...]:
 
 def differs(name: str) -> bool:
     """True when the installed versions fall in the range of the ``[[claim.differs]]`` named ``name``,
-    so the test must assert that range's behaviour.  An unknown name is a KeyError with suggestions."""
-    return catalog().difference(name)[1].applies
+    so the test must assert that range's behaviour.  An unknown name is a KeyError with suggestions.
+    ``TENSORSPEC_ASSUME_DIFFERS`` (``name=true|false``, comma-separated) overrides the answer."""
+    difference = catalog().difference(name)[1]
+    forced = assumed().get(name)
+    return difference.applies if forced is None else forced
+
+
+def assumed() -> dict[str, bool]:
+    """The answers ``TENSORSPEC_ASSUME_DIFFERS`` forces: ``{"name": True, ...}``."""
+    out = {}
+    for item in filter(None, (s.strip() for s in os.environ.get(ASSUME_ENV, "").split(","))):
+        name, sep, value = item.partition("=")
+        if not sep or value.strip().lower() not in ("true", "false", "1", "0"):
+            raise ValueError(f"{ASSUME_ENV}: {item!r} is not name=true or name=false")
+        out[name.strip()] = value.strip().lower() in ("true", "1")
+    return out

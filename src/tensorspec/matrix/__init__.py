@@ -1,0 +1,1 @@
+"""The release matrix's tools: ``tensorspec bisect`` finds the exact release where a truth changed."""
