@@ -21,6 +21,14 @@ from tensorspec.harness.mutation.registry import Mutant
 from tensorspec.harness.mutation.results import ERROR, TIMED_OUT, Result, verdict
 from tensorspec.testing.tensorflow_compat import load_triton_before_tensorflow
 
+#: modules torch, TensorBoard and the tools import lazily on first use (measured: ~900 of them in a run of
+#: the spec, ~1 s per child): imported once in the parent instead of in every child
+LAZY = ("sympy", "torch.fx.experimental.symbolic_shapes", "torch.distributed.tensor", "torch._dynamo",
+        "torch.testing._comparison", "torch.nn.utils", "torch.onnx", "torch.utils.data", "numpy.testing",
+        "hypothesis.extra.numpy", "matplotlib.backends.backend_agg", "tensorboard.backend.event_processing",
+        "tensorboard.plugins.hparams.summary_v2", "PIL.Image")
+
+
 def _preload() -> None:
     """Import, in the parent, what every child would otherwise import again (no torch op runs here:
     a fork after OpenMP or TensorFlow threads started could deadlock)."""
@@ -37,7 +45,7 @@ def _preload() -> None:
         except Exception:  # a broken third-party plugin is pytest's business in the child
             pass
     load_triton_before_tensorflow()
-    for optional in ("tensorflow", "torch.utils.tensorboard", "matplotlib.pyplot"):
+    for optional in ("tensorflow", "torch.utils.tensorboard", "matplotlib.pyplot", *LAZY):
         try:
             importlib.import_module(optional)
         except Exception:  # absent: the tests that need it skip with the reason in the child
@@ -118,7 +126,9 @@ class ClaimMap:
 
 
 def claim_map(root: Path, workdir: Path, spec: str = "spec") -> dict[str, dict[str, list[str]]]:
-    """Collect ``spec`` once, in a child, and map each claim to its spec files."""
+    """Collect ``spec`` once, in a child, and map each claim to its spec files.  (Not in this process:
+    a child must import the spec modules after its change is planted, since a module may keep a
+    reference to the function the change replaces.)"""
     out, log = workdir / "claims-map.json", workdir / "collect.log"
     args = [spec, "--collect-only", *_QUIET, "--hypothesis-profile=ci", f"--basetemp={workdir / 'collect'}"]
     pid = _fork(lambda: pytest.main(args, plugins=[ClaimMap(out)]), log, root)
