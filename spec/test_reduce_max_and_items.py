@@ -82,6 +82,19 @@ def test_max_and_flat_argmax(device, data):
             assert_equal("np.argmax(a)", int(np.argmax(a)), ref_argmax(flat), expr=f"flattened: {flat}")
 
 
+@pytest.mark.claim("reduce.max_argmax", "max_is_the_largest", "flat_argmax")
+@on_devices
+@pytest.mark.parametrize("dtype", [torch.float16, torch.float32, torch.float64], ids=str)
+def test_a_nan_is_the_max_and_the_first_nan_the_argmax(device, dtype):
+    """The case the property may not draw in a derandomized run: a NaN anywhere makes max() NaN and
+    argmax() the index of the first NaN, in every spelling."""
+    t = torch.tensor([[1.0, float("nan")], [5.0, float("nan")]], dtype=dtype, device=device)
+    for (max_call, max_), (argmax_call, argmax) in zip(spellings("max").items(), spellings("argmax").items()):
+        with repro(f"t = torch.tensor([[1.0, nan], [5.0, nan]], dtype={dtype}); {max_call}; {argmax_call}"):
+            assert_equal(f"{max_call}.isnan()", bool(max_(t).isnan()), True, expr=max_call)
+            assert_equal(argmax_call, argmax(t).item(), 1, expr=argmax_call)
+
+
 @pytest.mark.claim("reduce.max_argmax", "max_dim_named_tuple")
 @on_devices
 @given(data=st.data())

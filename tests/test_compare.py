@@ -121,3 +121,24 @@ def test_a_report_run_with_another_catalog_is_named_stale(tmp_path):
     assert "| older catalog (aaaaaaaaaa) |" in text
     legacy = _write(tmp_path, "old.json", {"versions": OLD["versions"], "claims": [_claim("a.x")]})
     assert "unknown (the report predates catalog hashes)" in changes.render([legacy], "b" * 64)
+
+
+def test_two_runs_of_the_same_versions_with_other_seeds_pass_the_gate(tmp_path, capsys):
+    """Measurements (an import time, fitted values, rounding sizes, overlapping fetches) differ between
+    two runs of the same versions; the gate counts behaviour only."""
+    import subprocess
+    import sys
+
+    reports = []
+    for seed in (1, 2):
+        out = tmp_path / f"run-{seed}.json"
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "spec", "-q", "-m", "not slow", "-p", "no:cacheprovider",
+             "--claim", "experiments.tensorboard", "--claim", "misc.regression_mse", "--claim", "misc.overfitting",
+             "--claim", "elementwise.mul_vs_matmul", "--claim", "data.num_workers_speed",
+             "-p", "randomly", f"--randomly-seed={seed}", f"--hypothesis-seed={seed}", f"--claims-report={out}"],
+            cwd=ROOT, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        reports.append(str(out))
+    assert main(["compare", *reports, "--fail-on-change"]) == 0
+    assert capsys.readouterr().out.startswith("No behaviour changed")

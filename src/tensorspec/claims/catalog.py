@@ -142,6 +142,9 @@ class Claim:
                                           for d in self.current]).strip()
 
 
+_LOADED: dict[tuple, "Catalog"] = {}  # the last catalog loaded, by (path, mtime, size)
+
+
 class Catalog:
     """An ordered, validated set of claims."""
 
@@ -193,7 +196,21 @@ class Catalog:
 
     @classmethod
     def load(cls, path: str | Path) -> "Catalog":
+        """The catalog at ``path``, parsed and checked (a file parsed before and unchanged since is not
+        parsed again: a Catalog is never changed after loading)."""
         path = Path(path)
+        try:
+            stat = path.stat()
+            key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+        except FileNotFoundError:
+            raise CatalogError(f"claim catalog not found: {path}") from None
+        if key not in _LOADED:
+            _LOADED.clear()
+            _LOADED[key] = cls._parse_file(path)
+        return _LOADED[key]
+
+    @classmethod
+    def _parse_file(cls, path: Path) -> "Catalog":
         try:
             text = path.read_text(encoding="utf-8")
             data = tomllib.loads(text)

@@ -5,7 +5,7 @@ as they are in force (their text and status), the truth of a claim not yet writt
 and every fact the catalog does not mark as measured (error messages, result devices).
 Measurements (timings, accuracies, fitted values, rounding sizes: the facts a claim lists in
 ``measured_facts``) are shown but never count as a change, so two runs of the same versions with
-different seeds compare equal.  The first line counts the changed verdicts, statements and statuses
+different seeds compare equal (``measured_facts`` holds names or shell-style patterns).  The first line counts the changed verdicts, statements and statuses
 and says which library's release brought them (from the ``when`` of the release ranges involved).
 ``--markdown`` prints a Markdown table, and ``--fail-on-change`` exits 1 when behaviour changed, as
 ``pytest --benchmark-compare-fail`` does for speed.
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from fnmatch import fnmatchcase
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,7 +101,7 @@ def changes(old: dict, new: dict) -> list[Change]:
         measured = set(a.get("measured_facts") or ()) | set(b.get("measured_facts") or ())
         fa, fb = a.get("facts") or {}, b.get("facts") or {}
         out += [Change(cid, f"fact {name}", str(fa.get(name, "—")), str(fb.get(name, "—")),
-                       "measurement" if name in measured else "behaviour", libs)
+                       "measurement" if any(fnmatchcase(name, p) for p in measured) else "behaviour", libs)
                 for name in list(fb) + [n for n in fa if n not in fb] if fa.get(name) != fb.get(name)]
     return out
 

@@ -29,7 +29,7 @@ LAZY = ("sympy", "torch.fx.experimental.symbolic_shapes", "torch.distributed.ten
         "tensorboard.plugins.hparams.summary_v2", "PIL.Image")
 
 
-def _preload() -> None:
+def _preload(root: Path) -> None:
     """Import, in the parent, what every child would otherwise import again (no torch op runs here:
     a fork after OpenMP or TensorFlow threads started could deadlock)."""
     import importlib.metadata
@@ -50,6 +50,12 @@ def _preload() -> None:
             importlib.import_module(optional)
         except Exception:  # absent: the tests that need it skip with the reason in the child
             pass
+    try:  # the catalog, parsed once here (Catalog.load caches by file and modification time)
+        from tensorspec.claims.catalog import Catalog
+
+        Catalog.load(root / "spec" / "claims.toml")
+    except Exception:  # the children report a broken catalog themselves
+        pass
     gc.collect()
     gc.freeze()  # what the parent holds is never scanned (nor copied) by the children's collector
 
@@ -101,7 +107,10 @@ def _fork(work: Callable[[], int], log: Path, root: Path) -> int:
 # derandomized, no cache written, no gc sweeps over the parent's heap at exit, no warning that the
 # preloaded plugins were imported before pytest could rewrite their asserts
 _QUIET = ["-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:unraisableexception",
-          "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+          "-p", "no:xdist", "-p", "no:benchmark", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+# a child's failure needs no traceback (its verdict is read from the claims report; the tail shown for a
+# survivor is a passing run's): formatting one costs a tenth of a second
+_CHILD = ["--tb=line"]
 
 
 class ClaimMap:
@@ -155,7 +164,7 @@ def run_mutants(mutants: list[Mutant], root: str | os.PathLike, *, jobs: int = 2
     root = Path(root).resolve()
     workdir = Path(workdir or tempfile.mkdtemp(prefix="tensorspec-mutants-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    _preload()
+    _preload(root)
     claims = claim_map(root, workdir)
     plans = {m.name: _target(m, claims) for m in mutants}
     # the mutants that train (a claim tested only by slow tests) first, while the quick ones fill in
@@ -183,7 +192,7 @@ def run_mutants(mutants: list[Mutant], root: str | os.PathLike, *, jobs: int = 2
                     finish(m, time.monotonic(), d, ERROR, f"no spec test is tied to {m.selector}")
                     continue
                 args = [*paths, *extra, "-p", "tensorspec.harness.mutation.plugin", f"--mutant={m.name}",
-                        f"--claim={m.selector}", "-x", *_QUIET, f"--hypothesis-profile={PROFILE}",
+                        f"--claim={m.selector}", "-x", *_QUIET, *_CHILD, f"--hypothesis-profile={PROFILE}",
                         f"--claims-report={d / 'claims.json'}", f"--basetemp={d / 'tmp'}"]
                 pid = _fork(lambda args=args: int(pytest.main(args)), d / "pytest.log", root)
                 running[pid] = (m, time.monotonic(), d)
