@@ -16,7 +16,7 @@ by the fixture), each with ``TENSORSPEC_TRAIN_THREADS`` intra-op threads (defaul
 train side by side, and the one-epoch run follows whichever finishes first.  The accuracies depend
 slightly on the thread count (a few thousandths; the catalog records them for 1, 2 and 4), not on the
 process count.  A RunManager per run records every epoch (CSV, JSON, TensorBoard) and each full run's
-confusion matrix is plotted to a PNG, all under the folder the claims summary names (``artifacts``).
+confusion matrix is plotted to a PNG, all under the artifacts folder the summary names (``--artifacts-dir``).
 Timings are facts in the claims report, never asserted (their benchmark: bench/test_bench_training.py).
 Needs the data (``needs_data``).
 """
@@ -103,8 +103,8 @@ def progress_line(config: pytest.Config):
 
 
 @pytest.fixture(scope="session")
-def course_runs(fashion_mnist_root, tmp_path_factory, pytestconfig) -> CourseRuns:
-    artifacts = tmp_path_factory.mktemp("artifacts")
+def course_runs(fashion_mnist_root, artifacts_dir, pytestconfig) -> CourseRuns:
+    artifacts = artifacts_dir  # kept for the user (the summary names it; --artifacts-dir to choose)
     say = progress_line(pytestconfig)
     load_before = os.getloadavg()[0]
     say(f"{len(RUNS)} runs ({RECIPE.describe()}) in {PROCESSES} processes of {THREADS} threads "
