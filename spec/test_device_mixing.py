@@ -72,7 +72,7 @@ def test_tensors_on_two_devices_cannot_be_combined(device, arg):
             if expr.startswith("a @ b") and device == "meta" and differs("matmul_cpu_and_meta_combine"):
                 assert_equal("a @ b device", op(a, b).device.type, a.device.type, expr=f"{expr}, CPU and meta")
                 continue
-            with pytest.raises(RuntimeError, match=mixed_devices(device)):
+            with pytest.raises(RuntimeError, match=mixed_devices(device, expr)):
                 op(a, b)
                 pytest.fail(f"{expr} combined {a.device} and {b.device}")
         before = a.clone()

@@ -151,8 +151,10 @@ def test_argmax_refuses_bool(device):
     t = torch.tensor([[False, True], [True, True]], device=device)
     for call, max_ in spellings("max").items():
         assert_equal(call, (max_(t).dtype, max_(t).item()), (torch.bool, True), expr="bool max")
+    words = ('"argmax_cpu" not implemented for \'Bool\'' if differs("argmax_bool_missing_kernel") and device == "cpu"
+             else "argmax(): does not support bool input")
     for call, argmax in spellings("argmax").items():
-        with pytest.raises(RuntimeError, match=re.escape("argmax(): does not support bool input")):
+        with pytest.raises(RuntimeError, match=re.escape(words)):
             argmax(t)
     assert_equal("np.argmax", int(np.argmax(np.array([[False, True], [True, True]]))), 1, expr="np.argmax(bool)")
 
