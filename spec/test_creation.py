@@ -217,6 +217,10 @@ def test_tensor_infers_the_dtype(device, data):
         assert_dtype(torch.tensor(arr, device=device), D.TORCH_OF_NUMPY[arr.dtype], expr="torch.tensor(ndarray)",
                      name="dtype")
         for scalar in (arr.reshape(-1)[0], np.float64(2.0), np.int16(3)):
+            if isinstance(scalar, np.bool_) and differs("tensor_numpy_bool_scalar_refused"):
+                with pytest.raises(TypeError, match="'numpy.bool' object cannot be interpreted as an integer"):
+                    torch.tensor(scalar, device=device)
+                continue
             assert_dtype(torch.tensor(scalar, device=device), D.TORCH_OF_NUMPY[scalar.dtype],
                          expr=f"torch.tensor(np.{scalar.dtype}({scalar}))", name="dtype")
 
