@@ -15,9 +15,10 @@ from packaging.version import InvalidVersion, Version
 
 from tensorspec.claims.compare import label, load
 
-CELLS = {"verified": "✓", "changed": "Δ", "broken": "✗", "not run": "–", "no test": "·"}
+CELLS = {"verified": "✓", "changed": "Δ", "partly run": "◐", "broken": "✗", "not run": "–", "no test": "·"}
 LEGEND = ("✓ verified with the catalog's truth · Δ verified with the truth of an earlier or later release range "
-          "(see below) · ✗ broken · – not run (skipped with a reason) · · no test in that run")
+          "(see below) · ◐ partly run (some statements skipped, e.g. GPU-only ones) · ✗ broken · "
+          "– not run (skipped with a reason) · · no test in that run")
 
 
 def config_name(versions: dict) -> str:
@@ -41,7 +42,7 @@ def _sort_key(report: dict):
 
 
 def cell(claim: dict) -> str:
-    if claim["status"] == "verified" and any(ch.get("applies") for ch in claim.get("changes", ())):
+    if claim["status"] in ("verified", "partly run") and any(ch.get("applies") for ch in claim.get("changes", ())):
         return CELLS["changed"]
     return CELLS.get(claim["status"], "?")
 
