@@ -236,31 +236,12 @@ def test_the_cli_lists_releases_and_plans_without_building(monkeypatch, capsys, 
 
 
 def test_assume_differs_forces_the_answer(monkeypatch, catalog):
-    context.set_catalog(catalog)
-    try:
-        monkeypatch.setenv(context.ASSUME_ENV, "one_old=true, one_numpy=false")
-        assert context.differs("one_old") is True and context.differs("one_numpy") is False
-        monkeypatch.setenv(context.ASSUME_ENV, "one_old=maybe")
-        with pytest.raises(ValueError, match="name=true or name=false"):
-            context.differs("one_old")
-        monkeypatch.setenv(context.ASSUME_ENV, "one_old=false")
-        with pytest.raises(KeyError, match="no_such"):  # an unknown name stays an error
-            context.differs("no_such")
-    finally:
-        context.set_catalog(None)
-
-
-def test_the_probe_adds_tensorflow_only_when_the_tests_skip_for_want_of_it(tmp_path):
-    probe = b.UvProbe(ROOT, "torch", {}, tmp_path, both_pass=b.TRUTH, log=lambda line: None)
-    assert probe.env_dir(V("2.2.1")).name == "py3.11_numpy-1.26.4_torch-2.2.1"
-    calls, added = [], []
-    probe.add_tensorflow = lambda path: added.append(path)
-
-    def fake_pytest(path, target, assume):
-        calls.append(assume)
-        if not added:
-            return _run(0, 0, reasons=["tensorflow not installed"], status="not run")
-        return _run(2, 0)  # both pass: the catalog's truth, as asked
-    probe.pytest = fake_pytest
-    obs = probe.observe(tmp_path, b.Target("a.one", "x"))
-    assert obs.state == b.TRUTH and added == [tmp_path] and calls == [True, False, True, False]
+    monkeypatch.setattr(context, "_catalog", catalog)  # restored after the test: the run's own catalog stays
+    monkeypatch.setenv(context.ASSUME_ENV, "one_old=true, one_numpy=false")
+    assert context.differs("one_old") is True and context.differs("one_numpy") is False
+    monkeypatch.setenv(context.ASSUME_ENV, "one_old=maybe")
+    with pytest.raises(ValueError, match="name=true or name=false"):
+        context.differs("one_old")
+    monkeypatch.setenv(context.ASSUME_ENV, "one_old=false")
+    with pytest.raises(KeyError, match="no_such"):  # an unknown name stays an error
+        context.differs("no_such")
