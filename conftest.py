@@ -1,5 +1,5 @@
 """Root conftest: the Hypothesis profiles and tensorspec's plugins (claims, the global-state guard,
-xdist threads, data, artifacts, the cuda marker), for spec/, tests/ and bench/."""
+xdist threads, data, artifacts, the full training run, the cuda marker), for spec/, tests/ and bench/."""
 from tensorspec.harness import profiles
 from tensorspec.testing.tensorflow_compat import load_triton_before_tensorflow
 
@@ -7,4 +7,5 @@ profiles.register()
 load_triton_before_tensorflow()  # TensorFlow may come in through torch.utils.tensorboard too
 
 pytest_plugins = ["tensorspec.claims.plugin", "tensorspec.harness.guard", "tensorspec.harness.workers",
-                  "tensorspec.harness.datafixtures", "tensorspec.harness.artifacts", "tensorspec.testing.devices"]
+                  "tensorspec.harness.datafixtures", "tensorspec.harness.artifacts", "tensorspec.harness.training_run",
+                  "tensorspec.testing.devices"]

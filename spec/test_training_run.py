@@ -1,142 +1,37 @@
 """Groups ``train``, ``experiments``, ``data``: the full training run on Fashion-MNIST.
 
-One session-scoped fixture trains, seeded, on all 60,000 training images (held as one tensor, batched
-by index slicing with a seeded permutation), evaluating on the 10,000 test images after every epoch,
-with the recipe :data:`tensorspec.course.training.COURSE_RECIPE` (the catalog's train.reaches_target
-states it):
+The fixture ``course_runs`` (plugin :mod:`tensorspec.harness.training_run`) trains, seeded, on all
+60,000 training images (held as one tensor, batched by index slicing with a seeded permutation),
+evaluating on the 10,000 test images after every epoch, with the recipe
+:data:`tensorspec.course.training.COURSE_RECIPE` (the catalog's train.reaches_target states it):
 
 * the course network and its BatchNorm variant, inputs normalized by the training set's mean and std
   (``train.reaches_target``, ``train.batchnorm_helps``);
 * the course network on unnormalized inputs for one epoch of the same schedule, compared with the
   first epoch of the normalized run (``data.normalize_helps``).
 
-The three runs go to ``TENSORSPEC_TRAIN_PROCESSES`` worker processes (default 2; 0: in this process, as
-the mutation self-check needs, so that its planted changes reach the training; spawned, shut down
-by the fixture), each with ``TENSORSPEC_TRAIN_THREADS`` intra-op threads (default 1): the two networks
-train side by side, and the one-epoch run follows whichever finishes first.  The accuracies depend
-slightly on the thread count (a few thousandths; the catalog records them for 1, 2 and 4), not on the
-process count.  A RunManager per run records every epoch (CSV, JSON, TensorBoard) and each full run's
-confusion matrix is plotted to a PNG, all under the artifacts folder the summary names (``--artifacts-dir``).
-Timings are facts in the claims report, never asserted (their benchmark: bench/test_bench_training.py).
-Needs the data (``needs_data``).
+The runs start in worker processes as soon as collection has selected these tests, and train while
+the other tests run.  A RunManager per run records every epoch (CSV, JSON, TensorBoard) and each full
+run's confusion matrix is plotted to a PNG, all under the artifacts folder the summary names
+(``--artifacts-dir``).  Timings are facts in the claims report, never asserted (their benchmark:
+bench/test_bench_training.py).  Needs the data (``needs_data``).
 """
 from __future__ import annotations
-
-import multiprocessing
-import os
-import sys
-import time
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import torch
 from torch.utils.data import DataLoader, RandomSampler, Subset
 
 from tensorspec.course import fashion_mnist
-
 from tensorspec.course import training
-from tensorspec.testing.assertions import assert_equal, assert_values
-from tensorspec.course.runs import RunManager
 from tensorspec.course.transforms import Compose, Normalize, ToTensor
+from tensorspec.harness.training_run import RECIPE, Outcome
+from tensorspec.testing.assertions import assert_equal, assert_values
 
 pytestmark = [pytest.mark.slow, pytest.mark.needs_data]
 
-RECIPE = training.COURSE_RECIPE
 SEED, BATCH_SIZE, EPOCHS = RECIPE.seed, RECIPE.batch_size, RECIPE.epochs
 TARGET = training.TARGET_ACCURACY
-THREADS = int(os.environ.get("TENSORSPEC_TRAIN_THREADS", "1"))
-PROCESSES = int(os.environ.get("TENSORSPEC_TRAIN_PROCESSES", "2"))
-RUNS = [{"network": "plain", "normalize": True, "trained": EPOCHS},
-        {"network": "batchnorm", "normalize": True, "trained": EPOCHS},
-        {"network": "plain", "normalize": False, "trained": 1}]
-
-
-@dataclass
-class Outcome:
-    """One run: its hyperparameters, per-epoch results and the final evaluation."""
-    run: dict
-    epochs: list[training.EpochResult]
-    cpu_seconds: float
-    wall_seconds: float
-    threads: int
-    final: training.Evaluation
-    confusion: torch.Tensor | None = None
-
-    @property
-    def train_seconds(self) -> float:
-        return sum(e.seconds for e in self.epochs)
-
-    @classmethod
-    def of(cls, done: dict) -> "Outcome":
-        predictions, labels = torch.tensor(done["predictions"]), torch.tensor(done["labels"])
-        confusion = None if done["confusion"] is None else torch.tensor(done["confusion"])
-        return cls(done["run"], done["epochs"], done["cpu_seconds"], done["wall_seconds"], done["threads"],
-                   training.Evaluation(done["accuracy"], done["correct"], predictions, labels), confusion)
-
-
-@dataclass
-class CourseRuns:
-    plain: Outcome
-    batchnorm: Outcome
-    unnormalized: Outcome  # one epoch, on inputs in [0, 1]
-    artifacts: Path
-    manager: RunManager  # every run's rows and TensorBoard folder, in run order
-    results: tuple[Path, Path]  # CSV, JSON
-    load_before: float  # 1-minute load average before training
-    wall_seconds: float  # the three runs, start of the workers to the last result
-
-
-def progress_line(config: pytest.Config):
-    """Write a line to the terminal even while pytest captures output (not shown under xdist)."""
-    capman = config.pluginmanager.getplugin("capturemanager")
-
-    def say(line: str) -> None:
-        if capman is None:
-            print(f"[training] {line}", file=sys.stderr, flush=True)
-            return
-        with capman.global_and_fixture_disabled():
-            print(f"\n[training] {line}", file=sys.stderr, flush=True)
-
-    return say
-
-
-@pytest.fixture(scope="session")
-def course_runs(fashion_mnist_root, artifacts_dir, pytestconfig) -> CourseRuns:
-    artifacts = artifacts_dir  # kept for the user (the summary names it; --artifacts-dir to choose)
-    say = progress_line(pytestconfig)
-    load_before = os.getloadavg()[0]
-    say(f"{len(RUNS)} runs ({RECIPE.describe()}) in {PROCESSES} processes of {THREADS} threads "
-        f"(load average {load_before:.1f}); artifacts in {artifacts}")
-    start = time.perf_counter()
-    jobs = [((str(fashion_mnist_root), str(artifacts), [run], RECIPE), dict(threads=THREADS, first_run=number))
-            for number, run in enumerate(RUNS, start=1)]
-    done = []
-
-    def finished(outcomes: list[dict]) -> None:
-        (outcome,) = outcomes
-        for row in outcome["rows"]:
-            say(f"run {row['run']} {outcome['params']} epoch {row['epoch']}: test accuracy "
-                f"{row['test_accuracy']:.4f} ({row['epoch_duration']:.1f} s)")
-        done.append(outcome)
-
-    if PROCESSES == 0:  # in this process: what the mutation self-check patches here is what trains
-        for args, kwargs in jobs:
-            finished(training.full_runs(*args, **kwargs))
-    else:
-        # spawn, not fork: a forked child would inherit this process's OpenMP thread pool mid-use.
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=PROCESSES, mp_context=context) as pool:
-            for future in [pool.submit(training.full_runs, *args, **kwargs) for args, kwargs in jobs]:
-                finished(future.result())
-    wall = time.perf_counter() - start
-    manager = RunManager(artifacts, tensorboard=False)
-    manager.run_data = [row for outcome in done for row in outcome["rows"]]
-    manager.tb_dirs = [Path(path) for outcome in done for path in outcome["tb_dirs"]]
-    results = manager.save("results")
-    return CourseRuns(*(Outcome.of(o) for o in done), artifacts=artifacts, manager=manager, results=results,
-                      load_before=load_before, wall_seconds=wall)
 
 
 def record_run(claim_fact, outcome: Outcome) -> None:
@@ -158,8 +53,7 @@ def test_full_run_reaches_the_target_accuracy(course_runs, network, claim_fact):
     claim_fact("artifacts", str(course_runs.artifacts))
     claim_fact("recipe", RECIPE.describe())
     claim_fact("load average before training", round(course_runs.load_before, 2))
-    claim_fact(f"all runs, wall seconds ({PROCESSES} processes)",
-               round(course_runs.wall_seconds, 1))
+    claim_fact(f"all runs, wall seconds ({course_runs.processes} processes)", round(course_runs.wall_seconds, 1))
     assert_equal("samples per epoch", [e.samples for e in outcome.epochs], [60_000] * EPOCHS, expr="all training images")
     assert_equal("test images", len(outcome.final.labels), 10_000, expr="the whole test set")
     accuracy = outcome.final.accuracy

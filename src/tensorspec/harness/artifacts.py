@@ -69,17 +69,26 @@ def new_run(base: Path, keep: int = KEEP) -> Path:
     return run
 
 
-@pytest.fixture(scope="session")
-def artifacts_dir(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """This run's artifacts folder (named in the terminal summary)."""
-    base = base_dir(pytestconfig, tmp_path_factory)
+def run_folder(config: pytest.Config) -> Path:
+    """This run's artifacts folder, made on the first call (by the fixture, or by a plugin that starts
+    the training before the tests run) and the same for every later one."""
+    run = config.stash.get(_USED, None)
+    if run is not None:
+        return run
+    base = base_dir(config, config._tmp_path_factory)  # pytest's tmp_path_factory, set at configure time
     try:
         run = new_run(base)
     except OSError as exc:
         raise pytest.UsageError(f"cannot create the artifacts folder under {base}: {exc} (choose one with "
                                 "--artifacts-dir)") from None
-    pytestconfig.stash[_USED] = run
+    config.stash[_USED] = run
     return run
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir(pytestconfig: pytest.Config) -> Path:
+    """This run's artifacts folder (named in the terminal summary)."""
+    return run_folder(pytestconfig)
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
