@@ -10,6 +10,7 @@ import sys
 import tempfile
 import time
 import traceback
+import warnings
 from pathlib import Path
 from typing import Callable
 
@@ -56,6 +57,15 @@ def _preload(root: Path) -> None:
         Catalog.load(root / "spec" / "claims.toml")
     except Exception:  # the children report a broken catalog themselves
         pass
+    try:  # Hypothesis scans every loaded module for constants once per process: here, not in each child
+        from hypothesis.errors import HypothesisSideeffectWarning
+        from hypothesis.internal.conjecture.providers import _get_local_constants
+
+        with warnings.catch_warnings():  # outside pytest Hypothesis takes this for plugin start-up code
+            warnings.simplefilter("ignore", HypothesisSideeffectWarning)
+            _get_local_constants()
+    except (ImportError, AttributeError):  # a Hypothesis without it, or renamed: each child scans
+        pass
     gc.collect()
     gc.freeze()  # what the parent holds is never scanned (nor copied) by the children's collector
 
@@ -71,6 +81,7 @@ def _child_setup(log: Path, root: Path) -> None:
     # one thread each: two children share the cores, and spinning OpenMP threads would slow both
     os.environ["TENSORSPEC_TRAIN_THREADS"] = "1"
     os.environ["TENSORSPEC_TRAIN_PROCESSES"] = "0"  # train in this process, where the planted change is
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # with _PLUGINS
     import torch
 
     torch.set_num_threads(1)
@@ -108,6 +119,9 @@ def _fork(work: Callable[[], int], log: Path, root: Path) -> int:
 # preloaded plugins were imported before pytest could rewrite their asserts
 _QUIET = ["-q", "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "no:unraisableexception",
           "-p", "no:xdist", "-p", "no:benchmark", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+# no plugin discovery through the installed packages' entry points (reading their metadata costs
+# ~0.05 s per child): the spec needs Hypothesis's plugin only
+_PLUGINS = ["-p", "_hypothesis_pytestplugin"]
 # a child's failure needs no traceback (its verdict is read from the claims report; the tail shown for a
 # survivor is a passing run's): formatting one costs a tenth of a second
 _CHILD = ["--tb=line"]
@@ -139,7 +153,7 @@ def claim_map(root: Path, workdir: Path, spec: str = "spec") -> dict[str, dict[s
     a child must import the spec modules after its change is planted, since a module may keep a
     reference to the function the change replaces.)"""
     out, log = workdir / "claims-map.json", workdir / "collect.log"
-    args = [spec, "--collect-only", *_QUIET, "--hypothesis-profile=ci", f"--basetemp={workdir / 'collect'}"]
+    args = [spec, "--collect-only", *_QUIET, *_PLUGINS, "--hypothesis-profile=ci", f"--basetemp={workdir / 'collect'}"]
     pid = _fork(lambda: pytest.main(args, plugins=[ClaimMap(out)]), log, root)
     _, status = os.waitpid(pid, 0)
     if not out.exists():
@@ -192,7 +206,7 @@ def run_mutants(mutants: list[Mutant], root: str | os.PathLike, *, jobs: int = 2
                     finish(m, time.monotonic(), d, ERROR, f"no spec test is tied to {m.selector}")
                     continue
                 args = [*paths, *extra, "-p", "tensorspec.harness.mutation.plugin", f"--mutant={m.name}",
-                        f"--claim={m.selector}", "-x", *_QUIET, *_CHILD, f"--hypothesis-profile={PROFILE}",
+                        f"--claim={m.selector}", "-x", *_QUIET, *_PLUGINS, *_CHILD, f"--hypothesis-profile={PROFILE}",
                         f"--claims-report={d / 'claims.json'}", f"--basetemp={d / 'tmp'}"]
                 pid = _fork(lambda args=args: int(pytest.main(args)), d / "pytest.log", root)
                 running[pid] = (m, time.monotonic(), d)
@@ -209,7 +223,7 @@ def run_mutants(mutants: list[Mutant], root: str | os.PathLike, *, jobs: int = 2
                     finish(m, start, d, TIMED_OUT,
                            f"timed out after {timeout:.0f} s (killed); give it longer with --mutant-timeout "
                            "(python -m tensorspec.harness.mutation: --timeout)")
-            time.sleep(0.05)
+            time.sleep(0.005)  # a finished child is replaced within 5 ms (the loop itself costs microseconds)
     finally:
         for pid in running:  # interrupted: leave no child behind
             try:
