@@ -26,6 +26,20 @@ def test_to_inputs_scales_and_normalizes():
     assert training.to_inputs(images, 0.5, 0.5).tolist() == [[[[-1.0, 1.0]]]]
 
 
+@pytest.mark.parametrize("mean_std", [(None, None), (0.2860, 0.3530), (0.5, 0.25)])
+def test_to_inputs_equals_the_float32_operations_on_every_pixel(mean_std):
+    """The lookup table gives exactly what ToTensor + Normalize compute pixel by pixel, for all 256 values."""
+    images = torch.cat([torch.arange(256, dtype=torch.uint8).reshape(1, 16, 16),
+                        torch.randint(0, 256, (3, 16, 16), generator=torch.Generator().manual_seed(0),
+                                      dtype=torch.uint8)])
+    expected = images.unsqueeze(1).to(torch.float32).div(255)
+    if mean_std[0] is not None:
+        expected = expected.sub(mean_std[0]).div(mean_std[1])
+    out = training.to_inputs(images, *mean_std)
+    assert out.shape == (4, 1, 16, 16) and out.dtype == torch.float32
+    assert torch.equal(out, expected)
+
+
 def test_batches_in_order_without_shuffle():
     x, y = torch.arange(5), torch.arange(5)
     assert [b[1].tolist() for b in training.batches(x, y, 2, shuffle=False)] == [[0, 1], [2, 3], [4]]
