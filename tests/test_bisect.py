@@ -235,8 +235,14 @@ def test_the_cli_lists_releases_and_plans_without_building(monkeypatch, capsys, 
     assert main(["bisect", "bfloat16_complex_is_complex64", "--good", "2.14.0", "--bad", "2.14.1", "--dry-run"]) == 2
 
 
-def test_assume_differs_forces_the_answer(monkeypatch, catalog):
-    monkeypatch.setattr(context, "_catalog", catalog)  # restored after the test: the run's own catalog stays
+@pytest.fixture
+def toy_catalog_for_differs(monkeypatch, catalog):
+    """differs() reads this catalog during the test; the run's own is back before the global-state
+    guard looks (a fixture's monkeypatch is undone in its teardown)."""
+    monkeypatch.setattr(context, "_catalog", catalog)
+
+
+def test_assume_differs_forces_the_answer(monkeypatch, toy_catalog_for_differs):
     monkeypatch.setenv(context.ASSUME_ENV, "one_old=true, one_numpy=false")
     assert context.differs("one_old") is True and context.differs("one_numpy") is False
     monkeypatch.setenv(context.ASSUME_ENV, "one_old=maybe")

@@ -387,3 +387,16 @@ def test_names_one_of_its_claims(claim_fact):
     result.assert_outcomes(passed=1)
     report = _report(pytester)
     assert report["toy.gpu"]["facts"] == {"n": 1} and not report["toy.holds"]["facts"]
+
+
+def test_a_test_that_replaces_the_catalog_fails_and_the_catalog_is_restored(pytester, run):
+    """differs() reads the catalog the plugin loaded: a test that swaps it (and forgets to put it back)
+    would change what every later test asserts."""
+    pytester.makepyfile(test_swap="from tensorspec.claims import context\n"
+                                  "def test_swap():\n    context.set_catalog(None)\n"
+                                  "def test_after():\n    assert context.loaded_catalog() is not None\n")
+    result = run("-p", "no:randomly")
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(["*the test left global state changed (now restored): "
+                                 "the catalog differs() reads was <tensorspec.claims.catalog.Catalog object at *>, "
+                                 "is now None*"])

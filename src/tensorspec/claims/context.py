@@ -25,6 +25,12 @@ def set_catalog(catalog: Catalog | None) -> None:
     _catalog = catalog
 
 
+def loaded_catalog() -> Catalog | None:
+    """The catalog ``differs()`` reads, or None before the plugin set one (the global-state guard
+    compares it before and after every test)."""
+    return _catalog
+
+
 def catalog() -> Catalog:
     if _catalog is None:
         raise RuntimeError("no claim catalog is loaded: run under pytest with the tensorspec claims plugin")

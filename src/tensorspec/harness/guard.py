@@ -1,7 +1,7 @@
 """Global state a test may touch, checked around every test.
 
 The default dtype, the default device, grad mode, inference mode, deterministic algorithms, the number
-of intra-op threads and the NumPy print options must be as they were after a test: a test that changes
+of intra-op threads, the NumPy print options and the claim catalog that ``differs()`` reads must be as they were after a test: a test that changes
 them and does not restore them fails, and the state is restored whatever happened (in a ``finally``,
 also when the test failed or errored), so one leaking test cannot turn others red.  The RNG states of
 Python, NumPy and torch are simply restored: drawing random numbers is a legitimate thing for a test to
@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 import torch
 
+from tensorspec.claims import context
 from tensorspec.testing.defaults import get_default_device, set_default_device_to
 
 
@@ -32,6 +33,7 @@ WATCHED = {
     "torch.are_deterministic_algorithms_enabled()": (torch.are_deterministic_algorithms_enabled,
                                                      torch.use_deterministic_algorithms),
     "np.get_printoptions()": (np.get_printoptions, lambda opts: np.set_printoptions(**opts)),
+    "the catalog differs() reads": (context.loaded_catalog, context.set_catalog),
 }
 
 
