@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
+from packaging.version import Version
 
 from tensorspec.claims import changes, compare
 from tensorspec.cli import main
@@ -98,9 +99,73 @@ def test_the_changes_document_has_the_table_and_the_ranges(tmp_path):
     old = {"versions": OLD["versions"], "claims": [_claim("a.x", changes=[{**ch, "applies": True}])]}
     new = {"versions": NEW["versions"], "claims": [_claim("a.x", changes=[{**ch, "applies": False}])]}
     text = changes.render([_write(tmp_path, "2.json", new), _write(tmp_path, "1.json", old)])
-    assert "| 1 | torch 2.4.1 / np 2.0.2 / tf 2.18.1 |" in text  # sorted by version, not by file name
-    assert "| `a.x` | Δ | ✓ |" in text
-    assert "- **before torch 2.5** (holds; seen in #1): old way" in text
+    assert "| 1 | 2.4.1 | torch 2.4.1 / np 2.0.2 / tf 2.18.1 |" in text  # sorted by version, not by file name
+    assert "| claim | 2.4.1 | 2.14.1 |" in text
+    assert "| `a.x` | Δ1 | **✓** |" in text  # the range that applied, and the change in bold
+    assert "1. **before torch 2.5** (holds; seen in #1: torch 2.4.1): old way" in text
+
+
+# ---- the table stays readable with the whole matrix: configurations that agree share a column ----
+
+FULL_MATRIX = ("1.13.0", "1.13.1", "2.0.0", "2.0.1", "2.1.0", "2.1.1", "2.1.2", "2.2.0", "2.2.1", "2.2.2", "2.3.0",
+               "2.3.1", "2.4.0", "2.4.1", "2.5.0", "2.5.1", "2.6.0", "2.7.0", "2.7.1", "2.8.0", "2.9.0", "2.9.1",
+               "2.10.0", "2.11.0", "2.12.0", "2.12.1", "2.13.0", "2.14.0", "2.14.1")
+WITHOUT_TF = ("2.1.0", "2.11.0", "2.12.0")  # as in noxfile.py: TensorFlow has no wheel for those pins
+
+
+def _matrix_report(torch: str) -> dict:
+    """A report of the full matrix: one claim changes in torch 2.8 (its range applies before), one is not
+    run without TensorFlow, one is verified everywhere."""
+    before = Version(torch) < Version("2.8")
+    ch = {"name": "plain_runtime_error", "range": "before torch 2.8", "when": ["torch<2.8"], "truth": "RuntimeError",
+          "verdict": "holds", "applies": before}
+    tf = torch not in WITHOUT_TF
+    return {"versions": {"torch": f"{torch}+cpu", "numpy": "2.0.2", **({"tensorflow": "2.18.1"} if tf else {})},
+            "claims": [_claim("a.same"), _claim("a.errors", changes=[ch]),
+                       _claim("a.tensorflow", status="verified" if tf else "not run")]}
+
+
+def _table(text: str) -> list[list[str]]:
+    """The claim × configuration table's rows, cells stripped (the header first)."""
+    body = text.split("## Claim × configuration")[1].split("###")[0]
+    return [[c.strip() for c in line.strip("|").split("|")] for line in body.splitlines()
+            if line.startswith("|") and not line.startswith("|---")]
+
+
+def test_adjacent_configurations_that_agree_share_a_column_and_a_disagreeing_one_splits_them():
+    cells = [("✓", "Δ1"), ("✓", "Δ1"), ("✓", "✓"), ("✓", "Δ1"), ("✓", "Δ1")]
+    assert changes.columns(cells) == [[0, 1], [2], [3, 4]]  # 3 and 4 agree with 0 and 1, but 2 is between
+    assert changes.columns(cells[:2]) == [[0, 1]]
+    assert changes.column_labels([[0, 1], [2], [3, 4]], ["2.3.0", "2.3.1", "2.4.0", "2.4.1", "2.5.0"]) == \
+        ["2.3.0–2.3.1", "2.4.0", "2.4.1–2.5.0"]
+    # the same torch twice (another NumPy, say) in two columns: their configurations tell them apart
+    assert changes.column_labels([[0], [1], [2]], ["2.4.1", "2.4.1", "2.5.0"]) == ["2.4.1 (#1)", "2.4.1 (#2)", "2.5.0"]
+
+
+def test_the_full_matrix_is_grouped_in_release_order_and_nothing_is_dropped(tmp_path):
+    order = list(FULL_MATRIX)
+    shuffled = order[1::2] + order[::2]  # file names in another order than the releases
+    paths = [_write(tmp_path, f"r{i}.json", _matrix_report(torch)) for i, torch in enumerate(shuffled)]
+    text = changes.render(paths)
+    assert ("29 configurations in 6 columns, 3 claims (2 that differ between the columns, 1 the same in every "
+            "configuration)") in text
+    header, *rows = _table(text)
+    assert header == ["claim", "1.13.0–2.0.1", "2.1.0", "2.1.1–2.7.1", "2.8.0–2.10.0", "2.11.0–2.12.0",
+                      "2.12.1–2.14.1"]
+    assert rows == [["`a.errors`", "Δ1", "Δ1", "Δ1", "**✓**", "✓", "✓"],
+                    ["`a.tensorflow`", "✓", "**–**", "**✓**", "✓", "**–**", "**✓**"]]
+    assert "- ✓ verified (1): `a.same`" in text  # once, not a row of 29 ✓
+    configs = [line.split(" | ")[:3] for line in text.split("## Configurations")[1].split("## Claim")[0].splitlines()
+               if line.startswith("| ") and not line.startswith("| #")]
+    assert [(n, torch) for n, _, torch in configs] == \
+        [(f"| {i}", f"torch {v} / np 2.0.2 / " + ("no tf" if v in WITHOUT_TF else "tf 2.18.1"))
+         for i, v in enumerate(order, 1)]  # every report, by version
+    column = {torch.split()[1]: col for _, col, torch in configs}
+    assert [column[v] for v in ("1.13.0", "2.0.1", "2.1.0", "2.7.1", "2.8.0", "2.11.0", "2.12.0", "2.14.1")] == \
+        ["1.13.0–2.0.1", "1.13.0–2.0.1", "2.1.0", "2.1.1–2.7.1", "2.8.0–2.10.0", "2.11.0–2.12.0", "2.11.0–2.12.0",
+         "2.12.1–2.14.1"]
+    assert "1. **before torch 2.8** (holds; seen in #1–#19: torch 1.13.0–2.7.1): RuntimeError" in text
+    assert "| 2.1.0 | torch 2.1.0 / np 2.0.2 / no tf | torch 2.1.0+cpu, numpy 2.0.2 |" in text
 
 
 def test_the_committed_document_matches_the_committed_reports():

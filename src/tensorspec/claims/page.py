@@ -2,8 +2,9 @@
 
 ``render_report(report)`` is what ``pytest spec --claims-report claims.html`` writes (and ``tensorspec
 page REPORT.json -o claims.html``); ``render_changes(reports)`` is ``tensorspec changes reports --html
-docs/changes.html``: the same page with a row of coloured cells per claim, one per configuration,
-ordered by torch version, in the manner of caniuse.
+docs/changes.html``: the same page with a row of coloured cells per claim, the configurations ordered
+by torch version, in the manner of caniuse (the data holds a cell per configuration; the page draws
+adjacent equal ones as one cell, labelled with its torch releases).
 
 The page opens offline: one Jinja2 template (``templates/page.html.j2``, autoescaped) with the CSS and
 the script inline, and the data as ONE JSON blob that the script renders.  A report may come from
