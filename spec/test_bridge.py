@@ -18,20 +18,22 @@ from tensorspec.testing import dtypes as D
 from tensorspec.testing import strategies as S
 from tensorspec.testing.assertions import (assert_copies, assert_device, assert_dtype, assert_equal, assert_shape,
                                            assert_shares, assert_values, repro, same_memory, source)
+from tensorspec.testing.creation_inputs import WRAPPABLE
 from tensorspec.testing.devices import on_devices_naming
+from tensorspec.testing.layouts import array_in_layout
 
 
 # Every NumPy dtype torch.from_numpy accepts on the installed versions (uint16/32/64 included).
 BRIDGED = D.ALL + D.LIMITED_UINT
 UNBRIDGED = [np.dtype(t) for t in (np.longdouble, np.object_, np.str_, "datetime64[s]")]
 
-# Non-contiguous views of a tensor: NumPy can describe all of them with strides.
-TENSOR_LAYOUTS = {
+# A tensor and views of it in two other layouts of tensorspec.testing.layouts (permuted: the axes
+# reversed; stepped: every other element of the last axis): NumPy can describe all of them with strides.
+TENSOR_VIEWS = {
     "contiguous": lambda t: t,
-    "transposed": lambda t: t.permute(tuple(reversed(range(t.dim())))),
-    "sliced": lambda t: t[..., ::2] if t.dim() else t,
+    "permuted": lambda t: t.permute(tuple(reversed(range(t.dim())))),
+    "stepped": lambda t: t[..., ::2] if t.dim() else t,
 }
-ARRAY_LAYOUTS = ("contiguous", "fortran", "strided", "readonly")  # what from_numpy wraps as is
 
 
 def from_numpy_quietly(a: np.ndarray) -> torch.Tensor:
@@ -48,7 +50,7 @@ def from_numpy_quietly(a: np.ndarray) -> torch.Tensor:
 def test_numpy_of_a_cpu_tensor_shares_its_memory(device, array):
     """On the CPU, t.numpy() is a view with t's dtype, strides and memory (each layout in every run):
     writes show both ways.  A CUDA tensor is refused (TypeError); numpy(force=True) then copies."""
-    for layout, lay_out in TENSOR_LAYOUTS.items():
+    for layout, lay_out in TENSOR_VIEWS.items():
         t = lay_out(torch.from_numpy(array.copy()).to(device))
         with repro(f"t = torch.from_numpy({source(array)}).to({device!r})  # then {layout}\nn = t.numpy()"):
             if device != "cpu":
@@ -135,8 +137,8 @@ def test_numpy_of_a_tensor_requiring_grad_is_allowed_without_grad_mode():
 def test_from_numpy_shows_changes_of_the_array_while_on_the_cpu(device, array):
     """torch.from_numpy(a) is a CPU view of a (same dtype, strides, memory; each layout in every run,
     read-only too): writes into a show in it.  Moving it to CUDA copies, and the link is gone."""
-    for layout in ARRAY_LAYOUTS:
-        a = S.laid_out(array, layout)
+    for layout in WRAPPABLE:  # what from_numpy wraps as is
+        a = array_in_layout(array, layout)
         with repro(f"a = {source(a)}  # {layout}\nt = torch.from_numpy(a).to({device!r})"):
             t = from_numpy_quietly(a)  # a read-only array is wrapped too (warned about once per process)
             if layout == "readonly":
@@ -162,7 +164,7 @@ def test_arrays_torch_cannot_wrap_are_refused(array):
     """Negative strides and non-native byte order are refused (ValueError) by from_numpy, tensor and
     as_tensor alike (each met in every run): such arrays cannot enter torch at all."""
     for layout, (error, message) in REFUSED.items():
-        a = S.laid_out(array, layout)
+        a = array_in_layout(array, layout)
         for make in ("from_numpy", "tensor", "as_tensor"):
             with repro(f"torch.{make}({source(array)})  # {layout}"), pytest.raises(error, match=message):
                 getattr(torch, make)(a)
@@ -197,8 +199,8 @@ def test_dtypes_torch_lacks_are_refused(dtype):
 def test_ndarray_to_tensor_to_ndarray_keeps_dtype_and_bits(device, array):
     """ndarray -> tensor (from_numpy or tensor, on any device) -> ndarray gives back the dtype and
     the very bits (NaN payloads, -0.0) of every accepted dtype, each layout in every run."""
-    for layout in ("contiguous", "fortran", "strided"):
-        a = S.laid_out(array, layout)
+    for layout in ("contiguous", "fortran", "stepped"):
+        a = array_in_layout(array, layout)
         with repro(f"a = {source(a)}  # {layout}\ntorch.from_numpy(a).to({device!r}).cpu().numpy()"):
             for expr, back in ((f"torch.from_numpy(a).to({device!r}).cpu().numpy()",
                                 torch.from_numpy(a).to(device).cpu().numpy()),

@@ -34,6 +34,7 @@ from tensorspec.testing.creation_inputs import (
 )
 from tensorspec.testing.defaults import default_dtype
 from tensorspec.testing.devices import on_devices
+from tensorspec.testing.layouts import array_in_layout
 
 
 @pytest.mark.claim("creation.factories", "sizes_tuple_or_list", "zero_d_needs_the_empty_tuple", "rand_in_unit_interval",
@@ -141,7 +142,7 @@ TENSOR_SHARES = (*WRAPPABLE, "0-d")
 
 def in_layout(arr: np.ndarray, layout: str) -> np.ndarray:
     """``arr`` laid out as ``layout`` (a WRAPPABLE layout, or "0-d": its first element as a 0-d array)."""
-    return np.array(arr.reshape(-1)[0]) if layout == "0-d" else S.laid_out(arr, layout)
+    return np.array(arr.reshape(-1)[0]) if layout == "0-d" else array_in_layout(arr, layout)
 
 
 @pytest.mark.claim("creation.Tensor_copies", "copies_arrays_of_other_dtypes", "shares_arrays_of_the_default_dtype")
@@ -151,7 +152,7 @@ def in_layout(arr: np.ndarray, layout: str) -> np.ndarray:
 @example(arr=np.arange(6, dtype=np.float64).reshape(2, 3))
 def test_Tensor_copies_unless_the_array_has_the_default_dtype(default, arr):
     """torch.Tensor(ndarray) copies, except an array already of the default dtype: that it shares, in every
-    layout it can wrap (C, Fortran, strided, read-only, 0-d), both ways.  (A 0-d integer array is not data
+    layout it can wrap (C, Fortran, stepped, read-only, 0-d), both ways.  (A 0-d integer array is not data
     at all: like an int, it is read as a size.)"""
     want = D.NUMPY_OF_TORCH[default]
     for layout in TENSOR_SHARES:
@@ -322,7 +323,7 @@ def test_uint64_takes_ints_only(value):
 @given(arr=S.arrays(S.numpy_dtypes(D.ALL), S.shapes(min_side=1)), data=S.nested_lists())
 def test_tensor_copies_an_array_in_every_layout_and_a_list(arr, data):
     for layout in WRAPPABLE:
-        a = S.laid_out(arr, layout)
+        a = array_in_layout(arr, layout)
         with repro(f"a = {source(a)}  # layout {layout}\nt = torch.tensor(a)"):
             assert_copies(torch.tensor(a), a, expr=f"torch.tensor(array, {layout})")
     values, _ = data

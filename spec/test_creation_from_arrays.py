@@ -27,10 +27,10 @@ from tensorspec.testing.creation_inputs import (
     REFUSED,
     WRAPPABLE,
     as_kind,
-    laid_out_arrays,
     quietly,
 )
 from tensorspec.testing.devices import on_cuda, on_devices
+from tensorspec.testing.layouts import array_in_layout, arrays_in_layouts
 
 
 @pytest.mark.claim("creation.as_tensor_accepts", "accepts_array_likes", "python_data_dtypes", "numpy_data_keeps_its_dtype")
@@ -69,7 +69,7 @@ def test_as_tensor_of_a_tensor_is_the_tensor_itself(device, arr):
 @pytest.mark.claim("creation.from_numpy_shares", "refuses_negative_strides_and_foreign_byte_order")
 @pytest.mark.claim("creation.tensor_copies", "refuses_negative_strides_and_foreign_byte_order")
 @pytest.mark.claim("creation.Tensor_copies", "refuses_negative_strides_and_foreign_byte_order")
-@given(al=laid_out_arrays(D.REAL, layouts=tuple(REFUSED), min_size=0, min_dims=1))
+@given(al=arrays_in_layouts(dtypes=D.REAL, shape=S.shapes(min_dims=1), layouts=tuple(REFUSED)))
 @example(al=(np.arange(3.0)[::-1], "negative_stride"))
 @example(al=(np.arange(3, dtype=">i4"), "byteswapped"))
 @example(al=(np.zeros(0, dtype=">f4"), "byteswapped"))  # empty, and still refused
@@ -99,7 +99,7 @@ def test_as_tensor_shares_an_array(arr):
     read-only array is shared too (with a UserWarning shown once per process) and written through the
     tensor; asking for another dtype makes a copy."""
     for layout in WRAPPABLE:
-        a = S.laid_out(arr, layout)
+        a = array_in_layout(arr, layout)
         with repro(f"a = {source(a)}  # layout {layout}\nt = torch.as_tensor(a)"):
             t = quietly(torch.as_tensor, a)
             assert_shares(t, a, expr=f"torch.as_tensor(array, {layout})")
@@ -124,7 +124,7 @@ def test_as_tensor_storage_is_the_arrays_own_buffer(arr):
     bytes the array spans (a.nbytes when contiguous; first to last element when strided, and from the
     view's start for a slice); torch.tensor allocates a new buffer."""
     for layout in WRAPPABLE:
-        laid = S.laid_out(arr, layout)
+        laid = array_in_layout(arr, layout)
         views = {f"a  # {layout}": laid}
         if laid.ndim and laid.shape[0] > 1:
             views[f"a[1:]  # {layout}"] = laid[1:]
@@ -203,9 +203,9 @@ def test_from_numpy_refuses_anything_but_an_ndarray(arr):
 @pytest.mark.claim("creation.from_numpy_shares", "shares_every_dtype_and_layout")
 @given(arr=S.arrays(S.numpy_dtypes(D.ALL), S.shapes(min_side=1)))
 def test_from_numpy_shares(arr):
-    """Both ways, every dtype, each wrappable layout in every run (C, Fortran, strided, read-only)."""
+    """Both ways, every dtype, each wrappable layout in every run (C, Fortran, stepped, read-only)."""
     for layout in WRAPPABLE:
-        a = S.laid_out(arr, layout)
+        a = array_in_layout(arr, layout)
         with repro(f"a = {source(a)}  # layout {layout}\nt = torch.from_numpy(a)"):
             t = quietly(torch.from_numpy, a)
             assert_dtype(t, D.TORCH_OF_NUMPY[a.dtype], expr="from_numpy(a)", name="dtype")

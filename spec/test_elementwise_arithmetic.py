@@ -1,6 +1,6 @@
 """elementwise.arith_methods: + - * / against add/sub/mul/div and NumPy (DL12).
 
-Operands are strided recipes (``tensorspec.testing.layouts``) of every real dtype incl. bfloat16, or
+Operands are tensor recipes (``tensorspec.testing.layouts``) of every real dtype incl. bfloat16, or
 Python scalars; NumPy on the same values is the reference.  Where torch's values leave NumPy's (a
 Python float with float16/bfloat16, a scalar on the left of /, integer true division, out-of-range
 Python ints, complex infinities) the test states torch's own rule.
@@ -20,7 +20,7 @@ from tensorspec.testing.assertions import assert_equal, assert_values, repro
 from tensorspec.testing.devices import on_devices
 from tensorspec.testing.elementwise import (WIDE_UNSIGNED, build, cpu_only, numpy_result, operand_pairs,
                                             raises_exactly, rounded)
-from tensorspec.testing.layouts import strided_tensors
+from tensorspec.testing.layouts import tensors_in_layouts
 from tensorspec.testing.spellings import spellings
 
 CLAIM = "elementwise.arith_methods"
@@ -136,7 +136,7 @@ def test_low_precision_times_a_python_float_rounds_once(form, device, data):
         cases = [(torch.tensor([1.5, -7.1, 1000.0], dtype=dtype, device=device), 3.7) for dtype in LOW_PRECISION]
     else:
         dtype = data.draw(st.sampled_from(LOW_PRECISION), label="dtype")
-        x = data.draw(strided_tensors(dtypes=[dtype]), label="x")
+        x = data.draw(tensors_in_layouts(dtypes=[dtype]), label="x")
         s = data.draw(st.floats(-1e4, 1e4).filter(lambda v: abs(v) > 1e-3 and _inexact_in(torch.float16, v)
                                                   and _inexact_in(torch.bfloat16, v)), label="s")
         cases = [(x.tensor(device), s)]

@@ -1,6 +1,6 @@
 """elementwise.comparisons: == != >= > < <= against eq/ne/ge/gt/lt/le and NumPy (DL12).
 
-Operands are strided recipes (``tensorspec.testing.layouts``) of every real dtype incl. bfloat16, or
+Operands are tensor recipes (``tensorspec.testing.layouts``) of every real dtype incl. bfloat16, or
 Python scalars the dtype holds exactly; complex and (on the CPU) uint16/32/64 tensors have no order.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from tensorspec.claims.context import differs
 from tensorspec.testing.assertions import assert_equal, assert_values, repro
 from tensorspec.testing.devices import on_devices
 from tensorspec.testing.elementwise import WIDE_UNSIGNED, build, cpu_only, numpy_result, operand_pairs, raises_exactly
-from tensorspec.testing.layouts import Strided
+from tensorspec.testing.layouts import TensorRecipe
 from tensorspec.testing.spellings import spellings
 
 CLAIM = "elementwise.comparisons"
@@ -30,7 +30,7 @@ COMPARISONS = {  # method: (operator symbol, operator, NumPy reference)
     "le": ("<=", operator.le, np.less_equal),
 }
 
-_NAN = Strided(np.array([np.nan, 1.0, np.nan], np.float32), torch.float32, "contiguous")
+_NAN = TensorRecipe(np.array([np.nan, 1.0, np.nan], np.float32), torch.float32, "contiguous")
 
 
 @pytest.mark.claim(CLAIM, "operators_equal_methods", "bool_tensor_of_the_shape")

@@ -1,6 +1,6 @@
 """elementwise.in_place_suffix: methods ending in ``_`` (and ``+=`` ...) change the tensor itself (BZ, CH2.4).
 
-Operands are strided recipes (``tensorspec.testing.layouts``), expanded ones included: one memory
+Operands are tensor recipes (``tensorspec.testing.layouts``), expanded ones included: one memory
 element under several indices, where only some in-place ops are allowed.
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ from tensorspec.testing.devices import on_devices
 from tensorspec.testing.dtypes import TORCH_FLOAT
 from tensorspec.testing.elementwise import half_on_cpu, rounded
 from tensorspec.testing.kernels import MISSING, call_unless_missing
-from tensorspec.testing.layouts import WRITABLE_LAYOUTS, has_internal_overlap, strided_tensors
+from tensorspec.testing.layouts import WRITABLE_LAYOUTS, has_internal_overlap, tensors_in_layouts
 from tensorspec.testing.spellings import OPERATORS
 from tensorspec.testing.strategies import shapes
 
@@ -67,7 +67,7 @@ def test_in_place_methods_change_the_tensor_itself(method, device, data):
     over it see them); the method without _ leaves t as it was.  On an expanded tensor (one memory
     element under several indices) only fill_ and zero_ work, the others raise RuntimeError."""
     args, reference = IN_PLACE[method]
-    x = data.draw(strided_tensors(dtypes=TORCH_FLOAT), label="t")
+    x = data.draw(tensors_in_layouts(dtypes=TORCH_FLOAT), label="t")
     forms = in_place_spellings(method, args)
     with repro(f"t = {x.source(device)}\n{'; '.join(forms)}"):
         t = x.tensor(device)
@@ -102,8 +102,8 @@ def test_in_place_methods_change_the_tensor_itself(method, device, data):
 def test_the_notes_copy_and_t_methods_change_the_tensor_itself(device, data):
     """x.copy_(y) writes y (cast to x's dtype) into x and returns x; x.t_() transposes x itself
     (<= 2 dims; a 3-D x is a RuntimeError)."""
-    x = data.draw(strided_tensors(dtypes=TORCH_FLOAT, shape=shapes(max_dims=2), layouts=WRITABLE_LAYOUTS), label="x")
-    y = data.draw(strided_tensors(dtypes=TORCH_FLOAT, shape=x.shape), label="y")
+    x = data.draw(tensors_in_layouts(dtypes=TORCH_FLOAT, shape=shapes(max_dims=2), layouts=WRITABLE_LAYOUTS), label="x")
+    y = data.draw(tensors_in_layouts(dtypes=TORCH_FLOAT, shape=x.shape), label="y")
     with repro(f"x = {x.source(device)}\ny = {y.source(device)}\nx.copy_(y); x.t_()"):
         t, u = x.tensor(device), y.tensor(device)
         ptr = t.data_ptr()
@@ -188,7 +188,7 @@ def _refusals(dtype):
 def test_an_in_place_op_that_needs_another_dtype_or_shape_raises_and_changes_nothing(device, data):
     """int.div_(2) (true division), int.add_(1.5), bool.add_(2), float.add_(1j), or a result that would
     broadcast to a bigger shape: RuntimeError, and t keeps its values."""
-    x = data.draw(strided_tensors(shape=shapes(min_side=1), layouts=WRITABLE_LAYOUTS), label="t")
+    x = data.draw(tensors_in_layouts(shape=shapes(min_side=1), layouts=WRITABLE_LAYOUTS), label="t")
     name, call, message = data.draw(st.sampled_from(_refusals(x.dtype)), label="call")
     with repro(f"t = {x.source(device)}\n{name}"):
         t = x.tensor(device)

@@ -1,6 +1,6 @@
 """elementwise.index_assign: ``t[:, j] = v`` writes into the tensor itself (BZ, CH2.4).
 
-t is a strided recipe (``tensorspec.testing.layouts``, the writable layouts) of any dtype of the
+t is a tensor recipe (``tensorspec.testing.layouts``, the writable layouts) of any dtype of the
 table; v a Python scalar, a tensor (0-d, broadcast or the slice's shape) or a NumPy value.  NumPy's
 ``a[:, j] = v`` on the same values is the reference where both take v.
 """
@@ -16,7 +16,7 @@ from tensorspec.claims.context import differs
 from tensorspec.testing.assertions import assert_equal, assert_values, repro
 from tensorspec.testing.devices import on_devices
 from tensorspec.testing.elementwise import build
-from tensorspec.testing.layouts import WRITABLE_LAYOUTS, same_kind_scalars, strided_tensors
+from tensorspec.testing.layouts import WRITABLE_LAYOUTS, same_kind_scalars, tensors_in_layouts
 from tensorspec.testing.strategies import shapes
 
 CLAIM = "elementwise.index_assign"
@@ -36,11 +36,11 @@ def test_slice_assignment_writes_into_the_tensor_itself(device, data):
     """t[:, j] = v writes v (a scalar, or a tensor of the slice's shape) into t's own memory, cast to
     t's dtype, exactly as NumPy's a[:, j] = v; other tensors over that memory see it."""
     shape = data.draw(shapes(min_dims=2).filter(lambda s: s[1] > 0), label="shape")
-    x = data.draw(strided_tensors(shape=shape, layouts=WRITABLE_LAYOUTS), label="t")
+    x = data.draw(tensors_in_layouts(shape=shape, layouts=WRITABLE_LAYOUTS), label="t")
     j = data.draw(st.integers(-shape[1], shape[1] - 1), label="j")
     slice_shape = shape[:1] + shape[2:]
     v = data.draw(st.one_of(same_kind_scalars(x.dtype),
-                            strided_tensors(dtypes=[x.dtype], shape=slice_shape)), label="v")
+                            tensors_in_layouts(dtypes=[x.dtype], shape=slice_shape)), label="v")
     value, v_source, v_ref = build(v, device)
     with repro(f"t = {x.source(device)}\nv = {v_source}\nt[:, {j}] = v"):
         t = x.tensor(device)

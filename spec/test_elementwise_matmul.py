@@ -1,6 +1,6 @@
 """elementwise.mul_vs_matmul: ``*`` / mul is element-wise, ``@`` / matmul the matrix product (BZ, CH2.4).
 
-Operands are strided recipes (``tensorspec.testing.layouts``) of float16/bfloat16/float32/float64 small
+Operands are tensor recipes (``tensorspec.testing.layouts``) of float16/bfloat16/float32/float64 small
 integers, so every product and partial sum is exact and NumPy's float64 result is the reference.
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ from tensorspec.testing.devices import on_devices
 from tensorspec.testing.dtypes import TORCH_FLOAT
 from tensorspec.testing.elementwise import half_on_cpu
 from tensorspec.testing.kernels import MISSING, call_unless_missing
-from tensorspec.testing.layouts import WRITABLE_LAYOUTS, strided_tensors
+from tensorspec.testing.layouts import WRITABLE_LAYOUTS, tensors_in_layouts
 from tensorspec.testing.shape_strategies import matmul_shapes
 from tensorspec.testing.spellings import spellings
 from tensorspec.testing.strategies import shapes
@@ -43,7 +43,7 @@ def test_matmul_and_the_at_operator_are_the_matrix_product(device, data):
     matrix.vector and vector.matrix drop the vector's axis, batches broadcast; dtype kept."""
     shape_a, shape_b = data.draw(matmul_shapes(), label="shapes")
     dtype = data.draw(st.sampled_from(TORCH_FLOAT), label="dtype")
-    a, b = (data.draw(strided_tensors(dtypes=[dtype], shape=s, layouts=WRITABLE_LAYOUTS, fill=_integral(dtype)),
+    a, b = (data.draw(tensors_in_layouts(dtypes=[dtype], shape=s, layouts=WRITABLE_LAYOUTS, fill=_integral(dtype)),
                       label=name) for s, name in ((shape_a, "a"), (shape_b, "b")))
     with repro(f"a = {a.source(device)}\nb = {b.source(device)}\na @ b"):
         ta, tb = a.tensor(device), b.tensor(device)
@@ -65,7 +65,7 @@ def test_mul_is_elementwise_where_matmul_multiplies_matrices(device, data):
     """The note's forms on one matrix t: t.mul(t) == t * t == torch.mul(t, t) is the element-wise
     square (t's shape), t.matmul(t.T) == t @ t.T == torch.matmul(t, t.T) is the (n, n) Gram matrix."""
     dtype = data.draw(st.sampled_from(TORCH_FLOAT), label="dtype")
-    x = data.draw(strided_tensors(dtypes=[dtype], shape=shapes(min_dims=2, max_dims=2), fill=_integral(dtype)),
+    x = data.draw(tensors_in_layouts(dtypes=[dtype], shape=shapes(min_dims=2, max_dims=2), fill=_integral(dtype)),
                   label="t")
     square = torch.arange(4.0, device=device).reshape(2, 2)  # a square t on every run, not only when drawn
     for expr, call in spellings("mul", "t", symbol="*").items():

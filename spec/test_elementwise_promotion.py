@@ -20,7 +20,7 @@ from tensorspec.testing.assertions import assert_dtype, assert_equal, assert_val
 from tensorspec.testing.devices import on_devices
 from tensorspec.testing.dtypes import NUMPY_OF_TORCH, torch_dtype
 from tensorspec.testing.elementwise import WIDE_UNSIGNED, build
-from tensorspec.testing.layouts import strided_tensors
+from tensorspec.testing.layouts import tensors_in_layouts
 from tensorspec.testing.spellings import spellings
 from tensorspec.testing.strategies import shapes
 
@@ -51,7 +51,7 @@ def mixed_operands(draw):
         if kind == "scalar":
             out.append(draw(SCALARS[category], label="scalar"))
         else:
-            out.append(draw(strided_tensors(dtypes=[dtype], shape=shape if kind == "dim" else (),
+            out.append(draw(tensors_in_layouts(dtypes=[dtype], shape=shape if kind == "dim" else (),
                                             special=not complex_sum), label=kind))
     return tuple(out)
 

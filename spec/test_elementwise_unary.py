@@ -1,6 +1,6 @@
 """elementwise.unary: abs, neg and sqrt element by element, against their operators and NumPy (DL12).
 
-Operands are strided recipes (``tensorspec.testing.layouts``) of every real dtype incl. bfloat16;
+Operands are tensor recipes (``tensorspec.testing.layouts``) of every real dtype incl. bfloat16;
 complex and (on the CPU) uint16/32/64 tensors separately.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from tensorspec.testing.devices import on_devices
 from tensorspec.testing.dtypes import NUMPY_OF_TORCH
 from tensorspec.testing.elementwise import WIDE_UNSIGNED, cpu_only, half_on_cpu, raises_exactly, rounded
 from tensorspec.testing.kernels import MISSING, call_unless_missing
-from tensorspec.testing.layouts import Strided, strided_tensors
+from tensorspec.testing.layouts import TensorRecipe, tensors_in_layouts
 
 CLAIM = "elementwise.unary"
 
@@ -32,16 +32,16 @@ BOOL_ERRORS = {  # method: message on a bool tensor
     "neg": r"Negation, the `-` operator, on a bool tensor is not supported",
 }
 
-_INT8_MIN = Strided(np.array([-128, 5, -3], np.int8), torch.int8, "contiguous")
-_UINT8 = Strided(np.array([0, 1, 255], np.uint8), torch.uint8, "contiguous")
-_NEGATIVE_INTS = Strided(np.array([-4, 9], np.int64), torch.int64, "contiguous")
-_BOOLS = Strided(np.array([True, False]), torch.bool, "contiguous")
+_INT8_MIN = TensorRecipe(np.array([-128, 5, -3], np.int8), torch.int8, "contiguous")
+_UINT8 = TensorRecipe(np.array([0, 1, 255], np.uint8), torch.uint8, "contiguous")
+_NEGATIVE_INTS = TensorRecipe(np.array([-4, 9], np.int64), torch.int64, "contiguous")
+_BOOLS = TensorRecipe(np.array([True, False]), torch.bool, "contiguous")
 
 
 @pytest.mark.claim(CLAIM, "functions_equal_methods", "abs_neg_keep_the_dtype", "sqrt_of_integers")
 @pytest.mark.parametrize("method", UNARY)
 @on_devices
-@given(x=strided_tensors())
+@given(x=tensors_in_layouts())
 @example(x=_INT8_MIN)  # abs(-128) wraps, in every run
 @example(x=_UINT8)  # -uint8 wraps
 @example(x=_NEGATIVE_INTS)  # sqrt of negative integers: NaN
@@ -78,7 +78,7 @@ def test_unary_functions_act_element_by_element(method, device, x):
 @pytest.mark.claim(CLAIM, "bool_abs_refused", "bool_neg_refused")
 @pytest.mark.parametrize("method", BOOL_ERRORS)
 @on_devices
-@given(x=strided_tensors(dtypes=[torch.bool]))
+@given(x=tensors_in_layouts(dtypes=[torch.bool]))
 @example(x=_BOOLS)
 def test_abs_and_neg_refuse_bool_tensors(method, device, x):
     """abs(t), t.abs(), torch.abs(t) and -t, t.neg(), torch.neg(t) of a bool tensor raise

@@ -398,14 +398,9 @@ def test_a_big_model_on_few_points_fits_them_better_than_held_out_data(device, c
     data and initial weights from seed 0 (one fixed draw: the ratio is not a property of every draw):
     its training MSE falls below the noise variance 0.09 (it fits the noise), its MSE on 200 held-out
     points stays above it and is at least 3 times the training MSE."""
-    g = torch.Generator().manual_seed(0)
-    p = T.noisy_sine(g, n_train=10, n_test=200, noise=0.3, device=device)
+    p, model = T.overfit_noisy_sine(device, seed=0)  # the problem of its benchmark (bench/test_bench_overfitting.py)
     assert bool((p.x.abs() <= 1).all() and (p.x_test.abs() <= 1).all()), "the inputs are not in [-1, 1]"
-    model = T.seeded_init(torch.nn.Sequential(torch.nn.Linear(1, 64), torch.nn.Tanh(), torch.nn.Linear(64, 64),
-                                              torch.nn.Tanh(), torch.nn.Linear(64, 1)), g).to(device)
-    T.fit(model, F.mse_loss, p.x, p.y, steps=300, lr=0.02, optimizer=torch.optim.Adam)
-    with torch.no_grad():
-        train, test = F.mse_loss(model(p.x), p.y).item(), F.mse_loss(model(p.x_test), p.y_test).item()
+    train, test = T.training_and_held_out_mse(model, p)
     claim_fact("training / held-out MSE", f"{train:.3f} / {test:.3f}")
     noise_variance = 0.3 ** 2
     assert train < noise_variance < test, f"training MSE {train:.3f}, held-out {test:.3f}, noise variance 0.09"

@@ -2,7 +2,7 @@
 the shapes they give, the dims they accept and when they share memory with their input (where NumPy
 and TensorFlow differ on the same inputs: spec/test_reshape_frameworks.py).
 
-Inputs are strided recipes (``tensorspec.testing.layouts``): every real dtype incl. bfloat16, ranks
+Inputs are tensor recipes (``tensorspec.testing.layouts``): every real dtype incl. bfloat16, ranks
 0-5 with zero-size axes, contiguous, permuted, stepped and expanded layouts.  References: NumPy on
 the same values and plain-Python shapes (``tensorspec.reference.shapes``).
 """
@@ -29,7 +29,7 @@ from tensorspec.testing.assertions import (
     repro,
 )
 from tensorspec.testing.devices import on_devices
-from tensorspec.testing.layouts import strided_tensors
+from tensorspec.testing.layouts import tensors_in_layouts
 from tensorspec.testing.shape_strategies import (
     invalid_reshape_targets,
     reshape_targets,
@@ -65,7 +65,7 @@ def test_reshape_keeps_the_elements_in_row_major_order(device, data):
     """reshape to any shape of the same size (one side maybe -1, inferred), as t.reshape(...) and as
     torch.reshape(t, shape), gives np.reshape's result: the elements in C order, on every layout;
     dtype and device kept."""
-    recipe = data.draw(strided_tensors(), label="t")
+    recipe = data.draw(tensors_in_layouts(), label="t")
     target = data.draw(reshape_targets(recipe.numel), label="shape")
     forms = spellings("reshape", str(target))
     if target:  # the note's t.reshape(xx, xx, xx); torch.reshape takes the shape as one argument
@@ -119,7 +119,7 @@ def test_reshape_refuses_a_shape_it_cannot_fill(kind, device, data):
     RuntimeError with the reason, from t.reshape and torch.reshape alike (NumPy raises ValueError for
     all three)."""
     empty = st.tuples(shapes(max_dims=4), st.integers(0, 4)).map(_with_a_zero)
-    recipe = data.draw(strided_tensors(shape=empty) if kind == "ambiguous -1" else strided_tensors(), label="t")
+    recipe = data.draw(tensors_in_layouts(shape=empty) if kind == "ambiguous -1" else tensors_in_layouts(), label="t")
     target, message = data.draw(unfillable(recipe.numel, kind), label="shape")
     forms = spellings("reshape", str(target))
     with repro(f"t = {recipe.source(device)}\n{'; '.join(forms)}"):
@@ -154,7 +154,7 @@ def test_reshape_refuses_sparse_tensors(device):
 @given(data=st.data())
 def test_squeeze_removes_every_length_one_axis(device, data):
     """squeeze() (method or function) drops all axes of length 1 and keeps the values, as np.squeeze."""
-    recipe = data.draw(strided_tensors(shape=unit_axis_shapes()), label="t")
+    recipe = data.draw(tensors_in_layouts(shape=unit_axis_shapes()), label="t")
     forms = spellings("squeeze")
     with repro(f"t = {recipe.source(device)}\n{'; '.join(forms)}"):
         t = recipe.tensor(device)
@@ -170,7 +170,7 @@ def test_squeeze_removes_every_length_one_axis(device, data):
 def test_squeeze_dim_removes_a_named_axis_only_if_its_length_is_one(device, data):
     """squeeze(d) / squeeze((d1, d2, ...)), method or function, positional or dim=, drop the named axes
     of length 1 and silently keep the others; NumPy raises ValueError for a named axis of another length."""
-    recipe = data.draw(strided_tensors(shape=unit_axis_shapes()), label="t")
+    recipe = data.draw(tensors_in_layouts(shape=unit_axis_shapes()), label="t")
     ndim = len(recipe.shape)
     named = data.draw(st.one_of(dims(ndim), st.lists(dims(ndim), max_size=ndim,
                                                       unique_by=lambda d: ref.wrap_dim(d, ndim)).map(tuple)),
@@ -254,7 +254,7 @@ def test_unsqueeze_inserts_a_length_one_axis_at_dim(device, data):
     """unsqueeze(d), d in [-rank-1, rank], puts a new axis of length 1 at position d of the result
     (negative d counts from its end), values unchanged - as np.expand_dims; t.unsqueeze(d),
     torch.unsqueeze(t, d) and their dim=d forms alike."""
-    recipe = data.draw(strided_tensors(), label="t")
+    recipe = data.draw(tensors_in_layouts(), label="t")
     dim = data.draw(st.integers(*ref.dim_bounds(len(recipe.shape), extra=1)), label="dim")
     forms = spellings("unsqueeze", f"dim={dim}")
     with repro(f"t = {recipe.source(device)}\n{'; '.join(forms)}"):
@@ -288,7 +288,7 @@ def test_the_flatten_forms_give_every_element_in_row_major_order(form, device, d
     a rank-0 tensor gives shape (1,).  view() needs a compatible layout: drawn contiguous here."""
     call, shape_of = FLATTEN_FORMS[form]
     layouts = ["contiguous"] if "view" in form else None
-    recipe = data.draw(strided_tensors(**({"layouts": layouts} if layouts else {})), label="t")
+    recipe = data.draw(tensors_in_layouts(**({"layouts": layouts} if layouts else {})), label="t")
     with repro(f"t = {recipe.source(device)}\nout = {form}"):
         t = recipe.tensor(device)
         out = call(t)
@@ -304,7 +304,7 @@ def test_the_flatten_forms_give_every_element_in_row_major_order(form, device, d
 def test_flatten_from_start_dim_keeps_the_axes_before_it(device, data):
     """flatten(start_dim=s[, end_dim=e]), method or function, merges axes s..e into one and keeps the
     others as they are; end before start (after wrapping): RuntimeError."""
-    recipe = data.draw(strided_tensors(), label="t")
+    recipe = data.draw(tensors_in_layouts(), label="t")
     ndim = len(recipe.shape)
     start = data.draw(dims(ndim), label="start_dim")
     end = data.draw(st.one_of(st.none(), dims(ndim)), label="end_dim")
@@ -343,7 +343,7 @@ def test_view_shares_memory_or_refuses_a_layout_it_cannot_view(device, data):
     """t.view(shape) succeeds exactly when the strides allow it (NumPy's no-copy reshape of the same
     strides decides; always for a contiguous tensor) and then shares t's memory; otherwise
     RuntimeError "view size is not compatible with input tensor's size and stride"."""
-    recipe = data.draw(strided_tensors(), label="t")
+    recipe = data.draw(tensors_in_layouts(), label="t")
     target = data.draw(reshape_targets(recipe.numel), label="shape")
     with repro(f"t = {recipe.source(device)}\nout = t.view({target})"):
         t = recipe.tensor(device)
@@ -366,7 +366,7 @@ def test_view_shares_memory_or_refuses_a_layout_it_cannot_view(device, data):
 def test_reshape_and_flatten_share_exactly_when_a_view_is_possible(op, device, data):
     """reshape(shape) and flatten(start_dim), method or function, return a view (shared memory) when
     the strides allow one, and otherwise a new contiguous tensor that shares nothing with t."""
-    recipe = data.draw(strided_tensors(), label="t")
+    recipe = data.draw(tensors_in_layouts(), label="t")
     if op == "reshape":
         arg = data.draw(reshape_targets(recipe.numel), label="shape")
         new_shape = ref.inferred(recipe.numel, arg)
@@ -395,7 +395,7 @@ def test_flatten_returns_the_input_itself_when_there_is_nothing_to_merge(device,
     """flatten(s, e) (method or function) with s == e after wrapping (so any 1-D tensor's flatten())
     returns t itself, the same Python object, on any layout; otherwise (rank 0 included) a new tensor
     object."""
-    recipe = data.draw(strided_tensors(), label="t")
+    recipe = data.draw(tensors_in_layouts(), label="t")
     ndim = len(recipe.shape)
     start = data.draw(dims(ndim), label="start_dim")
     end = data.draw(dims(ndim).filter(lambda e: ref.wrap_dim(e, ndim) >= ref.wrap_dim(start, ndim)),
@@ -428,7 +428,7 @@ SQUEEZE_LIKE = {  # ops that never copy, as methods and as torch functions: expr
 def test_squeeze_unsqueeze_and_same_shape_reshape_always_return_a_new_view(op, device, data):
     """squeeze/unsqueeze on any layout, and view/reshape to t's own shape, return a new tensor object
     that shares t's memory (never a copy, never t itself)."""
-    recipe = data.draw(strided_tensors(shape=unit_axis_shapes()), label="t")
+    recipe = data.draw(tensors_in_layouts(shape=unit_axis_shapes()), label="t")
     dim = data.draw(st.integers(*ref.dim_bounds(len(recipe.shape), extra="unsqueeze" in op)), label="d")
     with repro(f"t = {recipe.source(device)}\nd = {dim}\nout = {op}"):
         t = recipe.tensor(device)

@@ -1,7 +1,7 @@
 """reshape across frameworks (DL10, DL11): the same drawn inputs through torch, NumPy and TensorFlow -
 where they agree (the elements, row-major) and where they differ (which calls raise, and what).
 
-Inputs are strided recipes (``tensorspec.testing.layouts``) of every real dtype but bfloat16 (NumPy
+Inputs are tensor recipes (``tensorspec.testing.layouts``) of every real dtype but bfloat16 (NumPy
 lacks it); the TensorFlow input is ``tf.constant`` of the same values.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from tensorspec.reference import shapes as ref
 from tensorspec.testing.assertions import assert_equal, assert_shape, assert_values, repro
 from tensorspec.testing.devices import on_devices
 from tensorspec.testing.dtypes import TORCH_REAL
-from tensorspec.testing.layouts import strided_tensors
+from tensorspec.testing.layouts import tensors_in_layouts
 from tensorspec.testing.shape_strategies import invalid_reshape_targets, reshape_targets
 from tensorspec.testing.strategies import dims
 
@@ -113,7 +113,7 @@ def _calls(op, arg, t, a, tf, x, shape_after):
 def test_torch_numpy_and_tensorflow_agree_or_differ_as_stated(op, device, tf, data):
     """The same drawn input through torch, NumPy and TensorFlow: each does what OUTCOMES states for the
     situation (result, or which exception), and every result holds the row-major values."""
-    recipe = data.draw(strided_tensors(dtypes=[d for d in TORCH_REAL if d != torch.bfloat16]), label="t")
+    recipe = data.draw(tensors_in_layouts(dtypes=[d for d in TORCH_REAL if d != torch.bfloat16]), label="t")
     situation, arg, shape_after = data.draw(cross_framework_case(op, recipe.shape), label="case")
     a = recipe.reference()
     with repro(f"t = {recipe.source(device)}\na = t.cpu().numpy()\nx = tf.constant(a)\n# {situation}: {op}({arg})"):

@@ -36,17 +36,18 @@ def numpy_copies(mp):
         return orig(self, *a, **k).copy()
 
 
-def _transposed(t: torch.Tensor) -> bool:
+def _axes_reversed(t: torch.Tensor) -> bool:
     return not t.is_contiguous() and t.permute(tuple(reversed(range(t.dim())))).is_contiguous()
 
 
-TENSOR_LAYOUTS = {
+# The tensor views the statement names (as spec/test_bridge.py builds them), told apart by their strides.
+TENSOR_VIEWS = {
     "contiguous": lambda t: t.dim() > 0 and t.is_contiguous(),
-    "transposed": _transposed,
-    "sliced": lambda t: not t.is_contiguous() and not _transposed(t),
+    "permuted": _axes_reversed,
+    "stepped": lambda t: not t.is_contiguous() and not _axes_reversed(t),
 }
 
-for _name, _is in TENSOR_LAYOUTS.items():
+for _name, _is in TENSOR_VIEWS.items():
     @_planted("bridge.numpy_shares", "a_view_of_a_cpu_tensor", f"numpy_copies_{_name}_tensors",
               f"t.numpy() of a {_name} tensor is a row-major copy (the other layouts are shared).")
     def _copies_layout(mp, _is=_is):
@@ -127,7 +128,7 @@ def from_numpy_copies(mp):
 ARRAY_LAYOUTS = {
     "C_contiguous": ("C-contiguous", lambda a: a.ndim > 0 and a.flags.c_contiguous and a.flags.writeable),
     "Fortran_ordered": ("Fortran-ordered", lambda a: a.flags.f_contiguous and not a.flags.c_contiguous),
-    "strided": ("strided", lambda a: not a.flags.c_contiguous and not a.flags.f_contiguous),
+    "stepped": ("stepped", lambda a: not a.flags.c_contiguous and not a.flags.f_contiguous),
     "read_only": ("read-only", lambda a: not a.flags.writeable),
 }
 

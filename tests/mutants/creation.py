@@ -48,7 +48,7 @@ def _tensor_new_for(mp, when, change):
 LAYOUTS = {
     "C_contiguous": ("C-contiguous", lambda a: a.ndim > 0 and a.flags.c_contiguous and a.flags.writeable),
     "Fortran_ordered": ("Fortran-ordered", lambda a: a.flags.f_contiguous and not a.flags.c_contiguous),
-    "strided": ("strided (neither C- nor Fortran-contiguous)",
+    "stepped": ("stepped (neither C- nor Fortran-contiguous)",
                 lambda a: not a.flags.c_contiguous and not a.flags.f_contiguous),
     "read_only": ("read-only", lambda a: not a.flags.writeable),
     "0d": ("0-d", lambda a: a.ndim == 0),
@@ -660,7 +660,7 @@ def as_tensor_copies_arrays(mp):
     _wrap_as_tensor(mp, np.ndarray, lambda orig, d, *a, **k: orig(d, *a, **k).clone())
 
 
-for _name in ("C_contiguous", "Fortran_ordered", "strided"):
+for _name in ("C_contiguous", "Fortran_ordered", "stepped"):
     _words, _is = LAYOUTS[_name]
 
     @_planted("creation.as_tensor_shares", "shares_every_dtype_and_layout", f"as_tensor_copies_{_name}_arrays",
@@ -807,7 +807,7 @@ def from_numpy_copies(mp):
         return orig(a).clone()
 
 
-for _name in ("C_contiguous", "Fortran_ordered", "strided", "read_only"):
+for _name in ("C_contiguous", "Fortran_ordered", "stepped", "read_only"):
     _words, _is = LAYOUTS[_name]
 
     @_planted("creation.from_numpy_shares", "shares_every_dtype_and_layout", f"from_numpy_copies_{_name}_arrays",

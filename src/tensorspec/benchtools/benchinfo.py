@@ -33,6 +33,8 @@ ONE_LOAD = "creation-one-load"
 ROUND_TRIPS = "creation-round-trips"
 
 TIME_TO_TARGET = "time-to-target"
+FULL_RUN = "full-run"
+OVERFITTING = "overfitting"
 
 SMOKE_IMAGES = 1000
 MICRO_THREADS = (1, 2)

@@ -175,9 +175,47 @@ def time_to_target(benches: list[dict]) -> str | None:
             f"evaluations): " + "; ".join(cells) + ".")
 
 
+def _full_runs(benches: list[dict], *keys: tuple[str, bool]) -> list[dict]:
+    """The full-run benchmarks of these (network, normalized inputs); none if one is missing."""
+    table = _by(_of(benches, benchinfo.FULL_RUN), "network", "normalize")
+    return [] if any(key not in table for key in keys) else [table[key] for key in keys]
+
+
+def batchnorm_helps(benches: list[dict]) -> str | None:
+    runs = _full_runs(benches, ("plain", True), ("batchnorm", True))
+    if not runs:
+        return None
+    accuracies = "; ".join(f"{b['network']} " + ", ".join(f"{a:.4f}" for a in b["test_accuracy"]) for b in runs)
+    losses = ", ".join(f"{b['network']} {b['loss'][-1]:.4f}" for b in runs)
+    seconds = " and ".join(f"{b['min']:.0f} s" for b in runs)
+    return (f"the recipe of train.reaches_target ({runs[0]['recipe']}), normalized inputs, test accuracy per "
+            f"epoch: {accuracies}. Last-epoch training loss: {losses} ({seconds} of training and evaluation).")
+
+
+def normalize_helps(benches: list[dict]) -> str | None:
+    runs = _full_runs(benches, ("plain", True), ("plain", False))
+    if not runs:
+        return None
+    normalized, raw = runs
+    return (f"the course network's first epoch of the recipe of train.reaches_target ({normalized['recipe']}): "
+            f"test accuracy {normalized['test_accuracy'][0]:.4f} normalized vs {raw['test_accuracy'][0]:.4f} "
+            f"unnormalized, training loss {normalized['loss'][0]:.4f} vs {raw['loss'][0]:.4f}.")
+
+
+def overfitting(benches: list[dict]) -> str | None:
+    runs = _of(benches, benchinfo.OVERFITTING)
+    if not runs:
+        return None
+    b = runs[0]
+    return (f"seed {b['seed']}, {b['steps']} Adam steps on {b['training_points']} points: training MSE "
+            f"{b['training_mse']:.3f}, held-out MSE {b['held_out_mse']:.3f} ({b['held_out_points']} points), "
+            f"{b['held_out_mse'] / b['training_mse']:.1f}x; {duration(b['min'])} per training.")
+
+
 MAKERS = {"creation.as_tensor_round_trips": creation, "device.gpu_not_always_faster": single_ops,
           "device.gpu_speeds_training": training_speed, "data.num_workers_speed": num_workers,
-          "train.reaches_target": time_to_target}
+          "train.reaches_target": time_to_target, "train.batchnorm_helps": batchnorm_helps,
+          "data.normalize_helps": normalize_helps, "misc.overfitting": overfitting}
 
 
 def texts(*paths: Path) -> dict[str, str]:

@@ -84,3 +84,21 @@ def fit(model: torch.nn.Module, loss_fn: Callable, x: torch.Tensor, y: torch.Ten
             opt.step()
             losses.append(loss.detach())
     return torch.stack(losses).tolist()
+
+
+def overfit_noisy_sine(device="cpu", seed: int = 0) -> tuple[Problem, torch.nn.Module]:
+    """misc.overfitting's problem: a 1-64-64-1 tanh MLP trained by Adam (lr 0.02, 300 full-batch steps)
+    on 10 points of sin(3x) + N(0, 0.3²), 200 more held out, data and initial weights drawn from
+    ``torch.Generator().manual_seed(seed)``; the problem and the trained model."""
+    g = torch.Generator().manual_seed(seed)
+    p = noisy_sine(g, n_train=10, n_test=200, noise=0.3, device=device)
+    model = seeded_init(torch.nn.Sequential(torch.nn.Linear(1, 64), torch.nn.Tanh(), torch.nn.Linear(64, 64),
+                                            torch.nn.Tanh(), torch.nn.Linear(64, 1)), g).to(device)
+    fit(model, torch.nn.functional.mse_loss, p.x, p.y, steps=300, lr=0.02, optimizer=torch.optim.Adam)
+    return p, model
+
+
+@torch.no_grad()
+def training_and_held_out_mse(model: torch.nn.Module, p: Problem) -> tuple[float, float]:
+    mse = torch.nn.functional.mse_loss
+    return mse(model(p.x), p.y).item(), mse(model(p.x_test), p.y_test).item()

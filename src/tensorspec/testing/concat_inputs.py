@@ -16,13 +16,14 @@ from tensorspec.testing.assertions import (
     assert_values,
     source,
 )
+from tensorspec.testing.layouts import array_in_layout
 from tensorspec.testing.tensorflow_compat import tf_shape, to_numpy
 
 TORCH_DTYPES = D.TORCH_REAL + [torch.complex64]
 NUMPY_DTYPES = D.REAL + [np.dtype(np.complex64)]
 
 
-LAYOUTS = ("contiguous", "fortran", "strided")
+LAYOUTS = ("contiguous", "fortran", "stepped")  # of tensorspec.testing.layouts
 MAX_SIZE = 16  # elements per input
 
 
@@ -33,7 +34,7 @@ def stack_inputs(draw, dtypes=NUMPY_DTYPES, min_dims=0):
     dtype = draw(st.sampled_from(dtypes), label="dtype")
     shape = draw(S.shapes(min_dims=min_dims, max_dims=4, max_size=MAX_SIZE), label="shape")
     count = draw(st.integers(1, 4), label="count")
-    arrays = [S.laid_out(draw(S.arrays(dtype, shape), label=f"x{i}"), draw(st.sampled_from(LAYOUTS), label=f"layout{i}"))
+    arrays = [array_in_layout(draw(S.arrays(dtype, shape), label=f"x{i}"), draw(st.sampled_from(LAYOUTS), label=f"layout{i}"))
               for i in range(count)]
     return arrays, draw(S.dims(len(shape) + 1), label="axis")
 
@@ -47,7 +48,7 @@ def cat_inputs(draw, dtypes=NUMPY_DTYPES):
     sizes = draw(st.lists(st.integers(0, 3), min_size=1, max_size=4), label="sizes along axis")
     pos = axis % len(shape)
     shapes = [shape[:pos] + (n,) + shape[pos + 1:] for n in sizes]
-    arrays = [S.laid_out(draw(S.arrays(dtype, s), label=f"x{i}"), draw(st.sampled_from(LAYOUTS), label=f"layout{i}"))
+    arrays = [array_in_layout(draw(S.arrays(dtype, s), label=f"x{i}"), draw(st.sampled_from(LAYOUTS), label=f"layout{i}"))
               for i, s in enumerate(shapes)]
     return arrays, axis
 

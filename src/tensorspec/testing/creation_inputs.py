@@ -6,26 +6,17 @@ import warnings
 
 import numpy as np
 import torch
-from hypothesis import strategies as st
 
-from tensorspec.testing import dtypes as D
-from tensorspec.testing import strategies as S
 
-# Layouts torch wraps without copying, and the two it refuses (ValueError) in every constructor.
-WRAPPABLE = ("contiguous", "fortran", "strided", "readonly")
+# Layouts (tensorspec.testing.layouts) torch wraps without copying, and the two it refuses (ValueError)
+# in every constructor.
+WRAPPABLE = ("contiguous", "fortran", "stepped", "readonly")
 REFUSED = {"negative_stride": "negative", "byteswapped": "byte order"}
 
 
 KINDS = ("list", "tuple", "ndarray", "tensor", "scalar", "numpy scalar")
 # What Python data becomes (by the NumPy kind of the values): bool, int64, the default float dtype.
 PYTHON_DTYPE = {"b": np.bool_, "i": np.int64, "u": np.int64, "f": np.float32}
-
-
-def laid_out_arrays(dtypes=D.ALL, layouts=WRAPPABLE, min_size=1, min_dims=0):
-    """(array, layout): a drawn array in a drawn layout, non-empty unless ``min_size=0``."""
-    shape = S.shapes(min_dims=min_dims, min_side=1 if min_size else 0)
-    return st.tuples(S.arrays(st.sampled_from(list(dtypes)), shape), st.sampled_from(layouts)).map(
-        lambda al: (S.laid_out(al[0], al[1]), al[1]))
 
 
 def as_kind(arr: np.ndarray, kind: str):

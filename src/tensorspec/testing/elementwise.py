@@ -9,7 +9,7 @@ import torch
 from hypothesis import strategies as st
 
 from tensorspec.testing import dtypes as D
-from tensorspec.testing.layouts import same_kind_scalars, strided_tensors
+from tensorspec.testing.layouts import same_kind_scalars, tensors_in_layouts
 
 WIDE_UNSIGNED = dict(zip(D.available("uint16", "uint32", "uint64"), ("UInt16", "UInt32", "UInt64")))
 """uint16/uint32/uint64 (those this torch has) and their names in torch's messages."""
@@ -32,10 +32,10 @@ def rounded(expected, dtype: torch.dtype):
 @st.composite
 def operand_pairs(draw):
     """(x, y): a tensor recipe and a same-shape, same-dtype recipe or a Python scalar it holds exactly."""
-    x = draw(strided_tensors(), label="x")
+    x = draw(tensors_in_layouts(), label="x")
     if draw(st.booleans(), label="y is a scalar"):
         return x, draw(same_kind_scalars(x.dtype), label="y")
-    return x, draw(strided_tensors(dtypes=[x.dtype], shape=x.shape), label="y")
+    return x, draw(tensors_in_layouts(dtypes=[x.dtype], shape=x.shape), label="y")
 
 
 def build(y, device):

@@ -1,13 +1,30 @@
-"""Torch tensors in chosen memory layouts, drawn as *recipes*: the values plus how to lay them out.
+"""Memory layouts the spec draws tensors and NumPy arrays in: one name for each arrangement of memory.
 
-A test draws a :class:`Strided` recipe, builds the tensor on its device (``recipe.tensor(device)``),
-compares with ``recipe.reference()`` (the same values as a NumPy array, row-major) and prints
-``recipe.source(device)`` in its reproducer.  Layouts:
+A tensor is drawn as a *recipe* (:func:`tensors_in_layouts` gives a :class:`TensorRecipe`): the values
+plus how to lay them out.  A test builds the tensor on its device (``recipe.tensor(device)``), compares
+with ``recipe.reference()`` (the same values as a NumPy array, row-major) and prints
+``recipe.source(device)`` in its reproducer.  An array is laid out at once (:func:`array_in_layout`), or
+drawn with the name of its layout (:func:`arrays_in_layouts`).
 
-* ``contiguous`` - row-major, as created;
-* ``permuted``   - a permute() of a contiguous tensor of the permuted shape (transposes included);
-* ``stepped``    - every other element along one axis of a twice-as-long tensor, with an offset;
-* ``expanded``   - expand() of a length-1 axis (stride 0: several indices name one memory element).
+===============  ===========================================  ==========================================
+layout           tensor (:data:`TENSOR_LAYOUTS`)              array (:data:`ARRAY_LAYOUTS`)
+===============  ===========================================  ==========================================
+contiguous       row-major, as created                        row-major (C order)
+fortran          - (a ``permuted`` one, axes reversed)        column-major (``order="F"``)
+permuted         permute() of a contiguous tensor of the      -
+                 permuted shape (transposes included)
+stepped          every other element along one axis of a      every other element along the last axis
+                 twice-as-long tensor, from offset 0 or 1     of a twice-as-long array (rank 0: a copy)
+expanded         expand() of a length-1 axis (stride 0:       -
+                 several indices name one memory element)
+readonly         -                                            a copy with the write flag off
+byteswapped      -                                            non-native byte order (same values)
+negative_stride  -                                            the last axis reversed in memory, a
+                                                              negative stride (rank 0: a copy)
+===============  ===========================================  ==========================================
+
+Every one of them is what PyTorch calls *strided* (``torch.strided``, every dense layout), so no recipe
+here is named "strided".  Unknown names are refused when a strategy is built, at collection.
 """
 from __future__ import annotations
 
@@ -19,11 +36,18 @@ import torch
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tensorspec.testing.dtypes import TORCH_REAL, storage_dtype
-from tensorspec.testing.strategies import check, elements, shapes
+from tensorspec.testing.dtypes import ALL, TORCH_REAL, storage_dtype
+from tensorspec.testing.strategies import arrays, check, elements, shapes
 
 TENSOR_LAYOUTS = ("contiguous", "permuted", "stepped", "expanded")
 WRITABLE_LAYOUTS = ("contiguous", "permuted", "stepped")  # each element has its own memory
+ARRAY_LAYOUTS = ("contiguous", "fortran", "stepped", "readonly", "byteswapped", "negative_stride")
+
+
+def _check_layouts(caller: str, layouts: list, known: tuple, kind: str) -> None:
+    unknown = [name for name in layouts if name not in known]
+    check(bool(layouts) and not unknown,
+          f"{caller}: unknown layout(s) {unknown or layouts!r}; the {kind} layouts are {', '.join(known)}")
 
 
 def has_internal_overlap(t: torch.Tensor) -> bool:
@@ -53,7 +77,7 @@ def _step_index(axis: int, start: int) -> tuple:
 
 
 @dataclass(frozen=True, eq=False)
-class Strided:
+class TensorRecipe:
     values: np.ndarray  # the logical values, row-major (float32 holding bfloat16-rounded values)
     dtype: torch.dtype
     layout: str
@@ -108,24 +132,22 @@ def _round_to(values: np.ndarray, dtype: torch.dtype) -> np.ndarray:
     return values
 
 
-def strided_tensors(*, dtypes=TORCH_REAL, shape=None, layouts=TENSOR_LAYOUTS, special: bool = True,
-                    bound: float | None = None, fill=None) -> st.SearchStrategy[Strided]:
-    """A :class:`Strided` recipe; ``dtypes`` a list of torch dtypes, ``shape`` a tuple or a strategy,
+def tensors_in_layouts(*, dtypes=TORCH_REAL, shape=None, layouts=TENSOR_LAYOUTS, special: bool = True,
+                       bound: float | None = None, fill=None) -> st.SearchStrategy[TensorRecipe]:
+    """A :class:`TensorRecipe`; ``dtypes`` a list of torch dtypes, ``shape`` a tuple or a strategy,
     ``layouts`` names of :data:`TENSOR_LAYOUTS`; ``fill`` a strategy for the elements, replacing
     ``elements(dtype, special=..., bound=...)``.  Checked when built."""
     dtypes, layouts = list(dtypes), list(layouts)
     check(bool(dtypes) and all(isinstance(d, torch.dtype) for d in dtypes),
-          f"strided_tensors: dtypes must be a non-empty list of torch dtypes, not {dtypes!r}")
-    unknown = [name for name in layouts if name not in TENSOR_LAYOUTS]
-    check(bool(layouts) and not unknown, f"strided_tensors: unknown layout(s) {unknown or layouts!r}; "
-                                         f"the tensor layouts are {', '.join(TENSOR_LAYOUTS)}")
+          f"tensors_in_layouts: dtypes must be a non-empty list of torch dtypes, not {dtypes!r}")
+    _check_layouts("tensors_in_layouts", layouts, TENSOR_LAYOUTS, "tensor")
     check(shape is None or isinstance(shape, (st.SearchStrategy, tuple, list)),
-          f"strided_tensors: shape must be a tuple or a strategy, not {shape!r}")
-    return _strided_tensors(dtypes, shape, layouts, special, bound, fill)
+          f"tensors_in_layouts: shape must be a tuple or a strategy, not {shape!r}")
+    return _tensors_in_layouts(dtypes, shape, layouts, special, bound, fill)
 
 
 @st.composite
-def _strided_tensors(draw, dtypes, shape, layouts, special, bound, fill) -> Strided:
+def _tensors_in_layouts(draw, dtypes, shape, layouts, special, bound, fill) -> TensorRecipe:
     dtype = draw(st.sampled_from(list(dtypes)), label="dtype")
     if shape is None:
         shp = draw(shapes(), label="shape")
@@ -150,7 +172,43 @@ def _strided_tensors(draw, dtypes, shape, layouts, special, bound, fill) -> Stri
         elif layout == "stepped":
             param = (draw(st.integers(0, len(shp) - 1), label="stepped axis"),
                      draw(st.integers(0, 1), label="offset"))
-    return Strided(_round_to(values, dtype), dtype, layout, param)
+    return TensorRecipe(_round_to(values, dtype), dtype, layout, param)
+
+
+def array_in_layout(base: np.ndarray, layout: str) -> np.ndarray:
+    """An array equal to ``base`` in values, in the given layout of :data:`ARRAY_LAYOUTS`."""
+    # np.array(order=...) rather than np.ascontiguousarray / np.asfortranarray: those make 0-d arrays 1-d.
+    if layout == "contiguous":
+        return np.array(base, order="C")
+    if layout == "fortran":
+        return np.array(base, order="F")
+    if layout == "stepped":  # every other element of a twice-as-long buffer: non-contiguous
+        if base.ndim == 0:
+            return base.copy()
+        wide = np.repeat(base, 2, axis=-1)
+        return wide[..., ::2]
+    if layout == "readonly":
+        out = base.copy()
+        out.setflags(write=False)
+        return out
+    if layout == "byteswapped":  # same values, non-native byte order
+        return base.astype(base.dtype.newbyteorder())
+    if layout == "negative_stride":
+        if base.ndim == 0:
+            return base.copy()
+        return np.flip(np.flip(base, -1).copy(), -1)
+    raise ValueError(f"unknown layout {layout!r}; the array layouts are {', '.join(ARRAY_LAYOUTS)}")
+
+
+def arrays_in_layouts(*, dtypes=ALL, shape=None, layouts=ARRAY_LAYOUTS) -> st.SearchStrategy[tuple[np.ndarray, str]]:
+    """(array, layout): an array of one of ``dtypes`` (NumPy dtypes) and ``shape`` (a tuple or a
+    strategy; any shape by default) in one of ``layouts`` (names of :data:`ARRAY_LAYOUTS`).  Checked
+    when built."""
+    dtypes, layouts = list(dtypes), list(layouts)
+    check(bool(dtypes), "arrays_in_layouts: dtypes=[]: no dtype to draw")
+    _check_layouts("arrays_in_layouts", layouts, ARRAY_LAYOUTS, "array")
+    return st.tuples(arrays(st.sampled_from(dtypes), shape), st.sampled_from(layouts)).map(
+        lambda al: (array_in_layout(*al), al[1]))
 
 
 def same_kind_scalars(dtype: torch.dtype, *, special: bool = True) -> st.SearchStrategy:

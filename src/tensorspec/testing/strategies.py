@@ -1,4 +1,5 @@
-"""Hypothesis strategies shared by the spec: shapes, dtypes, values, dims and memory layouts.
+"""Hypothesis strategies shared by the spec: shapes, dtypes, values and dims (memory layouts:
+``tensorspec.testing.layouts``).
 
 Sizes are capped (``MAX_SIZE`` elements) so that the whole specification stays fast; zero-size axes
 and rank 0 are always in range unless a caller narrows them.  Options are keyword-only and checked
@@ -102,35 +103,6 @@ def arrays(dtype=None, shape=None, *, special: bool = True, bound: float | None 
     shape_st = shapes() if shape is None else (shape if isinstance(shape, st.SearchStrategy) else st.just(tuple(shape)))
     return st.tuples(dtype_st, shape_st).flatmap(
         lambda ds: hnp.arrays(ds[0], ds[1], elements=elements(ds[0], special=special, bound=bound)))
-
-
-LAYOUTS = ("contiguous", "fortran", "strided", "readonly", "byteswapped", "negative_stride")
-"""Memory layouts ``laid_out`` can give an array; the last two are the ones torch refuses to wrap."""
-
-
-def laid_out(base: np.ndarray, layout: str) -> np.ndarray:
-    """An array equal to ``base`` in values, in the given memory layout."""
-    # np.array(order=...) rather than np.ascontiguousarray / np.asfortranarray: those make 0-d arrays 1-d.
-    if layout == "contiguous":
-        return np.array(base, order="C")
-    if layout == "fortran":
-        return np.array(base, order="F")
-    if layout == "strided":  # every other element of a twice-as-long buffer: non-contiguous
-        if base.ndim == 0:
-            return base.copy()
-        wide = np.repeat(base, 2, axis=-1)
-        return wide[..., ::2]
-    if layout == "readonly":
-        out = base.copy()
-        out.setflags(write=False)
-        return out
-    if layout == "byteswapped":  # same values, non-native byte order
-        return base.astype(base.dtype.newbyteorder())
-    if layout == "negative_stride":
-        if base.ndim == 0:
-            return base.copy()
-        return np.flip(np.flip(base, -1).copy(), -1)
-    raise ValueError(f"unknown layout {layout!r}; expected one of {LAYOUTS}")
 
 
 def python_scalars() -> st.SearchStrategy:
