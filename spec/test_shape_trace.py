@@ -37,5 +37,5 @@ def test_shapes_layer_by_layer(device, batch):
         steps = network.trace(torch.rand(batch, 1, 28, 28, device=device))
         actual = [(name, tuple(t.shape)) for name, t in steps]
         expected = [(name, tuple(batch if d == "B" else d for d in shape)) for name, shape in SHAPE_TRACE]
-        assert_equal("trace", actual, expected, expr=f"Network().trace(x) for B={batch}")
+        assert_equal(actual, expected, expr=f"Network().trace(x) for B={batch}", name="trace")
         torch.testing.assert_close(steps[-1][1], network(steps[0][1]))
