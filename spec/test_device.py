@@ -27,6 +27,7 @@ from tensorspec.testing import strategies as S
 from tensorspec.testing.assertions import (
     assert_device,
     assert_equal,
+    assert_tensor,
     assert_values,
     repro,
     source,
@@ -413,7 +414,7 @@ def test_the_course_network_trains_the_same_on_every_device(device):
     assert_equal(list(result), list(reference), expr="forward_and_step", name="keys")
     rtol, atol = AGREEMENT[device]
     for name, value in result.items():
-        torch.testing.assert_close(value, reference[name], rtol=rtol, atol=atol,
-                                   msg=lambda m, n=name: f"{n} on {device} (float32) vs cpu (float64): {m}")
+        assert_tensor(value, reference[name], expr=f"forward_and_step on {device} (float32) vs cpu (float64)",
+                      name=name, rtol=rtol, atol=atol, equal_nan=False)
 
 

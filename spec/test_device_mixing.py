@@ -17,6 +17,7 @@ from tensorspec.testing import strategies as S
 from tensorspec.testing.assertions import (
     assert_dtype,
     assert_equal,
+    assert_tensor,
     assert_values,
     repro,
     source,
@@ -135,7 +136,7 @@ def test_a_0d_cpu_tensor_combines_with_any_device(device, arg, value, zero_d_oth
                          expr=f"{expr}, a 0-d CPU tensor", name="(device, shape)")
             if device != "meta":
                 expected = op(s, b.cpu()) if cpu_first else op(b.cpu(), s)
-                torch.testing.assert_close(out.cpu(), expected)
+                assert_tensor(out.cpu(), expected, expr=f"{expr}, a 0-d CPU tensor, vs on the CPU", equal_nan=False)
         cpu_tensor, zero_d_elsewhere = on("cpu", arr), torch.tensor(value, device=device)
         with pytest.raises(RuntimeError, match=mixed_devices(device)):
             cpu_tensor + zero_d_elsewhere
@@ -188,7 +189,8 @@ def test_tiny_and_big_work_on_the_gpu(device, claim_fact):
     cpu_s = best_seconds(lambda: big @ big, "cpu", 2)
     gpu_s = best_seconds(lambda: big_gpu @ big_gpu, "cuda", 5)
     claim_fact("4096² matmul: cpu / cuda ms", f"{cpu_s * 1e3:.2f} / {gpu_s * 1e3:.2f}")
-    torch.testing.assert_close((big_gpu @ big_gpu).cpu(), big @ big, rtol=1e-3, atol=1e-2)
+    assert_tensor((big_gpu @ big_gpu).cpu(), big @ big, expr="4096² matmul on cuda vs cpu", rtol=1e-3, atol=1e-2,
+                  equal_nan=False)
 
 
 @pytest.mark.claim("device.gpu_speeds_training", "gpu_step_runs", "decided_by_the_benchmark")

@@ -22,6 +22,7 @@ from tensorspec.testing import strategies as S
 from tensorspec.testing.assertions import (
     assert_equal,
     assert_shape,
+    assert_tensor,
     assert_values,
     repro,
     source,
@@ -115,9 +116,10 @@ def test_fft_exists_and_agrees_with_numpy(device, a, data):
     tol = dict(rtol=1e-4, atol=1e-5 * scale) if single else dict(rtol=1e-9, atol=1e-12 * scale)
     with repro(f"torch.fft.fft(torch.tensor({source(a)}), dim={dim})"):
         spectrum = torch.fft.fft(t, dim=dim)
-        torch.testing.assert_close(spectrum.cpu(), torch.from_numpy(np.fft.fft(a, axis=dim)).to(spectrum.dtype), **tol)
-        torch.testing.assert_close(torch.fft.ifft(spectrum, dim=dim).cpu(),
-                                   torch.from_numpy(a).to(spectrum.dtype), **tol)
+        assert_tensor(spectrum.cpu(), torch.from_numpy(np.fft.fft(a, axis=dim)).to(spectrum.dtype),
+                      expr=f"torch.fft.fft(t, dim={dim}) vs np.fft.fft", equal_nan=False, **tol)
+        assert_tensor(torch.fft.ifft(spectrum, dim=dim).cpu(), torch.from_numpy(a).to(spectrum.dtype),
+                      expr=f"torch.fft.ifft(torch.fft.fft(t, dim={dim}), dim={dim}) vs t", equal_nan=False, **tol)
     if device == "cpu":
         with pytest.raises(RuntimeError, match="Unsupported dtype Half"):
             torch.fft.fft(torch.ones(a.shape, dtype=torch.float16), dim=dim)

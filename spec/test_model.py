@@ -23,6 +23,7 @@ from tensorspec.course.network import Network, copy_into_sequential, sequential_
 from tensorspec.testing.assertions import (
     assert_equal,
     assert_shape,
+    assert_tensor,
     assert_values,
     repro,
     source,
@@ -282,7 +283,7 @@ def test_call_runs_forward_and_hooks(device):
     calls.clear()
     via_forward = network.forward(x)
     assert_equal(calls, ["forward"], expr="network.forward(x)", name="hooks run by network.forward(x)")
-    torch.testing.assert_close(via_call, via_forward)
+    assert_tensor(via_call, via_forward, expr="network(x) vs network.forward(x)", equal_nan=False)
 
 
 @pytest.mark.claim("model.functional_stateless", "weightless_modules_hold_nothing")
@@ -320,7 +321,8 @@ def test_functional_ops_hold_no_weights():
     assert_equal(sorted(conv.state_dict()), ["bias", "weight"], expr="nn.Conv2d(1, 6, 5).state_dict()",
                  name="conv state")
     x = images(2) - 0.5
-    torch.testing.assert_close(F.conv2d(x, conv.weight, conv.bias), conv(x))
+    assert_tensor(F.conv2d(x, conv.weight, conv.bias), conv(x), expr="F.conv2d(x, conv.weight, conv.bias) vs conv(x)",
+                  equal_nan=False)
     keys = list(Network().state_dict())
     assert_equal(keys, [f"{layer}.{kind}" for layer in LAYERS for kind in ("weight", "bias")],
                  expr="Network().state_dict() (relu and max_pool2d add nothing)", name="state_dict keys")
@@ -339,9 +341,10 @@ def test_single_image(device):
     assert_shape(batched, (1, 10), expr="batch of one", name="network(image.unsqueeze(0)).shape")
     unbatched = network(image)
     assert_shape(unbatched, (1, 10), expr="no batch axis", name="network(image).shape")
-    torch.testing.assert_close(unbatched, batched)
+    assert_tensor(unbatched, batched, expr="network(image) vs network(image.unsqueeze(0))", equal_nan=False)
     sequential = copy_into_sequential(network, sequential_network().to(device))
-    torch.testing.assert_close(sequential(image.unsqueeze(0)), batched)
+    assert_tensor(sequential(image.unsqueeze(0)), batched, expr="sequential(image.unsqueeze(0)) vs network(...)",
+                  equal_nan=False)
     with pytest.raises(RuntimeError, match=r"mat1 and mat2 shapes cannot be multiplied \(12x16 and 192x120\)"):
         sequential(image)
     with pytest.raises(RuntimeError, match=r"Expected 3D \(unbatched\) or 4D \(batched\) input to conv2d"):
@@ -399,7 +402,7 @@ def test_sequential_computes_the_same_function_on_batches(device, batch):
     network = Network().to(device)
     sequential = copy_into_sequential(network, sequential_network().to(device))
     x = images(batch, device)
-    torch.testing.assert_close(sequential(x), network(x))
+    assert_tensor(sequential(x), network(x), expr=f"sequential(x) vs network(x), x of {batch} images", equal_nan=False)
 
 
 @on_devices
@@ -412,7 +415,8 @@ def test_sequential_and_network_differ_on_an_unbatched_image(device):
     image = images(1, device)[0]
     unbatched = network(image)
     assert_shape(unbatched, (1, 10), expr="Network()(image) for image [1, 28, 28]", name="network(image).shape")
-    torch.testing.assert_close(unbatched, network(image.unsqueeze(0)))
+    assert_tensor(unbatched, network(image.unsqueeze(0)), expr="network(image) vs network(image.unsqueeze(0))",
+                  equal_nan=False)
     with pytest.raises(RuntimeError, match=r"mat1 and mat2 shapes cannot be multiplied \(12x16 and 192x120\)"):
         sequential(image)
         pytest.fail("sequential(image) gave an output for an unbatched image")

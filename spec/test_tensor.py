@@ -16,8 +16,8 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from tensorspec.testing import dtypes as D
 from tensorspec.testing import strategies as S
-from tensorspec.testing.assertions import (assert_dtype, assert_equal, assert_shape, assert_values, repro,
-                                           source)
+from tensorspec.testing.assertions import (assert_dtype, assert_equal, assert_shape, assert_tensor, assert_values,
+                                           repro, source)
 from tensorspec.testing.devices import on_devices
 
 
@@ -202,7 +202,7 @@ def test_conv_layers_take_nchw_and_channels_last_is_only_a_memory_format(device,
                          name="x_cl.stride()")
             assert x_cl.is_contiguous(memory_format=torch.channels_last), "x_cl is not channels_last-contiguous"
             assert torch.equal(x_cl, x), "channels_last changed the values"
-            torch.testing.assert_close(conv(x_cl), conv(x), msg="conv(channels_last x) != conv(x)")
+            assert_tensor(conv(x_cl), conv(x), expr="conv(channels_last x) vs conv(x)", equal_nan=False)
             nhwc = x.permute(0, 2, 3, 1)  # an NHWC-shaped batch has H where the channels should be
             if h != c:
                 with pytest.raises(RuntimeError, match=f"to have {c} channels, but got {h} channels instead"):
@@ -220,7 +220,7 @@ def test_conv2d_also_takes_one_unbatched_chw_image_but_not_5d(device):
     with torch.no_grad():
         image = torch.rand(3, 5, 5, device=device)
         assert_shape(conv(image), (2, 3, 3), expr="conv(torch.rand(3, 5, 5))", name="conv(chw).shape")
-        torch.testing.assert_close(conv(image), conv(image[None])[0])
+        assert_tensor(conv(image), conv(image[None])[0], expr="conv(chw) vs conv(chw[None])[0]", equal_nan=False)
         with pytest.raises(RuntimeError, match=r"Expected 3D \(unbatched\) or 4D \(batched\) input to conv2d"):
             conv(image[None, None])
 
