@@ -20,7 +20,7 @@ from tensorspec.testing.assertions import assert_equal, assert_values, repro
 from tensorspec.testing.devices import on_devices
 from tensorspec.testing.elementwise import (WIDE_UNSIGNED, build, cpu_only, numpy_result, operand_pairs,
                                             raises_exactly, rounded)
-from tensorspec.testing.layouts import strided_tensors
+from tensorspec.testing.layouts import Strided, strided_tensors
 from tensorspec.testing.spellings import spellings
 
 CLAIM = "elementwise.arith_methods"
@@ -41,10 +41,14 @@ REFLECTED = {"add": lambda x, y: y + x, "sub": lambda x, y: y - x, "mul": lambda
 
 # ---- operators_equal_methods, numpy_values, true_division, bool_subtraction_refused ---------------
 
+_BOOLS = Strided(np.array([True, False]), torch.bool, "contiguous")
+
+
 @pytest.mark.claim(CLAIM, "operators_equal_methods", "numpy_values", "true_division", "bool_subtraction_refused")
 @pytest.mark.parametrize("method", ARITH)
 @on_devices
 @given(pair=operand_pairs())
+@example(pair=(_BOOLS, True))  # bool OP Python bool, y - x (Tensor.__rsub__) included, in every run
 def test_operators_equal_the_methods_element_by_element(method, device, pair):
     """x OP y == x.method(y) == torch.method(x, y) == NumPy's result, for a same-shape tensor or a
     scalar y, and y OP x (the scalar on the left) == NumPy's (y / x: y * (1 / x)); / and div of

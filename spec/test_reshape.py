@@ -210,8 +210,9 @@ def test_squeeze_of_several_named_axes(device):
                 with pytest.raises(TypeError, match=r"squeeze\(\) received an invalid combination of arguments"):
                     call(t, axes)
                 continue
-            assert_equal(tuple(call(t, axes).shape), shape, expr="t = torch.arange(2).reshape(1, 2, 1, 1)",
-                         name=f"({expr}).shape")
+            for out in (call(t, axes), call(t, dim=axes)):
+                assert_equal(tuple(out.shape), shape, expr="t = torch.arange(2).reshape(1, 2, 1, 1)",
+                             name=f"({expr}).shape (positional or dim=)")
     for d in (0, -1):
         for expr, call in spellings("squeeze", str(d)).items():
             assert_equal(tuple(call(torch.tensor(5.0, device=device), d).shape), (), expr="t = torch.tensor(5.0)",
