@@ -37,11 +37,11 @@ def test_every_tensor_has_a_dtype_a_device_and_a_strided_layout(device, dtype, s
     t = MAKERS[maker](shape, dtype, device)
     expr = f"{maker} of shape {shape}, dtype={dtype}, device={device!r}"
     with repro(f"t = <{expr}>; t.dtype, t.device, t.layout"):
-        assert_equal("type(t.dtype)", type(t.dtype), torch.dtype, expr=expr)
+        assert_equal(type(t.dtype), torch.dtype, expr=expr, name="type(t.dtype)")
         assert_dtype(t, dtype, expr=expr, name="t.dtype")
-        assert_equal("type(t.device)", type(t.device), torch.device, expr=expr)
+        assert_equal(type(t.device), torch.device, expr=expr, name="type(t.device)")
         assert_device(t, device, expr=expr, name="t.device")
-        assert_equal("t.layout", t.layout, torch.strided, expr=expr)
+        assert_equal(t.layout, torch.strided, expr=expr, name="t.layout")
 
 
 @pytest.mark.claim("attrs.dtype_device_layout", "sparse_layout")
@@ -51,8 +51,8 @@ def test_strided_is_only_the_default_layout(device):
     dense = torch.eye(3, device=device)
     sparse = dense.to_sparse()
     with repro("torch.eye(3).to_sparse().layout"):
-        assert_equal("sparse.layout", sparse.layout, torch.sparse_coo, expr="torch.eye(3).to_sparse()")
-        assert_equal("sparse.to_dense().layout", sparse.to_dense().layout, torch.strided, expr="sparse.to_dense()")
+        assert_equal(sparse.layout, torch.sparse_coo, expr="torch.eye(3).to_sparse()", name="sparse.layout")
+        assert_equal(sparse.to_dense().layout, torch.strided, expr="sparse.to_dense()", name="sparse.to_dense().layout")
         assert torch.equal(sparse.to_dense(), dense)
 
 
@@ -77,8 +77,9 @@ def test_rand_takes_the_default_dtype_and_device(device, shape, dtype):
         assert bool(((t >= 0) & (t < 1)).all()), f"torch.rand({shape}) has values outside [0, 1): {t}"
         if dtype.is_floating_point and torch.empty((), dtype=dtype).element_size() > 1 or dtype.is_complex:
             on_device = torch.rand(shape, device=device, dtype=dtype)
-            assert_equal("t.device.type", on_device.device.type, device, expr=f"torch.rand({shape}, device={device!r})")
-            assert_equal("t.dtype", on_device.dtype, dtype, expr=f"torch.rand({shape}, dtype={dtype})")
+            assert_equal(on_device.device.type, device, expr=f"torch.rand({shape}, device={device!r})",
+                         name="t.device.type")
+            assert_equal(on_device.dtype, dtype, expr=f"torch.rand({shape}, dtype={dtype})", name="t.dtype")
             parts = torch.view_as_real(on_device.to(torch.complex64)) if dtype.is_complex else on_device
             assert bool(((parts >= 0) & (parts < 1)).all()), f"torch.rand({shape}, dtype={dtype}): {on_device}"
         else:
@@ -92,9 +93,9 @@ def test_rand_takes_the_default_dtype_and_device(device, shape, dtype):
 def test_rand_3_4_is_float32_on_cpu_out_of_the_box():
     """The note's example: (3, 4), float32, cpu - the out-of-the-box defaults."""
     t = torch.rand(3, 4)
-    assert_equal("torch.get_default_dtype()", torch.get_default_dtype(), torch.float32, expr="out of the box")
-    assert_equal("torch.rand(3,4)", (tuple(t.shape), t.dtype, str(t.device)), ((3, 4), torch.float32, "cpu"),
-                 expr="torch.rand(3, 4)")
+    assert_equal(torch.get_default_dtype(), torch.float32, expr="out of the box", name="torch.get_default_dtype()")
+    assert_equal((tuple(t.shape), t.dtype, str(t.device)), ((3, 4), torch.float32, "cpu"), expr="torch.rand(3, 4)",
+                 name="torch.rand(3,4)")
 
 
 @pytest.mark.claim("attrs.rand_defaults", "follows_changed_defaults")

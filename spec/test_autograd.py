@@ -41,12 +41,12 @@ def test_backward_gives_the_exact_derivative_of_a_polynomial(device, coefficient
     with repro(f"x = torch.tensor({x.tolist()}, dtype=torch.float64, requires_grad=True)\n"
                f"({P.source(coefficients)}).sum().backward(); x.grad"):
         P.horner(coefficients, t).sum().backward()
-        assert_values(t.grad, P.derivative(coefficients, x), "x.grad after p(x).sum().backward()")
+        assert_values(t.grad, P.derivative(coefficients, x), expr="x.grad after p(x).sum().backward()")
         t2 = leaf(x, device)
         (first,) = torch.autograd.grad(P.horner(coefficients, t2).sum(), t2, create_graph=True)
         if first.requires_grad:  # p' is not constant: differentiate once more
             (second,) = torch.autograd.grad(first.sum(), t2)
-            assert_values(second, P.derivative(coefficients, x, order=2), "second derivative")
+            assert_values(second, P.derivative(coefficients, x, order=2), expr="second derivative")
         else:
             assert len(coefficients) <= 2, f"p' of a degree-{len(coefficients) - 1} polynomial has no graph"
 
@@ -95,16 +95,17 @@ def test_plain_tensors_are_differentiated_once_they_require_grad(device, dtype, 
     d/dx sum(x*x) = 2x; without it there is no graph and backward is an error."""
     made = torch.tensor(x, dtype=dtype, device=device, requires_grad=True)
     (made * made).sum().backward()
-    assert_values(made.grad, 2 * made.detach(), "t.grad after (t * t).sum().backward(), t = torch.tensor(x, requires_grad=True)")
+    assert_values(made.grad, 2 * made.detach(),
+                  expr="t.grad after (t * t).sum().backward(), t = torch.tensor(x, requires_grad=True)")
     t = torch.tensor(x, dtype=dtype, device=device)
     with repro(f"t = torch.tensor({x.tolist()}, dtype={dtype}).requires_grad_(); (t * t).sum().backward()"):
-        assert_equal("type(t)", type(t), torch.Tensor, expr="torch.tensor(...)")
+        assert_equal(type(t), torch.Tensor, expr="torch.tensor(...)", name="type(t)")
         with pytest.raises(RuntimeError, match="element 0 of tensors does not require grad and does not have"):
             (t * t).sum().backward()
         assert t.grad is None, "a tensor not requiring grad got a .grad"
         t.requires_grad_()
         (t * t).sum().backward()
-        assert_values(t.grad, 2 * t.detach(), "t.grad after (t * t).sum().backward()")
+        assert_values(t.grad, 2 * t.detach(), expr="t.grad after (t * t).sum().backward()")
 
 
 REQUIRES_GRAD_REFUSALS = {  # how an integer or bool tensor is asked to require grad: torch's words (case included)
@@ -140,9 +141,10 @@ def test_integer_and_bool_tensors_cannot_require_grad(expr, device):
 def test_complex_tensors_may_require_grad(device):
     """Complex tensors require grad by either path, though requires_grad_()'s refusal names only floating point."""
     z = torch.tensor([1j], device=device)
-    assert_equal("complex requires_grad_()", z.requires_grad_().requires_grad, True, expr="torch.tensor([1j]).requires_grad_()")
+    assert_equal(z.requires_grad_().requires_grad, True, expr="torch.tensor([1j]).requires_grad_()",
+                 name="complex requires_grad_()")
     made = torch.tensor([1j], device=device, requires_grad=True)
-    assert_equal("requires_grad", made.requires_grad, True, expr="torch.tensor([1j], requires_grad=True)")
+    assert_equal(made.requires_grad, True, expr="torch.tensor([1j], requires_grad=True)", name="requires_grad")
 
 
 @pytest.mark.claim("autograd.variable_required", "variable_is_a_shim")
@@ -153,13 +155,13 @@ def test_variable_is_a_shim_that_returns_plain_tensors(device):
     Variable = torch.autograd.Variable
     t = torch.ones(3, device=device)
     v = Variable(t)
-    assert_equal("type(Variable(t))", type(v), torch.Tensor, expr="torch.autograd.Variable(t)")
-    assert_equal("Variable(t).requires_grad", v.requires_grad, False, expr="torch.autograd.Variable(t)")
+    assert_equal(type(v), torch.Tensor, expr="torch.autograd.Variable(t)", name="type(Variable(t))")
+    assert_equal(v.requires_grad, False, expr="torch.autograd.Variable(t)", name="Variable(t).requires_grad")
     assert isinstance(torch.zeros(2, device=device), Variable), "a plain tensor is not isinstance(_, Variable)"
     assert not isinstance(np.zeros(2), Variable), "an ndarray passed isinstance(_, Variable)"
     v = Variable(t, requires_grad=True)
-    assert_equal("(type, requires_grad)", (type(v), v.requires_grad), (torch.Tensor, True),
-                 expr="torch.autograd.Variable(t, requires_grad=True)")
+    assert_equal((type(v), v.requires_grad), (torch.Tensor, True),
+                 expr="torch.autograd.Variable(t, requires_grad=True)", name="(type, requires_grad)")
 
 
 @pytest.mark.claim("autograd.variable_drop_in", "same_data_and_results")
@@ -171,12 +173,12 @@ def test_a_variable_works_like_the_tensor_it_wraps(device, x):
     t = torch.from_numpy(x).to(device)
     v = torch.autograd.Variable(t)
     with repro(f"t = torch.tensor({x.tolist()}, dtype=torch.float64); v = torch.autograd.Variable(t)"):
-        assert_equal("(dtype, device, shape)", (v.dtype, v.device, v.shape), (t.dtype, t.device, t.shape),
-                     expr="Variable(t) vs t")
+        assert_equal((v.dtype, v.device, v.shape), (t.dtype, t.device, t.shape), expr="Variable(t) vs t",
+                     name="(dtype, device, shape)")
         assert_shares(v, t, expr="torch.autograd.Variable(t)")
         for expr, op in (("x * 2 + 1", lambda z: z * 2 + 1), ("x.exp().sum()", lambda z: z.exp().sum()),
                          ("x.reshape(-1).flip(0)", lambda z: z.reshape(-1).flip(0)), ("x.data", lambda z: z.data)):
-            assert_values(op(v), op(t), f"{expr} on Variable(t) and on t", exact=True)
+            assert_values(op(v), op(t), expr=f"{expr} on Variable(t) and on t", exact=True)
 
 
 @pytest.mark.claim("autograd.variable_drop_in", "not_a_constructor")
@@ -197,12 +199,14 @@ def test_variable_cuts_the_graph(device):
     y = x * 2
     for requires_grad in (False, True):
         wrapped = Variable(y, requires_grad=requires_grad)
-        assert_equal("wrapped.grad_fn", wrapped.grad_fn, None, expr=f"Variable(x * 2, requires_grad={requires_grad})")
-        assert_equal("wrapped.is_leaf", wrapped.is_leaf, True, expr=f"Variable(x * 2, requires_grad={requires_grad})")
+        assert_equal(wrapped.grad_fn, None, expr=f"Variable(x * 2, requires_grad={requires_grad})",
+                     name="wrapped.grad_fn")
+        assert_equal(wrapped.is_leaf, True, expr=f"Variable(x * 2, requires_grad={requires_grad})",
+                     name="wrapped.is_leaf")
     wrapped.sum().backward()
     assert x.grad is None, f"a gradient went through Variable(y) to x: {x.grad}"
     y.sum().backward()  # the unwrapped path does reach x
-    assert_values(x.grad, torch.full((3,), 2.0), "x.grad through y = x * 2")
+    assert_values(x.grad, torch.full((3,), 2.0), expr="x.grad through y = x * 2")
 
 
 def linear_stack(widths: list[int], generator: torch.Generator, device) -> torch.nn.Sequential:
@@ -231,7 +235,7 @@ def test_stacked_linear_layers_without_activation_are_one_affine_map(device, wid
         w, b = wi @ w, wi @ b + bi
     with repro(f"widths={widths}; generator seed {seed}"):
         with torch.no_grad():
-            assert_values(net(x.to(device)), x.numpy() @ w.T + b, f"Sequential(Linear...)(x) with widths {widths}")
+            assert_values(net(x.to(device)), x.numpy() @ w.T + b, expr=f"Sequential(Linear...)(x) with widths {widths}")
 
 
 class Lambda(torch.nn.Module):
@@ -266,8 +270,9 @@ def test_an_activation_between_linear_layers_makes_the_map_non_affine(device, ac
                                      (activation, torch.nn.Sequential(first, Lambda(act), second), True)):
             y = net(xs).reshape(-1).tolist()
             second_difference = y[2] - 2 * y[1] + y[0]
-            assert_equal("|second difference| > 1e-3", abs(second_difference) > 1e-3, nonlinear,
-                         expr=f"Linear -> {name} -> Linear at x = -0.5, 0.25, 1.0 (y = {y})")
+            assert_equal(abs(second_difference) > 1e-3, nonlinear,
+                         expr=f"Linear -> {name} -> Linear at x = -0.5, 0.25, 1.0 (y = {y})",
+                         name="|second difference| > 1e-3")
 
 
 @pytest.mark.claim("autograd.activation_differentiable", "kinks_have_fixed_slopes")
@@ -288,7 +293,7 @@ def test_kinked_activations_pass_errors_back_with_a_fixed_slope_at_the_kink(devi
         with repro(f"x = torch.tensor({x.tolist()}, dtype=torch.float64, requires_grad=True)\n"
                    f"{name}(x).sum().backward(); x.grad"):
             act(t).sum().backward()
-            assert_values(t.grad, slope(x), f"x.grad after {name}(x).sum().backward()", exact=True)
+            assert_values(t.grad, slope(x), expr=f"x.grad after {name}(x).sum().backward()", exact=True)
 
 
 STEPS = ("ceil", "floor", "round", "sign")
@@ -305,7 +310,7 @@ def test_piecewise_constant_activations_pass_no_error_back(device, x, name):
     with repro(f"x = torch.tensor({x.tolist()}, dtype=torch.float64, requires_grad=True)\n"
                f"torch.{name}(x).sum().backward(); x.grad"):
         getattr(torch, name)(t).sum().backward()
-        assert_values(t.grad, np.zeros_like(x), f"x.grad after torch.{name}(x).sum().backward()", exact=True)
+        assert_values(t.grad, np.zeros_like(x), expr=f"x.grad after torch.{name}(x).sum().backward()", exact=True)
 
 
 class ForwardOnly(torch.autograd.Function):
@@ -338,7 +343,7 @@ def test_an_activation_of_torch_ops_is_differentiated_for_free(device):
     swish = x * torch.sigmoid(x)  # a home-made activation built of torch ops
     swish.sum().backward()
     s = torch.sigmoid(x.detach())
-    assert_values(x.grad, s * (1 + x.detach() * (1 - s)), "x.grad after (x * sigmoid(x)).sum().backward()")
+    assert_values(x.grad, s * (1 + x.detach() * (1 - s)), expr="x.grad after (x * sigmoid(x)).sum().backward()")
 
 
 @pytest.mark.claim("autograd.activation_nonlinear", "dead_relus_constant")
@@ -352,4 +357,4 @@ def test_a_network_whose_relus_are_all_dead_is_constant():
         l1.bias.fill_(-100.0)
         x = torch.rand(50, 3, generator=g) * 2 - 1
         out = l2(F.relu(l1(x)))
-    assert_values(out, l2.bias.detach().expand(50, 2), "l2(relu(l1(x))) with l1.bias = -100", exact=True)
+    assert_values(out, l2.bias.detach().expand(50, 2), expr="l2(relu(l1(x))) with l1.bias = -100", exact=True)

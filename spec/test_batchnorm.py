@@ -55,16 +55,16 @@ def test_batchnorm2d_train_and_eval(device, data):
         mean, var = x.mean(axis=(0, 2, 3)), x.var(axis=(0, 2, 3))  # NumPy's var is the biased one
         unbiased = x.var(axis=(0, 2, 3), ddof=1)
         out = bn.train()(t)
-        assert_values(out.detach(), reference(x, mean, var, gamma, beta), "bn.train()(x) vs batch stats")
-        assert_values(bn.running_mean, (1 - MOMENTUM) * 0 + MOMENTUM * mean, "bn.running_mean after one batch")
-        assert_values(bn.running_var, (1 - MOMENTUM) * 1 + MOMENTUM * unbiased, "bn.running_var (unbiased var)")
-        assert_equal("num_batches_tracked", int(bn.num_batches_tracked), 1, expr="after one training batch")
+        assert_values(out.detach(), reference(x, mean, var, gamma, beta), expr="bn.train()(x) vs batch stats")
+        assert_values(bn.running_mean, (1 - MOMENTUM) * 0 + MOMENTUM * mean, expr="bn.running_mean after one batch")
+        assert_values(bn.running_var, (1 - MOMENTUM) * 1 + MOMENTUM * unbiased, expr="bn.running_var (unbiased var)")
+        assert_equal(int(bn.num_batches_tracked), 1, expr="after one training batch", name="num_batches_tracked")
         running_mean, running_var = bn.running_mean.cpu().numpy(), bn.running_var.cpu().numpy()
         evaluated = bn.eval()(t)
         assert_values(evaluated.detach(), reference(x, running_mean, running_var, gamma, beta),
-                      "bn.eval()(x) vs running stats")
-        assert_values(bn.running_mean, running_mean, "eval leaves running_mean", exact=True)
-        assert_values(bn.running_var, running_var, "eval leaves running_var", exact=True)
+                      expr="bn.eval()(x) vs running stats")
+        assert_values(bn.running_mean, running_mean, expr="eval leaves running_mean", exact=True)
+        assert_values(bn.running_var, running_var, expr="eval leaves running_var", exact=True)
 
 
 @pytest.mark.claim(CLAIM, "one_value_per_channel_refused_in_training")
@@ -86,6 +86,6 @@ def test_course_batchnorm_network_normalizes_its_hidden_activations():
     network[3].register_forward_hook(lambda module, args, out: captured.update(x=args[0], out=out))
     network(torch.rand(16, 1, 28, 28))
     x, out = captured["x"].detach(), captured["out"].detach()  # float32: float32 tolerances
-    assert_values(out.mean(dim=(0, 2, 3)), torch.zeros(6), "BatchNorm2d(6) output mean")
+    assert_values(out.mean(dim=(0, 2, 3)), torch.zeros(6), expr="BatchNorm2d(6) output mean")
     var_in = x.var(dim=(0, 2, 3), unbiased=False)
-    assert_values(out.var(dim=(0, 2, 3), unbiased=False), var_in / (var_in + EPS), "output var vs var/(var+eps)")
+    assert_values(out.var(dim=(0, 2, 3), unbiased=False), var_in / (var_in + EPS), expr="output var vs var/(var+eps)")

@@ -58,17 +58,17 @@ def test_numpy_of_a_cpu_tensor_shares_its_memory(device, array):
                                                     r"Use Tensor\.cpu\(\)"):
                     t.numpy()
                 forced = t.numpy(force=True)
-                assert_values(forced, t, "t.numpy(force=True)", exact=True)
+                assert_values(forced, t, expr="t.numpy(force=True)", exact=True)
                 if t.numel():
                     assert_copies(t, forced, expr="t.numpy(force=True) of a CUDA tensor", write="other")
                 continue
             n = t.numpy()
             assert_dtype(n, D.NUMPY_OF_TORCH_ALL[t.dtype], expr="t.numpy()", name="n.dtype")
             assert_shape(n, tuple(t.shape), expr="t.numpy()", name="n.shape")
-            assert_values(n, t, "t.numpy()", exact=True)
+            assert_values(n, t, expr="t.numpy()", exact=True)
             if t.numel():
-                assert_equal("n.strides", n.strides, tuple(s * t.element_size() for s in t.stride()),
-                             expr=f"t.numpy(), t {layout}")
+                assert_equal(n.strides, tuple(s * t.element_size() for s in t.stride()), expr=f"t.numpy(), t {layout}",
+                             name="n.strides")
                 assert_shares(t, n, expr=f"t.numpy(), t {layout}")  # a write into t shows in n ...
                 assert_shares(t, n, expr=f"t.numpy(), t {layout}", write="other")  # ... and one into n in t
 
@@ -117,8 +117,8 @@ def test_numpy_refuses_grad_conj_neg_and_dtypes_numpy_lacks(case):
             t.numpy(force=True)
         return
     n = t.numpy(force=True)
-    assert_values(n, t.detach().resolve_conj().resolve_neg(), f"t.numpy(force=True), t a {case}", exact=True)
-    assert_equal("t.numpy(force=True) shares", same_memory(t, n), forced == "shares", expr=f"t a {case}")
+    assert_values(n, t.detach().resolve_conj().resolve_neg(), expr=f"t.numpy(force=True), t a {case}", exact=True)
+    assert_equal(same_memory(t, n), forced == "shares", expr=f"t a {case}", name="t.numpy(force=True) shares")
 
 
 @pytest.mark.claim("bridge.numpy_shares", "allowed_without_grad_mode")
@@ -145,9 +145,9 @@ def test_from_numpy_shows_changes_of_the_array_while_on_the_cpu(device, array):
                 a.setflags(write=True)  # the array owns its data: it may be made writable again
             assert_device(t, torch.device("cpu"), expr="torch.from_numpy(a)", name="t.device")
             assert_dtype(t, D.TORCH_OF_NUMPY_ALL[a.dtype], expr="torch.from_numpy(a)", name="t.dtype")
-            assert_equal("t.stride()", t.stride(), tuple(s // a.itemsize for s in a.strides),
-                         expr=f"torch.from_numpy(a), a {layout}")
-            assert_values(t, a, "torch.from_numpy(a)", exact=True)
+            assert_equal(t.stride(), tuple(s // a.itemsize for s in a.strides), expr=f"torch.from_numpy(a), a {layout}",
+                         name="t.stride()")
+            assert_values(t, a, expr="torch.from_numpy(a)", exact=True)
             moved = t.to(device)
             if a.size:
                 linked = assert_shares if device == "cpu" else assert_copies
@@ -180,8 +180,8 @@ def test_the_wide_unsigned_dtypes_are_bridged(name):
     dtype = D.torch_dtype(name)  # skips, naming the dtype, where the installed torch lacks it
     a = np.arange(3, dtype=name)
     t = torch.from_numpy(a)
-    assert_equal("t.dtype", t.dtype, dtype, expr=f"torch.from_numpy(np.arange(3, dtype={name!r}))")
-    assert_equal("t.numpy().dtype", t.numpy().dtype, a.dtype, expr="t.numpy()")
+    assert_equal(t.dtype, dtype, expr=f"torch.from_numpy(np.arange(3, dtype={name!r}))", name="t.dtype")
+    assert_equal(t.numpy().dtype, a.dtype, expr="t.numpy()", name="t.numpy().dtype")
 
 
 @pytest.mark.claim("bridge.numpy_to_tensor_reflects", "refuses_dtypes_torch_lacks")
@@ -258,13 +258,13 @@ def test_matplotlib_plots_cpu_tensors_directly(device, values):
         if device == "cpu":
             ys = plotted(ax, x, y)
             assert isinstance(ys, np.ndarray), f"line data is a {type(ys)}, not an ndarray"
-            assert_values(ys, values, "line.get_ydata() after ax.plot(x, t)", exact=True)
+            assert_values(ys, values, expr="line.get_ydata() after ax.plot(x, t)", exact=True)
         else:
             with pytest.raises(TypeError, match=r"can't convert cuda:0 device type tensor to numpy\. "
                                                 r"Use Tensor\.cpu\(\)"):
                 plotted(ax, x, y)
-            assert_values(plotted(ax, x.cpu(), y.cpu()), values, "ax.plot(x.cpu(), t.cpu())", exact=True)
+            assert_values(plotted(ax, x.cpu(), y.cpu()), values, expr="ax.plot(x.cpu(), t.cpu())", exact=True)
         needs_grad = y.cpu().requires_grad_()
         with pytest.raises(RuntimeError, match=r"Can't call numpy\(\) on Tensor that requires grad"):
             plotted(ax, x.cpu(), needs_grad)
-        assert_values(plotted(ax, x.cpu(), needs_grad.detach()), values, "ax.plot(x, t.detach())", exact=True)
+        assert_values(plotted(ax, x.cpu(), needs_grad.detach()), values, expr="ax.plot(x, t.detach())", exact=True)

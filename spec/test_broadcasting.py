@@ -67,16 +67,17 @@ def test_scalar_operand_and_broadcast_tensor(device, data):
         for text, other, other_dtype in (("2", 2, lhs_dtype), ("tensor", tensor, rhs_dtype)):
             for expr, call in spellings("add", text, symbol="+", operand="t1").items():
                 out = call(t1, other)
-                assert_equal(f"({expr}).dtype", out.dtype, other_dtype, expr=f"t1.dtype={dtype}")
-                assert_equal(f"({expr}).shape", tuple(out.shape), shape, expr=expr)
-                assert_values(out, plus_two(flat, other_dtype).reshape(shape), expr, exact=True)
+                assert_equal(out.dtype, other_dtype, expr=f"t1.dtype={dtype}", name=f"({expr}).dtype")
+                assert_equal(tuple(out.shape), shape, expr=expr, name=f"({expr}).shape")
+                assert_values(out, plus_two(flat, other_dtype).reshape(shape), expr=expr, exact=True)
         lhs, rhs = t1 + 2, t1 + tensor
         # The note's equation fails exactly where t1 + 2 wraps in t1's dtype but not in int64.
         overflows = [] if dtype.is_floating_point else [
             x for x in flat if wrapped(int(x) + 2, lhs_dtype) != wrapped(int(x) + 2, rhs_dtype)]
         same = (lhs == rhs) | (lhs.isnan() & rhs.isnan()) if dtype.is_floating_point else lhs == rhs
         note_holds = bool(same.all())
-        assert_equal("(t1+2 == t1+tensor).all()", note_holds, not overflows, expr=f"overflowing elements: {overflows}")
+        assert_equal(note_holds, not overflows, expr=f"overflowing elements: {overflows}",
+                     name="(t1+2 == t1+tensor).all()")
 
 
 @pytest.mark.claim("broadcasting.scalar", "right_side_is_a_cpu_tensor")
@@ -87,7 +88,7 @@ def test_the_notes_broadcast_tensor_lives_on_the_cpu(shape):
     other = torch.tensor(np.broadcast_to(2, shape))
     with repro(f"torch.zeros({shape}) + torch.tensor(np.broadcast_to(2, {shape}))"):
         assert_device(other, "cpu", expr="torch.tensor(np.broadcast_to(2, shape))", name="other.device")
-        assert_values(t1 + other, np.full(shape, 2.0), "t1 + other", exact=True)
+        assert_values(t1 + other, np.full(shape, 2.0), expr="t1 + other", exact=True)
 
 
 @pytest.mark.claim("broadcasting.scalar", "cuda_refuses_the_cpu_tensor")
@@ -103,7 +104,7 @@ def test_a_cuda_tensor_takes_only_a_0_d_cpu_tensor(device, shape):
             with pytest.raises(RuntimeError, match="same device"):
                 t1 + other
         else:
-            assert_values(t1 + other, np.full(shape, 2.0), "t1 + other", exact=True)
+            assert_values(t1 + other, np.full(shape, 2.0), expr="t1 + other", exact=True)
 
 
 @pytest.mark.claim("broadcasting.scalar", "narrow_ints_differ")
@@ -115,11 +116,11 @@ def test_the_notes_equation_fails_where_int8_wraps(device):
     tensor = torch.tensor(np.broadcast_to(2, t1.shape), device=device)
     for expr, call in spellings("add", "2", symbol="+", operand="t1").items():
         out = call(t1, 2)
-        assert_equal(f"({expr}).dtype", out.dtype, torch.int8, expr=expr)
-        assert_values(out, [-127, 2], f"{expr}, t1 = int8 [127, 0]", exact=True)
-    assert_equal("(t1 + tensor).dtype", (t1 + tensor).dtype, torch.int64, expr="t1 + tensor")
-    assert_values(t1 + tensor, [129, 2], "t1 + tensor, t1 = int8 [127, 0]", exact=True)
-    assert_values(t1 + 2 == t1 + tensor, [False, True], "t1 + 2 == t1 + tensor", exact=True)
+        assert_equal(out.dtype, torch.int8, expr=expr, name=f"({expr}).dtype")
+        assert_values(out, [-127, 2], expr=f"{expr}, t1 = int8 [127, 0]", exact=True)
+    assert_equal((t1 + tensor).dtype, torch.int64, expr="t1 + tensor", name="(t1 + tensor).dtype")
+    assert_values(t1 + tensor, [129, 2], expr="t1 + tensor, t1 = int8 [127, 0]", exact=True)
+    assert_values(t1 + 2 == t1 + tensor, [False, True], expr="t1 + 2 == t1 + tensor", exact=True)
 
 
 # ---- broadcasting.rules -----------------------------------------------------------------------
@@ -225,15 +226,15 @@ def test_torch_and_numpy_broadcast_alike(device, case):
     with repro(f"{torch_operands}\n{'; '.join(op.forms)}\n{np_call}"):
         shapes = [a.shape for a in arrays]
         expected = reference(name, arrays, out_shape)
-        assert_equal("torch.broadcast_shapes", tuple(torch.broadcast_shapes(*shapes)), out_shape, expr=f"{shapes}")
+        assert_equal(tuple(torch.broadcast_shapes(*shapes)), out_shape, expr=f"{shapes}", name="torch.broadcast_shapes")
         tensors = [torch.from_numpy(a).to(device) for a in arrays]
         for expr, call in op.forms.items():
             out = call(*tensors)
-            assert_equal(f"({expr}).shape", tuple(out.shape), out_shape, expr=expr)
-            assert_values(out, expected, expr, exact=True)
+            assert_equal(tuple(out.shape), out_shape, expr=expr, name=f"({expr}).shape")
+            assert_values(out, expected, expr=expr, exact=True)
         np_out = quiet_numpy(getattr(np, op.numpy), *arrays)
         assert_shape(np_out, out_shape, expr=np_call, name="np_out.shape")
-        assert_values(np_out, expected, np_call, exact=True)
+        assert_values(np_out, expected, expr=np_call, exact=True)
 
 
 @st.composite
@@ -301,7 +302,7 @@ def test_in_place_needs_the_result_shape(device, shapes):
     with repro(f"a, b = torch.zeros({a_shape}), torch.ones({b_shape})\n{'; '.join(forms)}"):
         for expr, call in forms.items():
             if out_shape == a_shape:
-                assert_values(call(t.clone(), torch.from_numpy(b).to(device)), a + 1, expr, exact=True)
+                assert_values(call(t.clone(), torch.from_numpy(b).to(device)), a + 1, expr=expr, exact=True)
                 continue
             with pytest.raises(RuntimeError, match=re.escape(
                     f"output with shape {list(a_shape)} doesn't match the broadcast shape {list(out_shape)}")):
@@ -322,8 +323,8 @@ def test_tensorflow_broadcasts_alike_up_to_rank_5(tf, case):
     tf_call = call_snippet(f"tf.{OPS[name].tf}", arrays)
     with repro(f"import tensorflow as tf\n{tf_call}"):
         out = getattr(tf, OPS[name].tf)(*arrays)
-        assert_equal("tf out.shape", tf_shape(out), out_shape, expr=tf_call)
-        assert_values(to_numpy(out), reference(name, arrays, out_shape), tf_call, exact=True)
+        assert_equal(tf_shape(out), out_shape, expr=tf_call, name="tf out.shape")
+        assert_values(to_numpy(out), reference(name, arrays, out_shape), expr=tf_call, exact=True)
 
 
 @pytest.mark.claim("broadcasting.rules", "tensorflow_alike_up_to_rank_5")
@@ -353,9 +354,10 @@ def test_tensorflow_refuses_broadcasts_needing_6_dims(tf, device):
             with pytest.raises(tf.errors.UnimplementedError, match="is not supported yet"):
                 op(a, b)
         where = tf.where(np.ones(a_shape, bool), a, b)
-        assert_equal("tf shape", tf_shape(where), (2,) * 6, expr="tf.where of the same 6-d broadcast")
+        assert_equal(tf_shape(where), (2,) * 6, expr="tf.where of the same 6-d broadcast", name="tf shape")
         mergeable = tf.add(np.ones((1, 1, 1, 2, 2, 2), np.float32), np.ones((2, 2, 2, 1, 1, 1), np.float32))
-        assert_equal("tf shape", tf_shape(mergeable), (2,) * 6, expr="tf.add of a 6-d broadcast that merges to 2-d")
+        assert_equal(tf_shape(mergeable), (2,) * 6, expr="tf.add of a 6-d broadcast that merges to 2-d",
+                     name="tf shape")
 
 
 @pytest.mark.claim("broadcasting.rules", "tensorflow_add_has_no_bool")
@@ -365,5 +367,5 @@ def test_tensorflow_add_has_no_bool_kernel(tf):
     a, b = np.array([True, False]), np.array([[True], [False]])
     with pytest.raises(tf.errors.InvalidArgumentError, match="bool is not in the list of allowed values"):
         tf.add(a, b)
-    assert_values(to_numpy(tf.equal(a, b)), a == b, "tf.equal(bool, bool)", exact=True)
-    assert_values(torch.from_numpy(a) + torch.from_numpy(b), a + b, "torch bool + bool", exact=True)
+    assert_values(to_numpy(tf.equal(a, b)), a == b, expr="tf.equal(bool, bool)", exact=True)
+    assert_values(torch.from_numpy(a) + torch.from_numpy(b), a + b, expr="torch bool + bool", exact=True)

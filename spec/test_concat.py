@@ -63,7 +63,7 @@ def test_cat_joins_along_an_existing_axis(device, data):
         assert_shape(out, catted_shape([a.shape for a in arrays], dim), expr=call)
         assert_dtype(out, ts[0].dtype, expr=call)
         want = cat_reference([values_array(t) for t in ts], dim, values_array(ts[0]).dtype)
-        assert_values(out, want, call, exact=True)
+        assert_values(out, want, expr=call, exact=True)
 
 
 @pytest.mark.claim(CAT, "mixed_dtypes_promote")
@@ -83,7 +83,7 @@ def test_cat_promotes_mixed_dtypes(device, data):
         out = torch.cat(ts, dim=dim)
         assert_dtype(out, promoted, expr=call)
         want = [values_array(t.to(promoted)) for t in ts]
-        assert_values(out, cat_reference(want, dim, want[0].dtype), call, exact=True)
+        assert_values(out, cat_reference(want, dim, want[0].dtype), expr=call, exact=True)
 
 
 @pytest.mark.claim(CAT, "unsigned_promotion_refused")
@@ -177,8 +177,8 @@ def test_cat_skips_legacy_empty_1d_tensors(device, shape, data):
     empty = torch.empty(0, dtype=torch.float64, device=device)
     with repro(f"torch.cat([torch.empty(0, dtype=torch.float64), torch.ones({shape})], dim={dim})"):
         out = torch.cat([empty, x], dim=dim)
-        assert_equal("out.shape", tuple(out.shape), shape, expr="the empty 1-D tensor adds nothing")
-        assert_equal("out.dtype", out.dtype, torch.float64, expr="promoted with the skipped tensor's dtype")
+        assert_equal(tuple(out.shape), shape, expr="the empty 1-D tensor adds nothing", name="out.shape")
+        assert_equal(out.dtype, torch.float64, expr="promoted with the skipped tensor's dtype", name="out.dtype")
         if shape != (0,):  # x itself is not such a tensor: its range of dims holds
             bad = data.draw(S.out_of_range_dims(len(shape)), label="out-of-range dim")
             with pytest.raises(IndexError, match=dim_error(len(shape), bad)):
@@ -198,7 +198,7 @@ def test_the_blitz_example(device):
     assert_shape(t1, (4, 12), expr="torch.cat([tensor] * 3, dim=1)", name="t1.shape")
     want = np.ones((4, 12), np.float32)
     want[:, [1, 5, 9]] = 0
-    assert_values(t1, want, "torch.cat([tensor] * 3, dim=1)", exact=True)
+    assert_values(t1, want, expr="torch.cat([tensor] * 3, dim=1)", exact=True)
 
 
 # ---- concat.stack_new_axis ---------------------------------------------------------------------------
@@ -214,9 +214,9 @@ def test_stack_joins_along_a_new_axis(device, data):
     with repro(call):
         out = torch.stack(ts, dim=dim)
         assert_shape(out, stacked_shape(arrays[0].shape, len(ts), dim), expr=call)
-        assert_values(out, stack_reference(arrays, dim, arrays[0].dtype), call, exact=True)
+        assert_values(out, stack_reference(arrays, dim, arrays[0].dtype), expr=call, exact=True)
         for i, t in enumerate(ts):
-            assert_values(out.select(dim, i), t, f"{call}.select({dim}, {i})", exact=True)
+            assert_values(out.select(dim, i), t, expr=f"{call}.select({dim}, {i})", exact=True)
 
 
 @pytest.mark.claim("concat.stack_new_axis", "new_axis_at_dim")
@@ -225,12 +225,12 @@ def test_the_notes_stack_example(device):
     """``torch.stack((x, x, x), dim=d)`` for x of shape (2, 3): (3, 2, 3), (2, 3, 3), (2, 3, 3) for d = 0, 1, 2;
     two 0-d tensors stack to a 1-D one."""
     out = torch.stack([torch.tensor(1, device=device), torch.tensor(2, device=device)])
-    assert_values(out, np.array([1, 2]), "torch.stack([torch.tensor(1), torch.tensor(2)])", exact=True)
+    assert_values(out, np.array([1, 2]), expr="torch.stack([torch.tensor(1), torch.tensor(2)])", exact=True)
     x = torch.arange(6, device=device).reshape(2, 3)
     for d, shape in ((0, (3, 2, 3)), (1, (2, 3, 3)), (2, (2, 3, 3)), (-1, (2, 3, 3))):
         out = torch.stack((x, x, x), dim=d)
         assert_shape(out, shape, expr=f"torch.stack((x, x, x), dim={d})")
-        assert_values(out.select(d, 1), x, f"torch.stack((x, x, x), dim={d}).select({d}, 1)", exact=True)
+        assert_values(out.select(d, 1), x, expr=f"torch.stack((x, x, x), dim={d}).select({d}, 1)", exact=True)
 
 
 @pytest.mark.claim("concat.stack_new_axis", "equal_shapes_required")
@@ -282,8 +282,9 @@ def test_stack_is_cat_of_unsqueezed(device, data):
         for d in range(-(n + 1), n + 1):
             stacked = torch.stack(ts, dim=d)
             catted = torch.cat([t.unsqueeze(d) for t in ts], dim=d)
-            assert_equal("(shape, dtype)", (stacked.shape, stacked.dtype), (catted.shape, catted.dtype), expr=f"dim={d}")
-            assert_values(stacked, catted, f"torch.stack(ts, {d}) vs torch.cat(unsqueezed, {d})", exact=True)
+            assert_equal((stacked.shape, stacked.dtype), (catted.shape, catted.dtype), expr=f"dim={d}",
+                         name="(shape, dtype)")
+            assert_values(stacked, catted, expr=f"torch.stack(ts, {d}) vs torch.cat(unsqueezed, {d})", exact=True)
 
 
 # ---- concat.numpy ------------------------------------------------------------------------------------
@@ -295,7 +296,8 @@ def test_numpy_stack_is_concatenate_of_expanded(inputs):
     arrays, _ = inputs
     with repro(f"xs = {listing(arrays)}\n"
                "np.stack(xs, axis=a) == np.concatenate([np.expand_dims(x, a) for x in xs], axis=a)"):
-        assert_stack_is_concat_of_expanded("np", arrays, arrays, np.stack, np.concatenate, np.expand_dims)
+        assert_stack_is_concat_of_expanded(arrays, arrays, lib="np", stack=np.stack, concat=np.concatenate,
+                                           expand_dims=np.expand_dims)
 
 NOTE_NUMPY_LINE = "np.concatenate((np.expand_dims(x,0),np.expand_dims(x,0),np.expand_dims(x,0),axis=0)"
 
@@ -308,7 +310,7 @@ def test_the_notes_numpy_line_misses_a_parenthesis():
         compile(NOTE_NUMPY_LINE, "<DL29 note>", "eval")
     fixed = NOTE_NUMPY_LINE.replace(",axis=0)", "),axis=0)")
     x = np.arange(6).reshape(2, 3)
-    assert_values(eval(fixed, {"np": np, "x": x}), np.stack((x, x, x), axis=0), fixed, exact=True)
+    assert_values(eval(fixed, {"np": np, "x": x}), np.stack((x, x, x), axis=0), expr=fixed, exact=True)
 
 
 # ---- concat.tensorflow ---------------------------------------------------------------------------------
@@ -321,7 +323,8 @@ def test_tensorflow_stack_is_concat_of_expanded(tf, inputs):
     xs = [tf.constant(a) for a in arrays]
     with repro(f"import tensorflow as tf\nxs = [tf.constant(x) for x in {listing(arrays)}]\n"
                "tf.stack(xs, axis=a) == tf.concat([tf.expand_dims(x, a) for x in xs], axis=a)"):
-        assert_stack_is_concat_of_expanded("tf", xs, arrays, tf.stack, tf.concat, tf.expand_dims)
+        assert_stack_is_concat_of_expanded(xs, arrays, lib="tf", stack=tf.stack, concat=tf.concat,
+                                           expand_dims=tf.expand_dims)
 
 
 @pytest.mark.claim("concat.tensorflow", "stack_axis_error", "expand_dims_axis_error")

@@ -38,17 +38,18 @@ def test_torch_and_numpy_agree(device, stack_case, cat_case):
     arrays, axis = stack_case
     with repro(f"torch.stack({listing(arrays, 'torch.from_numpy')}, {axis}); np.stack({listing(arrays)}, {axis})"):
         out = torch.stack(to_tensors(arrays, device), dim=axis)
-        _assert_same(out, np.stack(arrays, axis=axis), f"stack, axis={axis}")
+        _assert_same(out, np.stack(arrays, axis=axis), expr=f"stack, axis={axis}")
     arrays, axis = cat_case
     with repro(f"torch.cat({listing(arrays, 'torch.from_numpy')}, {axis}); np.concatenate({listing(arrays)}, {axis})"):
         out = torch.cat(to_tensors(arrays, device), dim=axis)
-        _assert_same(out, np.concatenate(arrays, axis=axis), f"cat, axis={axis}")
+        _assert_same(out, np.concatenate(arrays, axis=axis), expr=f"cat, axis={axis}")
 
 
-def _assert_same(t: torch.Tensor, expected: np.ndarray, expr: str) -> None:
+def _assert_same(t: torch.Tensor, expected: np.ndarray, *, expr: str) -> None:
     __tracebackhide__ = True
-    assert_equal("(shape, dtype)", (tuple(t.shape), t.dtype), (expected.shape, D.TORCH_OF_NUMPY[expected.dtype]), expr=expr)
-    assert_values(t, expected, expr, exact=True)
+    assert_equal((tuple(t.shape), t.dtype), (expected.shape, D.TORCH_OF_NUMPY[expected.dtype]), expr=expr,
+                 name="(shape, dtype)")
+    assert_values(t, expected, expr=expr, exact=True)
 
 
 @pytest.mark.claim(AGREE, "tensorflow_equal")
@@ -59,17 +60,18 @@ def test_tensorflow_agrees(tf, stack_case, cat_case):
     arrays, axis = stack_case
     with repro(f"tf.stack([tf.constant(x) for x in {listing(arrays)}], axis={axis})"):
         out = tf.stack([tf.constant(a) for a in arrays], axis=axis)
-        assert_equal("tf dtype", out.dtype.as_numpy_dtype, arrays[0].dtype.type, expr=f"tf.stack, axis={axis}")
+        assert_equal(out.dtype.as_numpy_dtype, arrays[0].dtype.type, expr=f"tf.stack, axis={axis}", name="tf dtype")
         expr = f"torch.stack vs tf.stack, axis={axis}"
-        _assert_same(torch.stack(to_tensors(arrays, "cpu"), dim=axis), to_numpy(out), expr)
-        _assert_same(torch.from_numpy(np.stack(arrays, axis=axis)), to_numpy(out), f"np.stack vs tf.stack, axis={axis}")
+        _assert_same(torch.stack(to_tensors(arrays, "cpu"), dim=axis), to_numpy(out), expr=expr)
+        _assert_same(torch.from_numpy(np.stack(arrays, axis=axis)), to_numpy(out),
+                     expr=f"np.stack vs tf.stack, axis={axis}")
     arrays, axis = cat_case
     with repro(f"tf.concat([tf.constant(x) for x in {listing(arrays)}], axis={axis})"):
         out = tf.concat([tf.constant(a) for a in arrays], axis=axis)
         expr = f"torch.cat vs tf.concat, axis={axis}"
-        _assert_same(torch.cat(to_tensors(arrays, "cpu"), dim=axis), to_numpy(out), expr)
+        _assert_same(torch.cat(to_tensors(arrays, "cpu"), dim=axis), to_numpy(out), expr=expr)
         expr = f"np.concatenate vs tf.concat, axis={axis}"
-        _assert_same(torch.from_numpy(np.concatenate(arrays, axis=axis)), to_numpy(out), expr)
+        _assert_same(torch.from_numpy(np.concatenate(arrays, axis=axis)), to_numpy(out), expr=expr)
 
 
 @pytest.mark.claim(AGREE, "mixed_dtypes_torch_numpy")
@@ -79,9 +81,9 @@ def test_torch_and_numpy_promote_differently(device):
     i, f = np.arange(6, dtype=np.int32).reshape(2, 3), np.ones((2, 3), np.float32)
     ti, tf_ = torch.from_numpy(i).to(device), torch.from_numpy(f).to(device)
     got = (torch.cat([ti, tf_]).dtype, torch.stack([ti, tf_]).dtype)
-    assert_equal("dtypes", got, (torch.float32, torch.float32), expr="torch cat/stack of int32 and float32")
+    assert_equal(got, (torch.float32, torch.float32), expr="torch cat/stack of int32 and float32", name="dtypes")
     got = (np.concatenate([i, f]).dtype, np.stack([i, f]).dtype)
-    assert_equal("dtypes", got, (np.float64, np.float64), expr="NumPy concatenate/stack of int32 and float32")
+    assert_equal(got, (np.float64, np.float64), expr="NumPy concatenate/stack of int32 and float32", name="dtypes")
 
 
 @pytest.mark.claim(AGREE, "empty_1d_torch_numpy")
@@ -91,13 +93,14 @@ def test_torch_skips_an_empty_1d_input_numpy_refuses_it(device):
     axis valid for the 1-D input, AxisError for another."""
     f = np.ones((2, 3), np.float32)
     got = tuple(torch.cat([torch.empty(0, device=device), torch.from_numpy(f).to(device)], dim=1).shape)
-    assert_equal("shape", got, (2, 3), expr="torch.cat([torch.empty(0), x], dim=1)")
+    assert_equal(got, (2, 3), expr="torch.cat([torch.empty(0), x], dim=1)", name="shape")
     with pytest.raises(np.exceptions.AxisError, match="axis 1 is out of bounds for array of dimension 1"):
         np.concatenate([np.empty(0), f], axis=1)
     for axis in (0, -1):
         with pytest.raises(ValueError, match="all the input arrays must have same number of dimensions") as info:
             np.concatenate([np.empty(0), f], axis=axis)
-        assert_equal("exception type", type(info.value), ValueError, expr=f"np.concatenate([np.empty(0), x], axis={axis})")
+        assert_equal(type(info.value), ValueError, expr=f"np.concatenate([np.empty(0), x], axis={axis})",
+                     name="exception type")
 
 
 @pytest.mark.claim(AGREE, "errors_torch_numpy")
@@ -140,20 +143,20 @@ def test_tensorflow_does_not_promote(tf):
         with pytest.raises(tf.errors.InvalidArgumentError, match="expected to be a int32 tensor but is a float tensor"):
             fn([tf.constant(i), tf.constant(f)])
     out = tf.concat([i, f], 0)
-    assert_equal("(out.dtype, out values)", (out.dtype, to_numpy(out).tolist()), (tf.int32, [1, 2]),
-                 expr="tf.concat([int32 [1], float32 [2.5]], 0)")
+    assert_equal((out.dtype, to_numpy(out).tolist()), (tf.int32, [1, 2]),
+                 expr="tf.concat([int32 [1], float32 [2.5]], 0)", name="(out.dtype, out values)")
     u8, big, empty_i64 = np.array([200], np.uint8), np.array([2**40], np.int64), np.zeros((0, 2), np.int64)
     got = [tf.stack([a]).dtype for a in (u8, np.array([1], np.int64), big, empty_i64)]
-    assert_equal("tf.stack([ndarray]).dtype for uint8, small int64, big int64, empty int64", got,
-                 [tf.int32, tf.int32, tf.int64, tf.float32], expr="tf.stack of NumPy integer arrays")
+    assert_equal(got, [tf.int32, tf.int32, tf.int64, tf.float32], expr="tf.stack of NumPy integer arrays",
+                 name="tf.stack([ndarray]).dtype for uint8, small int64, big int64, empty int64")
     floats = {name: np.array([1], name) for name in ("float16", "float32", "float64", "int32", "complex64")}
     for names, want in ((("float64",), tf.float64), (("float16",), tf.float16), (("float32", "float64"), tf.float32),
                         (("float64", "float32"), tf.float64), (("int32", "float64"), tf.float32),
                         (("complex64",), tf.complex128)):
         got = tf.stack([floats[n] for n in names]).dtype
-        assert_equal(f"tf.stack([{', '.join(names)} ndarrays]).dtype", got, want, expr="tf.stack of NumPy arrays")
-    assert_equal("tf.concat dtype", (tf.concat([u8, u8], 0).dtype, tf.stack([tf.constant(u8)]).dtype),
-                 (tf.uint8, tf.uint8), expr="tf.concat of ndarrays, tf.stack of tf.Tensors")
+        assert_equal(got, want, expr="tf.stack of NumPy arrays", name=f"tf.stack([{', '.join(names)} ndarrays]).dtype")
+    assert_equal((tf.concat([u8, u8], 0).dtype, tf.stack([tf.constant(u8)]).dtype), (tf.uint8, tf.uint8),
+                 expr="tf.concat of ndarrays, tf.stack of tf.Tensors", name="tf.concat dtype")
 
 
 BAD_AXIS = "Expected concatenating dimensions in the range [{}, {}), but got {}"
@@ -183,7 +186,7 @@ def test_tensorflow_concat_errors(tf):
 def test_tensorflow_on_an_empty_list(tf):
     """``tf.stack([])`` is an empty float32 tensor, ``tf.concat([], 0)`` an InvalidArgumentError."""
     empty = tf.stack([])
-    assert_equal("(shape, dtype)", (tf_shape(empty), empty.dtype), ((0,), tf.float32), expr="tf.stack([])")
+    assert_equal((tf_shape(empty), empty.dtype), ((0,), tf.float32), expr="tf.stack([])", name="(shape, dtype)")
     with pytest.raises(tf.errors.InvalidArgumentError):
         tf.concat([], 0)
 
@@ -208,13 +211,13 @@ def test_images_and_batches_make_batches(device, n, sizes, dtype):
         batch = torch.stack(imgs)
         assert_shape(batch, (n, 1, 28, 28), expr="torch.stack(imgs)", name="stack(images).shape")
         for k, img in enumerate(imgs):
-            assert_values(batch[k], img, f"torch.stack(imgs)[{k}]", exact=True)
+            assert_values(batch[k], img, expr=f"torch.stack(imgs)[{k}]", exact=True)
         assert_shape(torch.cat(imgs), (n, 28, 28), expr="torch.cat(imgs): no batch axis", name="cat(images).shape")
 
         merged = torch.cat(batches)
         assert_shape(merged, (sum(sizes), 1, 28, 28), expr="torch.cat(batches)", name="cat(batches).shape")
         in_order = torch.cat([img for b in batches for img in b]).unsqueeze(1)
-        assert_values(merged, in_order, "torch.cat(batches) keeps order", exact=True)
+        assert_values(merged, in_order, expr="torch.cat(batches) keeps order", exact=True)
         if len(set(sizes)) == 1:
             want = (len(sizes), sizes[0], 1, 28, 28)
             assert_shape(torch.stack(batches), want, expr="5-D: not a batch", name="stack(batches).shape")
@@ -223,7 +226,8 @@ def test_images_and_batches_make_batches(device, n, sizes, dtype):
         mixed = torch.cat([b0] + [img.unsqueeze(0) for img in imgs])
         want = (sizes[0] + n, 1, 28, 28)
         assert_shape(mixed, want, expr="torch.cat([batch, *unsqueezed images])", name="mixed.shape")
-        assert_values(mixed, torch.cat([b0, torch.stack(imgs)]), "unsqueeze-then-cat == stack-then-cat", exact=True)
-        assert_values(mixed[sizes[0]:], batch, "the images follow the batch", exact=True)
+        assert_values(mixed, torch.cat([b0, torch.stack(imgs)]), expr="unsqueeze-then-cat == stack-then-cat",
+                      exact=True)
+        assert_values(mixed[sizes[0]:], batch, expr="the images follow the batch", exact=True)
         with pytest.raises(RuntimeError, match=re.escape("Tensors must have same number of dimensions: got 4 and 3")):
             torch.cat([b0, imgs[0]])

@@ -53,12 +53,12 @@ def test_conv2d_output_size_is_the_floored_formula(device, h, w):
     with repro(expr + ".shape"):
         out = conv(torch.zeros(1, 1, nh, nw, device=device))
         expected = (conv_output_size(*h), conv_output_size(*w))
-        assert_equal("out.shape[2:]", tuple(out.shape[2:]), expected, expr=expr)
+        assert_equal(tuple(out.shape[2:]), expected, expr=expr, name="out.shape[2:]")
         for axis, (n, f, p, s, d) in (("H", h), ("W", w)):
             if d == 1:
                 exact = notes_formula(n, f, p, s)
-                assert_equal(f"{axis} size", out.shape[2 if axis == "H" else 3], math.floor(exact),
-                             expr=f"floor(({n} - {f} + 2*{p})/{s} + 1) = floor({exact})")
+                assert_equal(out.shape[2 if axis == "H" else 3], math.floor(exact),
+                             expr=f"floor(({n} - {f} + 2*{p})/{s} + 1) = floor({exact})", name=f"{axis} size")
 
 
 @on_devices
@@ -74,7 +74,7 @@ def test_max_pool2d_output_size(device, h, w, ceil_mode):
         out = F.max_pool2d(torch.zeros(1, 1, nh, nw, device=device), (fh, fw), stride=(sh, sw),
                            padding=(ph, pw), dilation=(dh, dw), ceil_mode=ceil_mode)
         expected = (pool_output_size(*h, ceil_mode=ceil_mode), pool_output_size(*w, ceil_mode=ceil_mode))
-        assert_equal("out.shape[2:]", tuple(out.shape[2:]), expected, expr=expr)
+        assert_equal(tuple(out.shape[2:]), expected, expr=expr, name="out.shape[2:]")
 
 
 @pytest.mark.parametrize("n, f, p, s, floor_size, ceil_size", [
@@ -89,8 +89,9 @@ def test_ceil_mode_last_window_rule(n, f, p, s, floor_size, ceil_size):
     x = torch.zeros(1, 1, n, n)
     for ceil_mode, expected in ((False, floor_size), (True, ceil_size)):
         out = F.max_pool2d(x, f, stride=s, padding=p, ceil_mode=ceil_mode)
-        assert_equal("out.shape[-1]", out.shape[-1], expected,
-                     expr=f"F.max_pool2d(torch.zeros(1, 1, {n}, {n}), {f}, stride={s}, padding={p}, ceil_mode={ceil_mode})")
+        assert_equal(out.shape[-1], expected,
+                     expr=f"F.max_pool2d(torch.zeros(1, 1, {n}, {n}), {f}, stride={s}, padding={p}, ceil_mode={ceil_mode})",
+                     name="out.shape[-1]")
 
 
 @given(n=st.integers(1, 12), f=st.integers(1, 5), p=st.integers(0, 2))
@@ -103,8 +104,8 @@ def test_pool_stride_defaults_to_the_kernel(n, f, p):
     x = torch.arange(n * n, dtype=torch.float32).reshape(1, 1, n, n)
     expr = f"F.max_pool2d(torch.arange({n * n}.).reshape(1, 1, {n}, {n}), {f}, padding={p})"
     with repro(expr):
-        assert_equal("out", F.max_pool2d(x, f, padding=p).tolist(), F.max_pool2d(x, f, stride=f, padding=p).tolist(),
-                     expr=f"{expr} vs stride={f}")
+        assert_equal(F.max_pool2d(x, f, padding=p).tolist(), F.max_pool2d(x, f, stride=f, padding=p).tolist(),
+                     expr=f"{expr} vs stride={f}", name="out")
 
 
 @given(data=st.data())
@@ -126,8 +127,8 @@ def test_invalid_geometries_raise(data):
         ceil_size = pool_output_size(n, f, pool_p, s, ceil_mode=True)
         expr = f"F.max_pool2d(torch.zeros(1, 1, {n}, {n}), {f}, stride={s}, padding={pool_p}, ceil_mode=True)"
         if ceil_size >= 1:
-            assert_equal("out.shape[-1]", F.max_pool2d(x, f, stride=s, padding=pool_p, ceil_mode=True).shape[-1],
-                         ceil_size, expr=expr)
+            assert_equal(F.max_pool2d(x, f, stride=s, padding=pool_p, ceil_mode=True).shape[-1], ceil_size, expr=expr,
+                         name="out.shape[-1]")
         else:
             with pytest.raises(RuntimeError, match="Output size is too small"):
                 F.max_pool2d(x, f, stride=s, padding=pool_p, ceil_mode=True)
@@ -149,8 +150,9 @@ def test_ceil_mode_can_pool_a_window_wider_than_the_input(n, f, p, s, d):
     with pytest.raises(RuntimeError, match="Output size is too small"):
         F.max_pool2d(x, f, stride=s, padding=p, dilation=d)
     out = F.max_pool2d(x, f, stride=s, padding=p, dilation=d, ceil_mode=True)
-    assert_equal("out.shape[2:]", tuple(out.shape[2:]), (1, 1),
-                 expr=f"F.max_pool2d(torch.zeros(1, 1, {n}, {n}), {f}, stride={s}, padding={p}, dilation={d}, ceil_mode=True)")
+    assert_equal(tuple(out.shape[2:]), (1, 1),
+                 expr=f"F.max_pool2d(torch.zeros(1, 1, {n}, {n}), {f}, stride={s}, padding={p}, dilation={d}, ceil_mode=True)",
+                 name="out.shape[2:]")
 
 
 # ---- TensorFlow ------------------------------------------------------------------------------------
@@ -188,11 +190,12 @@ def test_tensorflow_output_size(tf, data, pool):
         out = tf.nn.conv2d(x, tf.zeros((f, f, 1, 1)), strides=s, padding=tf_pad, dilations=d)
     with repro("import tensorflow as tf\n" + expr + ".shape"):
         expected = tf_output_size(n, f, s, padding, d)
-        assert_equal("out.shape[1:3]", tuple(out.shape[1:3]), (expected, expected), expr=expr)
+        assert_equal(tuple(out.shape[1:3]), (expected, expected), expr=expr, name="out.shape[1:3]")
         if padding == "SAME":
-            assert_equal("SAME size", expected, math.ceil(n / s), expr=f"ceil({n}/{s})")
+            assert_equal(expected, math.ceil(n / s), expr=f"ceil({n}/{s})", name="SAME size")
         elif padding == "VALID":
-            assert_equal("VALID size", expected, conv_output_size(n, f, 0, s, d), expr="PyTorch's formula with p=0")
+            assert_equal(expected, conv_output_size(n, f, 0, s, d), expr="PyTorch's formula with p=0",
+                         name="VALID size")
 
 
 @pytest.mark.parametrize("op, padding, expected", [
@@ -214,5 +217,6 @@ def test_tensorflow_output_size_every_form(tf, op, padding, expected):
     else:
         expr = f"tf.nn.max_pool2d(tf.zeros((1, {n}, {n}, 1)), ksize={f}, strides={s}, padding={tf_pad!r})"
         out = tf.nn.max_pool2d(x, ksize=f, strides=s, padding=tf_pad)
-    assert_equal("out.shape[1:3]", tuple(out.shape[1:3]), (expected, expected), expr=expr)
-    assert_equal("the formula", tf_output_size(n, f, s, padding, 1), expected, expr=f"tf_output_size({n}, {f}, {s}, {padding!r})")
+    assert_equal(tuple(out.shape[1:3]), (expected, expected), expr=expr, name="out.shape[1:3]")
+    assert_equal(tf_output_size(n, f, s, padding, 1), expected, expr=f"tf_output_size({n}, {f}, {s}, {padding!r})",
+                 name="the formula")

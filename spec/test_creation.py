@@ -65,13 +65,14 @@ def test_factories(device, shape, n, m):
                 if shape:
                     forms[f"{name}(*{shape})"] = make(*shape, device=device)
                 for form, t in forms.items():
-                    assert_values(t, np.full(shape, value, np.float32), form, exact=True)
+                    assert_values(t, np.full(shape, value, np.float32), expr=form, exact=True)
         r = torch.rand(shape, device=device)
         assert_dtype(r, torch.get_default_dtype(), expr=f"torch.rand({shape})", name="dtype")
         assert bool(((r >= 0) & (r < 1)).all()), f"torch.rand({shape}) left [0, 1): {r}"
         eye = torch.eye(n, m, device=device)
-        assert_values(eye, np.eye(n, m), f"torch.eye({n}, {m})", exact=True)
-        assert_equal("dtype", eye.dtype, torch.get_default_dtype(), expr=f"torch.eye({n}, {m}) (NumPy's eye: float64)")
+        assert_values(eye, np.eye(n, m), expr=f"torch.eye({n}, {m})", exact=True)
+        assert_equal(eye.dtype, torch.get_default_dtype(), expr=f"torch.eye({n}, {m}) (NumPy's eye: float64)",
+                     name="dtype")
         with pytest.raises(TypeError, match=r"argument 'n' \(position 1\) must be int, not tuple"):
             torch.eye((n, m))  # eye takes ints only, no shape tuple
 
@@ -93,14 +94,14 @@ def test_like_keeps_shape_dtype_device_and_layout(device, arr, new):
     with repro(f"x = torch.from_numpy({source(arr)}).transpose(0, -1); torch.ones_like(x)"):
         for expr, like in LIKES.items():
             out = like(model)
-            assert_equal("(shape, dtype, device)", (out.shape, out.dtype, out.device),
-                         (model.shape, model.dtype, model.device), expr=expr)
-            assert_equal("stride", out.stride(), model.stride(), expr=f"{expr} of a transposed x")
+            assert_equal((out.shape, out.dtype, out.device), (model.shape, model.dtype, model.device), expr=expr,
+                         name="(shape, dtype, device)")
+            assert_equal(out.stride(), model.stride(), expr=f"{expr} of a transposed x", name="stride")
             assert_dtype(like(model, dtype=new), new, expr=f"{expr[:-1]}, dtype={new})", name="dtype")
         if model.dtype.is_floating_point or model.dtype.is_complex:
             r = torch.rand_like(model)
-            assert_equal("(shape, dtype, device)", (r.shape, r.dtype, r.device),
-                         (model.shape, model.dtype, model.device), expr="rand_like(x)")
+            assert_equal((r.shape, r.dtype, r.device), (model.shape, model.dtype, model.device), expr="rand_like(x)",
+                         name="(shape, dtype, device)")
         else:
             error = RuntimeError if differs("rand_like_runtime_error") else NotImplementedError
             with pytest.raises(error, match="not implemented for") as raised:
@@ -163,7 +164,7 @@ def test_Tensor_copies_unless_the_array_has_the_default_dtype(default, arr):
                                            f"a = {source(a)}  # layout {layout}\nt = torch.Tensor(a)"):
             t = quietly(torch.Tensor, a)
             with np.errstate(over="ignore"):  # float64 beyond float32's range becomes inf, as in torch
-                assert_values(t, a.astype(want), "torch.Tensor(a)")
+                assert_values(t, a.astype(want), expr="torch.Tensor(a)")
             assert_dtype(t, default, expr="torch.Tensor(a)", name="dtype")
             if a.dtype == want:
                 assert_shares(t, a, expr=f"torch.Tensor({a.dtype} array, {layout})")
@@ -182,16 +183,18 @@ def test_Tensor_of_a_list_copies_of_a_tensor_shares_of_an_int_is_a_size(data, sr
     src = torch.tensor(values).to(src_dtype)  # .to wraps out-of-range values instead of raising
     t = torch.Tensor(src)
     assert_shares(t, src, expr="torch.Tensor(tensor)")
-    assert_equal("dtype", t.dtype, src_dtype, expr="torch.Tensor(tensor) keeps the tensor's dtype")
+    assert_equal(t.dtype, src_dtype, expr="torch.Tensor(tensor) keeps the tensor's dtype", name="dtype")
     for expr, n in ((f"{size}", size), (f"np.array({size})", np.array(size)), (f"np.int64({size})", np.int64(size)),
                     (f"np.uint8({size})", np.uint8(size))):  # np.int64: what indexing an int array gives
-        assert_equal("shape", tuple(torch.Tensor(n).shape), (size,), expr=f"torch.Tensor({expr}): an integer is a size")
-    assert_equal("shape", tuple(torch.Tensor(torch.Size([2, size])).shape), (2, size), expr="torch.Tensor(torch.Size)")
-    assert_equal("shape", tuple(torch.Tensor((2, size)).shape), (2,), expr="torch.Tensor(tuple): data")
+        assert_equal(tuple(torch.Tensor(n).shape), (size,), expr=f"torch.Tensor({expr}): an integer is a size",
+                     name="shape")
+    assert_equal(tuple(torch.Tensor(torch.Size([2, size])).shape), (2, size), expr="torch.Tensor(torch.Size)",
+                 name="shape")
+    assert_equal(tuple(torch.Tensor((2, size)).shape), (2,), expr="torch.Tensor(tuple): data", name="shape")
     for scalar in (2.5, np.float32(2.5), np.bool_(True)):
         if isinstance(scalar, np.bool_) and differs("tensor_ctor_of_numpy_bool_is_a_size"):
             with pytest.warns(DeprecationWarning, match="interpreted as an index"):
-                assert_equal("shape", tuple(torch.Tensor(scalar).shape), (1,), expr="torch.Tensor(np.bool_(True))")
+                assert_equal(tuple(torch.Tensor(scalar).shape), (1,), expr="torch.Tensor(np.bool_(True))", name="shape")
             continue
         with pytest.raises(TypeError, match="must be a sequence"):
             torch.Tensor(scalar)
@@ -207,12 +210,13 @@ def test_tensor_infers_the_dtype(device, data):
     for kind, expected in (("bool", torch.bool), ("int", torch.int64), ("float", torch.get_default_dtype())):
         values, shape = data.draw(S.nested_lists(kind=kind), label=f"{kind} values")
         with repro(f"torch.tensor({values!r}).dtype"):
-            assert_equal("dtype", torch.tensor(values, device=device).dtype, expected, expr=f"torch.tensor(<{kind}s>)")
+            assert_equal(torch.tensor(values, device=device).dtype, expected, expr=f"torch.tensor(<{kind}s>)",
+                         name="dtype")
             dtype = data.draw(S.torch_dtypes(D.BOOL + D.FLOAT, bfloat16=True), label="dtype")
             assert_dtype(torch.tensor(values, dtype=dtype, device=device), dtype, expr=f"dtype={dtype}", name="dtype")
-    assert_equal("dtype", torch.tensor(1 + 2j).dtype, torch.complex64, expr="torch.tensor(1+2j)")
-    assert_equal("dtype", torch.tensor([True, 2]).dtype, torch.int64, expr="torch.tensor([True, 2])")
-    assert_equal("dtype", torch.tensor([1, 2.5]).dtype, torch.get_default_dtype(), expr="torch.tensor([1, 2.5])")
+    assert_equal(torch.tensor(1 + 2j).dtype, torch.complex64, expr="torch.tensor(1+2j)", name="dtype")
+    assert_equal(torch.tensor([True, 2]).dtype, torch.int64, expr="torch.tensor([True, 2])", name="dtype")
+    assert_equal(torch.tensor([1, 2.5]).dtype, torch.get_default_dtype(), expr="torch.tensor([1, 2.5])", name="dtype")
     arr = data.draw(S.arrays(S.numpy_dtypes(), S.shapes(max_dims=2, min_side=1)), label="array")
     with repro(f"torch.tensor({source(arr)}).dtype"):
         assert_dtype(torch.tensor(arr, device=device), D.TORCH_OF_NUMPY[arr.dtype], expr="torch.tensor(ndarray)",
@@ -258,8 +262,8 @@ def test_ints_beyond_int64_convert_to_a_floating_complex_or_bool_dtype(device):
     t = torch.tensor([big, 0.5], device=device)
     assert_tensor(t, torch.tensor([float(big), 0.5], device=device), expr=f"torch.tensor([{big}, 0.5])", exact=True)
     for dtype, want in ((torch.float64, float(big)), (torch.complex64, complex(big)), (torch.bool, True)):
-        assert_equal("value", torch.tensor([big], dtype=dtype, device=device).item(), want,
-                     expr=f"torch.tensor([{big}], dtype={dtype})")
+        assert_equal(torch.tensor([big], dtype=dtype, device=device).item(), want,
+                     expr=f"torch.tensor([{big}], dtype={dtype})", name="value")
     error = RuntimeError if differs("unpack_overflow_runtime_error") else ValueError
     with pytest.raises(error, match="Overflow when unpacking long"):
         torch.tensor([big], device=device)
@@ -296,12 +300,12 @@ def test_an_integer_dtype_truncates_wraps_or_raises(device, dtype, value, arr):
                 torch.tensor([value], dtype=dtype, device=device)
                 pytest.fail(f"torch.tensor([{value!r}], dtype={dtype}) made a tensor")
         else:
-            assert_equal("value", torch.tensor([value], dtype=dtype, device=device).item(), expected,
-                         expr=f"torch.tensor([{value!r}], dtype={dtype})")
+            assert_equal(torch.tensor([value], dtype=dtype, device=device).item(), expected,
+                         expr=f"torch.tensor([{value!r}], dtype={dtype})", name="value")
     if dtype != UINT64:
         with repro(f"torch.tensor({source(arr)}, dtype={dtype})"):
             assert_values(torch.tensor(arr, dtype=dtype, device=device), arr.astype(str(dtype).removeprefix("torch.")),
-                          f"torch.tensor(int64 array, dtype={dtype}): astype's wrap-around", exact=True)
+                          expr=f"torch.tensor(int64 array, dtype={dtype}): astype's wrap-around", exact=True)
 
 
 @pytest.mark.claim("creation.tensor_infers_dtype", "uint64_takes_ints_only")
@@ -316,7 +320,7 @@ def test_uint64_takes_ints_only(value):
                 torch.tensor([value], dtype=uint64)
                 pytest.fail(f"torch.tensor([{value!r}], dtype=torch.uint64) made a tensor")
         else:
-            assert_equal("value", torch.tensor([value], dtype=uint64).item(), expected, expr="uint64")
+            assert_equal(torch.tensor([value], dtype=uint64).item(), expected, expr="uint64", name="value")
 
 
 @pytest.mark.claim("creation.tensor_copies", "copies_arrays", "copies_lists")

@@ -50,10 +50,10 @@ def test_as_tensor_accepts_array_likes(device, arr):
             with np.errstate(over="ignore"):  # a float64 beyond float32's range becomes inf, as in torch
                 expected = (arr if kind in ("ndarray", "tensor") else np.asarray(data) if kind == "numpy scalar"
                             else np.asarray(data).astype(PYTHON_DTYPE[arr.dtype.kind]))
-            assert_equal("(shape, dtype)", (tuple(t.shape), t.dtype),
-                         (expected.shape, D.TORCH_OF_NUMPY[expected.dtype]), expr=f"as_tensor(<{kind}>)")
-            assert_values(t, expected, f"as_tensor(<{kind}>)", exact=True)
-    assert_equal("dtype", torch.as_tensor(1 + 2j).dtype, torch.complex64, expr="torch.as_tensor(1 + 2j)")
+            assert_equal((tuple(t.shape), t.dtype), (expected.shape, D.TORCH_OF_NUMPY[expected.dtype]),
+                         expr=f"as_tensor(<{kind}>)", name="(shape, dtype)")
+            assert_values(t, expected, expr=f"as_tensor(<{kind}>)", exact=True)
+    assert_equal(torch.as_tensor(1 + 2j).dtype, torch.complex64, expr="torch.as_tensor(1 + 2j)", name="dtype")
 
 
 @pytest.mark.claim("creation.as_tensor_accepts", "a_matching_tensor_is_returned_itself")
@@ -131,11 +131,11 @@ def test_as_tensor_storage_is_the_arrays_own_buffer(arr):
         for expr, a in views.items():
             with repro(f"a = {source(laid)}  # {layout}\nt = torch.as_tensor({expr.split('  #')[0]})"):
                 storage = storage_of(quietly(torch.as_tensor, a))
-                assert_equal("storage pointer", storage.data_ptr(), a.ctypes.data, expr=f"torch.as_tensor({expr})")
-                assert_equal("storage bytes", storage.nbytes(), spanned_bytes(a), expr=f"torch.as_tensor({expr})")
+                assert_equal(storage.data_ptr(), a.ctypes.data, expr=f"torch.as_tensor({expr})", name="storage pointer")
+                assert_equal(storage.nbytes(), spanned_bytes(a), expr=f"torch.as_tensor({expr})", name="storage bytes")
                 if a.flags.c_contiguous or a.flags.f_contiguous:
-                    assert_equal("storage bytes", storage.nbytes(), a.nbytes,
-                                 expr=f"torch.as_tensor({expr}), contiguous")
+                    assert_equal(storage.nbytes(), a.nbytes, expr=f"torch.as_tensor({expr}), contiguous",
+                                 name="storage bytes")
         assert storage_of(torch.tensor(laid)).data_ptr() != laid.ctypes.data, f"torch.tensor should allocate ({layout})"
 
 
@@ -175,12 +175,13 @@ def test_round_trips_through_as_tensor_keep_one_buffer(arr, trips):
             x = arr
             for _ in range(trips):
                 x = getattr(torch, name)(x).numpy()
-            assert_equal("data pointer", x.ctypes.data, arr.ctypes.data, expr=f"{trips} round trips via torch.{name}")
+            assert_equal(x.ctypes.data, arr.ctypes.data, expr=f"{trips} round trips via torch.{name}",
+                         name="data pointer")
         copies = [arr]  # kept alive, so that no freed buffer can be handed out again
         for _ in range(trips):
             copies.append(torch.tensor(copies[-1]).numpy())
-        assert_equal("distinct buffers", len({c.ctypes.data for c in copies}), trips + 1,
-                     expr=f"{trips} round trips via torch.tensor")
+        assert_equal(len({c.ctypes.data for c in copies}), trips + 1, expr=f"{trips} round trips via torch.tensor",
+                     name="distinct buffers")
 
 
 @pytest.mark.claim("creation.from_numpy_only_ndarray", "refuses_anything_else", "accepts_a_0d_array",
@@ -197,7 +198,8 @@ def test_from_numpy_refuses_anything_but_an_ndarray(arr):
             torch.from_numpy(bad)
             pytest.fail(f"torch.from_numpy(<{bad.dtype} array>) made a tensor")
     zero_d = np.asarray(arr.reshape(-1)[0])
-    assert_values(torch.from_numpy(zero_d), zero_d, f"torch.from_numpy({source(zero_d)}): a 0-d ndarray", exact=True)
+    assert_values(torch.from_numpy(zero_d), zero_d, expr=f"torch.from_numpy({source(zero_d)}): a 0-d ndarray",
+                  exact=True)
 
 
 @pytest.mark.claim("creation.from_numpy_shares", "shares_every_dtype_and_layout")
@@ -230,14 +232,15 @@ def test_legacy_type_constructors(data, size):
     for ctor, dtype in LEGACY:
         with repro(f"torch.{ctor.__name__}({values!r})"):
             t = ctor(values)
-            assert_equal("(dtype, shape)", (t.dtype, tuple(t.shape)), (dtype, shape), expr=f"{ctor.__name__}(data)")
-            assert_values(t, torch.tensor(values, dtype=dtype), f"{ctor.__name__}(data) vs torch.tensor(data, dtype)",
-                          exact=True)
+            assert_equal((t.dtype, tuple(t.shape)), (dtype, shape), expr=f"{ctor.__name__}(data)",
+                         name="(dtype, shape)")
+            assert_values(t, torch.tensor(values, dtype=dtype),
+                          expr=f"{ctor.__name__}(data) vs torch.tensor(data, dtype)", exact=True)
             assert_values(ctor(np.array(values)), np.array(values, dtype=np.float64).astype(D.NUMPY_OF_TORCH[dtype]),
-                          f"{ctor.__name__}(ndarray)", exact=True)
+                          expr=f"{ctor.__name__}(ndarray)", exact=True)
             for n in (size, np.int64(size), np.array(size)):
-                assert_equal("(dtype, shape)", (ctor(n).dtype, tuple(ctor(n).shape)), (dtype, (size,)),
-                             expr=f"{ctor.__name__}({n!r}): a size")
+                assert_equal((ctor(n).dtype, tuple(ctor(n).shape)), (dtype, (size,)),
+                             expr=f"{ctor.__name__}({n!r}): a size", name="(dtype, shape)")
             with pytest.raises(TypeError, match="must be a sequence"):
                 ctor(2.5)
             other = torch.float64 if dtype != torch.float64 else torch.float32

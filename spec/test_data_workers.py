@@ -43,15 +43,16 @@ def test_loader_transforms_each_sample_as_it_fetches(n: int, batch_size: int):
     with repro(call):
         dl = loader(ds, batch_size=batch_size, shuffle=True, generator=seeded(n))
         it = iter(dl)
-        assert_equal("transform calls", len(rec.seen), 0, expr="after DataLoader(...) and iter(loader)")
+        assert_equal(len(rec.seen), 0, expr="after DataLoader(...) and iter(loader)", name="transform calls")
         images, labels = next(it)
-        assert_equal("transformed samples", sorted(rec.seen), sorted(labels.tolist()), expr="after the first next()")
+        assert_equal(sorted(rec.seen), sorted(labels.tolist()), expr="after the first next()",
+                     name="transformed samples")
         reference = (ds.data[labels].numpy()[:, None] / 255 - mean) / std
-        assert_values(images, reference, "first batch vs (pixels / 255 - 0.5) / 0.25")
+        assert_values(images, reference, expr="first batch vs (pixels / 255 - 0.5) / 0.25")
         list(it)
-        assert_equal("transformed samples", sorted(rec.seen), list(range(n)), expr="after one epoch")
+        assert_equal(sorted(rec.seen), list(range(n)), expr="after one epoch", name="transformed samples")
         list(dl)
-        assert_equal("transform calls", len(rec.seen), 2 * n, expr="after two epochs")
+        assert_equal(len(rec.seen), 2 * n, expr="after two epochs", name="transform calls")
 
 
 class SharedCount:
@@ -86,19 +87,21 @@ def test_workers_fetch_ahead_as_soon_as_the_iterator_is_made():
     count, workers, batch = SharedCount(), 2, 2
     ds = indexed_dataset(40, transform=count)
     dl = loader(ds, batch_size=batch, num_workers=workers, multiprocessing_context="fork")
-    assert_equal("transform calls", count.calls.value, 0, expr="after DataLoader(..., num_workers=2)")
+    assert_equal(count.calls.value, 0, expr="after DataLoader(..., num_workers=2)", name="transform calls")
     it = iter(dl)
     ahead = 2 * workers * batch  # prefetch_factor defaults to 2
-    assert_equal("transform calls", settled(count, ahead), ahead,
-                 expr=f"after iter(loader), no next(): prefetch_factor 2 x {workers} workers x batch {batch}")
+    assert_equal(settled(count, ahead), ahead,
+                 expr=f"after iter(loader), no next(): prefetch_factor 2 x {workers} workers x batch {batch}",
+                 name="transform calls")
     next(it)
-    assert_equal("transform calls", settled(count, ahead + batch), ahead + batch, expr="after one next(): one more batch")
+    assert_equal(settled(count, ahead + batch), ahead + batch, expr="after one next(): one more batch",
+                 name="transform calls")
     del it
     short = SharedCount()  # no more batches than the loader has: min(2 x workers, len(loader))
     it = iter(loader(indexed_dataset(3 * batch, transform=short), batch_size=batch, num_workers=workers,
                      multiprocessing_context="fork"))
-    assert_equal("transform calls", settled(short, 3 * batch), 3 * batch,
-                 expr=f"after iter(loader) of 3 batches, no next(): all 3, not 2 x {workers}")
+    assert_equal(settled(short, 3 * batch), 3 * batch,
+                 expr=f"after iter(loader) of 3 batches, no next(): all 3, not 2 x {workers}", name="transform calls")
     del it
 
 
@@ -120,11 +123,11 @@ def batches(dataset, num_workers: int, seed: int = 7) -> list:
     return list(loader(dataset, batch_size=5, shuffle=True, generator=seeded(seed), num_workers=num_workers))
 
 
-def assert_same_batches(a: list, b: list, expr: str) -> None:
+def assert_same_batches(a: list, b: list, *, expr: str) -> None:
     __tracebackhide__ = True
-    assert_equal("number of batches", len(a), len(b), expr=expr)
+    assert_equal(len(a), len(b), expr=expr, name="number of batches")
     for i, ((xa, ya), (xb, yb)) in enumerate(zip(a, b)):
-        assert_equal(f"labels of batch {i}", ya.tolist(), yb.tolist(), expr=expr)
+        assert_equal(ya.tolist(), yb.tolist(), expr=expr, name=f"labels of batch {i}")
         assert torch.equal(xa, xb), f"images of batch {i} differ [{expr}]"
 
 
@@ -133,8 +136,8 @@ def test_workers_are_processes():
     """num_workers=2: the samples are fetched in two worker processes, not threads of this one."""
     pids = {int(p) for _, ps in loader(indexed_dataset(8, target_transform=worker_pid), batch_size=2,
                                        num_workers=2) for p in ps}
-    assert_equal("worker processes", (len(pids), os.getpid() in pids), (2, False),
-                 expr="os.getpid() inside the dataset, num_workers=2")
+    assert_equal((len(pids), os.getpid() in pids), (2, False), expr="os.getpid() inside the dataset, num_workers=2",
+                 name="worker processes")
 
 
 @pytest.mark.claim("data.num_workers_same_data", "same_batches")
@@ -145,7 +148,7 @@ def test_workers_deliver_the_same_batches():
                                  range(0, 64, 2))
     with repro("DataLoader(Subset(ds, range(0, 64, 2)), batch_size=5, shuffle=True, generator=seeded(7), "
                "num_workers=w) for w in (0, 2)"):
-        assert_same_batches(batches(ds, 0), batches(ds, 2), "num_workers=0 vs num_workers=2")
+        assert_same_batches(batches(ds, 0), batches(ds, 2), expr="num_workers=0 vs num_workers=2")
 
 
 def worker_seed(_label: int) -> tuple[int, int]:
@@ -160,8 +163,9 @@ def test_workers_seed_torch_with_base_seed_plus_worker_id():
     base_seed = int(torch.empty((), dtype=torch.int64).random_(generator=seeded(7)))
     dl = loader(indexed_dataset(8, target_transform=worker_seed), batch_size=2, num_workers=2, generator=seeded(7))
     seen = {(int(w), int(s)) for _, (ws, ss) in dl for w, s in zip(ws, ss)}
-    assert_equal("(worker id, torch.initial_seed())", sorted(seen), [(0, base_seed), (1, base_seed + 1)],
-                 expr=f"base_seed = {base_seed} (first int64 of torch.Generator().manual_seed(7))")
+    assert_equal(sorted(seen), [(0, base_seed), (1, base_seed + 1)],
+                 expr=f"base_seed = {base_seed} (first int64 of torch.Generator().manual_seed(7))",
+                 name="(worker id, torch.initial_seed())")
 
 
 @pytest.mark.claim("data.num_workers_same_data", "random_transforms_differ")
@@ -174,9 +178,9 @@ def test_random_transforms_draw_from_per_worker_seeds():
                "num_workers=w)"):
         torch.manual_seed(0)
         in_main, in_workers = batches(ds, 0), batches(ds, 2)
-        assert_same_batches(in_workers, batches(ds, 2), "num_workers=2, twice with the same seed")
-        assert_equal("labels", [y.tolist() for _, y in in_main], [y.tolist() for _, y in in_workers],
-                     expr="num_workers=0 vs 2")
+        assert_same_batches(in_workers, batches(ds, 2), expr="num_workers=2, twice with the same seed")
+        assert_equal([y.tolist() for _, y in in_main], [y.tolist() for _, y in in_workers], expr="num_workers=0 vs 2",
+                     name="labels")
         assert not any(torch.equal(a, b) for (a, _), (b, _) in zip(in_main, in_workers)), \
             "random augmentation drew the same numbers in worker processes as in the main process"
 
@@ -216,11 +220,11 @@ def test_workers_load_batches_at_the_same_time(claim_fact):
     serial, parallel = fetches(0), fetches(2)
     claim_fact("4 fetches of 0.1 s, overlapping pairs (workers 0 / 2)",
                f"{overlapping(serial)} / {overlapping(parallel)}")
-    assert_equal("(overlapping fetches, processes)", (overlapping(serial), {p for *_, p in serial}),
-                 (0, {os.getpid()}), expr="DataLoader(..., num_workers=0)")
+    assert_equal((overlapping(serial), {p for *_, p in serial}), (0, {os.getpid()}),
+                 expr="DataLoader(..., num_workers=0)", name="(overlapping fetches, processes)")
     pids = {p for *_, p in parallel}
-    assert_equal("(worker processes, main among them)", (len(pids), os.getpid() in pids), (2, False),
-                 expr="DataLoader(..., num_workers=2)")
+    assert_equal((len(pids), os.getpid() in pids), (2, False), expr="DataLoader(..., num_workers=2)",
+                 name="(worker processes, main among them)")
     assert overlapping(parallel) > 0, f"no two fetches overlapped with num_workers=2: {parallel}"
 
 

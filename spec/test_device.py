@@ -27,6 +27,7 @@ from tensorspec.testing import strategies as S
 from tensorspec.testing.assertions import (
     assert_device,
     assert_equal,
+    assert_tensor,
     assert_values,
     repro,
     source,
@@ -64,12 +65,14 @@ def test_is_available_agrees_with_device_count(claim_fact):
         assert count > 0, f"torch.cuda.is_available() is True but torch.cuda.device_count() == {count}"
         names = [torch.cuda.get_device_name(i) for i in range(count)]
         claim_fact("GPUs", ", ".join(names))
-        assert_equal("device", torch.empty(1, device="cuda").device.type, "cuda", expr="torch.empty(1, device='cuda')")
+        assert_equal(torch.empty(1, device="cuda").device.type, "cuda", expr="torch.empty(1, device='cuda')",
+                     name="device")
         return
     t = torch.ones(2)
     if not torch.backends.cuda.is_built():
-        assert_equal("is_available(), device_count()", (available, count), (False, 0),
-                     expr="a build without CUDA (torch.backends.cuda.is_built() is False)")
+        assert_equal((available, count), (False, 0),
+                     expr="a build without CUDA (torch.backends.cuda.is_built() is False)",
+                     name="is_available(), device_count()")
         for expr, (make, error, words) in MAKE_CUDA.items():
             with pytest.raises(error, match=words):
                 make(t)
@@ -89,8 +92,9 @@ def test_a_gpu_hidden_by_cuda_visible_devices_is_not_available(device):
     code = "import torch; print(torch.cuda.is_available(), torch.cuda.device_count())"
     env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
-    assert_equal("is_available(), device_count()", out.stdout.split(), ["False", "0"],
-                 expr=f"CUDA_VISIBLE_DEVICES='' python -c {code!r}  (stderr: {out.stderr[-300:]})")
+    assert_equal(out.stdout.split(), ["False", "0"],
+                 expr=f"CUDA_VISIBLE_DEVICES='' python -c {code!r}  (stderr: {out.stderr[-300:]})",
+                 name="is_available(), device_count()")
 
 
 @pytest.mark.claim("device.version_cuda", "not_pytorch_version", "cuda_build_version_string", "none_without_cuda_toolkit",
@@ -103,14 +107,15 @@ def test_version_cuda_names_the_build_not_the_machine(claim_fact):
     claim_fact("torch.version.cuda", repr(version))
     claim_fact("torch.version.hip", repr(hip))
     claim_fact("torch.__version__", str(torch.__version__))  # plain str for xdist
-    assert_equal("torch.version.cuda is None", version is None, not built or hip is not None,
-                 expr=f"torch.backends.cuda.is_built() == {built}, torch.version.hip == {hip!r}")
+    assert_equal(version is None, not built or hip is not None,
+                 expr=f"torch.backends.cuda.is_built() == {built}, torch.version.hip == {hip!r}",
+                 name="torch.version.cuda is None")
     if version is not None:
         assert version.replace(".", "").isdigit() and version.count(".") >= 1, f"torch.version.cuda={version!r}"
     assert version != torch.__version__.split("+")[0], "torch.version.cuda should not be PyTorch's version"
     if torch.__version__.endswith("+cpu"):
-        assert_equal("torch.version.cuda, torch.version.hip, is_built()", (version, hip, built), (None, None, False),
-                     expr=f"a CPU-only build ({torch.__version__})")
+        assert_equal((version, hip, built), (None, None, False), expr=f"a CPU-only build ({torch.__version__})",
+                     name="torch.version.cuda, torch.version.hip, is_built()")
     if torch.cuda.is_available() and hip is None:
         assert version is not None, "a usable NVIDIA GPU implies a CUDA build"
 
@@ -144,7 +149,7 @@ def test_a_new_tensor_lives_on_the_cpu(arr):
     with repro(f"a = {source(arr)}\ntorch.tensor(a.tolist()).device"):
         for expr, make in FACTORIES.items():
             t = make(arr)
-            assert_equal("(device, is_cuda)", (t.device, t.is_cuda), (CPU, False), expr=expr)
+            assert_equal((t.device, t.is_cuda), (CPU, False), expr=expr, name="(device, is_cuda)")
 
 
 @pytest.mark.claim("device.default_cpu", "default_device_moves_factories", "from_numpy_and_legacy_stay")
@@ -178,13 +183,13 @@ def test_cuda_and_to_cuda_give_an_equal_copy_on_the_gpu(device, arr):
         for expr, g in (("t.cuda()", t.cuda()), ("t.to('cuda')", t.to("cuda")),
                         ("t.to(torch.device('cuda'))", t.to(torch.device("cuda")))):
             assert_device(g, torch.device("cuda", torch.cuda.current_device()), expr=expr, name="device")
-            assert_equal("(dtype, shape)", (g.dtype, g.shape), (t.dtype, t.shape), expr=expr)
-            assert_values(g, arr, expr, exact=True)
+            assert_equal((g.dtype, g.shape), (t.dtype, t.shape), expr=expr, name="(dtype, shape)")
+            assert_values(g, arr, expr=expr, exact=True)
             assert_device(t, CPU, expr=f"t after {expr}", name="t.device")
             assert g.cuda() is g and g.to("cuda") is g, f"moving a GPU tensor to the GPU should return it [{expr}]"
             if g.numel():
                 g.view(-1)[0] = not bool(g.view(-1)[0]) if g.dtype == torch.bool else g.view(-1)[0] + 1
-                assert_values(t, arr, f"t after writing into {expr}", exact=True)
+                assert_values(t, arr, expr=f"t after writing into {expr}", exact=True)
 
 
 # ---- device.cuda_arg_index ----------------------------------------------------------------------
@@ -209,13 +214,14 @@ def test_the_index_in_cuda_n_is_a_device_ordinal(n, big):
     negative or malformed ones are refused."""
     with repro(f"torch.device('cuda:{n}'); torch.device('cuda:{big}').index"):
         d = torch.device(f"cuda:{n}")
-        assert_equal("(type, index)", (d.type, d.index), ("cuda", n), expr=f"torch.device('cuda:{n}')")
-        assert_equal("device", torch.device("cuda", n), d, expr=f"torch.device('cuda', {n})")
-        assert_equal("str", str(d), f"cuda:{n}", expr=f"str(torch.device('cuda:{n}'))")
-        assert_equal("index", torch.device("cuda").index, None, expr="torch.device('cuda').index")
+        assert_equal((d.type, d.index), ("cuda", n), expr=f"torch.device('cuda:{n}')", name="(type, index)")
+        assert_equal(torch.device("cuda", n), d, expr=f"torch.device('cuda', {n})", name="device")
+        assert_equal(str(d), f"cuda:{n}", expr=f"str(torch.device('cuda:{n}'))", name="str")
+        assert_equal(torch.device("cuda").index, None, expr="torch.device('cuda').index", name="index")
         for expr, wrapped in ((f"torch.device('cuda:{big}')", torch.device(f"cuda:{big}")),
                               (f"torch.device('cuda', {big})", torch.device("cuda", big))):
-            assert_equal("index", wrapped.index, wrapped_index(big), expr=f"{expr}.index (no error, wraps as int8)")
+            assert_equal(wrapped.index, wrapped_index(big), expr=f"{expr}.index (no error, wraps as int8)",
+                         name="index")
         for bad in ("cuda:-1", f"cuda:{n}.5", "cuda:x", f"cuda:{n}:0"):
             with pytest.raises(RuntimeError, match="Invalid device string"):
                 torch.device(bad)
@@ -236,7 +242,7 @@ def test_cuda_n_picks_gpu_n_of_device_count(device, claim_fact):
     claim_fact("device_count(), multiprocessors of GPU 0", f"{count}, {sms}")
     for i in range(count):
         assert_device(torch.ones(1).cuda(i), torch.device("cuda", i), expr=f"torch.ones(1).cuda({i})", name="device")
-        assert_equal("device", torch.ones(1, device=f"cuda:{i}").device.index, i, expr=f"device='cuda:{i}'")
+        assert_equal(torch.ones(1, device=f"cuda:{i}").device.index, i, expr=f"device='cuda:{i}'", name="device")
     with pytest.raises(RuntimeError, match="(?i)invalid device ordinal"):
         torch.ones(1).cuda(count)
         torch.cuda.synchronize()
@@ -254,11 +260,12 @@ def test_to_cpu_is_cpu_and_device_tells_where(device, arr):
     x = torch.from_numpy(arr).to(device)
     with repro(f"x = torch.from_numpy({source(arr)}).to({device!r}); x.cpu(), x.to('cpu')"):
         assert_device(x, device, expr=f"torch.from_numpy(a).to({device!r})", name="x.device")
-        assert_equal("x.is_cuda", x.is_cuda, device == "cuda", expr="x.is_cuda")
+        assert_equal(x.is_cuda, device == "cuda", expr="x.is_cuda", name="x.is_cuda")
         for expr, y in (("x.cpu()", x.cpu()), ("x.to('cpu')", x.to("cpu")), ("x.to(torch.device('cpu'))", x.to(CPU))):
             assert_device(y, CPU, expr=expr, name="device")
-            assert_values(y, arr, expr, exact=True)
-            assert_equal(f"{expr} is x", y is x, device == "cpu", expr="a CPU tensor is returned itself, a GPU one copied")
+            assert_values(y, arr, expr=expr, exact=True)
+            assert_equal(y is x, device == "cpu", expr="a CPU tensor is returned itself, a GPU one copied",
+                         name=f"{expr} is x")
         assert_device(x, device, expr="x after x.cpu() (not in place)", name="x.device")
 
 
@@ -286,17 +293,18 @@ def test_module_to_returns_the_same_module_and_keeps_its_parameter_objects():
     returned = net.to(torch.float64)
     assert returned is net, "net.to(torch.float64) should return net itself"
     now_params, now_buffers = module_state(net)
-    assert_equal("same Parameter objects", [p is q for p, q in zip(params, now_params)], [True] * len(params),
-                 expr="net.to(torch.float64)")
-    assert_equal("dtypes", {p.dtype for p in net.parameters()}, {torch.float64}, expr="net.to(torch.float64)")
-    assert_equal("buffer dtypes", [b.dtype for b in now_buffers], [torch.float64, torch.float64, torch.int64],
-                 expr="running_mean, running_var, num_batches_tracked after net.to(torch.float64)")
+    assert_equal([p is q for p, q in zip(params, now_params)], [True] * len(params), expr="net.to(torch.float64)",
+                 name="same Parameter objects")
+    assert_equal({p.dtype for p in net.parameters()}, {torch.float64}, expr="net.to(torch.float64)", name="dtypes")
+    assert_equal([b.dtype for b in now_buffers], [torch.float64, torch.float64, torch.int64],
+                 expr="running_mean, running_var, num_batches_tracked after net.to(torch.float64)",
+                 name="buffer dtypes")
     # the Linear bias: its gradient of a sum is the batch size (BatchNorm makes the weight's exactly 0)
     before = net[3].bias.detach().clone()
     net(torch.rand(4, 1, 3, 3, dtype=torch.float64)).sum().backward()
     optimizer.step()
-    assert_values(net[3].bias, before - 0.5 * 4, "net[3].bias after optimizer.step() (optimizer built before net.to)",
-                  exact=True)
+    assert_values(net[3].bias, before - 0.5 * 4,
+                  expr="net[3].bias after optimizer.step() (optimizer built before net.to)", exact=True)
     t = torch.ones(3)
     assert t.to(torch.float64) is not t and t.dtype == torch.float32, "Tensor.to(new dtype) should copy, t unchanged"
     assert t.to(torch.float32) is t and t.to("cpu") is t, "Tensor.to(what t already is) should return t itself"
@@ -315,9 +323,10 @@ def test_the_overwrite_flag_makes_module_to_replace_the_parameters():
         assert net.to(torch.float64) is net, "net.to(torch.float64) should return net itself"
     finally:
         torch.__future__.set_overwrite_module_params_on_conversion(saved)
-    assert_equal("same Parameter objects", [p is q for p, q in zip(params, net.parameters())], [False] * len(params),
-                 expr="net.to(torch.float64) under set_overwrite_module_params_on_conversion(True)")
-    assert_equal("dtypes", {p.dtype for p in net.parameters()}, {torch.float64}, expr="net.to(torch.float64)")
+    assert_equal([p is q for p, q in zip(params, net.parameters())], [False] * len(params),
+                 expr="net.to(torch.float64) under set_overwrite_module_params_on_conversion(True)",
+                 name="same Parameter objects")
+    assert_equal({p.dtype for p in net.parameters()}, {torch.float64}, expr="net.to(torch.float64)", name="dtypes")
 
 
 @pytest.mark.claim("device.module_to_in_place", "returns_the_module")
@@ -331,13 +340,13 @@ def test_module_to_a_device_moves_it_in_place(device):
     params, _ = module_state(net)
     returned = net.to(device)
     assert returned is net, f"net.to({device!r}) should return net itself"
-    assert_equal("devices", {t.device.type for t in [*net.parameters(), *net.buffers()]}, {device},
-                 expr=f"parameters and buffers after net.to({device!r})")
+    assert_equal({t.device.type for t in [*net.parameters(), *net.buffers()]}, {device},
+                 expr=f"parameters and buffers after net.to({device!r})", name="devices")
     kept = [p is q for p, q in zip(params, net.parameters())]
-    assert_equal("same Parameter objects", kept, [device == "cuda"] * len(params), expr=f"net.to({device!r})")
+    assert_equal(kept, [device == "cuda"] * len(params), expr=f"net.to({device!r})", name="same Parameter objects")
     if device == "meta":
-        assert_equal("devices of the old Parameter objects", {p.device.type for p in params}, {"cpu"},
-                     expr="the Parameters net had before net.to('meta')")
+        assert_equal({p.device.type for p in params}, {"cpu"}, expr="the Parameters net had before net.to('meta')",
+                     name="devices of the old Parameter objects")
     if device == "cuda":
         assert net.cuda() is net and net.cpu() is net, "net.cuda() / net.cpu() should return net itself"
 
@@ -350,8 +359,8 @@ def test_the_course_device_pick():
     """``torch.device('cuda' if torch.cuda.is_available() else 'cpu')`` picks cuda exactly when a GPU
     exists, and ``if torch.cuda.is_available(): t = t.to('cuda')`` (CH) puts t there."""
     picked = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    assert_equal("picked device", picked.type, "cuda" if torch.cuda.device_count() > 0 else "cpu",
-                 expr=f"torch.cuda.device_count() == {torch.cuda.device_count()}")
+    assert_equal(picked.type, "cuda" if torch.cuda.device_count() > 0 else "cpu",
+                 expr=f"torch.cuda.device_count() == {torch.cuda.device_count()}", name="picked device")
     t = torch.ones(2)
     if torch.cuda.is_available():
         t = t.to("cuda")
@@ -402,10 +411,10 @@ def test_the_course_network_trains_the_same_on_every_device(device):
     reference = forward_and_step(copy.deepcopy(net), "cpu", torch.float64)
     with ieee_float32():
         result = forward_and_step(net, device, torch.float32)
-    assert_equal("keys", list(result), list(reference), expr="forward_and_step")
+    assert_equal(list(result), list(reference), expr="forward_and_step", name="keys")
     rtol, atol = AGREEMENT[device]
     for name, value in result.items():
-        torch.testing.assert_close(value, reference[name], rtol=rtol, atol=atol,
-                                   msg=lambda m, n=name: f"{n} on {device} (float32) vs cpu (float64): {m}")
+        assert_tensor(value, reference[name], expr=f"forward_and_step on {device} (float32) vs cpu (float64)",
+                      name=name, rtol=rtol, atol=atol, equal_nan=False)
 
 

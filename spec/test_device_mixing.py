@@ -17,6 +17,7 @@ from tensorspec.testing import strategies as S
 from tensorspec.testing.assertions import (
     assert_dtype,
     assert_equal,
+    assert_tensor,
     assert_values,
     repro,
     source,
@@ -67,10 +68,10 @@ def test_tensors_on_two_devices_cannot_be_combined(device, arg):
             if expr == "a @ b (2-D)" and device == "meta":
                 continue  # matrix products raise nothing on meta: test_meta_matrix_products_raise_nothing
             if expr.startswith("torch.cat") and device == "meta" and differs("cat_cpu_and_meta_combine"):
-                assert_equal("torch.cat device", op(a, b).device.type, "meta", expr=f"{expr}, CPU and meta")
+                assert_equal(op(a, b).device.type, "meta", expr=f"{expr}, CPU and meta", name="torch.cat device")
                 continue
             if expr.startswith("a @ b") and device == "meta" and differs("matmul_cpu_and_meta_combine"):
-                assert_equal("a @ b device", op(a, b).device.type, a.device.type, expr=f"{expr}, CPU and meta")
+                assert_equal(op(a, b).device.type, a.device.type, expr=f"{expr}, CPU and meta", name="a @ b device")
                 continue
             with pytest.raises(RuntimeError, match=mixed_devices(device, expr)):
                 op(a, b)
@@ -80,7 +81,8 @@ def test_tensors_on_two_devices_cannot_be_combined(device, arg):
         if device == "meta" and not differs("meta_in_place_raises"):
             assert a.add_(b) is a, "a.add_(b) returns a"
             if a.device == CPU:
-                assert_values(a, before, "c.add_(m): the CPU tensor after an in-place add of a meta tensor", exact=True)
+                assert_values(a, before, expr="c.add_(m): the CPU tensor after an in-place add of a meta tensor",
+                              exact=True)
         else:
             with pytest.raises(RuntimeError, match=mixed_devices(device)):
                 a.add_(b)
@@ -130,11 +132,11 @@ def test_a_0d_cpu_tensor_combines_with_any_device(device, arg, value, zero_d_oth
             out = op(s, b) if cpu_first else op(b, s)
             follows_condition = (expr.startswith("torch.where") and cpu_first and device == "meta"
                                  and differs("where_result_on_the_condition_device"))
-            assert_equal("(device, shape)", (out.device.type, out.shape), ("cpu" if follows_condition else device, b.shape),
-                         expr=f"{expr}, a 0-d CPU tensor")
+            assert_equal((out.device.type, out.shape), ("cpu" if follows_condition else device, b.shape),
+                         expr=f"{expr}, a 0-d CPU tensor", name="(device, shape)")
             if device != "meta":
                 expected = op(s, b.cpu()) if cpu_first else op(b.cpu(), s)
-                torch.testing.assert_close(out.cpu(), expected)
+                assert_tensor(out.cpu(), expected, expr=f"{expr}, a 0-d CPU tensor, vs on the CPU", equal_nan=False)
         cpu_tensor, zero_d_elsewhere = on("cpu", arr), torch.tensor(value, device=device)
         with pytest.raises(RuntimeError, match=mixed_devices(device)):
             cpu_tensor + zero_d_elsewhere
@@ -181,13 +183,14 @@ def test_tiny_and_big_work_on_the_gpu(device, claim_fact):
     gpu_s = best_seconds(lambda: (tiny_gpu[0] + tiny_gpu[1]).tolist(), "cuda", 50)
     claim_fact("16-element add: cpu / cuda µs",
                f"{cpu_s * 1e6:.1f} / {gpu_s * 1e6:.1f}")
-    assert_values((tiny_gpu[0] + tiny_gpu[1]).cpu(), tiny[0] + tiny[1], "16-element add on cuda vs cpu")
+    assert_values((tiny_gpu[0] + tiny_gpu[1]).cpu(), tiny[0] + tiny[1], expr="16-element add on cuda vs cpu")
     big = torch.rand(4096, 4096)
     big_gpu = big.cuda()
     cpu_s = best_seconds(lambda: big @ big, "cpu", 2)
     gpu_s = best_seconds(lambda: big_gpu @ big_gpu, "cuda", 5)
     claim_fact("4096² matmul: cpu / cuda ms", f"{cpu_s * 1e3:.2f} / {gpu_s * 1e3:.2f}")
-    torch.testing.assert_close((big_gpu @ big_gpu).cpu(), big @ big, rtol=1e-3, atol=1e-2)
+    assert_tensor((big_gpu @ big_gpu).cpu(), big @ big, expr="4096² matmul on cuda vs cpu", rtol=1e-3, atol=1e-2,
+                  equal_nan=False)
 
 
 @pytest.mark.claim("device.gpu_speeds_training", "gpu_step_runs", "decided_by_the_benchmark")

@@ -20,7 +20,7 @@ from tensorspec.testing.assertions import assert_equal, assert_values, repro
 from tensorspec.testing.devices import on_devices
 from tensorspec.testing.elementwise import (WIDE_UNSIGNED, build, cpu_only, numpy_result, operand_pairs,
                                             raises_exactly, rounded)
-from tensorspec.testing.layouts import tensors_in_layouts
+from tensorspec.testing.layouts import TensorRecipe, tensors_in_layouts
 from tensorspec.testing.spellings import spellings
 
 CLAIM = "elementwise.arith_methods"
@@ -41,10 +41,14 @@ REFLECTED = {"add": lambda x, y: y + x, "sub": lambda x, y: y - x, "mul": lambda
 
 # ---- operators_equal_methods, numpy_values, true_division, bool_subtraction_refused ---------------
 
+_BOOLS = TensorRecipe(np.array([True, False]), torch.bool, "contiguous")
+
+
 @pytest.mark.claim(CLAIM, "operators_equal_methods", "numpy_values", "true_division", "bool_subtraction_refused")
 @pytest.mark.parametrize("method", ARITH)
 @on_devices
 @given(pair=operand_pairs())
+@example(pair=(_BOOLS, True))  # bool OP Python bool, y - x (Tensor.__rsub__) included, in every run
 def test_operators_equal_the_methods_element_by_element(method, device, pair):
     """x OP y == x.method(y) == torch.method(x, y) == NumPy's result, for a same-shape tensor or a
     scalar y, and y OP x (the scalar on the left) == NumPy's (y / x: y * (1 / x)); / and div of
@@ -68,15 +72,15 @@ def test_operators_equal_the_methods_element_by_element(method, device, pair):
         by_method = getattr(t, method)(u)
         for expr, call in forms.items():
             out = call(t, u)
-            assert_equal(f"({expr}).dtype", out.dtype, dtype, expr=expr)
-            assert_values(out, by_method, f"{expr} == x.{method}(y)", exact=True)
+            assert_equal(out.dtype, dtype, expr=expr, name=f"({expr}).dtype")
+            assert_values(out, by_method, expr=f"{expr} == x.{method}(y)", exact=True)
         expected = rounded(numpy_result(np_op, x.reference(), y_ref), dtype)
-        assert_values(by_method, expected, f"x.{method}(y) vs NumPy", exact=not dtype.is_floating_point)
+        assert_values(by_method, expected, expr=f"x.{method}(y) vs NumPy", exact=not dtype.is_floating_point)
         for expr, call in reflected.items():
             out = call(t, u)
-            assert_equal(f"({expr}).dtype", out.dtype, dtype, expr=expr)
+            assert_equal(out.dtype, dtype, expr=expr, name=f"({expr}).dtype")
             expected = rounded(numpy_result(REFLECTED[method], x.reference(), y_ref), dtype)
-            assert_values(out, expected, f"{expr} vs NumPy", exact=not dtype.is_floating_point)
+            assert_values(out, expected, expr=f"{expr} vs NumPy", exact=not dtype.is_floating_point)
 
 
 @pytest.mark.claim(CLAIM, "true_division")
@@ -84,9 +88,10 @@ def test_integer_true_division_is_float32_where_numpy_is_float64():
     """torch.tensor([16777217]) / 1 is float32 16777216.0 (2**24 + 1 rounded); NumPy's is float64 16777217.0."""
     for expr, call in spellings("div", "1", symbol="/", operand="x").items():
         out = call(torch.tensor([16777217]), 1)
-        assert_equal(f"({expr}).dtype", out.dtype, torch.float32, expr=expr)
-        assert_values(out, [16777216.0], f"{expr}, x = torch.tensor([16777217])", exact=True)
-    assert_equal("np.array([16777217]) / 1", (np.array([16777217]) / 1).tolist(), [16777217.0], expr="NumPy: float64")
+        assert_equal(out.dtype, torch.float32, expr=expr, name=f"({expr}).dtype")
+        assert_values(out, [16777216.0], expr=f"{expr}, x = torch.tensor([16777217])", exact=True)
+    assert_equal((np.array([16777217]) / 1).tolist(), [16777217.0], expr="NumPy: float64",
+                 name="np.array([16777217]) / 1")
 
 
 @pytest.mark.claim(CLAIM, "bool_subtraction_refused")
@@ -100,7 +105,8 @@ def test_bool_minus_a_number_is_worded_differently(device):
         with repro(expr):
             with pytest.raises(RuntimeError, match=r"Subtraction, the `-` operator, with a bool tensor is not supported"):
                 call(mask, 2)
-    assert_equal("(np bool - 2).dtype", (np.array([True, False]) - 2).dtype, np.dtype(np.int64), expr="NumPy bool - 2")
+    assert_equal((np.array([True, False]) - 2).dtype, np.dtype(np.int64), expr="NumPy bool - 2",
+                 name="(np bool - 2).dtype")
 
 
 # ---- low_precision_python_floats ------------------------------------------------------------------
@@ -144,14 +150,14 @@ def test_low_precision_times_a_python_float_rounds_once(form, device, data):
     for t, s in cases:
         with repro(f"x = {t!r}\ns = {s!r}\n{form}"):
             out = call(t, s)
-            assert_equal(f"({form}).dtype", out.dtype, t.dtype, expr=form)
+            assert_equal(out.dtype, t.dtype, expr=form, name=f"({form}).dtype")
             if rounded_first:  # s rounded to x's dtype first, then the operation in that dtype
                 expected, how = call(t, torch.tensor(s, dtype=t.dtype, device=t.device)), "s rounded to x's dtype first"
             else:
                 with np.errstate(all="ignore"):
                     in_float32 = np_op(t.cpu().float().numpy(), np.float32(s))
                 expected, how = torch.from_numpy(np.asarray(in_float32, np.float32)).to(t.dtype), "computed in float32, rounded once"
-            assert_values(out, expected, f"{form} vs {how}", exact=True)
+            assert_values(out, expected, expr=f"{form} vs {how}", exact=True)
 
 
 @pytest.mark.claim(CLAIM, "low_precision_python_floats")
@@ -159,8 +165,8 @@ def test_the_reports_float16_example(claim_fact):
     """float16 1.5 * 3.7: torch rounds once (5.55078125), NumPy rounds 3.7 to float16 first (5.546875)."""
     h = torch.tensor([1.5], dtype=torch.float16)
     torch_value = 5.546875 if differs("low_precision_python_float_rounded_first") else 5.55078125
-    assert_values(h * 3.7, [torch_value], "float16 1.5 * 3.7", exact=True)
-    assert_equal("NumPy float16 1.5 * 3.7", (h.numpy() * 3.7).item(), 5.546875, expr="h.numpy() * 3.7")
+    assert_values(h * 3.7, [torch_value], expr="float16 1.5 * 3.7", exact=True)
+    assert_equal((h.numpy() * 3.7).item(), 5.546875, expr="h.numpy() * 3.7", name="NumPy float16 1.5 * 3.7")
     claim_fact("float16 1.5 * 3.7: torch / NumPy", f"{(h * 3.7).item()} / {(h.numpy() * 3.7).item()}")
 
 
@@ -176,9 +182,9 @@ def test_a_scalar_on_the_left_divides_through_the_reciprocal(device, claim_fact)
     differ = int((7 / x != torch.from_numpy(7 / x.cpu().numpy()).to(device)).sum())
     claim_fact("7 / x vs NumPy, 1000 float32 standard normals: values that differ (by 1 ulp)", str(differ))
     tiny = torch.tensor([1e-45], device=device)
-    assert_values(0.0 / tiny, [float("nan")], "0.0 / torch.tensor([1e-45])", exact=True)
-    assert_values(1.0 / tiny, [float("inf")], "1.0 / torch.tensor([1e-45])", exact=True)
-    assert_equal("NumPy 0.0 / 1e-45", (0.0 / np.array([1e-45], np.float32)).tolist(), [0.0], expr="NumPy")
+    assert_values(0.0 / tiny, [float("nan")], expr="0.0 / torch.tensor([1e-45])", exact=True)
+    assert_values(1.0 / tiny, [float("inf")], expr="1.0 / torch.tensor([1e-45])", exact=True)
+    assert_equal((0.0 / np.array([1e-45], np.float32)).tolist(), [0.0], expr="NumPy", name="NumPy 0.0 / 1e-45")
 
 
 # ---- integers_wrap --------------------------------------------------------------------------------
@@ -189,16 +195,17 @@ def test_integer_results_and_out_of_range_python_ints_wrap(device):
     """int8 127 + 1 is -128 (as NumPy for arrays); uint8 [0, 1] + 1000 is uint8 [232, 233] in torch,
     where NumPy 2 raises OverflowError (NumPy 1: uint16 by value, the catalog's range)."""
     big = torch.tensor([127], dtype=torch.int8, device=device)
-    assert_values(big + torch.ones(1, dtype=torch.int8, device=device), [-128], "int8 127 + int8 1", exact=True)
+    assert_values(big + torch.ones(1, dtype=torch.int8, device=device), [-128], expr="int8 127 + int8 1", exact=True)
     small = torch.tensor([0, 1], dtype=torch.uint8, device=device)
     for expr, call in spellings("add", "1000", symbol="+", operand="small").items():
         out = call(small, 1000)
-        assert_equal(f"({expr}).dtype", out.dtype, torch.uint8, expr=expr)
-        assert_values(out, torch.tensor([232, 233], dtype=torch.uint8), f"{expr}, small = uint8 [0, 1]", exact=True)
+        assert_equal(out.dtype, torch.uint8, expr=expr, name=f"({expr}).dtype")
+        assert_values(out, torch.tensor([232, 233], dtype=torch.uint8), expr=f"{expr}, small = uint8 [0, 1]",
+                      exact=True)
     if differs("numpy1_python_ints_by_value"):
         out = np.array([0, 1], np.uint8) + 1000
-        assert_equal("NumPy 1 uint8 [0, 1] + 1000", (out.dtype, out.tolist()), (np.dtype(np.uint16), [1000, 1001]),
-                     expr="np.array([0, 1], np.uint8) + 1000")
+        assert_equal((out.dtype, out.tolist()), (np.dtype(np.uint16), [1000, 1001]),
+                     expr="np.array([0, 1], np.uint8) + 1000", name="NumPy 1 uint8 [0, 1] + 1000")
         return
     with pytest.raises(OverflowError, match="Python integer 1000 out of bounds for uint8"):
         np.array([0, 1], np.uint8) + 1000
@@ -228,17 +235,17 @@ def test_wide_unsigned_tensors_multiply_and_divide(dtype, device):
     (in the first release with these dtypes, a RuntimeError)."""
     cpu_only(device)
     t = torch.tensor([1, 2], dtype=dtype, device=device)
-    assert_equal("(t * t).dtype", (t * t).dtype, dtype, expr="t * t")
-    assert_values(t * t, [1, 4], "t * t", exact=True)
-    assert_equal("(t / 2).dtype", (t / 2).dtype, torch.float32, expr="t / 2")
-    assert_values(t / 2, torch.tensor([0.5, 1.0]), "t / 2", exact=True)
+    assert_equal((t * t).dtype, dtype, expr="t * t", name="(t * t).dtype")
+    assert_values(t * t, [1, 4], expr="t * t", exact=True)
+    assert_equal((t / 2).dtype, torch.float32, expr="t / 2", name="(t / 2).dtype")
+    assert_values(t / 2, torch.tensor([0.5, 1.0]), expr="t / 2", exact=True)
     floats = torch.tensor([1.5, 2.0], device=device)
     if differs("wide_unsigned_first_release"):
         with pytest.raises(RuntimeError, match="Promotion for uint16, uint32, uint64 types is not supported"):
             t * floats
         return
-    assert_equal("(t * float32).dtype", (t * floats).dtype, torch.float32, expr="t * float32")
-    assert_values(t * floats, [1.5, 4.0], "t * float32", exact=True)
+    assert_equal((t * floats).dtype, torch.float32, expr="t * float32", name="(t * float32).dtype")
+    assert_values(t * floats, [1.5, 4.0], expr="t * float32", exact=True)
 
 
 # ---- complex_infinity_sum ---------------------------------------------------------------------------
@@ -254,6 +261,7 @@ def test_complex_sum_with_an_infinity_has_a_nan_part(device):
                                         (torch.tensor(complex(0, np.inf), device=device), complex(0, np.inf),
                                          complex(np.nan, np.inf))):
         with repro(f"torch.zeros((), dtype=torch.complex64) + torch.tensor({other.item()!r})"):
-            assert_equal("numpy sum", np.complex64(0) + np.asarray(other.cpu()), numpy_sum, expr="NumPy 0j + other")
+            assert_equal(np.complex64(0) + np.asarray(other.cpu()), numpy_sum, expr="NumPy 0j + other",
+                         name="numpy sum")
             got = complex((zero + other).item())
-            assert_equal("torch sum (nan as 'nan')", repr(got), repr(torch_sum), expr="0j + other")
+            assert_equal(repr(got), repr(torch_sum), expr="0j + other", name="torch sum (nan as 'nan')")

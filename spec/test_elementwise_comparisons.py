@@ -51,9 +51,9 @@ def test_comparison_operators_equal_the_methods_and_give_bool_tensors(method, de
         expected = numpy_result(np_op, x.reference(), y_ref)
         for what, call in forms.items():
             out = call(t, u)
-            assert_equal(f"({what}).dtype", out.dtype, torch.bool, expr=what)
-            assert_equal(f"({what}).shape", tuple(out.shape), x.shape, expr=what)
-            assert_values(out, expected, f"{what} vs NumPy", exact=True)
+            assert_equal(out.dtype, torch.bool, expr=what, name=f"({what}).dtype")
+            assert_equal(tuple(out.shape), x.shape, expr=what, name=f"({what}).shape")
+            assert_values(out, expected, expr=f"{what} vs NumPy", exact=True)
 
 
 UNORDERED = {  # dtype: (two values, the dtype's name in torch's message)
@@ -75,8 +75,8 @@ def test_complex_and_wide_unsigned_tensors_have_no_order(method, dtype, device):
     _, op, np_op = COMPARISONS[method]
     (u, v), name = UNORDERED[dtype]
     z, w = torch.tensor([u], dtype=dtype, device=device), torch.tensor([[v], [u]], dtype=dtype, device=device)
-    assert_values(z.eq(w), [[False], [True]], "z.eq(w), shapes (1,) and (2, 1)", exact=True)
-    assert_values(z.ne(w), [[True], [False]], "z.ne(w), shapes (1,) and (2, 1)", exact=True)
+    assert_values(z.eq(w), [[False], [True]], expr="z.eq(w), shapes (1,) and (2, 1)", exact=True)
+    assert_values(z.ne(w), [[True], [False]], expr="z.ne(w), shapes (1,) and (2, 1)", exact=True)
     if dtype.is_complex:
         plain = differs("complex_order_runtime_error")
     else:
@@ -84,5 +84,5 @@ def test_complex_and_wide_unsigned_tensors_have_no_order(method, dtype, device):
     error = RuntimeError if plain else NotImplementedError
     raises_exactly(error, f"not implemented for '{name}'", lambda: getattr(z, method)(w), f"z.{method}(w)")
     np_dtype = np.dtype(str(dtype).removeprefix("torch.")).type
-    assert_equal(f"np.{np_op.__name__}({u}, {v})", bool(np_op(np.array(u, np_dtype), np.array(v, np_dtype))), op(1, 2),
-                 expr=f"NumPy on {np_dtype.__name__}")
+    assert_equal(bool(np_op(np.array(u, np_dtype), np.array(v, np_dtype))), op(1, 2),
+                 expr=f"NumPy on {np_dtype.__name__}", name=f"np.{np_op.__name__}({u}, {v})")

@@ -76,7 +76,7 @@ def test_in_place_methods_change_the_tensor_itself(method, device, data):
             gap = method in ("sqrt_", "clamp_") and half_on_cpu(t) and differs("in_place_half_cpu_missing")
             if call_unless_missing(gap, t.dtype, plain, t, *args) is MISSING:
                 return
-            assert_values(t, x.reference(), f"t after t.{method[:-1]}(...)", exact=True)
+            assert_values(t, x.reference(), expr=f"t after t.{method[:-1]}(...)", exact=True)
         with np.errstate(all="ignore"):
             expected = rounded(reference(x.reference().astype(np.float64)), x.dtype)
         for expr, call in forms.items():
@@ -85,15 +85,15 @@ def test_in_place_methods_change_the_tensor_itself(method, device, data):
                 with pytest.raises(RuntimeError, match="more than one element of the written-to tensor refers to a "
                                                        "single memory location"):
                     call(t)
-                assert_values(t, x.reference(), f"t after the refused {expr}", exact=True)
+                assert_values(t, x.reference(), expr=f"t after the refused {expr}", exact=True)
                 continue
             alias, ptr, stride = alias_of(t), t.data_ptr(), t.stride()
             out = call(t)
-            assert_equal(f"{expr} is t", out is t, True, expr=expr)
-            assert_equal("t.data_ptr()", t.data_ptr(), ptr, expr=expr)
-            assert_equal("t.stride()", t.stride(), stride, expr=expr)
-            assert_values(t, expected, expr)
-            assert_values(alias, expected, f"another tensor over t's memory, after {expr}")
+            assert_equal(out is t, True, expr=expr, name=f"{expr} is t")
+            assert_equal(t.data_ptr(), ptr, expr=expr, name="t.data_ptr()")
+            assert_equal(t.stride(), stride, expr=expr, name="t.stride()")
+            assert_values(t, expected, expr=expr)
+            assert_values(alias, expected, expr=f"another tensor over t's memory, after {expr}")
 
 
 @pytest.mark.claim(CLAIM, "copy_and_t")
@@ -107,14 +107,14 @@ def test_the_notes_copy_and_t_methods_change_the_tensor_itself(device, data):
     with repro(f"x = {x.source(device)}\ny = {y.source(device)}\nx.copy_(y); x.t_()"):
         t, u = x.tensor(device), y.tensor(device)
         ptr = t.data_ptr()
-        assert_equal("x.copy_(y) is x", t.copy_(u) is t, True, expr="x.copy_(y)")
+        assert_equal(t.copy_(u) is t, True, expr="x.copy_(y)", name="x.copy_(y) is x")
         assert_dtype(t, x.dtype, expr="x.copy_(y)", name="x.dtype")
-        assert_values(t, u.to(x.dtype), "x after x.copy_(y)", exact=True)
-        assert_values(u, y.reference(), "y after x.copy_(y)", exact=True)
+        assert_values(t, u.to(x.dtype), expr="x after x.copy_(y)", exact=True)
+        assert_values(u, y.reference(), expr="y after x.copy_(y)", exact=True)
         before = t.clone()
-        assert_equal("x.t_() is x", t.t_() is t, True, expr="x.t_()")
-        assert_equal("x.data_ptr()", t.data_ptr(), ptr, expr="x.t_()")
-        assert_values(t, before.t(), "x after x.t_()", exact=True)
+        assert_equal(t.t_() is t, True, expr="x.t_()", name="x.t_() is x")
+        assert_equal(t.data_ptr(), ptr, expr="x.t_()", name="x.data_ptr()")
+        assert_values(t, before.t(), expr="x after x.t_()", exact=True)
     with pytest.raises(RuntimeError, match=r"t_\(\) expects a tensor with <= 2 dimensions, but self is 3D"):
         torch.zeros(1, 2, 3, device=device).t_()
 
@@ -153,18 +153,18 @@ def test_on_an_expanded_tensor_only_value_writes_are_refused(name, device):
     if outcome == "raises":
         with pytest.raises(RuntimeError, match="more than one element of the written-to tensor refers to a single"):
             call(e)
-        assert_values(e, torch.ones(2, 3), f"e after the refused {name}", exact=True)
+        assert_values(e, torch.ones(2, 3), expr=f"e after the refused {name}", exact=True)
         return
     method = name[2:name.index("(")]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         out = call(e)
     deprecated = [w for w in caught if f"Use of {method} on expanded tensors is deprecated" in str(w.message)]
-    assert_equal("deprecation UserWarning", (bool(deprecated), outcome), (outcome == "warns", outcome), expr=name)
+    assert_equal((bool(deprecated), outcome), (outcome == "warns", outcome), expr=name, name="deprecation UserWarning")
     if deprecated:
-        assert_equal("its category", deprecated[0].category, UserWarning, expr=name)
+        assert_equal(deprecated[0].category, UserWarning, expr=name, name="its category")
     else:
-        assert_equal(f"{name} is e", out is e, True, expr=name)
+        assert_equal(out is e, True, expr=name, name=f"{name} is e")
 
 
 def _refusals(dtype):
@@ -194,7 +194,7 @@ def test_an_in_place_op_that_needs_another_dtype_or_shape_raises_and_changes_not
         t = x.tensor(device)
         with pytest.raises(RuntimeError, match=message):
             call(t)
-        assert_values(t, x.reference(), f"t after the refused {name}", exact=True)
+        assert_values(t, x.reference(), expr=f"t after the refused {name}", exact=True)
 
 
 @pytest.mark.claim(CLAIM, "narrower_dtype_fine")
@@ -202,15 +202,15 @@ def test_an_in_place_op_that_needs_another_dtype_or_shape_raises_and_changes_not
 def test_an_in_place_op_into_a_narrower_dtype_of_the_same_category_works(device):
     """float32.add_(float64) stays float32 and uint8.add_(int64) stays uint8, holding the values cast."""
     f = torch.tensor([1.0, 2.5], device=device)
-    assert_equal("f.add_(float64) is f", f.add_(torch.tensor([0.1, 0.2], dtype=torch.float64, device=device)) is f,
-                 True, expr="float32.add_(float64)")
+    assert_equal(f.add_(torch.tensor([0.1, 0.2], dtype=torch.float64, device=device)) is f, True,
+                 expr="float32.add_(float64)", name="f.add_(float64) is f")
     assert_dtype(f, torch.float32, expr="float32.add_(float64)", name="f.dtype")
-    assert_values(f, torch.tensor([1.1, 2.7], dtype=torch.float64).float(), "float32 [1, 2.5] + float64 [0.1, 0.2]",
-                  exact=True)
+    assert_values(f, torch.tensor([1.1, 2.7], dtype=torch.float64).float(),
+                  expr="float32 [1, 2.5] + float64 [0.1, 0.2]", exact=True)
     u = torch.tensor([250, 1], dtype=torch.uint8, device=device)
     u.add_(torch.tensor([10, 2], dtype=torch.int64, device=device))
     assert_dtype(u, torch.uint8, expr="uint8.add_(int64)", name="u.dtype")
-    assert_values(u, torch.tensor([4, 3], dtype=torch.uint8), "uint8 [250, 1] + int64 [10, 2]", exact=True)
+    assert_values(u, torch.tensor([4, 3], dtype=torch.uint8), expr="uint8 [250, 1] + int64 [10, 2]", exact=True)
 
 
 @pytest.mark.claim(CLAIM, "leaf_requires_grad_refused")
@@ -228,4 +228,4 @@ def test_a_leaf_that_requires_grad_refuses_in_place_ops():
                 op(w)
             with torch.no_grad():
                 op(w)
-            assert_values(w.detach(), [value, value], f"w after {name} under torch.no_grad()", exact=True)
+            assert_values(w.detach(), [value, value], expr=f"w after {name} under torch.no_grad()", exact=True)

@@ -48,9 +48,9 @@ def test_slice_assignment_writes_into_the_tensor_itself(device, data):
         expected = x.reference().copy()
         expected[:, j] = v_ref
         t[:, j] = value
-        assert_equal("t.data_ptr()", t.data_ptr(), ptr, expr=f"t[:, {j}] = v")
-        assert_values(t, expected, f"t after t[:, {j}] = v", exact=True)
-        assert_values(alias, expected, f"another tensor over t's memory, after t[:, {j}] = v", exact=True)
+        assert_equal(t.data_ptr(), ptr, expr=f"t[:, {j}] = v", name="t.data_ptr()")
+        assert_values(t, expected, expr=f"t after t[:, {j}] = v", exact=True)
+        assert_values(alias, expected, expr=f"another tensor over t's memory, after t[:, {j}] = v", exact=True)
 
 
 @pytest.mark.claim(CLAIM, "numpy_values", "index_out_of_range")
@@ -61,7 +61,7 @@ def test_the_notes_example_and_an_index_past_the_end(device):
     tensor[:, 1] = 0
     expected = np.ones((4, 4))
     expected[:, 1] = 0
-    assert_values(tensor, expected, "tensor[:, 1] = 0", exact=True)
+    assert_values(tensor, expected, expr="tensor[:, 1] = 0", exact=True)
     for j in (4, -5):
         with pytest.raises(IndexError, match=f"index {j} is out of bounds for dimension 1 with size 4"):
             tensor[:, j] = 0
@@ -89,8 +89,8 @@ def test_a_python_float_into_an_integer_tensor_is_truncated(device, dtype, v, nu
         t[:, 1] = value
         a = np.zeros((2, 3), str(dtype).removeprefix("torch."))
         a[:, 1] = v
-        assert_values(t, a, f"t after t[:, 1] = {value!r}", exact=True)
-        assert_values(t[:, 1], [int(v)] * 2, f"t[:, 1] after t[:, 1] = {value!r} (truncated)", exact=True)
+        assert_values(t, a, expr=f"t after t[:, 1] = {value!r}", exact=True)
+        assert_values(t[:, 1], [int(v)] * 2, expr=f"t[:, 1] after t[:, 1] = {value!r} (truncated)", exact=True)
 
 
 TENSOR_FORMS = {  # how v reads: v from its two values (the slice's [v0, v1])
@@ -117,11 +117,11 @@ def test_a_float_tensor_into_an_integer_tensor_is_truncated(form, device, dtype,
         t = torch.zeros(2, 3, dtype=dtype, device=device)
         t[:, 1] = v
         column = v.expand(2).to(dtype)
-        assert_values(t[:, 1], column, f"t[:, 1] after t[:, 1] = {form} (v.to(t.dtype))", exact=True)
+        assert_values(t[:, 1], column, expr=f"t[:, 1] after t[:, 1] = {form} (v.to(t.dtype))", exact=True)
         truncated = [int(float(x)) for x in v.expand(2).cpu()]
-        assert_values(t[:, 1], torch.tensor(truncated, dtype=dtype), f"t[:, 1] after t[:, 1] = {form} (truncated)",
+        assert_values(t[:, 1], torch.tensor(truncated, dtype=dtype), expr=f"t[:, 1] after t[:, 1] = {form} (truncated)",
                       exact=True)
-        assert_values(t[:, [0, 2]], torch.zeros(2, 2, dtype=dtype), "the other columns", exact=True)
+        assert_values(t[:, [0, 2]], torch.zeros(2, 2, dtype=dtype), expr="the other columns", exact=True)
 
 
 NUMPY_VALUES = {  # how v reads: (v, t's dtype, the column written, or the TypeError's numpy type name)
@@ -145,10 +145,10 @@ def test_numpy_values_are_taken_only_as_python_numbers(case, device):
     if isinstance(outcome, str):
         with pytest.raises(TypeError, match=f"can't assign a {outcome} to a torch"):
             t[:, 1] = v
-        assert_values(t, torch.zeros(2, 3, dtype=dtype), f"t after the refused t[:, 1] = {case}", exact=True)
+        assert_values(t, torch.zeros(2, 3, dtype=dtype), expr=f"t after the refused t[:, 1] = {case}", exact=True)
         return
     t[:, 1] = v
-    assert_values(t[:, 1], torch.tensor(outcome, dtype=dtype), f"t[:, 1] after t[:, 1] = {case}", exact=True)
+    assert_values(t[:, 1], torch.tensor(outcome, dtype=dtype), expr=f"t[:, 1] after t[:, 1] = {case}", exact=True)
 
 
 UNHOLDABLE = [  # (dtype, v, torch's column after t[:, 1] = v or the regex of its RuntimeError, NumPy's exception)
@@ -173,12 +173,14 @@ def test_assigning_a_value_the_dtype_cannot_hold(dtype, v, torch_result, numpy_e
             t[:, 1] = v
     else:
         t[:, 1] = v
-        assert_values(t[:, 1], torch.tensor(torch_result, dtype=t.dtype), f"t[:, 1] = {v!r} into {dtype}", exact=True)
+        assert_values(t[:, 1], torch.tensor(torch_result, dtype=t.dtype), expr=f"t[:, 1] = {v!r} into {dtype}",
+                      exact=True)
     a = np.zeros((2, 3), dtype)
     if numpy_error is OverflowError and differs("numpy_wraps_out_of_bound_ints"):
         with pytest.warns(DeprecationWarning, match="out-of-bound Python integers"):
             a[:, 1] = v
-        assert_values(a[:, 1], np.array(v).astype(dtype).repeat(2), f"NumPy a[:, 1] = {v!r} into {dtype}", exact=True)
+        assert_values(a[:, 1], np.array(v).astype(dtype).repeat(2), expr=f"NumPy a[:, 1] = {v!r} into {dtype}",
+                      exact=True)
         return
     with pytest.raises(numpy_error):
         a[:, 1] = v
@@ -199,7 +201,7 @@ def test_the_value_broadcasts_to_the_slice(v_shape, device):
         return
     t[:, 1] = torch.ones(v_shape, device=device)
     a[:, 1] = np.ones(v_shape)
-    assert_values(t, a, f"t[:, 1] = torch.ones({v_shape})", exact=True)
+    assert_values(t, a, expr=f"t[:, 1] = torch.ones({v_shape})", exact=True)
 
 
 @pytest.mark.claim(CLAIM, "expanded_refused")
@@ -210,7 +212,7 @@ def test_assignment_into_an_expanded_tensor(device):
     e = torch.ones(1, 3, device=device).expand(2, 3)
     if differs("expanded_assignment_writes"):
         e[:, 1] = 0
-        assert_values(e, [[1, 0, 1], [1, 0, 1]], "e[:, 1] = 0 into ones(1, 3).expand(2, 3)", exact=True)
+        assert_values(e, [[1, 0, 1], [1, 0, 1]], expr="e[:, 1] = 0 into ones(1, 3).expand(2, 3)", exact=True)
         return
     with pytest.raises(RuntimeError, match="more than one element of the written-to tensor refers to a single"):
         e[:, 1] = 0
@@ -237,6 +239,6 @@ def test_assignment_into_a_chained_index_writes_through_only_a_view(device):
     (advanced indexing gives a copy, and the assignment lands in that copy)."""
     t = torch.ones(3, 3, device=device)
     t[[0, 1]][:, 1] = 0
-    assert_values(t, np.ones((3, 3)), "t after t[[0, 1]][:, 1] = 0", exact=True)
+    assert_values(t, np.ones((3, 3)), expr="t after t[[0, 1]][:, 1] = 0", exact=True)
     t[0:2][:, 1] = 0
-    assert_values(t, [[1, 0, 1], [1, 0, 1], [1, 1, 1]], "t after t[0:2][:, 1] = 0", exact=True)
+    assert_values(t, [[1, 0, 1], [1, 0, 1], [1, 1, 1]], expr="t after t[0:2][:, 1] = 0", exact=True)

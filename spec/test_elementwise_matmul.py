@@ -53,9 +53,9 @@ def test_matmul_and_the_at_operator_are_the_matrix_product(device, data):
         expected = np.matmul(a.reference().astype(np.float64), b.reference().astype(np.float64))
         assert_shape(out, expected.shape, expr="a.matmul(b)", name="a.matmul(b).shape")
         assert_dtype(out, dtype, expr="a.matmul(b)", name="a.matmul(b).dtype")
-        assert_values(out, expected, "a.matmul(b) vs np.matmul", exact=True, zero_sign=False)
-        assert_values(ta @ tb, out, "a @ b == a.matmul(b)", exact=True)
-        assert_values(torch.matmul(ta, tb), out, "torch.matmul(a, b) == a.matmul(b)", exact=True)
+        assert_values(out, expected, expr="a.matmul(b) vs np.matmul", exact=True, zero_sign=False)
+        assert_values(ta @ tb, out, expr="a @ b == a.matmul(b)", exact=True)
+        assert_values(torch.matmul(ta, tb), out, expr="torch.matmul(a, b) == a.matmul(b)", exact=True)
 
 
 @pytest.mark.claim(CLAIM, "mul_is_elementwise", "gram_matrix")
@@ -69,21 +69,21 @@ def test_mul_is_elementwise_where_matmul_multiplies_matrices(device, data):
                   label="t")
     square = torch.arange(4.0, device=device).reshape(2, 2)  # a square t on every run, not only when drawn
     for expr, call in spellings("mul", "t", symbol="*").items():
-        assert_values(call(square, square), np.arange(4.0).reshape(2, 2) ** 2, f"{expr}, t = arange(4.).reshape(2, 2)",
-                      exact=True)
+        assert_values(call(square, square), np.arange(4.0).reshape(2, 2) ** 2,
+                      expr=f"{expr}, t = arange(4.).reshape(2, 2)", exact=True)
     for expr, call in spellings("matmul", "t.T", symbol="@").items():
         a = np.arange(4.0).reshape(2, 2)
-        assert_values(call(square, square.T), a @ a.T, f"{expr}, t = arange(4.).reshape(2, 2)", exact=True)
+        assert_values(call(square, square.T), a @ a.T, expr=f"{expr}, t = arange(4.).reshape(2, 2)", exact=True)
     with repro(f"t = {x.source(device)}\nt * t, t @ t.T"):
         t, a = x.tensor(device), x.reference().astype(np.float64)
         for expr, call in spellings("mul", "t", symbol="*").items():
-            assert_values(call(t, t), a * a, expr, exact=True)
+            assert_values(call(t, t), a * a, expr=expr, exact=True)
         for expr, call in spellings("matmul", "t.T", symbol="@").items():
             product = call_unless_missing(_missing(t), dtype, call, t, t.T)
             if product is MISSING:
                 return
-            assert_equal(f"({expr}).shape", tuple(product.shape), (x.shape[0],) * 2, expr=expr)
-            assert_values(product, a @ a.T, f"{expr} vs NumPy", exact=True, zero_sign=False)
+            assert_equal(tuple(product.shape), (x.shape[0],) * 2, expr=expr, name=f"({expr}).shape")
+            assert_values(product, a @ a.T, expr=f"{expr} vs NumPy", exact=True, zero_sign=False)
 
 
 @pytest.mark.claim(CLAIM, "general_values_within_rounding")
@@ -113,7 +113,7 @@ def test_the_sign_of_a_zero_product_is_left_open(dtype, device, claim_fact):
     t = torch.tensor([[0.0], [-1.0]], dtype=dtype, device=device)
     a = t.cpu().numpy()
     out = (t @ t.T).cpu()
-    assert_values(out, a @ a.T, "t @ t.T vs NumPy", exact=True, zero_sign=False)
+    assert_values(out, a @ a.T, expr="t @ t.T vs NumPy", exact=True, zero_sign=False)
     claim_fact(f"(t @ t.T)[0, 1] / NumPy's ({dtype}, t = [[0.], [-1.]])", f"{out[0, 1].item()} / {(a @ a.T)[0, 1]}")
 
 
@@ -146,4 +146,5 @@ def test_matmul_needs_matching_inner_sizes_and_mul_needs_broadcastable_shapes(sh
             with pytest.raises(RuntimeError, match=r"The size of tensor a \(\d+\) must match the size of tensor b"):
                 call(a, b)
         else:
-            assert_equal(f"({expr}).shape", tuple(call(a, b).shape), np.broadcast_shapes(shape_a, shape_b), expr=expr)
+            assert_equal(tuple(call(a, b).shape), np.broadcast_shapes(shape_a, shape_b), expr=expr,
+                         name=f"({expr}).shape")

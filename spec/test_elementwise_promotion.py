@@ -72,7 +72,7 @@ def test_mixed_dtypes_combine_by_type_promotion(device, operands):
     (a, a_source, a_ref), (b, b_source, b_ref) = (build(x, device) for x in operands)
     with repro(f"a = {a_source}\nb = {b_source}\na + b, torch.result_type(a, b)"):
         expected = promotion.result_dtype(a, b, bcomplex32=not differs("bfloat16_complex_is_complex64"))
-        assert_equal("torch.result_type(a, b)", torch.result_type(a, b), expected, expr="torch.result_type(a, b)")
+        assert_equal(torch.result_type(a, b), expected, expr="torch.result_type(a, b)", name="torch.result_type(a, b)")
         if _bcomplex32(expected):
             return  # no CPU kernels for + and *: test_bfloat16_meeting_a_complex_scalar
         with warnings.catch_warnings():
@@ -82,14 +82,14 @@ def test_mixed_dtypes_combine_by_type_promotion(device, operands):
             for name, symbol in (("add", "+"), ("mul", "*")):
                 for expr, call in spellings(name, "b", symbol=symbol, operand="a", method=is_tensor).items():
                     out = call(a, b)
-                    assert_equal(f"({expr}).dtype", out.dtype, expected, expr=expr)
+                    assert_equal(out.dtype, expected, expr=expr, name=f"({expr}).dtype")
                     if name == "add":
-                        assert_values(out, total, f"{expr} == a + b", exact=True)
+                        assert_values(out, total, expr=f"{expr} == a + b", exact=True)
         if expected in NUMPY_OF_TORCH:  # NumPy has neither bfloat16 nor complex32
             np_dtype = NUMPY_OF_TORCH[expected]
             with np.errstate(all="ignore"):
                 reference = np.asarray(a_ref).astype(np_dtype) + np.asarray(b_ref).astype(np_dtype)
-            assert_values(total, reference, "a + b vs NumPy in the promoted dtype")
+            assert_values(total, reference, expr="a + b vs NumPy in the promoted dtype")
 
 
 @pytest.mark.claim(CLAIM, "bfloat16_meets_complex")
@@ -104,14 +104,14 @@ def test_bfloat16_meeting_a_complex_scalar(device):
         **{expr: (call, one_j, [1.5j, -2j]) for expr, call in spellings("mul", "z", symbol="*", operand="x").items()},
     }
     if differs("bfloat16_complex_is_complex64"):
-        assert_equal("torch.result_type(x, 1j)", torch.result_type(x, 1j), torch.complex64, expr="bfloat16 + 1j")
+        assert_equal(torch.result_type(x, 1j), torch.complex64, expr="bfloat16 + 1j", name="torch.result_type(x, 1j)")
         for expr, (call, other, want) in forms.items():
             with repro(f"x = torch.tensor([1.5, -2.0], dtype=torch.bfloat16); z = torch.tensor(1j); {expr}"):
                 out = call(x, other)
-                assert_equal(f"({expr}).dtype", out.dtype, torch.complex64, expr=expr)
-                assert_values(out, torch.tensor(want, dtype=torch.complex64), expr, exact=True, zero_sign=False)
+                assert_equal(out.dtype, torch.complex64, expr=expr, name=f"({expr}).dtype")
+                assert_values(out, torch.tensor(want, dtype=torch.complex64), expr=expr, exact=True, zero_sign=False)
         return
-    assert_equal("torch.result_type(x, 1j)", torch.result_type(x, 1j), torch.bcomplex32, expr="bfloat16 + 1j")
+    assert_equal(torch.result_type(x, 1j), torch.bcomplex32, expr="bfloat16 + 1j", name="torch.result_type(x, 1j)")
     if torch.device(device).type != "cpu":
         return  # the statement names the CPU kernels
     for expr, (call, other, _) in forms.items():
@@ -160,8 +160,8 @@ def test_promotion_compared_with_numpy(a, b, torch_dtype, numpy2, numpy1, device
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # complex32 is experimental
         assert_dtype(x + y, getattr(torch, torch_dtype), expr=f"{a} + {b}", name="(a + b).dtype")
-    assert_equal("promotion.result_dtype(a, b)", promotion.result_dtype(x, y, bcomplex32=not differs("bfloat16_complex_is_complex64")),
-                 getattr(torch, torch_dtype), expr=f"{a} + {b}")
+    assert_equal(promotion.result_dtype(x, y, bcomplex32=not differs("bfloat16_complex_is_complex64")),
+                 getattr(torch, torch_dtype), expr=f"{a} + {b}", name="promotion.result_dtype(a, b)")
     numpy_dtype = numpy1 if differs("numpy1_promotes_by_value") else numpy2
     if numpy_dtype is None:
         return  # NumPy has no bfloat16

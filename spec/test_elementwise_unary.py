@@ -62,17 +62,17 @@ def test_unary_functions_act_element_by_element(method, device, x):
         dtype = torch.get_default_dtype() if promoted else x.dtype
         assert_dtype(out, dtype, expr=f"t.{method}()", name=f"t.{method}().dtype")
         assert_shape(out, x.shape, expr=f"t.{method}()", name=f"t.{method}().shape")
-        assert_values(getattr(torch, method)(t), out, f"torch.{method}(t) == t.{method}()", exact=True)
+        assert_values(getattr(torch, method)(t), out, expr=f"torch.{method}(t) == t.{method}()", exact=True)
         if op is not None:
-            assert_values(op(t), out, f"{op.__name__}(t) == t.{method}()", exact=True)
+            assert_values(op(t), out, expr=f"{op.__name__}(t) == t.{method}()", exact=True)
         values = x.reference().astype(np.float64) if promoted else x.reference()
         if promoted:  # NumPy picks the float by the integer's width (torch: the default dtype)
             np_dtype = np.sqrt(np.zeros(0, x.reference().dtype)).dtype
             want = {1: np.float16, 2: np.float32}.get(x.reference().dtype.itemsize, np.float64)
-            assert_equal("np.sqrt(a).dtype", np_dtype, np.dtype(want), expr=f"np.sqrt of {x.reference().dtype}")
+            assert_equal(np_dtype, np.dtype(want), expr=f"np.sqrt of {x.reference().dtype}", name="np.sqrt(a).dtype")
         with np.errstate(all="ignore"):
             expected = rounded(np_op(values), dtype)
-        assert_values(out, expected, f"t.{method}() vs NumPy", exact=not dtype.is_floating_point)
+        assert_values(out, expected, expr=f"t.{method}() vs NumPy", exact=not dtype.is_floating_point)
 
 
 @pytest.mark.claim(CLAIM, "bool_abs_refused", "bool_neg_refused")
@@ -94,7 +94,7 @@ def test_abs_and_neg_refuse_bool_tensors(method, device, x):
         for expr, call in forms.items():
             raises_exactly(error, message, call, expr)
     if method == "abs":
-        assert_equal("np.abs(bools)", np.abs(np.array([True, False])).tolist(), [True, False], expr="np.abs")
+        assert_equal(np.abs(np.array([True, False])).tolist(), [True, False], expr="np.abs", name="np.abs(bools)")
 
 
 @pytest.mark.claim(CLAIM, "complex_abs_is_real", "wide_unsigned_cpu")
@@ -107,11 +107,11 @@ def test_unary_functions_beyond_the_real_dtypes(dtype, device):
         t = torch.tensor([3 + 4j, -1j], dtype=dtype, device=device)
         real = torch.float32 if dtype == torch.complex64 else torch.float64
         for expr, call in {"t.abs()": t.abs, "torch.abs(t)": lambda: torch.abs(t), "abs(t)": lambda: abs(t)}.items():
-            assert_equal(f"({expr}).dtype", call().dtype, real, expr=expr)
-            assert_values(call(), [5.0, 1.0], expr, exact=True)
-        assert_equal("np.abs(a).dtype", np.abs(t.cpu().numpy()).dtype, NUMPY_OF_TORCH[real], expr="np.abs(a)")
-        assert_equal("t.neg().dtype", t.neg().dtype, dtype, expr="t.neg()")
-        assert_values(t.neg(), [-3 - 4j, 1j], "t.neg()", exact=True, zero_sign=False)
+            assert_equal(call().dtype, real, expr=expr, name=f"({expr}).dtype")
+            assert_values(call(), [5.0, 1.0], expr=expr, exact=True)
+        assert_equal(np.abs(t.cpu().numpy()).dtype, NUMPY_OF_TORCH[real], expr="np.abs(a)", name="np.abs(a).dtype")
+        assert_equal(t.neg().dtype, dtype, expr="t.neg()", name="t.neg().dtype")
+        assert_values(t.neg(), [-3 - 4j, 1j], expr="t.neg()", exact=True, zero_sign=False)
         return
     cpu_only(device)
     t = torch.tensor([1, 4], dtype=dtype, device=device)
@@ -119,5 +119,5 @@ def test_unary_functions_beyond_the_real_dtypes(dtype, device):
     for method in ("abs", "neg"):
         raises_exactly(error, f'"{method}_cpu" not implemented for \'{WIDE_UNSIGNED[dtype]}\'',
                        getattr(t, method), f"t.{method}()")
-    assert_equal("t.sqrt().dtype", t.sqrt().dtype, torch.float32, expr="t.sqrt()")
-    assert_values(t.sqrt(), torch.tensor([1.0, 2.0]), "t.sqrt()", exact=True)
+    assert_equal(t.sqrt().dtype, torch.float32, expr="t.sqrt()", name="t.sqrt().dtype")
+    assert_values(t.sqrt(), torch.tensor([1.0, 2.0]), expr="t.sqrt()", exact=True)

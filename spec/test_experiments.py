@@ -48,21 +48,20 @@ def test_run_builder_is_the_product_as_namedtuples(params):
     """get_runs(params): one Run per combination, in product order, fields named by the keys."""
     with repro(f"RunBuilder.get_runs({params!r})"):
         runs = RunBuilder.get_runs(params)
-        assert_equal("runs", [tuple(r) for r in runs], combinations(params), expr="product of the value lists")
+        assert_equal([tuple(r) for r in runs], combinations(params), expr="product of the value lists", name="runs")
         for run in runs:
-            assert_equal("type name", type(run).__name__, "Run", expr="namedtuple('Run', keys)")
-            assert_equal("fields", run._fields, tuple(params), expr="the keys, in order")
-            assert_equal("by name", {k: getattr(run, k) for k in params}, run._asdict(), expr="run.<key>")
+            assert_equal(type(run).__name__, "Run", expr="namedtuple('Run', keys)", name="type name")
+            assert_equal(run._fields, tuple(params), expr="the keys, in order", name="fields")
+            assert_equal({k: getattr(run, k) for k in params}, run._asdict(), expr="run.<key>", name="by name")
 
 
 @pytest.mark.claim("experiments.run_builder", "str_form")
 def test_run_builder_course_example():
     """The lesson's example: two learning rates x two batch sizes, printed as the course shows."""
     runs = RunBuilder.get_runs({"lr": [0.01, 0.001], "batch_size": [1000, 10000]})
-    assert_equal("runs", [str(r) for r in runs],
-                 ["Run(lr=0.01, batch_size=1000)", "Run(lr=0.01, batch_size=10000)",
-                  "Run(lr=0.001, batch_size=1000)", "Run(lr=0.001, batch_size=10000)"], expr="str(run)")
-    assert_equal("runs[0].lr", runs[0].lr, 0.01, expr="attribute access")
+    assert_equal([str(r) for r in runs], ["Run(lr=0.01, batch_size=1000)", "Run(lr=0.01, batch_size=10000)",
+                  "Run(lr=0.001, batch_size=1000)", "Run(lr=0.001, batch_size=10000)"], expr="str(run)", name="runs")
+    assert_equal(runs[0].lr, 0.01, expr="attribute access", name="runs[0].lr")
 
 
 @given(lrs=st.lists(st.sampled_from([0.1, 0.01, 0.001]), unique=True, max_size=3),
@@ -79,11 +78,11 @@ def test_nested_loops_run_every_combination_once(lrs, batch_sizes, shuffles):
             for shuffle in shuffles:
                 visited.append((lr, batch_size, shuffle))
     expr = f"nested loops over {lrs}, {batch_sizes}, {shuffles}"
-    assert_equal("count", len(visited), len(lrs) * len(batch_sizes) * len(shuffles), expr=expr)
-    assert_equal("distinct", len(set(visited)), len(visited), expr=expr)
-    assert_equal("vs product", visited, list(itertools.product(lrs, batch_sizes, shuffles)), expr=expr)
+    assert_equal(len(visited), len(lrs) * len(batch_sizes) * len(shuffles), expr=expr, name="count")
+    assert_equal(len(set(visited)), len(visited), expr=expr, name="distinct")
+    assert_equal(visited, list(itertools.product(lrs, batch_sizes, shuffles)), expr=expr, name="vs product")
     runs = RunBuilder.get_runs({"lr": lrs, "batch_size": batch_sizes, "shuffle": shuffles})
-    assert_equal("vs RunBuilder", visited, [tuple(r) for r in runs], expr=expr)
+    assert_equal(visited, [tuple(r) for r in runs], expr=expr, name="vs RunBuilder")
 
 
 # ---- a small recorded experiment --------------------------------------------------------------------
@@ -148,13 +147,14 @@ def test_run_manager_records_every_epoch_of_every_run(experiment):
     """One row per (run, epoch) with loss, accuracy, durations and the run's hyperparameters."""
     rows = experiment.manager.run_data
     runs = RunBuilder.get_runs(PARAMS)
-    assert_equal("rows", [(r["run"], r["epoch"]) for r in rows],
-                 [(i + 1, e + 1) for i in range(len(runs)) for e in range(EPOCHS)], expr="run_data")
+    assert_equal([(r["run"], r["epoch"]) for r in rows],
+                 [(i + 1, e + 1) for i in range(len(runs)) for e in range(EPOCHS)], expr="run_data", name="rows")
     for row, want in zip(rows, experiment.expected):
         run = runs[row["run"] - 1]
-        assert_equal("hyperparameters", {k: row[k] for k in run._fields}, run._asdict(), expr=f"row {row['run']}.{row['epoch']}")
+        assert_equal({k: row[k] for k in run._fields}, run._asdict(), expr=f"row {row['run']}.{row['epoch']}",
+                     name="hyperparameters")
         assert row["loss"] == pytest.approx(want["loss"], rel=1e-6), f"loss={row['loss']}, but should be {want['loss']}"
-        assert_equal("accuracy", row["accuracy"], want["accuracy"], expr="correct / samples")
+        assert_equal(row["accuracy"], want["accuracy"], expr="correct / samples", name="accuracy")
         assert 0 < row["epoch_duration"] <= row["run_duration"], row
 
 
@@ -178,7 +178,7 @@ def test_run_manager_divides_by_the_samples_seen(tmp_path_factory, batches):
         seen, correct, total = seen + size, correct + right, total + loss * size
     row = manager.end_epoch()
     assert row["loss"] == pytest.approx(total / seen, rel=1e-6), f"loss={row['loss']}, but should be {total / seen}"
-    assert_equal("accuracy", row["accuracy"], correct / seen, expr=f"{correct} correct / {seen} samples tracked")
+    assert_equal(row["accuracy"], correct / seen, expr=f"{correct} correct / {seen} samples tracked", name="accuracy")
 
 
 @pytest.mark.claim("experiments.run_manager", "optional_test_accuracy")
@@ -197,23 +197,25 @@ def test_test_accuracy_is_optional(tmp_path):
         manager.track(torch.tensor(1.0), torch.zeros(2, 10), torch.zeros(2, dtype=torch.int64))
         rows.append(manager.end_epoch(test_accuracy=test_accuracy) if test_accuracy is not None else manager.end_epoch())
     manager.end_run()
-    assert_equal("test_accuracy", [r.get("test_accuracy", "absent") for r in rows], [0.25, "absent", 0.75],
-                 expr="end_epoch(test_accuracy=0.25), end_epoch(), end_epoch(test_accuracy=0.75)")
+    assert_equal([r.get("test_accuracy", "absent") for r in rows], [0.25, "absent", 0.75],
+                 expr="end_epoch(test_accuracy=0.25), end_epoch(), end_epoch(test_accuracy=0.75)", name="test_accuracy")
     pytest.importorskip("tensorboard", reason="tensorboard not installed")
     events = _events(manager.tb_dirs[0]).Scalars("Test Accuracy")
-    assert_equal("Test Accuracy scalars", [(e.step, e.value) for e in events], [(1, 0.25), (3, 0.75)],
-                 expr=str(manager.tb_dirs[0]))
+    assert_equal([(e.step, e.value) for e in events], [(1, 0.25), (3, 0.75)], expr=str(manager.tb_dirs[0]),
+                 name="Test Accuracy scalars")
 
 
 @pytest.mark.claim("experiments.run_manager", "saved_as_csv_and_json")
 def test_run_manager_saves_csv_and_json(experiment):
     """save(name) writes the same rows to name.csv and name.json."""
     rows = experiment.manager.run_data
-    assert_equal("JSON", json.loads(experiment.json_path.read_text()), [dict(r) for r in rows], expr=str(experiment.json_path))
+    assert_equal(json.loads(experiment.json_path.read_text()), [dict(r) for r in rows], expr=str(experiment.json_path),
+                 name="JSON")
     with open(experiment.csv_path, newline="") as f:
         read = list(csv.DictReader(f))
-    assert_equal("CSV columns", list(read[0]), list(rows[0]), expr=str(experiment.csv_path))
-    assert_equal("CSV rows", [{k: str(v) for k, v in r.items()} for r in rows], read, expr=str(experiment.csv_path))
+    assert_equal(list(read[0]), list(rows[0]), expr=str(experiment.csv_path), name="CSV columns")
+    assert_equal([{k: str(v) for k, v in r.items()} for r in rows], read, expr=str(experiment.csv_path),
+                 name="CSV rows")
 
 
 def _events(path: Path):
@@ -250,14 +252,14 @@ def test_importing_summary_writer_imports_tensorflow(tmp_path, claim_fact):
     claim_fact("import of torch.utils.tensorboard (TensorFlow installed)",
                f"{seconds:.1f} s ({installed})")
     if differs("summary_writer_imports_tensorflow_when_writing"):
-        assert_equal("'tensorflow' in sys.modules after the import", imported, False,
-                     expr="from torch.utils.tensorboard import SummaryWriter")
-        assert_equal("TensorFlow imported by writing", "tensorflow" in on_write, installed,
-                     expr="SummaryWriter(...).add_scalar(...)")
+        assert_equal(imported, False, expr="from torch.utils.tensorboard import SummaryWriter",
+                     name="'tensorflow' in sys.modules after the import")
+        assert_equal("tensorflow" in on_write, installed, expr="SummaryWriter(...).add_scalar(...)",
+                     name="TensorFlow imported by writing")
         return
-    assert_equal("'tensorflow' in sys.modules after the import", imported, installed,
-                 expr="from torch.utils.tensorboard import SummaryWriter")
-    assert_equal("TensorFlow modules imported by writing", on_write, [], expr="SummaryWriter(...).add_scalar(...)")
+    assert_equal(imported, installed, expr="from torch.utils.tensorboard import SummaryWriter",
+                 name="'tensorflow' in sys.modules after the import")
+    assert_equal(on_write, [], expr="SummaryWriter(...).add_scalar(...)", name="TensorFlow modules imported by writing")
 
 
 @pytest.mark.claim("experiments.tensorboard", "scalars_read_back", "histograms_read_back", "image_grid_read_back",
@@ -269,21 +271,22 @@ def test_tensorboard_events_read_back(experiment):
     pytest.importorskip("tensorboard", reason="tensorboard not installed")
     manager = experiment.manager
     network_names = [name for name, _ in Network().named_parameters()]
-    assert_equal("run folders", len(manager.tb_dirs), len(RunBuilder.get_runs(PARAMS)), expr="one per run")
+    assert_equal(len(manager.tb_dirs), len(RunBuilder.get_runs(PARAMS)), expr="one per run", name="run folders")
     for i, path in enumerate(manager.tb_dirs):
         acc = _events(path)
         tags = acc.Tags()
         want = experiment.expected[i * EPOCHS:(i + 1) * EPOCHS]
         for tag, key in (("Loss", "loss"), ("Accuracy", "accuracy"), ("Number Correct", "correct")):
             events = acc.Scalars(tag)
-            assert_equal(f"{tag} steps", [e.step for e in events], list(range(1, EPOCHS + 1)), expr=str(path))
+            assert_equal([e.step for e in events], list(range(1, EPOCHS + 1)), expr=str(path), name=f"{tag} steps")
             assert [e.value for e in events] == pytest.approx([w[key] for w in want], rel=1e-5), tag
         expected_hist = sorted(network_names + [f"{n}.grad" for n in network_names])
-        assert_equal("histograms", sorted(tags["histograms"]), expected_hist, expr=str(path))
-        assert_equal("histogram steps", [h.step for h in acc.Histograms("conv1.weight")], [1, 2], expr="per epoch")
+        assert_equal(sorted(tags["histograms"]), expected_hist, expr=str(path), name="histograms")
+        assert_equal([h.step for h in acc.Histograms("conv1.weight")], [1, 2], expr="per epoch", name="histogram steps")
         image = acc.Images("images")[0]
         grid = make_grid(experiment.first_images[:PARAMS["batch_size"][0]])
-        assert_equal("image size", (image.height, image.width), tuple(grid.shape[1:]), expr="make_grid(first batch)")
+        assert_equal((image.height, image.width), tuple(grid.shape[1:]), expr="make_grid(first batch)",
+                     name="image size")
         graph = acc.Graph()
         assert len(graph.node) > 10, f"graph has {len(graph.node)} nodes"
         ops = " ".join(node.name for node in graph.node)

@@ -22,6 +22,7 @@ from tensorspec.testing import strategies as S
 from tensorspec.testing.assertions import (
     assert_equal,
     assert_shape,
+    assert_tensor,
     assert_values,
     repro,
     source,
@@ -37,13 +38,13 @@ def test_tensors_and_ops_of_every_rank(device, a, data):
     t = torch.from_numpy(a).to(device)
     dim = data.draw(S.dims(a.ndim), label="dim")
     with repro(f"t = torch.tensor({source(a)})  # rank {a.ndim}"):
-        assert_values(t * 2 + 1, a * 2 + 1, "t * 2 + 1")
-        assert_values(torch.exp(t / 100), np.exp(a / 100), "torch.exp(t / 100)")
-        assert_values(t.sum(dim), a.sum(axis=dim) if a.ndim else a, f"t.sum({dim})")
+        assert_values(t * 2 + 1, a * 2 + 1, expr="t * 2 + 1")
+        assert_values(torch.exp(t / 100), np.exp(a / 100), expr="torch.exp(t / 100)")
+        assert_values(t.sum(dim), a.sum(axis=dim) if a.ndim else a, expr=f"t.sum({dim})")
         if a.ndim >= 2:  # batched matrix product over all leading axes
             k = a.shape[-1]
             b = np.arange(k * 2, dtype=np.float64).reshape(k, 2)
-            assert_values(t @ torch.from_numpy(b).to(device), a @ b, "t @ b (batched)")
+            assert_values(t @ torch.from_numpy(b).to(device), a @ b, expr="t @ b (batched)")
 
 
 @pytest.mark.claim("misc.only_2d", "zero_d_own_lane", "numpy_zero_d")
@@ -56,13 +57,14 @@ def test_a_0d_tensor_is_its_own_lane(device):
     for name in ("sum", "prod", "amax", "amin", "argmax", "mean", "cumsum"):
         for dim in (0, -1):
             assert_shape(getattr(torch, name)(t, dim), (), expr=f"torch.{name}(torch.tensor(3.), {dim})")
-        assert_equal("torch.sum(t, dim).item()", torch.sum(t, dim).item(), 3.0, expr=f"torch.sum(torch.tensor(3.), {dim})")
+        assert_equal(torch.sum(t, dim).item(), 3.0, expr=f"torch.sum(torch.tensor(3.), {dim})",
+                     name="torch.sum(t, dim).item()")
     for name in ("sum", "prod", "max", "min", "argmax"):
-        assert_equal(f"np.{name}(a, axis=0)", np.shape(getattr(np, name)(a, axis=0)), (), expr="a = np.array(3.)")
+        assert_equal(np.shape(getattr(np, name)(a, axis=0)), (), expr="a = np.array(3.)", name=f"np.{name}(a, axis=0)")
     for name in ("mean", "std", "var"):
         with pytest.raises(np.exceptions.AxisError if hasattr(np, "exceptions") else np.AxisError):
             getattr(np, name)(a, axis=0)
-    assert_equal("np.cumsum(a, axis=0).shape", np.cumsum(a, axis=0).shape, (1,), expr="a = np.array(3.)")
+    assert_equal(np.cumsum(a, axis=0).shape, (1,), expr="a = np.array(3.)", name="np.cumsum(a, axis=0).shape")
 
 @pytest.mark.claim("misc.only_2d", "linear_any_leading_axes")
 @on_devices
@@ -79,7 +81,7 @@ def test_linear_layers_take_any_number_of_leading_axes(device, batch, sizes, see
             out = layer(x.to(device))
         assert_shape(out, batch + (sizes[1],),
                      expr=f"Linear{sizes} of input shape {batch + (sizes[0],)}")
-        assert_values(out, x.numpy() @ w.T + b, "x @ W.T + b")
+        assert_values(out, x.numpy() @ w.T + b, expr="x @ W.T + b")
 
 
 @pytest.mark.claim("misc.only_2d", "unsqueeze_makes_samples", "elementwise_any_rank")
@@ -95,7 +97,7 @@ def test_the_notes_unsqueeze_makes_a_batch_of_one_feature_samples(device):
         assert_shape(layer(x.unsqueeze(1)), (100, 10), expr="Linear(1, 10)(x.unsqueeze(1))", name="shape")
         assert_shape(torch.nn.Linear(100, 10, device=device)(x), (10,), expr="Linear(100, 10)(x)", name="shape")
     high = torch.ones([2] * 8, device=device)
-    assert_equal("(high + 1).sum()", (high + 1).sum().item(), 2.0 * 2 ** 8, expr="torch.ones([2] * 8)")
+    assert_equal((high + 1).sum().item(), 2.0 * 2 ** 8, expr="torch.ones([2] * 8)", name="(high + 1).sum()")
 
 
 FFT_DTYPES = [np.dtype(d) for d in (np.float32, np.float64, np.complex64, np.complex128)]
@@ -114,9 +116,10 @@ def test_fft_exists_and_agrees_with_numpy(device, a, data):
     tol = dict(rtol=1e-4, atol=1e-5 * scale) if single else dict(rtol=1e-9, atol=1e-12 * scale)
     with repro(f"torch.fft.fft(torch.tensor({source(a)}), dim={dim})"):
         spectrum = torch.fft.fft(t, dim=dim)
-        torch.testing.assert_close(spectrum.cpu(), torch.from_numpy(np.fft.fft(a, axis=dim)).to(spectrum.dtype), **tol)
-        torch.testing.assert_close(torch.fft.ifft(spectrum, dim=dim).cpu(),
-                                   torch.from_numpy(a).to(spectrum.dtype), **tol)
+        assert_tensor(spectrum.cpu(), torch.from_numpy(np.fft.fft(a, axis=dim)).to(spectrum.dtype),
+                      expr=f"torch.fft.fft(t, dim={dim}) vs np.fft.fft", equal_nan=False, **tol)
+        assert_tensor(torch.fft.ifft(spectrum, dim=dim).cpu(), torch.from_numpy(a).to(spectrum.dtype),
+                      expr=f"torch.fft.ifft(torch.fft.fft(t, dim={dim}), dim={dim}) vs t", equal_nan=False, **tol)
     if device == "cpu":
         with pytest.raises(RuntimeError, match="Unsupported dtype Half"):
             torch.fft.fft(torch.ones(a.shape, dtype=torch.float16), dim=dim)
@@ -131,8 +134,8 @@ FFT_REFUSED = {torch.float16: "Unsupported dtype Half", torch.bfloat16: "Unsuppo
 def test_fft_of_integers_is_complex64_and_half_precision_is_refused_on_the_cpu(device):
     """Integer and bool input gives complex64; float16, bfloat16 and complex32 are refused on the CPU."""
     for dtype in (torch.int64, torch.uint8, torch.bool):
-        assert_equal("fft dtype", torch.fft.fft(torch.ones(4, dtype=dtype, device=device)).dtype, torch.complex64,
-                     expr=f"torch.fft.fft(torch.ones(4, dtype={dtype}))")
+        assert_equal(torch.fft.fft(torch.ones(4, dtype=dtype, device=device)).dtype, torch.complex64,
+                     expr=f"torch.fft.fft(torch.ones(4, dtype={dtype}))", name="fft dtype")
     if device == "cpu":
         for dtype, message in FFT_REFUSED.items():
             with pytest.raises(RuntimeError, match=message):
@@ -147,13 +150,14 @@ def test_ifft_of_a_real_tensor_is_a_conjugate_view(device):
     input: no conjugate bit)."""
     for dtype in (torch.float32, torch.float64):
         inverse = torch.fft.ifft(torch.arange(4.0, dtype=dtype, device=device))
-        assert_equal("is_conj()", inverse.is_conj(), True, expr=f"torch.fft.ifft(real {dtype})")
+        assert_equal(inverse.is_conj(), True, expr=f"torch.fft.ifft(real {dtype})", name="is_conj()")
         if device == "cpu":
             with pytest.raises(RuntimeError, match="Can't call numpy\\(\\) on Tensor that has conjugate bit set"):
                 inverse.numpy()
-            assert_values(inverse.resolve_conj().numpy(), np.fft.ifft(np.arange(4.0)), "ifft(...).resolve_conj().numpy()")
+            assert_values(inverse.resolve_conj().numpy(), np.fft.ifft(np.arange(4.0)),
+                          expr="ifft(...).resolve_conj().numpy()")
     complex_input = torch.ones(4, dtype=torch.complex64, device=device)
-    assert_equal("is_conj()", torch.fft.ifft(complex_input).is_conj(), False, expr="torch.fft.ifft(complex64)")
+    assert_equal(torch.fft.ifft(complex_input).is_conj(), False, expr="torch.fft.ifft(complex64)", name="is_conj()")
 
 
 @pytest.mark.claim("misc.missing_features", "isposinf_refuses_complex")
@@ -177,7 +181,8 @@ def test_flip_along_dims_exists_and_agrees_with_numpy(device, a, data):
                      label="dims")
     t = torch.from_numpy(a).to(device)
     with repro(f"torch.flip(torch.tensor({source(a)}), {dims})"):
-        assert_values(torch.flip(t, dims), np.flip(a, axis=tuple(dims)).copy(), f"torch.flip(t, {dims})", exact=True)
+        assert_values(torch.flip(t, dims), np.flip(a, axis=tuple(dims)).copy(), expr=f"torch.flip(t, {dims})",
+                      exact=True)
         if n:
             with pytest.raises(RuntimeError, match=f"dim {(dims or [0])[0] % n} appears multiple times"):
                 torch.flip(t, (dims or [0]) * 2)
@@ -200,8 +205,8 @@ def test_flip_refuses_the_limited_unsigned_and_float8_dtypes_on_the_cpu(dtype):
     t = torch.zeros(3).to(dtype)
     if dtype in WIDE_UNSIGNED and not differs("flip_wide_unsigned_missing"):
         values = torch.tensor([1, 2, 3]).to(dtype)
-        assert_equal(f"torch.flip(<{dtype} [1, 2, 3]>, [0])", torch.flip(values, [0]).tolist(), [3, 2, 1],
-                     expr=f"torch.flip(t, [0]), t {dtype}")
+        assert_equal(torch.flip(values, [0]).tolist(), [3, 2, 1], expr=f"torch.flip(t, [0]), t {dtype}",
+                     name=f"torch.flip(<{dtype} [1, 2, 3]>, [0])")
         return
     with pytest.raises(missing_kernel_error(), match='"flip_cpu" not implemented for'):
         torch.flip(t, [0])
@@ -230,9 +235,10 @@ def test_inf_and_nan_checks_exist_and_agree_with_numpy(device, a, bfloat16):
     with repro(f"t = torch.tensor({source(a)}).to({t.dtype}); torch.isinf(t), torch.isnan(t)"):
         for name in ("isinf", "isnan", "isfinite", "isposinf", "isneginf"):
             if name in ("isposinf", "isneginf") and a.dtype == np.bool_:  # NumPy refuses bool there
-                assert_values(getattr(torch, name)(t), np.zeros(a.shape, dtype=bool), f"torch.{name}(t)", exact=True)
+                assert_values(getattr(torch, name)(t), np.zeros(a.shape, dtype=bool), expr=f"torch.{name}(t)",
+                              exact=True)
                 continue
-            assert_values(getattr(torch, name)(t), getattr(np, name)(a), f"torch.{name}(t)", exact=True)
+            assert_values(getattr(torch, name)(t), getattr(np, name)(a), expr=f"torch.{name}(t)", exact=True)
 
 
 # What the CPU kernels of the inf checks do for float8: works (None) or the name in the refusal.
@@ -260,7 +266,7 @@ def test_the_float8_dtypes_are_partly_covered_by_the_inf_checks(dtype):
                 "isneginf": "isneginf_cpu"}
     for name, refusal in expected.items():
         if refusal is None:
-            assert_values(getattr(torch, name)(t), getattr(torch, name)(t.float()), f"torch.{name}(<{dtype}>)",
+            assert_values(getattr(torch, name)(t), getattr(torch, name)(t.float()), expr=f"torch.{name}(<{dtype}>)",
                           exact=True)
         else:
             with pytest.raises(missing_kernel_error(), match=f'"{refusal}" not implemented for'):
@@ -289,8 +295,8 @@ def test_linear_regression_with_mse_recovers_the_line(device, weight, bias, seed
     assert not losses[-1] <= 1e6, f"x in [-3, 3]: SGD (lr 0.5) ended at loss {losses[-1]:.3g}, but should diverge"
     for x, stable in ((p.x, True), (wide_x, False)):  # lr x the largest eigenvalue of MSE's Hessian, below 2?
         hessian = 2 * torch.tensor([[(x * x).mean().item(), x.mean().item()], [x.mean().item(), 1.0]], dtype=torch.float64)
-        assert_equal("lr * max eigenvalue < 2", bool(0.5 * torch.linalg.eigvalsh(hessian).max() < 2), stable,
-                     expr=f"x in [{x.min().item():.2f}, {x.max().item():.2f}]")
+        assert_equal(bool(0.5 * torch.linalg.eigvalsh(hessian).max() < 2), stable,
+                     expr=f"x in [{x.min().item():.2f}, {x.max().item():.2f}]", name="lr * max eigenvalue < 2")
     x, y = p.x.cpu().numpy()[:, 0], p.y.cpu().numpy()[:, 0]
     (w_ls, b_ls), *_ = np.linalg.lstsq(np.stack([x, np.ones_like(x)], axis=1), y, rcond=None)
     fitted = (model.weight.item(), model.bias.item())
@@ -325,8 +331,8 @@ def test_logistic_regression_separates_two_classes(device, seed, claim_fact):
     on 100 held-out points, outputs in [0, 1].  The same clouds shifted to (20, 20): below 95%."""
     g = torch.Generator().manual_seed(seed)
     p = T.two_blobs(g, separation=6.0, device=device)
-    assert_equal("training / held-out shapes", (tuple(p.x.shape), tuple(p.x_test.shape)), ((100, 2), (100, 2)),
-                 expr="toy_problems.two_blobs")
+    assert_equal((tuple(p.x.shape), tuple(p.x_test.shape)), ((100, 2), (100, 2)), expr="toy_problems.two_blobs",
+                 name="training / held-out shapes")
     init = T.seeded_init(torch.nn.Linear(2, 1), g)
     shifted_model = copy.deepcopy(init).to(device)
     model = init.to(device)
@@ -371,8 +377,8 @@ def test_a_saturated_sigmoid_stops_learning_on_the_shifted_clouds(device, seed):
     model.zero_grad()
     sigmoid_bce(model(x), y).backward()
     for name, param in model.named_parameters():
-        assert_equal(f"{name}.grad == 0", bool((param.grad == 0).all()), True,
-                     expr=f"seed {seed}: the gradient with {wrong} misclassified points")
+        assert_equal(bool((param.grad == 0).all()), True,
+                     expr=f"seed {seed}: the gradient with {wrong} misclassified points", name=f"{name}.grad == 0")
     after_one = [q.detach().clone() for q in model.parameters()]
     T.fit(model, sigmoid_bce, x, y, steps=99, lr=1.0)
     for before, now in zip(after_one, model.parameters()):

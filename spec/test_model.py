@@ -23,6 +23,7 @@ from tensorspec.course.network import Network, copy_into_sequential, sequential_
 from tensorspec.testing.assertions import (
     assert_equal,
     assert_shape,
+    assert_tensor,
     assert_values,
     repro,
     source,
@@ -51,14 +52,17 @@ def test_layer_attributes_are_registered():
     """Module-valued attributes become children (in assignment order) and their parameters the network's."""
     network = Network()
     assert isinstance(network, nn.Module)
-    assert_equal("children", [name for name, _ in network.named_children()], LAYERS, expr="Network().named_children()")
+    assert_equal([name for name, _ in network.named_children()], LAYERS, expr="Network().named_children()",
+                 name="children")
     for name in LAYERS:
         layer = getattr(network, name)
-        assert_equal(f"{name} in _modules", network._modules.get(name) is layer, True, expr=f"network._modules[{name!r}]")
+        assert_equal(network._modules.get(name) is layer, True, expr=f"network._modules[{name!r}]",
+                     name=f"{name} in _modules")
     layer_tensors = [getattr(getattr(network, name), kind) for name in LAYERS for kind in ("weight", "bias")]
     parameters = list(network.parameters())
-    assert_equal("parameters are the layers' tensors", len(parameters) == len(layer_tensors)
-                 and all(p is t for p, t in zip(parameters, layer_tensors)), True, expr="list(Network().parameters())")
+    assert_equal(len(parameters) == len(layer_tensors)
+                 and all(p is t for p, t in zip(parameters, layer_tensors)), True, expr="list(Network().parameters())",
+                 name="parameters are the layers' tensors")
 
 
 def _held(container):
@@ -83,8 +87,9 @@ CONTAINERS = {
 def test_a_plain_container_hides_its_layers(kind):
     """A layer kept in a plain Python list or dict attribute is not registered."""
     make, count = CONTAINERS[kind]
-    assert_equal(f"parameters of a {kind}-held layer", len(list(_held(make).parameters())), count,
-                 expr=f"self.layers = {kind}(nn.Linear(2, 2)); .parameters()")
+    assert_equal(len(list(_held(make).parameters())), count,
+                 expr=f"self.layers = {kind}(nn.Linear(2, 2)); .parameters()",
+                 name=f"parameters of a {kind}-held layer")
 
 
 @pytest.mark.parametrize("kind", ["nn.ModuleList", "nn.ModuleDict"])
@@ -92,22 +97,23 @@ def test_a_plain_container_hides_its_layers(kind):
 def test_a_module_container_registers_its_layers(kind):
     """nn.ModuleList / nn.ModuleDict register the layers they hold (weight and bias)."""
     make, count = CONTAINERS[kind]
-    assert_equal(f"parameters of a {kind}-held layer", len(list(_held(make).parameters())), count,
-                 expr=f"self.layers = {kind}(nn.Linear(2, 2)); .parameters()")
+    assert_equal(len(list(_held(make).parameters())), count,
+                 expr=f"self.layers = {kind}(nn.Linear(2, 2)); .parameters()",
+                 name=f"parameters of a {kind}-held layer")
 
 
 @pytest.mark.claim("model.hyperparameters", "dependent_sizes")
 def test_data_dependent_sizes_follow_the_previous_layer():
     """in_channels/in_features follow the data or the previous layer; the last out_features = 10 classes."""
     n = Network()
-    assert_equal("fc1.in_features", n.fc1.in_features, 192, expr="12 * 4 * 4")
-    assert_equal("conv1.in_channels", n.conv1.in_channels, 1, expr="grayscale images have one channel")
-    assert_equal("conv2.in_channels", n.conv2.in_channels, n.conv1.out_channels, expr="conv1.out_channels")
+    assert_equal(n.fc1.in_features, 192, expr="12 * 4 * 4", name="fc1.in_features")
+    assert_equal(n.conv1.in_channels, 1, expr="grayscale images have one channel", name="conv1.in_channels")
+    assert_equal(n.conv2.in_channels, n.conv1.out_channels, expr="conv1.out_channels", name="conv2.in_channels")
     flat = n.conv2.out_channels * 4 * 4  # 28 -conv5-> 24 -pool2-> 12 -conv5-> 8 -pool2-> 4
-    assert_equal("fc1.in_features", n.fc1.in_features, flat, expr="conv2.out_channels * 4 * 4")
-    assert_equal("fc2.in_features", n.fc2.in_features, n.fc1.out_features, expr="fc1.out_features")
-    assert_equal("out.in_features", n.out.in_features, n.fc2.out_features, expr="fc2.out_features")
-    assert_equal("out.out_features", n.out.out_features, len(CLASSES), expr="the number of classes")
+    assert_equal(n.fc1.in_features, flat, expr="conv2.out_channels * 4 * 4", name="fc1.in_features")
+    assert_equal(n.fc2.in_features, n.fc1.out_features, expr="fc1.out_features", name="fc2.in_features")
+    assert_equal(n.out.in_features, n.fc2.out_features, expr="fc2.out_features", name="out.in_features")
+    assert_equal(n.out.out_features, len(CLASSES), expr="the number of classes", name="out.out_features")
 
 
 @pytest.mark.claim("model.hyperparameters", "course_choices")
@@ -117,9 +123,9 @@ def test_the_course_hand_chosen_sizes():
     chosen = {"conv1.kernel_size": n.conv1.kernel_size, "conv2.kernel_size": n.conv2.kernel_size,
               "conv1.out_channels": n.conv1.out_channels, "conv2.out_channels": n.conv2.out_channels,
               "fc1.out_features": n.fc1.out_features, "fc2.out_features": n.fc2.out_features}
-    assert_equal("hand-chosen hyperparameters", chosen,
-                 {"conv1.kernel_size": (5, 5), "conv2.kernel_size": (5, 5), "conv1.out_channels": 6,
-                  "conv2.out_channels": 12, "fc1.out_features": 120, "fc2.out_features": 60}, expr="the course's choice")
+    assert_equal(chosen, {"conv1.kernel_size": (5, 5), "conv2.kernel_size": (5, 5), "conv1.out_channels": 6,
+                  "conv2.out_channels": 12, "fc1.out_features": 120, "fc2.out_features": 60},
+                 expr="the course's choice", name="hand-chosen hyperparameters")
 
 
 def feature_map_side(k1: int, k2: int) -> int | str:
@@ -156,7 +162,8 @@ def test_hand_chosen_sizes_are_free_dependent_ones_are_not(c1, c2, h1, h2, off, 
                 net(c2)(images(2))
             return
         fc1_in = c2 * side * side  # the course's 12 * 4 * 4 = 192
-        assert_equal("out.shape", tuple(net(fc1_in)(images(2)).shape), (2, 10), expr=f"in_features = {c2} * {side} * {side}")
+        assert_equal(tuple(net(fc1_in)(images(2)).shape), (2, 10), expr=f"in_features = {c2} * {side} * {side}",
+                     name="out.shape")
         if fc1_in + off > 0:
             with pytest.raises(RuntimeError, match="shapes cannot be multiplied"):
                 net(fc1_in + off)(images(2))
@@ -175,15 +182,15 @@ def test_weights_are_parameters():
         for kind in ("weight", "bias"):
             t = getattr(getattr(network, name), kind)
             expr = f"type(network.{name}.{kind})"
-            assert_equal(expr, type(t), nn.Parameter, expr=expr)
+            assert_equal(type(t), nn.Parameter, expr=expr, name=expr)
             assert isinstance(t, torch.Tensor) and issubclass(nn.Parameter, torch.Tensor)
-            assert_equal("requires_grad", t.requires_grad, True, expr=f"network.{name}.{kind}.requires_grad")
+            assert_equal(t.requires_grad, True, expr=f"network.{name}.{kind}.requires_grad", name="requires_grad")
     network.scale = torch.ones(1)
-    assert_equal("'scale' in parameters", "scale" in dict(network.named_parameters()), False,
-                 expr="network.scale = torch.ones(1)")
+    assert_equal("scale" in dict(network.named_parameters()), False, expr="network.scale = torch.ones(1)",
+                 name="'scale' in parameters")
     network.scale = nn.Parameter(torch.ones(1))
-    assert_equal("'scale' in parameters", "scale" in dict(network.named_parameters()), True,
-                 expr="network.scale = nn.Parameter(torch.ones(1))")
+    assert_equal("scale" in dict(network.named_parameters()), True, expr="network.scale = nn.Parameter(torch.ones(1))",
+                 name="'scale' in parameters")
 
 
 @pytest.mark.claim("model.weight_shapes", "shapes", "parameter_count")
@@ -195,7 +202,7 @@ def test_weight_shapes_and_parameter_count():
         assert_shape(layer.weight, w_shape, expr=f"network.{name}.weight.shape", name=f"{name}.weight.shape")
         assert_shape(layer.bias, b_shape, expr=f"network.{name}.bias.shape", name=f"{name}.bias.shape")
     count = sum(p.numel() for p in network.parameters())
-    assert_equal("parameter count", count, PARAMETER_COUNT, expr="sum(p.numel() for p in network.parameters())")
+    assert_equal(count, PARAMETER_COUNT, expr="sum(p.numel() for p in network.parameters())", name="parameter count")
     assert PARAMETER_COUNT == 32_998
 
 
@@ -206,16 +213,18 @@ def test_parameters_and_named_parameters():
     network = Network()
     names = [name for name, _ in network.named_parameters()]
     expected = [f"{layer}.{kind}" for layer in LAYERS for kind in ("weight", "bias")]
-    assert_equal("names", names, expected, expr="[n for n, _ in network.named_parameters()]")
+    assert_equal(names, expected, expr="[n for n, _ in network.named_parameters()]", name="names")
     by_name = [p for _, p in network.named_parameters()]
     same = [a is b for a, b in zip(network.parameters(), by_name, strict=True)]
-    assert_equal("same objects", all(same), True, expr="list(network.parameters()) vs named_parameters()")
+    assert_equal(all(same), True, expr="list(network.parameters()) vs named_parameters()", name="same objects")
     attributes = [getattr(getattr(network, n.split(".")[0]), n.split(".")[1]) for n in names]
-    assert_equal("the layer attributes", all(a is b for a, b in zip(attributes, by_name)), True, expr="network.conv1.weight ...")
+    assert_equal(all(a is b for a, b in zip(attributes, by_name)), True, expr="network.conv1.weight ...",
+                 name="the layer attributes")
     bn = nn.BatchNorm2d(3)
-    assert_equal("BatchNorm2d parameters", [n for n, _ in bn.named_parameters()], ["weight", "bias"], expr="bn.named_parameters()")
-    assert_equal("BatchNorm2d buffers", [n for n, _ in bn.named_buffers()],
-                 ["running_mean", "running_var", "num_batches_tracked"], expr="bn.named_buffers()")
+    assert_equal([n for n, _ in bn.named_parameters()], ["weight", "bias"], expr="bn.named_parameters()",
+                 name="BatchNorm2d parameters")
+    assert_equal([n for n, _ in bn.named_buffers()], ["running_mean", "running_var", "num_batches_tracked"],
+                 expr="bn.named_buffers()", name="BatchNorm2d buffers")
 
 
 @pytest.mark.claim("model.repr", "default_lists_the_layers", "override_replaces_print")
@@ -231,8 +240,8 @@ def test_overriding_repr_changes_print():
 
     buffer = io.StringIO()
     print(LizardNet(), file=buffer)
-    assert_equal("print(network)", buffer.getvalue(), "lizardnet\n", expr="print(LizardNet())")
-    assert_equal("str(network)", str(LizardNet()), "lizardnet", expr="str(LizardNet())")
+    assert_equal(buffer.getvalue(), "lizardnet\n", expr="print(LizardNet())", name="print(network)")
+    assert_equal(str(LizardNet()), "lizardnet", expr="str(LizardNet())", name="str(network)")
 
 
 @on_devices
@@ -252,10 +261,10 @@ def test_linear_is_x_matmul_w_transposed_plus_b(device, data):
     with repro(f"layer = nn.Linear({in_f}, {out_f}, dtype={dtype}); x = {source(x)}"):
         w, b = layer.weight.detach().cpu().numpy(), layer.bias.detach().cpu().numpy()
         expected = x.cpu().numpy() @ w.T + b
-        assert_values(layer(x).detach(), expected, "layer(x) vs x @ W.T + b")
+        assert_values(layer(x).detach(), expected, expr="layer(x) vs x @ W.T + b")
         v = torch.randn(in_f, generator=g, dtype=dtype).to(device)
-        assert_values(layer.weight.matmul(v).detach(), w @ v.cpu().numpy(), "layer.weight.matmul(v) vs W @ v")
-        assert_values(layer(v).detach() - layer.bias.detach(), w @ v.cpu().numpy(), "layer(v) - b vs W @ v")
+        assert_values(layer.weight.matmul(v).detach(), w @ v.cpu().numpy(), expr="layer.weight.matmul(v) vs W @ v")
+        assert_values(layer(v).detach() - layer.bias.detach(), w @ v.cpu().numpy(), expr="layer(v) - b vs W @ v")
 
 
 @on_devices
@@ -270,19 +279,19 @@ def test_call_runs_forward_and_hooks(device):
     network.conv1.register_forward_pre_hook(lambda module, args: calls.append("forward"))  # forward's first call
     x = images(3, device)
     via_call = network(x)
-    assert_equal("hooks run by network(x)", calls, ["pre-hook", "forward", "hook"], expr="network(x)")
+    assert_equal(calls, ["pre-hook", "forward", "hook"], expr="network(x)", name="hooks run by network(x)")
     calls.clear()
     via_forward = network.forward(x)
-    assert_equal("hooks run by network.forward(x)", calls, ["forward"], expr="network.forward(x)")
-    torch.testing.assert_close(via_call, via_forward)
+    assert_equal(calls, ["forward"], expr="network.forward(x)", name="hooks run by network.forward(x)")
+    assert_tensor(via_call, via_forward, expr="network(x) vs network.forward(x)", equal_nan=False)
 
 
 @pytest.mark.claim("model.functional_stateless", "weightless_modules_hold_nothing")
 def test_weightless_modules_hold_nothing():
     """nn.ReLU / nn.MaxPool2d have no parameters and an empty state_dict."""
     for module in (nn.ReLU(), nn.MaxPool2d(2, 2)):
-        assert_equal(f"{module} state", (list(module.parameters()), dict(module.state_dict())), ([], {}),
-                     expr=f"{type(module).__name__}().parameters(), .state_dict()")
+        assert_equal((list(module.parameters()), dict(module.state_dict())), ([], {}),
+                     expr=f"{type(module).__name__}().parameters(), .state_dict()", name=f"{module} state")
 
 
 RELU_DTYPES = [torch.float32, torch.float64, torch.float16, torch.bfloat16, torch.int8, torch.int16, torch.int32,
@@ -301,20 +310,22 @@ def test_relu_is_clamp(dtype):
                 f(x)
         return
     with repro(f"x = {source(x)}"):
-        assert_values(F.relu(x), x.clamp(min=0), "F.relu(x) vs x.clamp(min=0)", exact=True)
-        assert_values(nn.ReLU()(x), x.clamp(min=0), "nn.ReLU()(x) vs x.clamp(min=0)", exact=True)
+        assert_values(F.relu(x), x.clamp(min=0), expr="F.relu(x) vs x.clamp(min=0)", exact=True)
+        assert_values(nn.ReLU()(x), x.clamp(min=0), expr="nn.ReLU()(x) vs x.clamp(min=0)", exact=True)
 
 
 @pytest.mark.claim("model.functional_stateless", "conv2d_takes_the_weight", "network_state_is_its_layers")
 def test_functional_ops_hold_no_weights():
     """A conv layer holds its weight, and F.conv2d needs it passed in; the network's state is its layers' weights."""
     conv = nn.Conv2d(1, 6, 5)
-    assert_equal("conv state", sorted(conv.state_dict()), ["bias", "weight"], expr="nn.Conv2d(1, 6, 5).state_dict()")
+    assert_equal(sorted(conv.state_dict()), ["bias", "weight"], expr="nn.Conv2d(1, 6, 5).state_dict()",
+                 name="conv state")
     x = images(2) - 0.5
-    torch.testing.assert_close(F.conv2d(x, conv.weight, conv.bias), conv(x))
+    assert_tensor(F.conv2d(x, conv.weight, conv.bias), conv(x), expr="F.conv2d(x, conv.weight, conv.bias) vs conv(x)",
+                  equal_nan=False)
     keys = list(Network().state_dict())
-    assert_equal("state_dict keys", keys, [f"{layer}.{kind}" for layer in LAYERS for kind in ("weight", "bias")],
-                 expr="Network().state_dict() (relu and max_pool2d add nothing)")
+    assert_equal(keys, [f"{layer}.{kind}" for layer in LAYERS for kind in ("weight", "bias")],
+                 expr="Network().state_dict() (relu and max_pool2d add nothing)", name="state_dict keys")
 
 
 @on_devices
@@ -330,9 +341,10 @@ def test_single_image(device):
     assert_shape(batched, (1, 10), expr="batch of one", name="network(image.unsqueeze(0)).shape")
     unbatched = network(image)
     assert_shape(unbatched, (1, 10), expr="no batch axis", name="network(image).shape")
-    torch.testing.assert_close(unbatched, batched)
+    assert_tensor(unbatched, batched, expr="network(image) vs network(image.unsqueeze(0))", equal_nan=False)
     sequential = copy_into_sequential(network, sequential_network().to(device))
-    torch.testing.assert_close(sequential(image.unsqueeze(0)), batched)
+    assert_tensor(sequential(image.unsqueeze(0)), batched, expr="sequential(image.unsqueeze(0)) vs network(...)",
+                  equal_nan=False)
     with pytest.raises(RuntimeError, match=r"mat1 and mat2 shapes cannot be multiplied \(12x16 and 192x120\)"):
         sequential(image)
     with pytest.raises(RuntimeError, match=r"Expected 3D \(unbatched\) or 4D \(batched\) input to conv2d"):
@@ -354,30 +366,31 @@ def test_batch_predictions(device, batch, seed):
         assert_shape(preds, (batch, 10), expr="network(x) for B images", name="preds.shape")
         classes = preds.argmax(dim=1)
         expected = np.argmax(preds.detach().cpu().numpy(), axis=1)
-        assert_values(classes, expected, "preds.argmax(dim=1) vs np.argmax(preds, axis=1)", exact=True)
+        assert_values(classes, expected, expr="preds.argmax(dim=1) vs np.argmax(preds, axis=1)", exact=True)
         count = preds.argmax(dim=1).eq(labels).sum().item()
-        assert_equal("type", type(count), int, expr="preds.argmax(dim=1).eq(labels).sum().item()")
-        assert_equal("correct", count, int((expected == labels.cpu().numpy()).sum()), expr="count of matches")
+        assert_equal(type(count), int, expr="preds.argmax(dim=1).eq(labels).sum().item()", name="type")
+        assert_equal(count, int((expected == labels.cpu().numpy()).sum()), expr="count of matches", name="correct")
 
 
 @pytest.mark.claim("model.sequential", "same_layers")
 def test_sequential_has_the_course_layers():
     """sequential_network(): the course's layers in order, Flatten(start_dim=1); Network's parameter shapes."""
     sequential = sequential_network()
-    assert_equal("layers", [type(m).__name__ for m in sequential],
+    assert_equal([type(m).__name__ for m in sequential],
                  ["Conv2d", "ReLU", "MaxPool2d", "Conv2d", "ReLU", "MaxPool2d", "Flatten", "Linear", "ReLU", "Linear",
-                  "ReLU", "Linear"], expr="sequential_network()")
-    assert_equal("Flatten.start_dim", sequential[6].start_dim, 1, expr="sequential_network()[6]")
+                  "ReLU", "Linear"], expr="sequential_network()", name="layers")
+    assert_equal(sequential[6].start_dim, 1, expr="sequential_network()[6]", name="Flatten.start_dim")
     shapes = [tuple(p.shape) for p in sequential.parameters()]
-    assert_equal("parameter shapes", shapes, [tuple(p.shape) for p in Network().parameters()], expr="in order")
+    assert_equal(shapes, [tuple(p.shape) for p in Network().parameters()], expr="in order", name="parameter shapes")
 
 
 @pytest.mark.claim("model.batch_predictions", "first_maximum_on_ties")
 def test_argmax_takes_the_first_maximum():
     """On a tie argmax(dim=1) gives the first maximum, as np.argmax does."""
     preds = torch.tensor([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]])
-    assert_values(preds.argmax(dim=1), np.argmax(preds.numpy(), axis=1), "preds.argmax(dim=1) vs np.argmax", exact=True)
-    assert_values(preds.argmax(dim=1), torch.tensor([1, 0]), "preds.argmax(dim=1)", exact=True)
+    assert_values(preds.argmax(dim=1), np.argmax(preds.numpy(), axis=1), expr="preds.argmax(dim=1) vs np.argmax",
+                  exact=True)
+    assert_values(preds.argmax(dim=1), torch.tensor([1, 0]), expr="preds.argmax(dim=1)", exact=True)
 
 
 @on_devices
@@ -389,7 +402,7 @@ def test_sequential_computes_the_same_function_on_batches(device, batch):
     network = Network().to(device)
     sequential = copy_into_sequential(network, sequential_network().to(device))
     x = images(batch, device)
-    torch.testing.assert_close(sequential(x), network(x))
+    assert_tensor(sequential(x), network(x), expr=f"sequential(x) vs network(x), x of {batch} images", equal_nan=False)
 
 
 @on_devices
@@ -402,7 +415,8 @@ def test_sequential_and_network_differ_on_an_unbatched_image(device):
     image = images(1, device)[0]
     unbatched = network(image)
     assert_shape(unbatched, (1, 10), expr="Network()(image) for image [1, 28, 28]", name="network(image).shape")
-    torch.testing.assert_close(unbatched, network(image.unsqueeze(0)))
+    assert_tensor(unbatched, network(image.unsqueeze(0)), expr="network(image) vs network(image.unsqueeze(0))",
+                  equal_nan=False)
     with pytest.raises(RuntimeError, match=r"mat1 and mat2 shapes cannot be multiplied \(12x16 and 192x120\)"):
         sequential(image)
         pytest.fail("sequential(image) gave an output for an unbatched image")
@@ -422,13 +436,14 @@ def test_same_seed_same_initial_parameters(device):
 
     a, b, c = built(50), built(50), built(51)
     for (name, pa), pb, pc in zip(a.named_parameters(), b.parameters(), c.parameters()):
-        assert_equal(f"{name} equal", torch.equal(pa, pb), True, expr="torch.manual_seed(50); Network() twice")
-        assert_equal(f"{name} equal", torch.equal(pa, pc), False, expr="seeds 50 and 51")
+        assert_equal(torch.equal(pa, pb), True, expr="torch.manual_seed(50); Network() twice", name=f"{name} equal")
+        assert_equal(torch.equal(pa, pc), False, expr="seeds 50 and 51", name=f"{name} equal")
     x = images(4, device)
-    assert_equal("outputs equal", torch.equal(a(x), b(x)), True, expr="same seed, same input")
+    assert_equal(torch.equal(a(x), b(x)), True, expr="same seed, same input", name="outputs equal")
     seq = built(50, sequential_network)
     for pa, ps in zip(a.parameters(), seq.parameters(), strict=True):
-        assert_equal("Sequential init", torch.equal(pa, ps), True, expr="torch.manual_seed(50); sequential_network()")
+        assert_equal(torch.equal(pa, ps), True, expr="torch.manual_seed(50); sequential_network()",
+                     name="Sequential init")
 
 
 @pytest.mark.claim("model.hyperparameters", "reshape_refuses_other_sizes", "reshape_splits_multiples",
@@ -464,9 +479,9 @@ def test_forward_skips_only_the_network_own_hooks():
     net.register_forward_hook(lambda m, i, o: torch.zeros_like(o))
     with torch.no_grad():
         direct = net.forward(x)
-        assert_equal("hooks run by forward(x)", calls, ["conv1 hook"], expr="net.forward(x)")
+        assert_equal(calls, ["conv1 hook"], expr="net.forward(x)", name="hooks run by forward(x)")
         called = net(x)
-    assert_values(called, torch.zeros_like(direct), "net(x) with a hook returning zeros", exact=True)
+    assert_values(called, torch.zeros_like(direct), expr="net(x) with a hook returning zeros", exact=True)
     assert bool((direct != 0).any()), "net.forward(x) should skip the network's own hook"
 
 
@@ -486,8 +501,8 @@ def test_children_keep_their_first_place_and_need_module_init():
             super().__init__()
 
     net = Reassigned()
-    assert_equal("children", [n for n, _ in net.named_children()], ["a", "b"], expr="a, b, then a again")
-    assert_equal("a.in_features", net.a.in_features, 2, expr="the reassigned a")
+    assert_equal([n for n, _ in net.named_children()], ["a", "b"], expr="a, b, then a again", name="children")
+    assert_equal(net.a.in_features, 2, expr="the reassigned a", name="a.in_features")
     with pytest.raises(AttributeError, match=r"cannot assign module before Module.__init__\(\) call"):
         Early()
 

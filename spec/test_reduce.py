@@ -97,9 +97,9 @@ def test_whole_tensor_reductions_give_rank_0(device, op, data):
                 out = call_unless_missing(gap, dtype, reduce, t)
                 if out is MISSING:
                     continue
-            assert_equal("out.shape", tuple(out.shape), (), expr=call)
-            assert_equal("out.dtype", out.dtype, torch_result_dtype(op, dtype), expr=call)
-            assert_reduced(out, expected(TORCH_REF[op], values_array(t), None, out.dtype), op, call)
+            assert_equal(tuple(out.shape), (), expr=call, name="out.shape")
+            assert_equal(out.dtype, torch_result_dtype(op, dtype), expr=call, name="out.dtype")
+            assert_reduced(out, expected(TORCH_REF[op], values_array(t), None, out.dtype), op=op, expr=call)
 
 
 @pytest.mark.claim("reduce.whole", "std_is_sample_std")
@@ -109,15 +109,15 @@ def test_std_default_correction_differs(device):
     """std's default: torch divides by N-1 (correction=1), NumPy by N (ddof=0); each has the other's
     as an option.  (tf.math.reduce_std divides by N: test_tensorflow_reduction_dtypes.)"""
     x = torch.tensor([3.0, 5.0], device=device)
-    assert_values(x.std(), math.sqrt(2.0), "torch.tensor([3., 5.]).std()")
+    assert_values(x.std(), math.sqrt(2.0), expr="torch.tensor([3., 5.]).std()")
     if differs("std_correction_keyword_missing"):
         with pytest.raises(TypeError, match="correction"):
             x.std(correction=0)
-        assert_values(x.std(unbiased=False), 1.0, "torch.tensor([3., 5.]).std(unbiased=False)")
+        assert_values(x.std(unbiased=False), 1.0, expr="torch.tensor([3., 5.]).std(unbiased=False)")
     else:
-        assert_values(x.std(correction=0), 1.0, "torch.tensor([3., 5.]).std(correction=0)")
-    assert_values(np.std(np.array([3.0, 5.0])), 1.0, "np.std([3., 5.])")
-    assert_values(np.std(np.array([3.0, 5.0]), ddof=1), math.sqrt(2.0), "np.std([3., 5.], ddof=1)")
+        assert_values(x.std(correction=0), 1.0, expr="torch.tensor([3., 5.]).std(correction=0)")
+    assert_values(np.std(np.array([3.0, 5.0])), 1.0, expr="np.std([3., 5.])")
+    assert_values(np.std(np.array([3.0, 5.0]), ddof=1), math.sqrt(2.0), expr="np.std([3., 5.], ddof=1)")
 
 
 @pytest.mark.claim("reduce.whole", "int64_wraps")
@@ -125,7 +125,8 @@ def test_std_default_correction_differs(device):
 def test_int64_sums_wrap(device):
     """int64 itself wraps silently: torch.full((2,), 2**62).sum() is -2**63."""
     big = torch.full((2,), 2**62, dtype=torch.int64, device=device)
-    assert_equal("int64 sum", (big.sum().dtype, big.sum().item()), (torch.int64, -2**63), expr="torch.full((2,), 2**62).sum()")
+    assert_equal((big.sum().dtype, big.sum().item()), (torch.int64, -2**63), expr="torch.full((2,), 2**62).sum()",
+                 name="int64 sum")
 
 
 @pytest.mark.claim("reduce.whole", "complex_results")
@@ -135,11 +136,12 @@ def test_complex_std_is_real(device):
     for dtype, real in ((torch.complex64, torch.float32), (torch.complex128, torch.float64)):
         z = torch.tensor([1 + 1j, 2 + 0j, 3 + 2j], dtype=dtype, device=device)
         for expr, call in {"z.std()": z.std, "torch.std(z)": lambda: torch.std(z)}.items():
-            assert_equal(f"({expr}).dtype", call().dtype, real, expr=f"{expr}, {dtype}")
-            assert_values(call(), math.sqrt(2.0), f"{expr}, z = [1+1j, 2, 3+2j]")
-        assert_equal("sum/mean dtype", (z.sum().dtype, z.mean().dtype), (dtype, dtype), expr=f"complex sum/mean ({dtype})")
-        assert_values(z.sum(), 6 + 3j, "z.sum(), z = [1+1j, 2, 3+2j]", exact=True)
-        assert_values(z.mean(), 2 + 1j, "z.mean(), z = [1+1j, 2, 3+2j]", exact=True)
+            assert_equal(call().dtype, real, expr=f"{expr}, {dtype}", name=f"({expr}).dtype")
+            assert_values(call(), math.sqrt(2.0), expr=f"{expr}, z = [1+1j, 2, 3+2j]")
+        assert_equal((z.sum().dtype, z.mean().dtype), (dtype, dtype), expr=f"complex sum/mean ({dtype})",
+                     name="sum/mean dtype")
+        assert_values(z.sum(), 6 + 3j, expr="z.sum(), z = [1+1j, 2, 3+2j]", exact=True)
+        assert_values(z.mean(), 2 + 1j, expr="z.mean(), z = [1+1j, 2, 3+2j]", exact=True)
 
 
 @pytest.mark.claim("reduce.whole", "mean_std_refuse_integers")
@@ -147,8 +149,9 @@ def test_complex_std_is_real(device):
 def test_integer_means_need_a_dtype(device):
     """An integer mean works with dtype=torch.float32 or after .float()."""
     ints = torch.tensor([1, 2], device=device)
-    assert_values(ints.mean(dtype=torch.float32), 1.5, "torch.tensor([1, 2]).mean(dtype=torch.float32)", exact=True)
-    assert_values(ints.float().mean(), 1.5, "torch.tensor([1, 2]).float().mean()", exact=True)
+    assert_values(ints.mean(dtype=torch.float32), 1.5, expr="torch.tensor([1, 2]).mean(dtype=torch.float32)",
+                  exact=True)
+    assert_values(ints.float().mean(), 1.5, expr="torch.tensor([1, 2]).float().mean()", exact=True)
 
 
 # ---- reduce.by_dim -------------------------------------------------------------------------------
@@ -178,14 +181,14 @@ def test_reduce_along_dim_matches_numpy(device, data):
             if out is MISSING:
                 continue
             if op == "max":  # a (values, indices) named tuple, where NumPy gives the values only
-                assert_equal("type(out)", type(out), torch.return_types.max, expr=call)
+                assert_equal(type(out), torch.return_types.max, expr=call, name="type(out)")
                 want = expected(ref_argmax, values_array(t), dim, torch.int64)
-                assert_reduced(out.indices, want, "argmax", f"{call}.indices")
-                assert_values(torch.amax(t, dim), out.values, f"torch.amax(t, {dim}) == {call}.values", exact=True)
+                assert_reduced(out.indices, want, op="argmax", expr=f"{call}.indices")
+                assert_values(torch.amax(t, dim), out.values, expr=f"torch.amax(t, {dim}) == {call}.values", exact=True)
                 out = out.values
-            assert_equal("out.shape", tuple(out.shape), out_shape, expr=call)
-            assert_equal("out.dtype", out.dtype, torch_result_dtype(op, dtype), expr=call)
-            assert_reduced(out, expected(TORCH_REF[op], values_array(t), dim, out.dtype), op, call)
+            assert_equal(tuple(out.shape), out_shape, expr=call, name="out.shape")
+            assert_equal(out.dtype, torch_result_dtype(op, dtype), expr=call, name="out.dtype")
+            assert_reduced(out, expected(TORCH_REF[op], values_array(t), dim, out.dtype), op=op, expr=call)
         if op in ("max", "argmax") and a.shape[dim] == 0:
             message = {"max": "zero-size array to reduction operation maximum which has no identity",
                        "argmax": "attempt to get argmax of an empty sequence"}[op]
@@ -197,7 +200,7 @@ def test_reduce_along_dim_matches_numpy(device, data):
         assert_dtype(np_out, numpy_result_dtype(op, a.dtype), expr=np_call, name="np_out.dtype")
         assert_shape(np_out, out_shape, expr=np_call, name="np_out.shape")
         like = D.TORCH_OF_NUMPY.get(np_out.dtype, torch.int64)
-        assert_reduced(np_out, expected(NUMPY_REF[op], a, dim, like), op, np_call)
+        assert_reduced(np_out, expected(NUMPY_REF[op], a, dim, like), op=op, expr=np_call)
 
 
 @pytest.mark.claim("reduce.by_dim", "out_of_range_dim")
@@ -229,7 +232,7 @@ def test_the_notes_sum_over_dim_0_and_dim_1(device):
     t = torch.tensor([[0, 1, 0], [2, 0, 2], [0, 3, 3]], device=device)
     for dim, want in ((0, [2, 4, 5]), (1, [1, 4, 6])):
         for call, reduce in spellings("sum", f"dim={dim}").items():
-            assert_equal(call, reduce(t, dim=dim).tolist(), want, expr="t = [[0, 1, 0], [2, 0, 2], [0, 3, 3]]")
+            assert_equal(reduce(t, dim=dim).tolist(), want, expr="t = [[0, 1, 0], [2, 0, 2], [0, 3, 3]]", name=call)
 
 
 @pytest.mark.claim("reduce.by_dim", "removes_axis_k")
@@ -244,8 +247,8 @@ def test_a_rank_0_tensor_takes_dim_0_and_minus_1(op, dim, device):
     for call, reduce in spellings(op, f"dim={dim}").items():
         out = quietly(reduce, t, dim=dim)
         out = out.values if op == "max" else out
-        assert_equal(f"({call}).shape", tuple(out.shape), (), expr=f"t = torch.tensor(3.); {call}")
-        assert_values(out, want, f"t = torch.tensor(3.); {call}", exact=True)
+        assert_equal(tuple(out.shape), (), expr=f"t = torch.tensor(3.); {call}", name=f"({call}).shape")
+        assert_values(out, want, expr=f"t = torch.tensor(3.); {call}", exact=True)
 
 
 INTEGER_SUM_CASES = [  # (dtype, values): sums that leave the input dtype's range
@@ -265,14 +268,15 @@ def test_integer_sums_widen(device, np_dtype, values):
     for call, reduce in spellings("sum", "dim=0").items():
         out = reduce(torch.from_numpy(a).to(device), dim=0)
         got = (tuple(out.shape), out.dtype, out.item())
-        assert_equal("torch sum", got, ((), torch.int64, total), expr=f"t = torch.tensor({values}); {call}")
+        assert_equal(got, ((), torch.int64, total), expr=f"t = torch.tensor({values}); {call}", name="torch sum")
     np_out = a.sum(axis=0)
     want = (numpy_result_dtype("sum", a.dtype), total)
-    assert_equal("np sum", (np_out.dtype, int(np_out)), want, expr=f"np.sum({values})")
+    assert_equal((np_out.dtype, int(np_out)), want, expr=f"np.sum({values})", name="np sum")
     for call, reduce in spellings("mean", "dim=0").items():
         with pytest.raises(RuntimeError, match=re.escape("mean(): could not infer output dtype")):
             reduce(torch.from_numpy(a).to(device), dim=0)
-    assert_equal("np.mean(axis=0).dtype", np.mean(a, axis=0).dtype, np.dtype(np.float64), expr=f"np.mean({values}, axis=0)")
+    assert_equal(np.mean(a, axis=0).dtype, np.dtype(np.float64), expr=f"np.mean({values}, axis=0)",
+                 name="np.mean(axis=0).dtype")
 
 
 # ---- reduce.by_dim: TensorFlow ---------------------------------------------------------------------
@@ -295,9 +299,9 @@ def test_tensorflow_reduces_along_axis(tf, data):
             return
         out = fn(a, axis=dim)
         out_shape = a.shape[:dim % a.ndim] + a.shape[dim % a.ndim + 1:]
-        assert_equal("tf out.shape", tf_shape(out), out_shape, expr=call)
+        assert_equal(tf_shape(out), out_shape, expr=call, name="tf out.shape")
         like = torch.int64 if op == "argmax" else dtype
-        assert_reduced(to_numpy(out), expected(TF_REF[op], a, dim, like), op, call)
+        assert_reduced(to_numpy(out), expected(TF_REF[op], a, dim, like), op=op, expr=call)
 
 
 @pytest.mark.claim("reduce.by_dim", "tensorflow_along_axis")
@@ -305,11 +309,11 @@ def test_tensorflow_worked_examples(tf):
     """Worked examples, every run: reduce_std divides by N; argmax skips NaN; reduce_max over an empty
     axis is -inf."""
     x = np.array([[3.0, np.nan], [5.0, 1.0]])
-    assert_values(to_numpy(tf.math.reduce_std(x[:, 0], axis=0)), 1.0, "tf.math.reduce_std([3., 5.]) divides by N")
-    assert_equal("tf.math.argmax(x, axis=0)", to_numpy(tf.math.argmax(x, axis=0)).tolist(), [1, 1],
-                 expr="x = [[3, nan], [5, 1]]: NaN skipped")
-    assert_values(to_numpy(tf.reduce_max(np.zeros((0, 2)), axis=0)), [-np.inf, -np.inf], "tf.reduce_max over (0, 2), axis=0",
-                  exact=True)
+    assert_values(to_numpy(tf.math.reduce_std(x[:, 0], axis=0)), 1.0, expr="tf.math.reduce_std([3., 5.]) divides by N")
+    assert_equal(to_numpy(tf.math.argmax(x, axis=0)).tolist(), [1, 1], expr="x = [[3, nan], [5, 1]]: NaN skipped",
+                 name="tf.math.argmax(x, axis=0)")
+    assert_values(to_numpy(tf.reduce_max(np.zeros((0, 2)), axis=0)), [-np.inf, -np.inf],
+                  expr="tf.reduce_max over (0, 2), axis=0", exact=True)
 
 
 @pytest.mark.claim("reduce.by_dim", "tensorflow_keeps_the_dtype")
@@ -317,9 +321,10 @@ def test_tensorflow_reduction_dtypes(tf):
     """TF keeps the input dtype: int8 sums wrap, integer means are truncated integers, bool sums and
     integer std are refused; empty axes give 0 / 1 / NaN / the dtype's lowest value."""
     i8 = np.array([100, 100, 100], np.int8)
-    assert_equal("tf.reduce_sum(int8)", (tf.reduce_sum(i8).dtype, int(tf.reduce_sum(i8))), (tf.int8, 44), expr="300 wraps")
-    assert_equal("tf.reduce_mean(int32)", int(tf.reduce_mean(np.array([1, 2], np.int32))), 1, expr="[1, 2]")
-    assert_equal("tf.reduce_mean(int32)", int(tf.reduce_mean(np.array([-1, -2], np.int32))), -1, expr="[-1, -2]")
+    assert_equal((tf.reduce_sum(i8).dtype, int(tf.reduce_sum(i8))), (tf.int8, 44), expr="300 wraps",
+                 name="tf.reduce_sum(int8)")
+    assert_equal(int(tf.reduce_mean(np.array([1, 2], np.int32))), 1, expr="[1, 2]", name="tf.reduce_mean(int32)")
+    assert_equal(int(tf.reduce_mean(np.array([-1, -2], np.int32))), -1, expr="[-1, -2]", name="tf.reduce_mean(int32)")
     with pytest.raises(tf.errors.InvalidArgumentError, match="bool is not in the list of allowed values"):
         tf.reduce_sum(np.array([True, False]))
     with pytest.raises(TypeError, match="Input must be either real or complex"):
@@ -327,8 +332,8 @@ def test_tensorflow_reduction_dtypes(tf):
     empty = np.zeros((0, 2), np.int32)
     got = [to_numpy(f(empty, axis=0)).tolist() for f in (tf.reduce_sum, tf.reduce_prod, tf.reduce_mean, tf.reduce_max)]
     lowest = int(np.iinfo(np.int32).min)
-    assert_equal("tf sum/prod/mean/max over an empty int32 axis", got,
-                 [[0, 0], [1, 1], [0, 0], [lowest, lowest]], expr="np.zeros((0, 2), np.int32), axis=0")
+    assert_equal(got, [[0, 0], [1, 1], [0, 0], [lowest, lowest]], expr="np.zeros((0, 2), np.int32), axis=0",
+                 name="tf sum/prod/mean/max over an empty int32 axis")
 
 
 @pytest.mark.claim("reduce.by_dim", "tensorflow_axis_errors")

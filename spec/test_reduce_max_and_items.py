@@ -72,15 +72,15 @@ def test_max_and_flat_argmax(device, data):
                     argmax(t)
                 continue
             m, i = max_(t), argmax(t)
-            assert_equal("(max.shape, argmax.shape)", (tuple(m.shape), tuple(i.shape)), ((), ()), expr=exprs)
-            assert_equal("(max.dtype, argmax.dtype)", (m.dtype, i.dtype), (dtype, torch.int64), expr=exprs)
+            assert_equal((tuple(m.shape), tuple(i.shape)), ((), ()), expr=exprs, name="(max.shape, argmax.shape)")
+            assert_equal((m.dtype, i.dtype), (dtype, torch.int64), expr=exprs, name="(max.dtype, argmax.dtype)")
             flat = values_array(t).reshape(-1).tolist()
-            assert_reduced(m, expected(ref_max, np.array(flat), None, dtype), "max", max_call)
-            assert_equal(argmax_call, i.item(), ref_argmax(flat), expr=f"flattened: {flat}")
-            assert_values(t.reshape(-1)[i], m, f"t.reshape(-1)[{argmax_call}] == {max_call}", exact=True,
+            assert_reduced(m, expected(ref_max, np.array(flat), None, dtype), op="max", expr=max_call)
+            assert_equal(i.item(), ref_argmax(flat), expr=f"flattened: {flat}", name=argmax_call)
+            assert_values(t.reshape(-1)[i], m, expr=f"t.reshape(-1)[{argmax_call}] == {max_call}", exact=True,
                           zero_sign=False)
         if t.numel():
-            assert_equal("np.argmax(a)", int(np.argmax(a)), ref_argmax(flat), expr=f"flattened: {flat}")
+            assert_equal(int(np.argmax(a)), ref_argmax(flat), expr=f"flattened: {flat}", name="np.argmax(a)")
 
 
 @pytest.mark.claim("reduce.max_argmax", "max_is_the_largest", "flat_argmax")
@@ -92,8 +92,8 @@ def test_a_nan_is_the_max_and_the_first_nan_the_argmax(device, dtype):
     t = torch.tensor([[1.0, float("nan")], [5.0, float("nan")]], dtype=dtype, device=device)
     for (max_call, max_), (argmax_call, argmax) in zip(spellings("max").items(), spellings("argmax").items()):
         with repro(f"t = torch.tensor([[1.0, nan], [5.0, nan]], dtype={dtype}); {max_call}; {argmax_call}"):
-            assert_equal(f"{max_call}.isnan()", bool(max_(t).isnan()), True, expr=max_call)
-            assert_equal(argmax_call, argmax(t).item(), 1, expr=argmax_call)
+            assert_equal(bool(max_(t).isnan()), True, expr=max_call, name=f"{max_call}.isnan()")
+            assert_equal(argmax(t).item(), 1, expr=argmax_call, name=argmax_call)
 
 
 @pytest.mark.claim("reduce.max_argmax", "max_dim_named_tuple")
@@ -111,13 +111,14 @@ def test_max_and_argmax_along_dim(device, data):
     with repro(f"t = torch.tensor({source(a)}).to({dtype})\n{'; '.join(call for pair in forms for call, _ in pair)}"):
         for (max_call, max_), (argmax_call, argmax) in forms:
             r = max_(t, dim=dim)
-            assert_equal(f"type({max_call})", (type(r), isinstance(r, tuple), len(r)),
-                         (torch.return_types.max, True, 2), expr=max_call)
+            assert_equal((type(r), isinstance(r, tuple), len(r)), (torch.return_types.max, True, 2), expr=max_call,
+                         name=f"type({max_call})")
             assert r[0] is r.values and r[1] is r.indices, f"{max_call} should unpack as (values, indices)"
-            assert_reduced(r.values, expected(ref_max, values_array(t), dim, dtype), "max", f"{max_call}.values")
+            assert_reduced(r.values, expected(ref_max, values_array(t), dim, dtype), op="max",
+                           expr=f"{max_call}.values")
             want = expected(ref_argmax, values_array(t), dim, torch.int64)
-            assert_reduced(r.indices, want, "argmax", f"{max_call}.indices")
-            assert_values(argmax(t, dim=dim), r.indices, f"{argmax_call} == {max_call}.indices", exact=True)
+            assert_reduced(r.indices, want, op="argmax", expr=f"{max_call}.indices")
+            assert_values(argmax(t, dim=dim), r.indices, expr=f"{argmax_call} == {max_call}.indices", exact=True)
 
 
 @pytest.mark.claim("reduce.max_argmax", "flat_argmax", "max_dim_named_tuple")
@@ -125,11 +126,12 @@ def test_max_and_argmax_along_dim(device, data):
 def test_ties_and_nan_pick_the_first(device):
     """Worked example: ties give the first index, a NaN wins (the first NaN), per row and flattened."""
     t = torch.tensor([[1.0, 5.0, 5.0, 2.0], [math.nan, 2.0, math.nan, 9.0]], device=device)
-    assert_equal("t.argmax()", t.argmax().item(), 4, expr="first NaN of the flattened tensor")
+    assert_equal(t.argmax().item(), 4, expr="first NaN of the flattened tensor", name="t.argmax()")
     r = t.max(dim=1)
-    assert_equal("t.max(dim=1).indices", r.indices.tolist(), [1, 0], expr="first tie / first NaN")
-    assert_values(r.values, [5.0, math.nan], "t.max(dim=1).values", exact=True)
-    assert_equal("t.argmax(dim=0)", t.argmax(dim=0).tolist(), [1, 0, 1, 1], expr="columns: NaN > 1, 5 > 2, NaN > 5, 9 > 2")
+    assert_equal(r.indices.tolist(), [1, 0], expr="first tie / first NaN", name="t.max(dim=1).indices")
+    assert_values(r.values, [5.0, math.nan], expr="t.max(dim=1).values", exact=True)
+    assert_equal(t.argmax(dim=0).tolist(), [1, 0, 1, 1], expr="columns: NaN > 1, 5 > 2, NaN > 5, 9 > 2",
+                 name="t.argmax(dim=0)")
 
 
 @pytest.mark.claim("reduce.max_argmax", "signed_zeros_tie")
@@ -140,8 +142,9 @@ def test_zeros_of_both_signs_tie(device, claim_fact):
     sign (recorded as a fact, NumPy's beside it)."""
     for values in ([-0.0, 0.0], [0.0, -0.0]):
         t = torch.tensor(values, device=device)
-        assert_equal("t.argmax()", t.argmax().item(), 0, expr=f"torch.tensor({values})")
-        assert_equal("t.max() == t[t.argmax()]", bool(t.max() == t[t.argmax()]), True, expr=f"torch.tensor({values})")
+        assert_equal(t.argmax().item(), 0, expr=f"torch.tensor({values})", name="t.argmax()")
+        assert_equal(bool(t.max() == t[t.argmax()]), True, expr=f"torch.tensor({values})",
+                     name="t.max() == t[t.argmax()]")
         claim_fact(f"torch.tensor({values}).max() / np.max", f"{t.max().item()} / {np.array(values).max()}")
 
 @pytest.mark.claim("reduce.max_argmax", "bool_tensors")
@@ -151,13 +154,13 @@ def test_argmax_refuses_bool(device):
     input"); NumPy's argmax does."""
     t = torch.tensor([[False, True], [True, True]], device=device)
     for call, max_ in spellings("max").items():
-        assert_equal(call, (max_(t).dtype, max_(t).item()), (torch.bool, True), expr="bool max")
+        assert_equal((max_(t).dtype, max_(t).item()), (torch.bool, True), expr="bool max", name=call)
     words = ('"argmax_cpu" not implemented for \'Bool\'' if differs("argmax_bool_missing_kernel") and device == "cpu"
              else "argmax(): does not support bool input")
     for call, argmax in spellings("argmax").items():
         with pytest.raises(RuntimeError, match=re.escape(words)):
             argmax(t)
-    assert_equal("np.argmax", int(np.argmax(np.array([[False, True], [True, True]]))), 1, expr="np.argmax(bool)")
+    assert_equal(int(np.argmax(np.array([[False, True], [True, True]]))), 1, expr="np.argmax(bool)", name="np.argmax")
 
 
 @pytest.mark.claim("reduce.max_argmax", "tensorflow_argmax")
@@ -170,11 +173,11 @@ def test_tensorflow_argmax_is_per_axis_and_skips_nan(tf, data):
     a = data.draw(hnp.arrays(storage_dtype(dtype), shape, elements=comparable(dtype)), label="a")
     with repro(f"import tensorflow as tf\ntf.math.argmax({source(a)})"):
         out = tf.math.argmax(a)
-        assert_equal("tf.math.argmax(x).shape", tf_shape(out), a.shape[1:], expr="default axis=0")
+        assert_equal(tf_shape(out), a.shape[1:], expr="default axis=0", name="tf.math.argmax(x).shape")
         want = expected(ref_argmax_skipping_nan, a, 0, torch.int64)
-        assert_reduced(to_numpy(out), want, "argmax", "tf.math.argmax(x)")
+        assert_reduced(to_numpy(out), want, op="argmax", expr="tf.math.argmax(x)")
         want = expected(ref_max, a, 0, dtype)
-        assert_reduced(to_numpy(tf.reduce_max(a, axis=0)), want, "max", "tf.reduce_max(x, axis=0)")
+        assert_reduced(to_numpy(tf.reduce_max(a, axis=0)), want, op="max", expr="tf.reduce_max(x, axis=0)")
 
 
 # ---- reduce.to_python ----------------------------------------------------------------------------
@@ -205,7 +208,7 @@ def test_item_tolist_numpy(data):
     with repro(f"t = torch.tensor({source(a)}).to({dtype})\nt.item(); t.tolist(); t.numpy()"):
         if t.numel() == 1:
             v = t.item()
-            assert_equal("type(t.item())", type(v), PY_TYPE[dtype], expr="t.item()")
+            assert_equal(type(v), PY_TYPE[dtype], expr="t.item()", name="type(t.item())")
             assert same_nested(v, PY_TYPE[dtype](values_array(t).reshape(-1)[0].item())), f"t.item()={v!r}"
         else:
             message = f"a Tensor with {t.numel()} elements cannot be converted to Scalar"
@@ -223,9 +226,9 @@ def test_item_tolist_numpy(data):
                 t.numpy()
         else:
             arr = t.numpy()
-            assert_equal("type(t.numpy())", type(arr), np.ndarray, expr="t.numpy()")
+            assert_equal(type(arr), np.ndarray, expr="t.numpy()", name="type(t.numpy())")
             want = (shape, D.NUMPY_OF_TORCH[dtype])
-            assert_equal("t.numpy() (shape, dtype)", (arr.shape, arr.dtype), want, expr="t.numpy()")
+            assert_equal((arr.shape, arr.dtype), want, expr="t.numpy()", name="t.numpy() (shape, dtype)")
             if t.numel():
                 assert_shares(t, arr, expr="t.numpy()")
 
@@ -241,8 +244,8 @@ def test_a_cuda_tensor_has_no_numpy(device):
     t = torch.tensor([[1.0, 2.0]], device=device)
     with pytest.raises(TypeError, match="can't convert cuda"):
         t.numpy()
-    assert_equal("t[0, 1].item()", t[0, 1].item(), 2.0, expr="CUDA item()")
-    assert_equal("t.tolist()", t.tolist(), [[1.0, 2.0]], expr="CUDA tolist()")
+    assert_equal(t[0, 1].item(), 2.0, expr="CUDA item()", name="t[0, 1].item()")
+    assert_equal(t.tolist(), [[1.0, 2.0]], expr="CUDA tolist()", name="t.tolist()")
 
 
 @pytest.mark.claim("reduce.to_python", "item_of_one_element", "numpy_refusals")
@@ -252,7 +255,7 @@ def test_complex_item_and_the_tensors_numpy_refuses(device):
     """item() of a complex tensor is a Python complex; numpy() refuses complex32 and sparse tensors
     (TypeError) and tensors with the conjugate bit set (RuntimeError) until resolve_conj()."""
     z = torch.tensor([[1 + 2j]], device=device)
-    assert_equal("t.item()", (type(z.item()), z.item()), (complex, 1 + 2j), expr="torch.tensor([[1+2j]]).item()")
+    assert_equal((type(z.item()), z.item()), (complex, 1 + 2j), expr="torch.tensor([[1+2j]]).item()", name="t.item()")
     if torch.device(device).type != "cpu":
         return  # numpy() of any CUDA tensor is the TypeError of test_item_tolist_numpy
     with pytest.raises(TypeError, match="Got unsupported ScalarType ComplexHalf"):
@@ -260,10 +263,10 @@ def test_complex_item_and_the_tensors_numpy_refuses(device):
     with pytest.raises(TypeError, match="can't convert Sparse layout tensor to numpy"):
         torch.eye(2).to_sparse().numpy()
     for expr, conj in (("t.conj()", z.conj()), ("torch.fft.ifft(torch.ones(4))", torch.fft.ifft(torch.ones(4)))):
-        assert_equal(f"{expr}.is_conj()", conj.is_conj(), True, expr=expr)
+        assert_equal(conj.is_conj(), True, expr=expr, name=f"{expr}.is_conj()")
         with pytest.raises(RuntimeError, match="Can't call numpy\\(\\) on Tensor that has conjugate bit set"):
             conj.numpy()
-        assert_values(conj.resolve_conj().numpy(), conj, f"{expr}.resolve_conj().numpy()", exact=True)
+        assert_values(conj.resolve_conj().numpy(), conj, expr=f"{expr}.resolve_conj().numpy()", exact=True)
 
 
 @pytest.mark.claim("reduce.to_python", "item_of_one_element", "tolist_nested", "numpy_shares", "numpy_refusals")
@@ -272,12 +275,13 @@ def test_the_notes_mean_conversions(device):
     """The note's chain on a mean: ``.item()`` a float, ``.tolist()`` also a float (not a list), and
     ``.numpy()`` a 0-d ndarray (CPU only); with requires_grad, ``.numpy()`` needs ``.detach()`` first."""
     m = torch.tensor([[1.0, 2.0], [3.0, 4.0]], device=device).mean()
-    assert_equal("t.mean().item()", (type(m.item()), m.item()), (float, 2.5), expr="t.mean().item()")
-    assert_equal("t.mean().tolist()", (type(m.tolist()), m.tolist()), (float, 2.5), expr="t.mean().tolist()")
+    assert_equal((type(m.item()), m.item()), (float, 2.5), expr="t.mean().item()", name="t.mean().item()")
+    assert_equal((type(m.tolist()), m.tolist()), (float, 2.5), expr="t.mean().tolist()", name="t.mean().tolist()")
     if torch.device(device).type == "cpu":
         arr = m.numpy()
-        assert_equal("t.mean().numpy()", (type(arr), arr.shape, arr.item()), (np.ndarray, (), 2.5), expr="t.mean().numpy()")
+        assert_equal((type(arr), arr.shape, arr.item()), (np.ndarray, (), 2.5), expr="t.mean().numpy()",
+                     name="t.mean().numpy()")
     g = torch.tensor([1.0, 2.0], device=device, requires_grad=True).mean()
-    assert_equal("g.item()", g.item(), 1.5, expr="requires_grad: item() works")
+    assert_equal(g.item(), 1.5, expr="requires_grad: item() works", name="g.item()")
     with pytest.raises(RuntimeError, match=re.escape("Can't call numpy() on Tensor that requires grad")):
         g.numpy()

@@ -49,7 +49,7 @@ def check_result(out: torch.Tensor, t: torch.Tensor, expected: np.ndarray, expr:
     assert_shape(out, expected.shape, expr=expr)
     assert_dtype(out, t.dtype, expr=expr)
     assert_device(out, t.device, expr=expr)
-    assert_values(out, expected, expr, exact=True)
+    assert_values(out, expected, expr=expr, exact=True)
 
 
 def viewable(t: torch.Tensor, shape: tuple[int, ...]) -> bool:
@@ -75,7 +75,7 @@ def test_reshape_keeps_the_elements_in_row_major_order(device, data):
         for expr, call in forms.items():
             out = call(t, target)
             check_result(out, t, np.reshape(recipe.reference(), target), expr)
-            assert_equal("out.shape", tuple(out.shape), ref.inferred(recipe.numel, target), expr=expr)
+            assert_equal(tuple(out.shape), ref.inferred(recipe.numel, target), expr=expr, name="out.shape")
 
 
 @pytest.mark.claim(RESHAPE, "infers_minus_one")
@@ -84,7 +84,8 @@ def test_reshape_keeps_the_elements_in_row_major_order(device, data):
 def test_reshape_infers_one_minus_one(shape, target, inferred):
     """Worked cases always run: a -1 first, in the middle, on an empty tensor, on a rank-0 tensor."""
     for expr, call in spellings("reshape", str(target)).items():
-        assert_equal("out.shape", tuple(call(torch.zeros(shape), target).shape), inferred, expr=f"t = torch.zeros({shape}); {expr}")
+        assert_equal(tuple(call(torch.zeros(shape), target).shape), inferred, expr=f"t = torch.zeros({shape}); {expr}",
+                     name="out.shape")
 
 
 @st.composite
@@ -161,7 +162,7 @@ def test_squeeze_removes_every_length_one_axis(device, data):
         for expr, call in forms.items():
             out = call(t)
             check_result(out, t, np.squeeze(recipe.reference()), expr)
-            assert_equal("out.shape", tuple(out.shape), ref.squeezed(recipe.shape), expr=expr)
+            assert_equal(tuple(out.shape), ref.squeezed(recipe.shape), expr=expr, name="out.shape")
 
 
 @pytest.mark.claim("reshape.squeeze", "drops_named_unit_axes", "keeps_named_non_unit_axis")
@@ -190,7 +191,7 @@ def test_squeeze_dim_removes_a_named_axis_only_if_its_length_is_one(device, data
                 check_result(out, t, np.reshape(recipe.reference(), expected_shape), f"{expr} (positional or dim=)")
         all_length_one = ndim == 0 or all(recipe.shape[ref.wrap_dim(d, ndim)] == 1 for d in axes)
         if all_length_one:  # NumPy agrees
-            assert_values(np.squeeze(recipe.reference(), named), out, f"np.squeeze(a, {named})", exact=True)
+            assert_values(np.squeeze(recipe.reference(), named), out, expr=f"np.squeeze(a, {named})", exact=True)
         else:
             with pytest.raises(ValueError, match="cannot select an axis to squeeze out which has size not equal to one"):
                 np.squeeze(recipe.reference(), named)
@@ -209,10 +210,13 @@ def test_squeeze_of_several_named_axes(device):
                 with pytest.raises(TypeError, match=r"squeeze\(\) received an invalid combination of arguments"):
                     call(t, axes)
                 continue
-            assert_equal(f"({expr}).shape", tuple(call(t, axes).shape), shape, expr="t = torch.arange(2).reshape(1, 2, 1, 1)")
+            for out in (call(t, axes), call(t, dim=axes)):
+                assert_equal(tuple(out.shape), shape, expr="t = torch.arange(2).reshape(1, 2, 1, 1)",
+                             name=f"({expr}).shape (positional or dim=)")
     for d in (0, -1):
         for expr, call in spellings("squeeze", str(d)).items():
-            assert_equal(f"({expr}).shape", tuple(call(torch.tensor(5.0, device=device), d).shape), (), expr="t = torch.tensor(5.0)")
+            assert_equal(tuple(call(torch.tensor(5.0, device=device), d).shape), (), expr="t = torch.tensor(5.0)",
+                         name=f"({expr}).shape")
 
 
 DIM_OPS = [  # (method, how many more dims it accepts than the rank, NumPy's counterpart)
@@ -262,7 +266,7 @@ def test_unsqueeze_inserts_a_length_one_axis_at_dim(device, data):
         for expr, call in forms.items():
             for out in (call(t, dim=dim), call(t, dim)):
                 check_result(out, t, np.expand_dims(recipe.reference(), dim), f"{expr} (dim= or positional)")
-                assert_equal("out.shape", tuple(out.shape), ref.unsqueezed(recipe.shape, dim), expr=expr)
+                assert_equal(tuple(out.shape), ref.unsqueezed(recipe.shape, dim), expr=expr, name="out.shape")
 
 
 # ---- reshape.flatten_forms ----------------------------------------------------------------------
@@ -320,7 +324,7 @@ def test_flatten_from_start_dim_keeps_the_axes_before_it(device, data):
         expected_shape = ref.flattened(recipe.shape, start, -1 if end is None else end)
         out = t.flatten(**kwargs)
         check_result(out, t, np.reshape(recipe.reference(), expected_shape), expr)
-        assert_values(torch.flatten(t, **kwargs), out, f"torch.flatten(t, **{kwargs})", exact=True)
+        assert_values(torch.flatten(t, **kwargs), out, expr=f"torch.flatten(t, **{kwargs})", exact=True)
 
 
 @pytest.mark.claim("reshape.flatten_start_dim", "batch_rows")
@@ -331,7 +335,7 @@ def test_flatten_start_dim_1_flattens_each_image_of_a_batch(device):
     out = torch.from_numpy(images).to(device).flatten(start_dim=1)
     assert_shape(out, (3, 784), expr="batch.flatten(start_dim=1)")
     for i in range(3):
-        assert_values(out[i], images[i].ravel(), f"batch.flatten(start_dim=1)[{i}]", exact=True)
+        assert_values(out[i], images[i].ravel(), expr=f"batch.flatten(start_dim=1)[{i}]", exact=True)
 
 
 # ---- reshape.view_shares ------------------------------------------------------------------------
@@ -349,7 +353,7 @@ def test_view_shares_memory_or_refuses_a_layout_it_cannot_view(device, data):
         t = recipe.tensor(device)
         possible = viewable(t, ref.inferred(recipe.numel, target))
         if recipe.layout == "contiguous":
-            assert_equal("viewable", possible, True, expr=f"NumPy no-copy reshape of a contiguous {recipe.shape}")
+            assert_equal(possible, True, expr=f"NumPy no-copy reshape of a contiguous {recipe.shape}", name="viewable")
         if not possible:
             with pytest.raises(RuntimeError, match=VIEW_ERROR):
                 t.view(target)
@@ -384,7 +388,7 @@ def test_reshape_and_flatten_share_exactly_when_a_view_is_possible(op, device, d
             if viewable(t, new_shape):
                 assert_shares(out, t, expr=expr)
             else:
-                assert_equal("out.is_contiguous()", out.is_contiguous(), True, expr=expr)
+                assert_equal(out.is_contiguous(), True, expr=expr, name="out.is_contiguous()")
                 assert_copies(out, t, expr=expr)
 
 
@@ -405,7 +409,7 @@ def test_flatten_returns_the_input_itself_when_there_is_nothing_to_merge(device,
         t = recipe.tensor(device)
         same = ndim >= 1 and ref.wrap_dim(start, ndim) == ref.wrap_dim(end, ndim)
         for expr, call in forms.items():
-            assert_equal("out is t", call(t, start, end) is t, same, expr=expr)
+            assert_equal(call(t, start, end) is t, same, expr=expr, name="out is t")
 
 
 SQUEEZE_LIKE = {  # ops that never copy, as methods and as torch functions: expression -> call
@@ -433,5 +437,5 @@ def test_squeeze_unsqueeze_and_same_shape_reshape_always_return_a_new_view(op, d
     with repro(f"t = {recipe.source(device)}\nd = {dim}\nout = {op}"):
         t = recipe.tensor(device)
         out = SQUEEZE_LIKE[op](t, dim)
-        assert_equal("out is t", out is t, False, expr=op)
+        assert_equal(out is t, False, expr=op, name="out is t")
         assert_shares(out, t, expr=op)

@@ -121,16 +121,17 @@ def test_torch_numpy_and_tensorflow_agree_or_differ_as_stated(op, device, tf, da
         calls = _calls(op, arg, t, a, tf, x, shape_after)
         for library, call, expected in zip(("torch", "NumPy", "TensorFlow"), calls, OUTCOMES[situation]):
             got, out = _outcome(call)
-            assert_equal(f"{library} outcome", got, expected, expr=f"{situation}: {op}({arg})")
+            assert_equal(got, expected, expr=f"{situation}: {op}({arg})", name=f"{library} outcome")
             if got != "ok":
                 continue
             if shape_after is None:  # TF's reshape of an empty tensor with an ambiguous -1: its own rule
                 nonzero = int(np.prod([s for s in recipe.shape if s])) // int(np.prod([s for s in arg if s not in (0, -1)]))
                 want = tuple(nonzero if s == -1 else s for s in arg)
-                assert_equal(f"{library} result shape", out.shape, want, expr=f"{op}({arg}): -1 = non-zero input sizes // others")
+                assert_equal(out.shape, want, expr=f"{op}({arg}): -1 = non-zero input sizes // others",
+                             name=f"{library} result shape")
                 continue
             assert_shape(out, shape_after, expr=f"{op}({arg})", name=f"{library} result shape")
-            assert_values(out, np.reshape(a, shape_after), f"{library}: {op}({arg})", exact=True)
+            assert_values(out, np.reshape(a, shape_after), expr=f"{library}: {op}({arg})", exact=True)
 
 
 TF_CASES = [  # statement, expression on x = tf.zeros(shape), shape, the result's shape or the exception's class name
@@ -149,4 +150,4 @@ TF_CASES = [  # statement, expression on x = tf.zeros(shape), shape, the result'
 def test_tensorflow_worked_cases(expr, shape, expected, tf):
     """The cases every run meets: TF's ambiguous -1 rule, a negative expand_dims axis, a strict squeeze."""
     got, out = _outcome(lambda: eval(expr, {"tf": tf, "x": tf.zeros(shape)}))
-    assert_equal("outcome", out.shape if got == "ok" else got, expected, expr=f"x = tf.zeros({shape}); {expr}")
+    assert_equal(out.shape if got == "ok" else got, expected, expr=f"x = tf.zeros({shape}); {expr}", name="outcome")

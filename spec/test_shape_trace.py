@@ -5,7 +5,7 @@ import pytest
 import torch
 from hypothesis import given, strategies as st
 
-from tensorspec.testing.assertions import assert_equal, repro
+from tensorspec.testing.assertions import assert_equal, assert_tensor, repro
 from tensorspec.testing.devices import on_devices
 from tensorspec.course.network import Network
 
@@ -37,5 +37,6 @@ def test_shapes_layer_by_layer(device, batch):
         steps = network.trace(torch.rand(batch, 1, 28, 28, device=device))
         actual = [(name, tuple(t.shape)) for name, t in steps]
         expected = [(name, tuple(batch if d == "B" else d for d in shape)) for name, shape in SHAPE_TRACE]
-        assert_equal("trace", actual, expected, expr=f"Network().trace(x) for B={batch}")
-        torch.testing.assert_close(steps[-1][1], network(steps[0][1]))
+        assert_equal(actual, expected, expr=f"Network().trace(x) for B={batch}", name="trace")
+        assert_tensor(steps[-1][1], network(steps[0][1]), expr="the last step of trace(x) vs network(x)",
+                      equal_nan=False)

@@ -16,8 +16,8 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from tensorspec.testing import dtypes as D
 from tensorspec.testing import strategies as S
-from tensorspec.testing.assertions import (assert_dtype, assert_equal, assert_shape, assert_values, repro,
-                                           source)
+from tensorspec.testing.assertions import (assert_dtype, assert_equal, assert_shape, assert_tensor, assert_values,
+                                           repro, source)
 from tensorspec.testing.devices import on_devices
 
 
@@ -36,18 +36,18 @@ def test_rank_is_the_number_of_axes_and_of_indices_naming_an_element(device, sha
     t = counting(shape, device)
     rank = len(shape)
     with repro(f"t = torch.arange({math.prod(shape)}).reshape({shape})"):
-        assert_equal("t.dim()", t.dim(), rank, expr="t.dim()")
-        assert_equal("t.ndim", t.ndim, rank, expr="t.ndim")
-        assert_equal("len(t.shape)", len(t.shape), rank, expr="len(t.shape)")
+        assert_equal(t.dim(), rank, expr="t.dim()", name="t.dim()")
+        assert_equal(t.ndim, rank, expr="t.ndim", name="t.ndim")
+        assert_equal(len(t.shape), rank, expr="len(t.shape)", name="len(t.shape)")
         if math.prod(shape) == 0:
             return  # no element to name
         index = data.draw(st.tuples(*(st.integers(0, n - 1) for n in shape)), label="index")
         element = t[index]
-        assert_equal("t[index].dim()", element.dim(), 0, expr=f"t[{index}]")
-        assert_equal("t[index]", element.item(), int(np.ravel_multi_index(index, shape)) if shape else 0,
-                     expr=f"t[{index}]")
+        assert_equal(element.dim(), 0, expr=f"t[{index}]", name="t[index].dim()")
+        assert_equal(element.item(), int(np.ravel_multi_index(index, shape)) if shape else 0, expr=f"t[{index}]",
+                     name="t[index]")
         if rank:  # one index fewer names a sub-tensor, not an element
-            assert_equal("t[index[:-1]].dim()", t[index[:-1]].dim(), 1, expr=f"t[{index[:-1]}]")
+            assert_equal(t[index[:-1]].dim(), 1, expr=f"t[{index[:-1]}]", name="t[index[:-1]].dim()")
         with pytest.raises(IndexError, match=f"too many indices for tensor of dimension {rank}"):
             t[index + (0,)]
         if rank == 0:  # a single index into a 0-d tensor is refused with other words
@@ -62,7 +62,7 @@ def test_rank_is_the_number_of_axes_and_of_indices_naming_an_element(device, sha
 def test_a_single_index_into_a_0d_tensor(device):
     """Rank 0: no index names an element of a 0-d tensor; t[0] and t[-1] say so in their own words."""
     t = torch.tensor(7, device=device)
-    assert_equal("t[()]", t[()].item(), 7, expr="torch.tensor(7)[()]")
+    assert_equal(t[()].item(), 7, expr="torch.tensor(7)[()]", name="t[()]")
     with pytest.raises(IndexError, match="invalid index of a 0-dim tensor. Use `tensor.item"):
         t[0]
     with pytest.raises(IndexError, match="index -1 is out of bounds for dimension 0 with size 0"):
@@ -94,7 +94,7 @@ def test_an_axis_of_length_n_takes_exactly_the_indices_minus_n_to_n_minus_1(devi
         for i in range(-n, n):
             expected = np.take(a, i, axis=axis)
             for expr, got in ((f"t[{lead + (i,)}]", t[lead + (i,)]), (f"t.select({dim}, {i})", t.select(dim, i))):
-                assert_equal(expr, got.cpu().tolist(), expected.tolist(), expr=f"np.take(a, {i}, axis={axis})")
+                assert_equal(got.cpu().tolist(), expected.tolist(), expr=f"np.take(a, {i}, axis={axis})", name=expr)
         bad = data.draw(st.one_of(st.integers(n, n + 4), st.integers(-n - 4, -n - 1)), label="out-of-range index")
         with pytest.raises(IndexError, match=f"index {bad} is out of bounds for dimension {axis} with size {n}"):
             t[lead + (bad,)]
@@ -124,12 +124,12 @@ def test_size_equals_shape(device, shape, data):
     t = torch.empty(shape, device=device)
     rank = len(shape)
     with repro(f"t = torch.empty({shape}); t.size(), t.shape"):
-        assert_equal("t.size()", t.size(), t.shape, expr="t.size() == t.shape")
-        assert_equal("t.size()", tuple(t.size()), shape, expr="t.size()")
-        assert_equal("type(t.size())", type(t.size()), torch.Size, expr="type(t.size())")
-        assert_equal("type(t.shape)", type(t.shape), torch.Size, expr="type(t.shape)")
+        assert_equal(t.size(), t.shape, expr="t.size() == t.shape", name="t.size()")
+        assert_equal(tuple(t.size()), shape, expr="t.size()", name="t.size()")
+        assert_equal(type(t.size()), torch.Size, expr="type(t.size())", name="type(t.size())")
+        assert_equal(type(t.shape), torch.Size, expr="type(t.shape)", name="type(t.shape)")
         for d in range(-rank, rank):
-            assert_equal("t.size(d)", t.size(d), t.shape[d], expr=f"t.size({d}) == t.shape[{d}]")
+            assert_equal(t.size(d), t.shape[d], expr=f"t.size({d}) == t.shape[{d}]", name="t.size(d)")
         bad = data.draw(S.out_of_range_dims(rank) if rank else st.integers(-3, 3), label="bad dim")
         expected = (rf"expected to be in range of \[{-rank}, {rank - 1}\], but got {bad}" if rank
                     else f"Dimension specified as {bad} but tensor has no dimensions")
@@ -148,9 +148,10 @@ def test_the_product_of_the_shape_is_numel(device, shape):
     t = torch.empty(shape, device=device)
     expected = math.prod(shape)
     with repro(f"t = torch.empty({shape}); t.numel(), torch.tensor(t.shape).prod()"):
-        assert_equal("t.numel()", t.numel(), expected, expr="t.numel()")
+        assert_equal(t.numel(), expected, expr="t.numel()", name="t.numel()")
         prod = torch.tensor(t.shape).prod()
-        assert_equal("torch.tensor(t.shape).prod().item()", prod.item(), expected, expr="torch.tensor(t.shape).prod()")
+        assert_equal(prod.item(), expected, expr="torch.tensor(t.shape).prod()",
+                     name="torch.tensor(t.shape).prod().item()")
         # torch.tensor(()) is an empty tensor of the default dtype, so rank 0 gives a float 1.0
         dtype = torch.get_default_dtype() if not shape else torch.int64
         assert_dtype(prod, dtype, expr="torch.tensor(t.shape).prod()", name="torch.tensor(t.shape).prod().dtype")
@@ -194,20 +195,21 @@ def test_conv_layers_take_nchw_and_channels_last_is_only_a_memory_format(device,
                f"# weight {source(w_np)}, bias {source(b_np)}"):
         expected = conv_reference(x_np, w_np, b_np)
         with torch.no_grad():
-            assert_values(conv(x), expected, "conv(x) with x NCHW")
+            assert_values(conv(x), expected, expr="conv(x) with x NCHW")
             x_cl = x.to(memory_format=torch.channels_last)
             assert_shape(x_cl, (n, c, h, w), expr="x.to(memory_format=torch.channels_last)", name="x_cl.shape")
-            assert_equal("x_cl.stride()", x_cl.stride(), (h * w * c, 1, w * c, c), expr="channels_last strides (NHWC order)")
+            assert_equal(x_cl.stride(), (h * w * c, 1, w * c, c), expr="channels_last strides (NHWC order)",
+                         name="x_cl.stride()")
             assert x_cl.is_contiguous(memory_format=torch.channels_last), "x_cl is not channels_last-contiguous"
             assert torch.equal(x_cl, x), "channels_last changed the values"
-            torch.testing.assert_close(conv(x_cl), conv(x), msg="conv(channels_last x) != conv(x)")
+            assert_tensor(conv(x_cl), conv(x), expr="conv(channels_last x) vs conv(x)", equal_nan=False)
             nhwc = x.permute(0, 2, 3, 1)  # an NHWC-shaped batch has H where the channels should be
             if h != c:
                 with pytest.raises(RuntimeError, match=f"to have {c} channels, but got {h} channels instead"):
                     conv(nhwc)
             else:  # not caught: H is read as the channels, (W, C) as the image
                 assert_values(conv(nhwc), conv_reference(x_np.transpose(0, 2, 3, 1), w_np, b_np),
-                              f"conv(x.permute(0, 2, 3, 1)) with H == C == {c}: H read as channels")
+                              expr=f"conv(x.permute(0, 2, 3, 1)) with H == C == {c}: H read as channels")
 
 
 @pytest.mark.claim("tensor.nchw", "unbatched_image")
@@ -218,7 +220,7 @@ def test_conv2d_also_takes_one_unbatched_chw_image_but_not_5d(device):
     with torch.no_grad():
         image = torch.rand(3, 5, 5, device=device)
         assert_shape(conv(image), (2, 3, 3), expr="conv(torch.rand(3, 5, 5))", name="conv(chw).shape")
-        torch.testing.assert_close(conv(image), conv(image[None])[0])
+        assert_tensor(conv(image), conv(image[None])[0], expr="conv(chw) vs conv(chw[None])[0]", equal_nan=False)
         with pytest.raises(RuntimeError, match=r"Expected 3D \(unbatched\) or 4D \(batched\) input to conv2d"):
             conv(image[None, None])
 
@@ -233,11 +235,11 @@ def test_scalar_vector_matrix_and_nd_array_are_tensors_of_rank_0_1_2_n(device, s
     data, shape = nested
     with repro(f"torch.tensor({scalar!r}); torch.tensor({data!r}); torch.tensor({source(array)})"):
         s = torch.tensor(scalar, device=device)
-        assert_equal("torch.tensor(scalar).dim()", s.dim(), 0, expr=f"torch.tensor({scalar!r})")
-        assert_equal("torch.tensor(scalar).item()", s.item(), scalar, expr=f"torch.tensor({scalar!r})")
+        assert_equal(s.dim(), 0, expr=f"torch.tensor({scalar!r})", name="torch.tensor(scalar).dim()")
+        assert_equal(s.item(), scalar, expr=f"torch.tensor({scalar!r})", name="torch.tensor(scalar).item()")
         nested_t = torch.tensor(data, device=device)
-        assert_equal("dim", nested_t.dim(), len(shape), expr=f"torch.tensor(<nested list of depth {len(shape)}>)")
-        assert_values(nested_t, np.array(data), f"torch.tensor({data!r})", exact=True)
+        assert_equal(nested_t.dim(), len(shape), expr=f"torch.tensor(<nested list of depth {len(shape)}>)", name="dim")
+        assert_values(nested_t, np.array(data), expr=f"torch.tensor({data!r})", exact=True)
         array_t = torch.tensor(array, device=device)
-        assert_equal("dim", array_t.dim(), array.ndim, expr=f"torch.tensor(<{array.ndim}-d array>)")
-        assert_values(array_t, array, "torch.tensor(array)", exact=True)
+        assert_equal(array_t.dim(), array.ndim, expr=f"torch.tensor(<{array.ndim}-d array>)", name="dim")
+        assert_values(array_t, array, expr="torch.tensor(array)", exact=True)

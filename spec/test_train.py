@@ -51,9 +51,10 @@ def test_an_epoch_sees_every_sample_once_one_step_per_batch(n, batch_size, seed)
     with repro(f"train_epoch(network, optimizer, images[{n}], labels, batch_size={batch_size})"):
         result = training.train_epoch(network, optimizer, images, labels, batch_size,
                                       torch.Generator().manual_seed(seed))
-        assert_equal("samples seen", sorted(seen), list(range(n)), expr="each sample once")
-        assert_equal("optimizer steps", len(steps), math.ceil(n / batch_size), expr="one per batch")
-        assert_equal("result", (result.samples, result.batches), (n, math.ceil(n / batch_size)), expr="EpochResult")
+        assert_equal(sorted(seen), list(range(n)), expr="each sample once", name="samples seen")
+        assert_equal(len(steps), math.ceil(n / batch_size), expr="one per batch", name="optimizer steps")
+        assert_equal((result.samples, result.batches), (n, math.ceil(n / batch_size)), expr="EpochResult",
+                     name="result")
 
 
 @given(n=st.integers(1, 30), batch_size=st.integers(1, 8), seed=st.integers(0, 2**16))
@@ -69,10 +70,10 @@ def test_index_batches_equal_the_dataloader_batches(n, batch_size, seed):
         theirs.set_state(ours.get_state())
         mine = list(training.batches(x, y, batch_size, ours))
         loaded = list(loader)
-        assert_equal("number of batches", len(mine), len(loaded), expr=f"epoch {epoch}")
+        assert_equal(len(mine), len(loaded), expr=f"epoch {epoch}", name="number of batches")
         for (xa, ya), (xb, yb) in zip(mine, loaded):
-            assert_values(ya, yb, f"epoch {epoch} labels", exact=True)
-            assert_values(xa, xb, f"epoch {epoch} images", exact=True)
+            assert_values(ya, yb, expr=f"epoch {epoch} labels", exact=True)
+            assert_values(xa, xb, expr=f"epoch {epoch} images", exact=True)
 
 
 def states_equal(a: torch.Generator, b: torch.Generator) -> bool:
@@ -98,8 +99,9 @@ def test_the_generator_streams_differ():
     order = [int(i) for (b,) in DataLoader(dataset, batch_size=4, shuffle=True, generator=shuffled) for i in b]
     expected = torch.Generator().manual_seed(0)
     torch.empty((), dtype=torch.int64).random_(generator=expected)  # the base seed
-    assert_equal("epoch order", order, torch.randperm(n, generator=expected).tolist(),
-                 expr="DataLoader(shuffle=True, generator=g): an int64 from g first, then randperm(N, generator=g)")
+    assert_equal(order, torch.randperm(n, generator=expected).tolist(),
+                 expr="DataLoader(shuffle=True, generator=g): an int64 from g first, then randperm(N, generator=g)",
+                 name="epoch order")
 
 
 # ---- loss ------------------------------------------------------------------------------------------
@@ -126,10 +128,10 @@ def test_cross_entropy_is_mean_negative_log_softmax_at_the_label(device, target_
         lsm = log_softmax_np(x.cpu().double().numpy())
         expected = -lsm[np.arange(b), y.cpu().numpy()].mean()
         assert_values(F.cross_entropy(x, y.to(target_dtype)), np.array(expected, dtype=lsm.dtype),
-                      f"F.cross_entropy(x, y.to({target_dtype})) vs -mean(log_softmax at label)")
+                      expr=f"F.cross_entropy(x, y.to({target_dtype})) vs -mean(log_softmax at label)")
         probs = torch.softmax(torch.randn(b, c, dtype=dtype), dim=1).to(device)
         soft = -(probs.cpu().double().numpy() * lsm).sum(axis=1).mean()
-        assert_values(F.cross_entropy(x, probs), np.array(soft), "F.cross_entropy(x, probabilities)")
+        assert_values(F.cross_entropy(x, probs), np.array(soft), expr="F.cross_entropy(x, probabilities)")
 
 
 @pytest.mark.claim("train.cross_entropy", "ignore_index")
@@ -138,7 +140,7 @@ def test_cross_entropy_leaves_out_targets_of_minus_100():
     x, y = torch.randn(4, 3, dtype=torch.float64), torch.tensor([0, -100, 2, 1])
     kept = torch.tensor([0, 2, 3])
     assert_values(F.cross_entropy(x, y), F.cross_entropy(x[kept], y[kept]),
-                  "F.cross_entropy(x, [0, -100, 2, 1]) vs the three other rows alone")
+                  expr="F.cross_entropy(x, [0, -100, 2, 1]) vs the three other rows alone")
 
 
 @pytest.mark.parametrize("target", [
@@ -171,10 +173,11 @@ def test_confusion_matrix_counts_label_prediction_pairs(pairs):
         cm = training.confusion_matrix(labels, preds, num_classes=5)
         counts = Counter(pairs)
         expected = [[counts[(t, p)] for p in range(5)] for t in range(5)]
-        assert_equal("cm", cm.tolist(), expected, expr="Counter of (label, prediction) pairs")
-        assert_equal("trace", int(cm.trace()), sum(t == p for t, p in pairs), expr="correct predictions")
-        assert_equal("row sums", cm.sum(dim=1).tolist(), torch.bincount(labels, minlength=5).tolist(), expr="label counts")
-        assert_equal("total", int(cm.sum()), len(pairs), expr="number of samples")
+        assert_equal(cm.tolist(), expected, expr="Counter of (label, prediction) pairs", name="cm")
+        assert_equal(int(cm.trace()), sum(t == p for t, p in pairs), expr="correct predictions", name="trace")
+        assert_equal(cm.sum(dim=1).tolist(), torch.bincount(labels, minlength=5).tolist(), expr="label counts",
+                     name="row sums")
+        assert_equal(int(cm.sum()), len(pairs), expr="number of samples", name="total")
 
 
 @pytest.mark.claim("train.confusion_matrix", "plot")
@@ -184,8 +187,8 @@ def test_confusion_matrix_plots_to_png_without_pyplot_state(tmp_path):
     before = plt.get_fignums()
     cm = torch.arange(100).reshape(10, 10)
     path = training.plot_confusion_matrix(cm, [f"class {i}" for i in range(10)], tmp_path / "cm.png")
-    assert_equal("PNG signature", path.read_bytes()[:8], b"\x89PNG\r\n\x1a\n", expr=str(path))
-    assert_equal("pyplot figures", plt.get_fignums(), before, expr="plt.get_fignums() after plotting")
+    assert_equal(path.read_bytes()[:8], b"\x89PNG\r\n\x1a\n", expr=str(path), name="PNG signature")
+    assert_equal(plt.get_fignums(), before, expr="plt.get_fignums() after plotting", name="pyplot figures")
 
 
 # ---- the loop --------------------------------------------------------------------------------------
@@ -208,7 +211,7 @@ def test_training_step_runs_the_notes_steps_in_order(device, monkeypatch):
     for _ in range(5):
         calls.clear()
         losses.append(training.train_step(network, optimizer, x, y)[0].item())
-        assert_equal("steps", calls, ["forward", "loss", "zero_grad", "backward", "step"], expr="train_step(...)")
+        assert_equal(calls, ["forward", "loss", "zero_grad", "backward", "step"], expr="train_step(...)", name="steps")
     assert losses[-1] < losses[0], f"losses={losses}, but should fall over 5 steps on one batch"
 
 
@@ -241,10 +244,11 @@ def test_graph_is_built_anew_on_every_call(depths):
     for depth in depths:
         out = net(x, depth)
         if depth == 0:
-            assert_equal("grad_fn", out.grad_fn, None, expr="depth 0: no operation recorded")
+            assert_equal(out.grad_fn, None, expr="depth 0: no operation recorded", name="grad_fn")
             continue
         nodes = [type(n).__name__ for n in graph_nodes(out.grad_fn)]
-        assert_equal("matmul nodes", sum("Mm" in n or "MvBackward" in n for n in nodes), depth, expr=f"net(x, {depth})")
+        assert_equal(sum("Mm" in n or "MvBackward" in n for n in nodes), depth, expr=f"net(x, {depth})",
+                     name="matmul nodes")
         net.zero_grad()
         out.sum().backward()
         # d/dW sum(x W^T ... W^T) by central differences of the NumPy product
@@ -259,18 +263,19 @@ def test_graph_is_built_anew_on_every_call(depths):
                 e = np.zeros_like(w)
                 e[i, j] = 1e-6
                 num[i, j] = (f(w + e) - f(w - e)) / 2e-6
-        assert_values(net.layer.weight.grad, num, f"grad of net(x, {depth}).sum()")
+        assert_values(net.layer.weight.grad, num, expr=f"grad of net(x, {depth}).sum()")
 
 
 @pytest.mark.claim("train.dynamic_graph", "tensorflow_eager")
 def test_tensorflow_is_no_longer_static_by_default(tf):
     """The notes contrast PyTorch with a static TensorFlow: TensorFlow 2 executes eagerly by default
     and differentiates through Python control flow too."""
-    assert_equal("tf.executing_eagerly()", tf.executing_eagerly(), True, expr="TensorFlow 2 default")
+    assert_equal(tf.executing_eagerly(), True, expr="TensorFlow 2 default", name="tf.executing_eagerly()")
     w = tf.Variable(2.0)
     for depth in (1, 3):
         with tf.GradientTape() as tape:
             v = tf.constant(1.0)
             for _ in range(depth):
                 v = v * w
-        assert_equal(f"d(w^{depth})/dw", float(tape.gradient(v, w)), depth * 2.0 ** (depth - 1), expr="GradientTape")
+        assert_equal(float(tape.gradient(v, w)), depth * 2.0 ** (depth - 1), expr="GradientTape",
+                     name=f"d(w^{depth})/dw")

@@ -8,7 +8,7 @@ import torch.nn.functional as F
 
 from tensorspec.claims.context import differs
 from tensorspec.course import training
-from tensorspec.testing.assertions import assert_equal, assert_values
+from tensorspec.testing.assertions import assert_equal, assert_tensor, assert_values
 from tensorspec.testing.devices import on_devices
 from tensorspec.course.network import Network, build
 from tensorspec.course.training import graph_nodes
@@ -29,11 +29,11 @@ def seeded_network(device: str = "cpu", seed: int = 0) -> Network:
 def test_grad_mode_is_on_by_default(device):
     """Grad mode is on by default, so the course's set_grad_enabled(True) changes nothing then."""
     network, (x, _) = seeded_network(device), batch(2, device)
-    assert_equal("torch.is_grad_enabled()", torch.is_grad_enabled(), True, expr="by default")
+    assert_equal(torch.is_grad_enabled(), True, expr="by default", name="torch.is_grad_enabled()")
     assert network(x).grad_fn is not None, "network(x) records no graph by default"
     with torch.set_grad_enabled(True):
         assert network(x).grad_fn is not None, "network(x) records no graph under set_grad_enabled(True)"
-    assert_equal("torch.is_grad_enabled()", torch.is_grad_enabled(), True, expr="after set_grad_enabled(True)")
+    assert_equal(torch.is_grad_enabled(), True, expr="after set_grad_enabled(True)", name="torch.is_grad_enabled()")
 
 
 @on_devices
@@ -43,10 +43,11 @@ def test_set_grad_enabled_false_as_a_context_manager(device):
     network, (x, _) = seeded_network(device), batch(2, device)
     with torch.set_grad_enabled(False):
         out = network(x)
-        assert_equal("torch.is_grad_enabled()", torch.is_grad_enabled(), False, expr="inside set_grad_enabled(False)")
-    assert_equal("out.grad_fn", out.grad_fn, None, expr="network(x) under set_grad_enabled(False)")
-    assert_equal("out.requires_grad", out.requires_grad, False, expr="under set_grad_enabled(False)")
-    assert_equal("weight.requires_grad", network.conv1.weight.requires_grad, True, expr="parameters unchanged")
+        assert_equal(torch.is_grad_enabled(), False, expr="inside set_grad_enabled(False)",
+                     name="torch.is_grad_enabled()")
+    assert_equal(out.grad_fn, None, expr="network(x) under set_grad_enabled(False)", name="out.grad_fn")
+    assert_equal(out.requires_grad, False, expr="under set_grad_enabled(False)", name="out.requires_grad")
+    assert_equal(network.conv1.weight.requires_grad, True, expr="parameters unchanged", name="weight.requires_grad")
     assert network(x).grad_fn is not None, "after the with block the graph is recorded again"
 
 
@@ -57,7 +58,7 @@ def test_set_grad_enabled_false_as_a_call(device):
     network, (x, _) = seeded_network(device), batch(2, device)
     torch.set_grad_enabled(False)
     try:
-        assert_equal("grad_fn", network(x).grad_fn, None, expr="after torch.set_grad_enabled(False) as a call")
+        assert_equal(network(x).grad_fn, None, expr="after torch.set_grad_enabled(False) as a call", name="grad_fn")
         torch.set_grad_enabled(True)
         assert network(x).grad_fn is not None, "after torch.set_grad_enabled(True) the graph is recorded again"
     finally:
@@ -73,12 +74,12 @@ def test_backward_fills_grad(device):
     and matches a finite difference (float64)."""
     network, (x, y) = seeded_network(device).double(), batch(4, device)
     x = x.double()
-    assert_equal("grads before", [p.grad for p in network.parameters()], [None] * 10, expr="fresh network")
+    assert_equal([p.grad for p in network.parameters()], [None] * 10, expr="fresh network", name="grads before")
     F.cross_entropy(network(x), y).backward()
     for name, p in network.named_parameters():
         assert p.grad is not None, f"{name}.grad is None after loss.backward()"
-        assert_equal(f"{name}.grad", (p.grad.shape, p.grad.dtype, p.grad.device), (p.shape, p.dtype, p.device),
-                     expr=f"network.{name}.grad vs network.{name}")
+        assert_equal((p.grad.shape, p.grad.dtype, p.grad.device), (p.shape, p.dtype, p.device),
+                     expr=f"network.{name}.grad vs network.{name}", name=f"{name}.grad")
     w, h = network.out.weight, 1e-6
     with torch.no_grad():
         i, j = divmod(int(w.grad.abs().argmax()), w.shape[1])
@@ -88,7 +89,7 @@ def test_backward_fills_grad(device):
         down = F.cross_entropy(network(x), y).item()
         w[i, j] += h
     assert_values(w.grad[i, j], torch.tensor((up - down) / (2 * h), dtype=torch.float64),
-                  f"out.weight.grad[{i}, {j}] vs central difference")
+                  expr=f"out.weight.grad[{i}, {j}] vs central difference")
 
 
 @pytest.mark.claim("train.graph", "nodes", "ends_in_the_parameters", "input_has_no_node")
@@ -97,11 +98,11 @@ def test_operations_are_recorded_in_a_graph_backward_walks():
     input, which does not require grad, has no grad_fn and no node."""
     network, (x, y) = seeded_network(), batch(2)
     loss = F.cross_entropy(network(x), y)
-    assert_equal("x.grad_fn", x.grad_fn, None, expr="input tensor")
+    assert_equal(x.grad_fn, None, expr="input tensor", name="x.grad_fn")
     nodes = graph_nodes(loss.grad_fn)
     leaves = [n.variable for n in nodes if type(n).__name__ == "AccumulateGrad"]
-    assert_equal("leaves", sorted(id(t) for t in leaves), sorted(id(p) for p in network.parameters()),
-                 expr="AccumulateGrad variables vs network.parameters()")
+    assert_equal(sorted(id(t) for t in leaves), sorted(id(p) for p in network.parameters()),
+                 expr="AccumulateGrad variables vs network.parameters()", name="leaves")
     names = {type(n).__name__ for n in nodes}
     for op in ("NllLossBackward0", "LogSoftmaxBackward0", "AddmmBackward0", "ReluBackward0",
                "MaxPool2DWithIndicesBackward0", "ConvolutionBackward0"):
@@ -128,7 +129,7 @@ def test_adam_first_step_moves_each_weight_by_lr(device):
     where g is not tiny)."""
     network, _, _, before = first_adam_step(device)
     for (name, p), (old, g) in zip(network.named_parameters(), before):
-        assert_values(p.detach(), old - 0.01 * g / (g.abs() + 1e-8), f"{name} after the first Adam step")
+        assert_values(p.detach(), old - 0.01 * g / (g.abs() + 1e-8), expr=f"{name} after the first Adam step")
 
 
 @on_devices
@@ -151,28 +152,28 @@ def test_gradients_accumulate_and_zero_grad_sets_none(device):
     once = [p.grad.clone() for p in network.parameters()]
     F.cross_entropy(network(x), y).backward()
     for (name, p), g in zip(network.named_parameters(), once):
-        assert_values(p.grad, 2 * g, f"{name}.grad after two backward calls vs 2 * one")
+        assert_values(p.grad, 2 * g, expr=f"{name}.grad after two backward calls vs 2 * one")
     optimizer.zero_grad()
     if differs("zero_grad_fills_zeros"):  # set_to_none=False was the default
         zeros = [p.grad is not None and not p.grad.any() for p in network.parameters()]
-        assert_equal("grads all zero tensors", all(zeros), True, expr="optimizer.zero_grad()")
+        assert_equal(all(zeros), True, expr="optimizer.zero_grad()", name="grads all zero tensors")
     else:
-        assert_equal("grads", [p.grad for p in network.parameters()], [None] * 10, expr="optimizer.zero_grad()")
+        assert_equal([p.grad for p in network.parameters()], [None] * 10, expr="optimizer.zero_grad()", name="grads")
     F.cross_entropy(network(x), y).backward()
     optimizer.zero_grad(set_to_none=False)
     zeros = [p.grad is not None and not p.grad.any() for p in network.parameters()]
-    assert_equal("grads all zero tensors", all(zeros), True, expr="optimizer.zero_grad(set_to_none=False)")
+    assert_equal(all(zeros), True, expr="optimizer.zero_grad(set_to_none=False)", name="grads all zero tensors")
     F.cross_entropy(network(x), y).backward()
     network.zero_grad()
     if differs("zero_grad_fills_zeros"):
         zeros = [p.grad is not None and not p.grad.any() for p in network.parameters()]
-        assert_equal("grads all zero tensors", all(zeros), True, expr="network.zero_grad()")
+        assert_equal(all(zeros), True, expr="network.zero_grad()", name="grads all zero tensors")
     else:
-        assert_equal("grads", [p.grad for p in network.parameters()], [None] * 10, expr="network.zero_grad()")
+        assert_equal([p.grad for p in network.parameters()], [None] * 10, expr="network.zero_grad()", name="grads")
     F.cross_entropy(network(x), y).backward()
     network.zero_grad(set_to_none=False)
     zeros = [p.grad is not None and not p.grad.any() for p in network.parameters()]
-    assert_equal("grads all zero tensors", all(zeros), True, expr="network.zero_grad(set_to_none=False)")
+    assert_equal(all(zeros), True, expr="network.zero_grad(set_to_none=False)", name="grads all zero tensors")
 
 
 # ---- inference -------------------------------------------------------------------------------------
@@ -199,9 +200,9 @@ def test_no_grad_records_no_graph(device):
     network, (x, _) = seeded_network(device), batch(4, device)
     with torch.no_grad():
         out = network(x)
-    assert_equal("(out.grad_fn, out.requires_grad)", (out.grad_fn, out.requires_grad), (None, False),
-                 expr="under torch.no_grad()")
-    torch.testing.assert_close(out, network(x).detach())
+    assert_equal((out.grad_fn, out.requires_grad), (None, False), expr="under torch.no_grad()",
+                 name="(out.grad_fn, out.requires_grad)")
+    assert_tensor(out, network(x).detach(), expr="network(x) under torch.no_grad() vs with the graph", equal_nan=False)
     with pytest.raises(RuntimeError, match="does not require grad and does not have a grad_fn"):
         out.sum().backward()
 
@@ -215,7 +216,7 @@ def test_no_grad_saves_no_tensors_for_backward(device):
     with torch.no_grad():
         without = saved_bytes(lambda: network(x))
     assert with_graph > 32 * 6 * 24 * 24 * 4, f"saved {with_graph} bytes with grad: the activations"
-    assert_equal("bytes saved for backward", without, 0, expr="network(x) under torch.no_grad()")
+    assert_equal(without, 0, expr="network(x) under torch.no_grad()", name="bytes saved for backward")
     if torch.device(device).type == "cuda":
         from tensorspec.testing.devices import synchronize
 

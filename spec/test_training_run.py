@@ -54,8 +54,9 @@ def test_full_run_reaches_the_target_accuracy(course_runs, network, claim_fact):
     claim_fact("recipe", RECIPE.describe())
     claim_fact("load average before training", round(course_runs.load_before, 2))
     claim_fact(f"all runs, wall seconds ({course_runs.processes} processes)", round(course_runs.wall_seconds, 1))
-    assert_equal("samples per epoch", [e.samples for e in outcome.epochs], [60_000] * EPOCHS, expr="all training images")
-    assert_equal("test images", len(outcome.final.labels), 10_000, expr="the whole test set")
+    assert_equal([e.samples for e in outcome.epochs], [60_000] * EPOCHS, expr="all training images",
+                 name="samples per epoch")
+    assert_equal(len(outcome.final.labels), 10_000, expr="the whole test set", name="test images")
     accuracy = outcome.final.accuracy
     assert accuracy >= TARGET[network], (
         f"test accuracy={accuracy:.4f}, but should be >= {TARGET[network]} [{outcome.run}; "
@@ -97,16 +98,17 @@ def test_confusion_matrix_of_the_full_run(course_runs, claim_fact):
     outcome = course_runs.plain
     cm = outcome.confusion
     labels = outcome.final.labels
-    assert_equal("cm.sum()", int(cm.sum()), 10_000, expr="all test images")
-    assert_equal("cm.trace()", int(cm.trace()), outcome.final.correct, expr="correct predictions")
-    assert_equal("row sums", cm.sum(dim=1).tolist(), torch.bincount(labels, minlength=10).tolist(), expr="label counts")
+    assert_equal(int(cm.sum()), 10_000, expr="all test images", name="cm.sum()")
+    assert_equal(int(cm.trace()), outcome.final.correct, expr="correct predictions", name="cm.trace()")
+    assert_equal(cm.sum(dim=1).tolist(), torch.bincount(labels, minlength=10).tolist(), expr="label counts",
+                 name="row sums")
     off = cm.clone().fill_diagonal_(0)
     true, predicted = divmod(int(off.argmax()), 10)
     classes = fashion_mnist.CLASSES
     claim_fact("most confused (true -> predicted)",
                f"{classes[true]} -> {classes[predicted]}: {int(off.max())}")
     png = course_runs.artifacts / "confusion-matrix-plain.png"
-    assert_equal("PNG", png.read_bytes()[:8], b"\x89PNG\r\n\x1a\n", expr=str(png))
+    assert_equal(png.read_bytes()[:8], b"\x89PNG\r\n\x1a\n", expr=str(png), name="PNG")
 
 
 @pytest.mark.claim("experiments.run_manager", "one_row_per_epoch", "saved_as_csv_and_json")
@@ -117,7 +119,7 @@ def test_full_run_artifacts(course_runs):
     from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
     rows = course_runs.manager.run_data
-    assert_equal("rows", len(rows), 2 * EPOCHS + 1, expr="two full runs and one epoch")
+    assert_equal(len(rows), 2 * EPOCHS + 1, expr="two full runs and one epoch", name="rows")
     csv_path, json_path = course_runs.results
     assert csv_path.exists() and json_path.exists(), (csv_path, json_path)
     runs = (course_runs.plain, course_runs.batchnorm, course_runs.unnormalized)
@@ -143,8 +145,8 @@ def test_dataloader_gives_the_same_batches(fashion_mnist_root):
     loader_generator.set_state(ours.get_state())
     mine = list(training.batches(training.to_inputs(images[:n], mean, std), labels[:n], BATCH_SIZE, ours))
     loaded = list(loader)
-    assert_equal("batches", len(mine), len(loaded), expr=f"{n} samples, batch size {BATCH_SIZE}")
+    assert_equal(len(mine), len(loaded), expr=f"{n} samples, batch size {BATCH_SIZE}", name="batches")
     for (xa, ya), (xb, yb) in zip(mine, loaded):
-        assert_values(ya, yb, "labels", exact=True)
-        assert_values(xa, xb, "images (one tensor vs per-sample transforms)")
+        assert_values(ya, yb, expr="labels", exact=True)
+        assert_values(xa, xb, expr="images (one tensor vs per-sample transforms)")
 

@@ -439,5 +439,5 @@ def test_reader_returns_the_files_content(tmp_path_factory, n: int, seed: int):
     with repro(f"labels = {source(labels)}"):
         ds = fm.FashionMNIST(folder, train=False, verify=False)
         assert np.array_equal(ds.data.numpy(), images), "images differ from the file's content"
-        assert_values(ds.targets, labels.astype(np.int64), "FashionMNIST(...).targets", exact=True)
-        assert_equal("targets", [ds[i][1] for i in range(n)], labels.tolist(), expr="[ds[i][1] for i in range(n)]")
+        assert_values(ds.targets, labels.astype(np.int64), expr="FashionMNIST(...).targets", exact=True)
+        assert_equal([ds[i][1] for i in range(n)], labels.tolist(), expr="[ds[i][1] for i in range(n)]", name="targets")

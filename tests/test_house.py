@@ -87,3 +87,28 @@ def test_no_version_condition_in_spec_chooses_an_expectation():
     found = [f"{p.name}:{i}: {line.strip()}" for p in sorted((ROOT / "spec").glob("*.py"))
              for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if VERSION_CONDITION.search(line)]
     assert not found, "version conditions in spec/ (use a [[claim.differs]] range and differs(name)):\n" + "\n".join(found)
+
+
+RAW_COMPARISON = re.compile(r"\b(?:torch|np|numpy)\.testing\b|\bassert_close\b|\bassert_allclose\b|\bassert_array_\w+")
+
+
+def test_spec_compares_only_through_the_assertion_helpers():
+    """No raw torch.testing.assert_close or np.testing.assert_* in spec/: the helpers of
+    tensorspec.testing.assertions (assert_values, assert_tensor, ...) carry the one message format."""
+    found = [f"{p.name}:{i}: {line.strip()}" for p in sorted((ROOT / "spec").glob("*.py"))
+             for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if RAW_COMPARISON.search(line)]
+    assert not found, "raw comparisons in spec/ (use assert_values / assert_tensor, rtol= atol= where needed):\n" + \
+        "\n".join(found)
+
+
+def test_every_assert_helper_takes_two_positionals_then_keywords_only():
+    """The one argument order, (actual, expected, *, expr=..., ...), for the helpers spec modules define
+    themselves and those of tensorspec.testing (tests/test_assertions.py checks the latter by signature)."""
+    wrong = []
+    for path in sorted([*(ROOT / "spec").glob("*.py"), *(PACKAGE / "testing").glob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and re.match(r"_?assert_", node.name):
+                positional = node.args.posonlyargs + node.args.args
+                if len(positional) > 2 or node.args.vararg:
+                    wrong.append(f"{path.name}:{node.lineno}: {node.name}({', '.join(a.arg for a in positional)}, ...)")
+    assert not wrong, "assert helpers with more than (actual, expected) positional:\n" + "\n".join(wrong)

@@ -1,12 +1,16 @@
-"""Assertion helpers with one message format, and reproducers attached to every failure.
+"""Assertion helpers with one argument order, one message format, and reproducers attached to every failure.
 
-Every failure reads ``<name>=<actual>, but should be <expected> [<expr>]``, for instance
-``out.shape=(2, 3), but should be (3, 2) [torch.stack(x, dim=1)]``, where ``expr`` (keyword-only, never
-empty) names the expression checked.  The helpers hide themselves from the traceback, so a failure
-points at the test.
+Every helper takes ``(actual, expected, *, expr, name)``: the value under test, then the one it should
+equal, both positional; everything else is a keyword.  ``expr`` (never empty) names the expression
+checked, ``name`` the quantity compared (``out.shape``, ``out.dtype``, ``out``...: each helper has its
+default).  Every failure reads ``<name>=<actual>, but should be <expected> [<expr>]``, for instance
+``out.shape=(2, 3), but should be (3, 2) [torch.stack(x, dim=1)]``; ``assert_values`` adds torch's
+account of the mismatch (how many elements, the greatest difference) on the lines below.  The helpers
+hide themselves from the traceback, so a failure points at the test.
 
 * ``assert_shape``, ``assert_dtype``, ``assert_device``: one property of a tensor (or array);
-* ``assert_tensor``: values, dtype, shape and device together; ``assert_values``: values and shape;
+* ``assert_tensor``: values, dtype, shape and device together; ``assert_values``: values and shape
+  (dtype-aware tolerances, ``rtol``/``atol`` given, or ``exact``);
 * ``assert_shares`` / ``assert_copies``: memory sharing, decided by pointer AND by a write through one
   buffer seen (or not) in the other (``same_memory``, ``writes_through``, ``raw_bytes`` underneath);
 * ``assert_equal``: any other value;
@@ -62,21 +66,22 @@ def _check_expr(expr: str) -> None:
         raise ValueError("expr must name the expression checked (a non-empty string)")
 
 
-def _fail(name: str, actual, expected, expr: str) -> AssertionError:
+def _fail(actual, expected, *, expr: str, name: str) -> AssertionError:
+    """The one message format."""
     return AssertionError(f"{name}={actual}, but should be {expected} [{expr}]")
 
 
-def _assert_same(name: str, got, want, expr: str, show=str) -> None:
+def _assert_same(actual, expected, *, expr: str, name: str, show=str) -> None:
     __tracebackhide__ = True
     _check_expr(expr)
-    if got != want:
-        raise _fail(name, show(got), show(want), expr)
+    if actual != expected:
+        raise _fail(show(actual), show(expected), expr=expr, name=name)
 
 
-def assert_equal(name: str, actual, expected, *, expr: str) -> None:
+def assert_equal(actual, expected, *, expr: str, name: str = "out") -> None:
     """``actual == expected`` for any other value (reprs in the message)."""
     __tracebackhide__ = True
-    _assert_same(name, actual, expected, expr, show=repr)
+    _assert_same(actual, expected, expr=expr, name=name, show=repr)
 
 
 def _shape(x) -> tuple:
@@ -87,7 +92,7 @@ def _shape(x) -> tuple:
 def assert_shape(actual, expected, *, expr: str, name: str = "out.shape") -> None:
     """The shape of ``actual`` (a tensor, an array or a shape) is ``expected``."""
     __tracebackhide__ = True
-    _assert_same(name, _shape(actual), _shape(expected), expr)
+    _assert_same(_shape(actual), _shape(expected), expr=expr, name=name)
 
 
 def _dtype(x):
@@ -99,7 +104,7 @@ def _dtype(x):
 def assert_dtype(actual, expected, *, expr: str, name: str = "out.dtype") -> None:
     """The dtype of ``actual`` (a tensor, an array or a dtype) is ``expected``."""
     __tracebackhide__ = True
-    _assert_same(name, _dtype(actual), _dtype(expected), expr)
+    _assert_same(_dtype(actual), _dtype(expected), expr=expr, name=name)
 
 
 def assert_device(actual, expected, *, expr: str, name: str = "out.device") -> None:
@@ -110,7 +115,7 @@ def assert_device(actual, expected, *, expr: str, name: str = "out.device") -> N
     got = actual.device if isinstance(actual, torch.Tensor) else torch.device(actual)
     want = torch.device(expected)
     if (got.type, got.index if want.index is not None else None) != (want.type, want.index):
-        raise _fail(name, got, want, expr)
+        raise _fail(got, want, expr=expr, name=name)
 
 
 def _as_tensor(x) -> torch.Tensor:
@@ -128,30 +133,50 @@ def _zero_signs_differ(a: torch.Tensor, e: torch.Tensor) -> tuple | None:
     return tuple(where[0].tolist()) if len(where) else None
 
 
-def assert_values(actual, expected, expr: str, *, equal_nan: bool = True, exact: bool = False,
-                  zero_sign: bool = True) -> None:
-    """Tensor/array values equal, shapes equal too; dtype-aware tolerances, or with ``exact`` none
-    at all and -0.0 differing from 0.0 (unless ``zero_sign=False``: equal as ``==`` says, where a
-    truth leaves the sign of a zero open).  The dtype is not compared: ``assert_tensor`` does that."""
+_SHOWN = 12  # elements a message shows in full
+
+
+def _show(t: torch.Tensor) -> str:
+    """The values of a CPU tensor on one line: all of them up to ``_SHOWN``, else the first and last
+    three and the shape (``[0.0, 1.0, 2.0, ..., 7.0, 8.0, 9.0] (shape (2, 5))``)."""
+    if t.dtype == getattr(torch, "complex32", None):
+        t = t.to(torch.complex64)  # .tolist() of complex32 is missing in some releases
+    if t.numel() <= _SHOWN:
+        return repr(t.tolist())
+    flat = t.reshape(-1)
+    ends = [", ".join(map(repr, part.tolist())) for part in (flat[:3], flat[-3:])]
+    return f"[{ends[0]}, ..., {ends[1]}] (shape {_shape(t)})"
+
+
+def assert_values(actual, expected, *, expr: str, name: str = "out", exact: bool = False,
+                  equal_nan: bool = True, zero_sign: bool = True, rtol: float | None = None,
+                  atol: float | None = None) -> None:
+    """Tensor/array values equal, shapes equal too; dtype-aware tolerances (torch.testing.assert_close's),
+    or ``rtol`` and ``atol`` given (both), or with ``exact`` none at all and -0.0 differing from 0.0
+    (unless ``zero_sign=False``: equal as ``==`` says, where a truth leaves the sign of a zero open).
+    The dtype is not compared: ``assert_tensor`` does that."""
     __tracebackhide__ = True
     _check_expr(expr)
+    if exact and (rtol is not None or atol is not None):
+        raise ValueError("exact means rtol=0, atol=0: give either, not both")
     a, e = _as_tensor(actual).detach().cpu(), _as_tensor(expected).detach().cpu()
-    kw = dict(rtol=0, atol=0) if exact else {}
+    assert_shape(a, e, expr=expr, name=f"{name}.shape")
+    tolerance = dict(rtol=0, atol=0) if exact else dict(rtol=rtol, atol=atol)
     try:
-        torch.testing.assert_close(a, e, equal_nan=equal_nan, check_dtype=False, **kw)
+        torch.testing.assert_close(a, e, equal_nan=equal_nan, check_dtype=False, **tolerance)
     except AssertionError as exc:
-        raise AssertionError(f"values differ [{expr}]\n{exc}") from None
+        raise AssertionError(f"{_fail(_show(a), _show(e), expr=expr, name=name)}\n{exc}") from None
     at = _zero_signs_differ(a, e.to(a.dtype)) if exact and zero_sign else None
     if at is not None:
         index = f"[{', '.join(map(str, at))}]"
-        raise _fail(f"out{index}", a[at].item(), e[at].item(), expr)
+        raise _fail(a[at].item(), e[at].item(), expr=expr, name=f"{name}{index}")
 
 
-def assert_tensor(actual: torch.Tensor, expected, *, expr: str, exact: bool = False,
-                  equal_nan: bool = True, name: str = "out") -> None:
-    """``actual`` equals ``expected`` in device, dtype, shape and values.  ``expected`` is a tensor, or
-    an ndarray (its dtype is compared through the dtype table; the device is then not checked).
-    ``exact``: no tolerance, and -0.0 differs from 0.0."""
+def assert_tensor(actual: torch.Tensor, expected, *, expr: str, name: str = "out", exact: bool = False,
+                  equal_nan: bool = True, rtol: float | None = None, atol: float | None = None) -> None:
+    """``actual`` equals ``expected`` in device, dtype, shape and values (as :func:`assert_values`
+    compares them).  ``expected`` is a tensor, or an ndarray (its dtype is compared through the dtype
+    table; the device is then not checked).  ``exact``: no tolerance, and -0.0 differs from 0.0."""
     __tracebackhide__ = True
     _check_expr(expr)
     if isinstance(expected, torch.Tensor):
@@ -162,7 +187,7 @@ def assert_tensor(actual: torch.Tensor, expected, *, expr: str, exact: bool = Fa
         want_dtype = TORCH_OF_NUMPY_ALL.get(expected.dtype, expected.dtype)
     assert_dtype(actual, want_dtype, expr=expr, name=f"{name}.dtype")
     assert_shape(actual, expected, expr=expr, name=f"{name}.shape")
-    assert_values(actual, expected, expr, equal_nan=equal_nan, exact=exact)
+    assert_values(actual, expected, expr=expr, name=name, exact=exact, equal_nan=equal_nan, rtol=rtol, atol=atol)
 
 
 def storage_of(t: torch.Tensor):
@@ -233,7 +258,7 @@ def writes_through(x, other) -> bool:
     return changed
 
 
-def _assert_memory(x, other, shared: bool, expr: str, write: str | None) -> None:
+def _assert_memory(x, other, *, shared: bool, expr: str, write: str | None) -> None:
     __tracebackhide__ = True
     _check_expr(expr)
     if write not in ("x", "other", None):
@@ -247,7 +272,7 @@ def _assert_memory(x, other, shared: bool, expr: str, write: str | None) -> None
         got = same_memory(x, other), writes_through(written, seen)
         want, name = (shared, shared), f"shares memory (pointer, a write into {write} seen)"
     if got != want:
-        raise _fail(name, got, want, expr)
+        raise _fail(got, want, expr=expr, name=name)
 
 
 def assert_shares(x, other, *, expr: str, write: str | None = "x") -> None:
@@ -255,11 +280,11 @@ def assert_shares(x, other, *, expr: str, write: str | None = "x") -> None:
     (``write``: ``"x"``, ``"other"``; None: the pointer only) that shows in the other.  Where the
     written buffer has stride-0 axes, by pointer only; where either is empty, nothing to check."""
     __tracebackhide__ = True
-    _assert_memory(x, other, True, expr, write)
+    _assert_memory(x, other, shared=True, expr=expr, write=write)
 
 
 def assert_copies(x, other, *, expr: str, write: str | None = "x") -> None:
     """``x`` and ``other`` do not share memory: neither by pointer nor by a write (as in
     :func:`assert_shares`)."""
     __tracebackhide__ = True
-    _assert_memory(x, other, False, expr, write)
+    _assert_memory(x, other, shared=False, expr=expr, write=write)

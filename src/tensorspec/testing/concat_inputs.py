@@ -62,16 +62,17 @@ def listing(arrays, wrap: str = "") -> str:
     return "[" + ", ".join(f"{wrap}({source(a)})" if wrap else source(a) for a in arrays) + "]"
 
 
-def assert_stack_is_concat_of_expanded(lib: str, xs, arrays, stack, concat, expand_dims) -> None:
-    """``stack(xs, axis)`` equals ``concat([expand_dims(x, axis) ...], axis)`` in shape, dtype and values
-    for every valid axis, and equals the reference stacking of ``arrays`` (the same inputs as ndarrays)."""
+def assert_stack_is_concat_of_expanded(xs, arrays, *, lib: str, stack, concat, expand_dims) -> None:
+    """``stack(xs, axis)`` equals ``concat([expand_dims(x, axis) ...], axis)`` (the functions of ``lib``) in
+    shape, dtype and values for every valid axis, and equals the reference stacking of ``arrays`` (the
+    same inputs as ndarrays)."""
     n = arrays[0].ndim
     for axis in range(-(n + 1), n + 1):
         stacked = stack(xs, axis=axis)
         catted = concat([expand_dims(x, axis) for x in xs], axis=axis)
         got, want = (tf_shape(stacked), stacked.dtype), (tf_shape(catted), catted.dtype)
-        assert_equal("(shape, dtype)", got, want, expr=f"{lib}, axis={axis}")
+        assert_equal(got, want, expr=f"{lib}, axis={axis}", name="(shape, dtype)")
         expr = f"{lib}.stack vs {lib}.{concat.__name__}(expand_dims), axis={axis}"
-        assert_values(to_numpy(stacked), to_numpy(catted), expr, exact=True)
+        assert_values(to_numpy(stacked), to_numpy(catted), expr=expr, exact=True)
         want = stack_reference(arrays, axis, arrays[0].dtype)
-        assert_values(to_numpy(stacked), want, f"{lib}.stack(xs, axis={axis})", exact=True)
+        assert_values(to_numpy(stacked), want, expr=f"{lib}.stack(xs, axis={axis})", exact=True)

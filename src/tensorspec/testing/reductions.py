@@ -23,6 +23,7 @@ from tensorspec.reference.ops import (
 )
 from tensorspec.testing import dtypes as D
 from tensorspec.testing import strategies as S
+from tensorspec.testing.assertions import assert_values
 from tensorspec.testing.dtypes import storage_dtype
 from tensorspec.testing.exact_values import ELEMENTS
 
@@ -89,17 +90,14 @@ def expected(ref, a_values: np.ndarray, axis, like: torch.dtype) -> torch.Tensor
     return torch.tensor([ref(lane) for lane in ls], dtype=wide).reshape(shape).to(like)
 
 
-def assert_reduced(actual, want: torch.Tensor, op: str, expr: str) -> None:
+def assert_reduced(actual, expected: torch.Tensor, *, op: str, expr: str, name: str = "out") -> None:
     """Values and shape equal, exactly for sum/prod/max/argmax, within TOL for mean/std."""
     __tracebackhide__ = True
     if not isinstance(actual, torch.Tensor):
         arr = np.asarray(actual)
         actual = torch.from_numpy(arr.astype(np.int64) if arr.dtype.kind == "u" else arr)
-    rtol, atol = TOL[want.dtype] if op in ("mean", "std") else (0, 0)
-    try:
-        torch.testing.assert_close(actual.cpu(), want, rtol=rtol, atol=atol, equal_nan=True, check_dtype=False)
-    except AssertionError as exc:
-        raise AssertionError(f"values differ [{expr}]\n{exc}") from None
+    rtol, atol = TOL[expected.dtype] if op in ("mean", "std") else (0, 0)
+    assert_values(actual, expected, expr=expr, name=name, rtol=rtol, atol=atol)
 
 
 def quietly(fn, *args, **kwargs):
