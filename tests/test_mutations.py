@@ -85,6 +85,21 @@ def test_wrap_passes_the_original_in_and_undo_restores_it():
     assert owner.floor is floor
 
 
+def test_wrap_also_patches_the_holders_that_re_export_the_function():
+    def floor(x):
+        return int(x // 1)
+
+    module, package, mp = SimpleNamespace(floor=floor), SimpleNamespace(floor=floor), pytest.MonkeyPatch()
+
+    @mutation.wrap(mp, module, "floor", also=[package])
+    def rounds_up(orig, x):
+        return orig(x) + 1
+
+    assert (module.floor(2.5), package.floor(2.5)) == (3, 3)
+    mp.undo()
+    assert module.floor is floor and package.floor is floor
+
+
 @pytest.fixture(scope="session")
 def self_check(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     """Run the selected mutants once, in one pool process; their results by name."""

@@ -26,7 +26,7 @@ def _wrap_loader_init(mp, **forced):
 
 def _wrap_decode(mp, change):
     """The IDX reader's (images, labels) pass through ``change`` before the dataset sees them."""
-    @wrap(mp, fm, "decode")
+    @wrap(mp, fm.decoding, "decode", also=[fm])
     def decode(orig, images_path, labels_path):
         return change(*orig(images_path, labels_path))
 
@@ -83,7 +83,9 @@ def to_tensor_does_not_scale(mp):
 @mutant("data.etl", "default_transform")
 def default_transform_does_not_scale(mp):
     """Without a transform the dataset forgets to divide by 255: float pixels 0..255."""
-    mp.setattr(fm, "to_unit_float", lambda image: image.unsqueeze(0).to(torch.float32))
+    @wrap(mp, fm.dataset, "to_unit_float", also=[fm])
+    def to_unit_float(orig, image):
+        return image.unsqueeze(0).to(torch.float32)
 
 
 @mutant("data.etl", "transform_receives_uint8")
@@ -248,7 +250,7 @@ def shuffle_of_nothing_accepted(mp):
 @mutant("data.normalize", "training_figures")
 def pixels_scaled_by_256(mp):
     """pixel_mean_std scales the pixels by 1/256 instead of 1/255 (mean 0.2849)."""
-    @wrap(mp, fm, "pixel_mean_std")
+    @wrap(mp, fm.stats, "pixel_mean_std", also=[fm])
     def pixel_mean_std(orig, images, correction=0):
         mean, std = orig(images, correction=correction)
         return mean * 255 / 256, std * 255 / 256
@@ -257,7 +259,7 @@ def pixels_scaled_by_256(mp):
 @mutant("data.normalize", "population_std")
 def mean_std_gives_the_sample_std(mp):
     """mean_std() returns the sample std (N - 1) where the catalog records the population std."""
-    @wrap(mp, fm, "mean_std")
+    @wrap(mp, fm.stats, "mean_std", also=[fm])
     def mean_std(orig, split="train", root=None, *, correction=1):
         return orig(split, root, correction=correction)
 
@@ -299,13 +301,15 @@ def normalize_in_place(mp):
 @mutant("data.normalize", "training_set_mean_0_std_1")
 def mean_std_gives_the_rounded_figures(mp):
     """mean_std() returns the course's rounded 0.2860 / 0.3530 (normalized mean 1.2e-4, not within 1e-6 of 0)."""
-    mp.setattr(fm, "mean_std", lambda split="train", root=None, *, correction=0: (0.2860, 0.3530))
+    @wrap(mp, fm.stats, "mean_std", also=[fm])
+    def mean_std(orig, split="train", root=None, *, correction=0):
+        return 0.2860, 0.3530
 
 
 @mutant("data.normalize", "test_set")
 def test_split_reads_the_training_files(mp):
     """The test split is read from the training files."""
-    @wrap(mp, fm, "load")
+    @wrap(mp, fm.loading, "load", also=[fm])
     def load(orig, split="train", *a, **k):
         return orig("train", *a, **k)
 
@@ -321,7 +325,7 @@ def normalize_clamps_to_unit_range(mp):
 @mutant("data.normalize", "own_statistics")
 def pixel_mean_std_sample_std(mp):
     """pixel_mean_std returns the sample std (N - 1) where the catalog records the population std."""
-    @wrap(mp, fm, "pixel_mean_std")
+    @wrap(mp, fm.stats, "pixel_mean_std", also=[fm])
     def pixel_mean_std(orig, images, correction=1):
         return orig(images, correction=correction)
 

@@ -20,7 +20,7 @@ from tensorspec.harness.mutation import mutant, wrap
 def _small_data(mp) -> None:
     from tensorspec.course import fashion_mnist
 
-    @wrap(mp, fashion_mnist, "load")
+    @wrap(mp, fashion_mnist.loading, "load", also=[fashion_mnist])
     def load(orig, split="train", *a, **k):
         images, labels = orig(split, *a, **k)
         n = 2000 if split == "train" else 1000
