@@ -152,27 +152,21 @@ def test_gradients_accumulate_and_zero_grad_sets_none(device):
     F.cross_entropy(network(x), y).backward()
     for (name, p), g in zip(network.named_parameters(), once):
         assert_values(p.grad, 2 * g, f"{name}.grad after two backward calls vs 2 * one")
-    optimizer.zero_grad()
-    if differs("zero_grad_fills_zeros"):  # set_to_none=False was the default
+
+    def assert_zero_tensors(expr):
         zeros = [p.grad is not None and not p.grad.any() for p in network.parameters()]
-        assert_equal("grads all zero tensors", all(zeros), True, expr="optimizer.zero_grad()")
-    else:
-        assert_equal("grads", [p.grad for p in network.parameters()], [None] * 10, expr="optimizer.zero_grad()")
-    F.cross_entropy(network(x), y).backward()
-    optimizer.zero_grad(set_to_none=False)
-    zeros = [p.grad is not None and not p.grad.any() for p in network.parameters()]
-    assert_equal("grads all zero tensors", all(zeros), True, expr="optimizer.zero_grad(set_to_none=False)")
-    F.cross_entropy(network(x), y).backward()
-    network.zero_grad()
-    if differs("zero_grad_fills_zeros"):
-        zeros = [p.grad is not None and not p.grad.any() for p in network.parameters()]
-        assert_equal("grads all zero tensors", all(zeros), True, expr="network.zero_grad()")
-    else:
-        assert_equal("grads", [p.grad for p in network.parameters()], [None] * 10, expr="network.zero_grad()")
-    F.cross_entropy(network(x), y).backward()
-    network.zero_grad(set_to_none=False)
-    zeros = [p.grad is not None and not p.grad.any() for p in network.parameters()]
-    assert_equal("grads all zero tensors", all(zeros), True, expr="network.zero_grad(set_to_none=False)")
+        assert_equal("grads all zero tensors", all(zeros), True, expr=expr)
+
+    for who, owner in (("optimizer", optimizer), ("network", network)):
+        F.cross_entropy(network(x), y).backward()
+        owner.zero_grad()
+        if differs("zero_grad_fills_zeros"):  # set_to_none=False was the default
+            assert_zero_tensors(f"{who}.zero_grad()")
+        else:
+            assert_equal("grads", [p.grad for p in network.parameters()], [None] * 10, expr=f"{who}.zero_grad()")
+        F.cross_entropy(network(x), y).backward()
+        owner.zero_grad(set_to_none=False)
+        assert_zero_tensors(f"{who}.zero_grad(set_to_none=False)")
 
 
 # ---- inference -------------------------------------------------------------------------------------
