@@ -14,7 +14,7 @@ from torch.utils.data import DataLoader, RandomSampler, SequentialSampler
 
 from tensorspec.course import fashion_mnist as fm
 from tensorspec.course import transforms
-from tensorspec.harness.mutation import mutant, wrap
+from tensorspec.harness.mutation import mutant, planted, when, wrap
 
 
 def _wrap_loader_init(mp, **forced):
@@ -99,13 +99,18 @@ def dataset_hands_transforms_float_images(mp):
         return self.transform(image.float() / 255), label
 
 
-@mutant("data.etl", "label_is_int")
-def label_is_a_numpy_integer(mp):
-    """A sample's label comes back as a NumPy int64 instead of a Python int."""
+def _wrap_label(mp, change):
+    """A sample's label passes through ``change`` before the dataset returns it."""
     @wrap(mp, fm.FashionMNIST, "__getitem__")
     def getitem(orig, self, index):
         image, label = orig(self, index)
-        return image, np.int64(label)
+        return image, change(label)
+
+
+@mutant("data.etl", "label_is_int")
+def label_is_a_numpy_integer(mp):
+    """A sample's label comes back as a NumPy int64 instead of a Python int."""
+    _wrap_label(mp, np.int64)
 
 
 @mutant("data.etl", "load_in_batches")
@@ -123,18 +128,14 @@ def loader_halves_the_batch_size(mp):
 @mutant("data.sample", "image_and_int_label")
 def label_is_a_tensor(mp):
     """A sample's label comes back as a 0-d tensor instead of an int."""
-    @wrap(mp, fm.FashionMNIST, "__getitem__")
-    def getitem(orig, self, index):
-        image, label = orig(self, index)
-        return image, torch.tensor(label)
+    _wrap_label(mp, torch.tensor)
 
 
 @mutant("data.sample", "squeeze")
 def squeeze_keeps_unit_axes(mp):
     """Tensor.squeeze() without a dim drops no axis."""
-    @wrap(mp, torch.Tensor, "squeeze")
-    def squeeze(orig, self, *a, **k):
-        return self.view(self.shape) if not a and not k else orig(self, *a, **k)
+    wrap(mp, torch.Tensor, "squeeze")(when(lambda self, *a, **k: not a and not k,
+                                           lambda orig, self: self.view(self.shape)))
 
 
 @mutant("data.sample", "sequence_protocol")
@@ -159,16 +160,14 @@ def labels_collated_as_int32(mp):
     _wrap_loader_init(mp, collate_fn=collate)
 
 
-@mutant("data.batch", "ceil_batches")
-def loader_drops_last_batch(mp):
-    """The loader always drops the last incomplete batch (drop_last forced on)."""
-    _wrap_loader_init(mp, drop_last=True)
-
-
-@mutant("data.batch", "drop_last")
-def loader_ignores_drop_last(mp):
-    """drop_last=True is ignored: the short last batch is delivered."""
-    _wrap_loader_init(mp, drop_last=False)
+for _statement, _name, _forced, _doc in (
+        ("ceil_batches", "loader_drops_last_batch", True,
+         "The loader always drops the last incomplete batch (drop_last forced on)."),
+        ("drop_last", "loader_ignores_drop_last", False,
+         "drop_last=True is ignored: the short last batch is delivered.")):
+    @planted("data.batch", _statement, _name, _doc)
+    def _forces_drop_last(mp, _forced=_forced):
+        _wrap_loader_init(mp, drop_last=_forced)
 
 
 # ---- data.shuffle -------------------------------------------------------------------------------
