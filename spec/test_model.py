@@ -74,29 +74,20 @@ def _held(container):
     return Holder()
 
 
-CONTAINERS = {
-    "list": (lambda layer: [layer], 0),  # a list is not a Module: invisible to nn.Module
-    "dict": (lambda layer: {"a": layer}, 0),
-    "nn.ModuleList": (lambda layer: nn.ModuleList([layer]), 2),
-    "nn.ModuleDict": (lambda layer: nn.ModuleDict({"a": layer}), 2),
+CONTAINERS = {  # kind: (the container of one layer, the parameters registered, the statement)
+    "list": (lambda layer: [layer], 0, "plain_containers_not_registered"),  # a list is not a Module
+    "dict": (lambda layer: {"a": layer}, 0, "plain_containers_not_registered"),
+    "nn.ModuleList": (lambda layer: nn.ModuleList([layer]), 2, "module_containers_registered"),
+    "nn.ModuleDict": (lambda layer: nn.ModuleDict({"a": layer}), 2, "module_containers_registered"),
 }
 
 
-@pytest.mark.parametrize("kind", ["list", "dict"])
-@pytest.mark.claim("model.module_subclass", "plain_containers_not_registered")
-def test_a_plain_container_hides_its_layers(kind):
-    """A layer kept in a plain Python list or dict attribute is not registered."""
-    make, count = CONTAINERS[kind]
-    assert_equal(len(list(_held(make).parameters())), count,
-                 expr=f"self.layers = {kind}(nn.Linear(2, 2)); .parameters()",
-                 name=f"parameters of a {kind}-held layer")
-
-
-@pytest.mark.parametrize("kind", ["nn.ModuleList", "nn.ModuleDict"])
-@pytest.mark.claim("model.module_subclass", "module_containers_registered")
-def test_a_module_container_registers_its_layers(kind):
-    """nn.ModuleList / nn.ModuleDict register the layers they hold (weight and bias)."""
-    make, count = CONTAINERS[kind]
+@pytest.mark.parametrize("kind", [pytest.param(kind, marks=pytest.mark.claim("model.module_subclass", statement))
+                                  for kind, (_, _, statement) in CONTAINERS.items()])
+def test_only_a_module_container_registers_its_layers(kind):
+    """A layer kept in a plain Python list or dict attribute is not registered; nn.ModuleList /
+    nn.ModuleDict register the layers they hold (weight and bias)."""
+    make, count, _ = CONTAINERS[kind]
     assert_equal(len(list(_held(make).parameters())), count,
                  expr=f"self.layers = {kind}(nn.Linear(2, 2)); .parameters()",
                  name=f"parameters of a {kind}-held layer")

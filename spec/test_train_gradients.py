@@ -153,27 +153,21 @@ def test_gradients_accumulate_and_zero_grad_sets_none(device):
     F.cross_entropy(network(x), y).backward()
     for (name, p), g in zip(network.named_parameters(), once):
         assert_values(p.grad, 2 * g, expr=f"{name}.grad after two backward calls vs 2 * one")
-    optimizer.zero_grad()
-    if differs("zero_grad_fills_zeros"):  # set_to_none=False was the default
+
+    def assert_zero_tensors(expr):
         zeros = [p.grad is not None and not p.grad.any() for p in network.parameters()]
-        assert_equal(all(zeros), True, expr="optimizer.zero_grad()", name="grads all zero tensors")
-    else:
-        assert_equal([p.grad for p in network.parameters()], [None] * 10, expr="optimizer.zero_grad()", name="grads")
-    F.cross_entropy(network(x), y).backward()
-    optimizer.zero_grad(set_to_none=False)
-    zeros = [p.grad is not None and not p.grad.any() for p in network.parameters()]
-    assert_equal(all(zeros), True, expr="optimizer.zero_grad(set_to_none=False)", name="grads all zero tensors")
-    F.cross_entropy(network(x), y).backward()
-    network.zero_grad()
-    if differs("zero_grad_fills_zeros"):
-        zeros = [p.grad is not None and not p.grad.any() for p in network.parameters()]
-        assert_equal(all(zeros), True, expr="network.zero_grad()", name="grads all zero tensors")
-    else:
-        assert_equal([p.grad for p in network.parameters()], [None] * 10, expr="network.zero_grad()", name="grads")
-    F.cross_entropy(network(x), y).backward()
-    network.zero_grad(set_to_none=False)
-    zeros = [p.grad is not None and not p.grad.any() for p in network.parameters()]
-    assert_equal(all(zeros), True, expr="network.zero_grad(set_to_none=False)", name="grads all zero tensors")
+        assert_equal(all(zeros), True, expr=expr, name="grads all zero tensors")
+
+    for who, owner in (("optimizer", optimizer), ("network", network)):
+        F.cross_entropy(network(x), y).backward()
+        owner.zero_grad()
+        if differs("zero_grad_fills_zeros"):  # set_to_none=False was the default
+            assert_zero_tensors(f"{who}.zero_grad()")
+        else:
+            assert_equal([p.grad for p in network.parameters()], [None] * 10, expr=f"{who}.zero_grad()", name="grads")
+        F.cross_entropy(network(x), y).backward()
+        owner.zero_grad(set_to_none=False)
+        assert_zero_tensors(f"{who}.zero_grad(set_to_none=False)")
 
 
 # ---- inference -------------------------------------------------------------------------------------

@@ -147,8 +147,8 @@ def test_wrong_md5_names_file_and_remedy(tmp_path: Path, no_env):
 
 def test_md5_is_computed_once_per_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     calls = []
-    real = fm._hash_file
-    monkeypatch.setattr(fm, "_hash_file", lambda p: calls.append(p) or real(p))
+    real = fm.checksums._hash_file
+    monkeypatch.setattr(fm.checksums, "_hash_file", lambda p: calls.append(p) or real(p))
     path = tmp_path / "f.gz"
     path.write_bytes(b"abc")
     for _ in range(3):
@@ -418,8 +418,9 @@ def test_locate_downloads_only_the_missing_files(server, tmp_path: Path, no_env,
     monkeypatch.setitem(fm.MD5S, fm.FILES["test"][0], md5(GOOD))
     monkeypatch.setitem(fm.MD5S, fm.FILES["test"][1], md5(GOOD))
     requested = []
-    real = fm.download
-    monkeypatch.setattr(fm, "download", lambda dest, **kw: requested.append(sorted(kw["files"])) or real(dest, **kw))
+    real = fm.downloading.download
+    monkeypatch.setattr(fm.downloading, "download",
+                        lambda dest, **kw: requested.append(sorted(kw["files"])) or real(dest, **kw))
     assert fm.locate(tmp_path / "d", download=True, verify=False, mirrors=[server.url]) == tmp_path / "d"
     assert requested == [sorted(fm.FILES["test"])]
     assert sorted(p.name for p in (tmp_path / "d").iterdir()) == sorted(fm.MD5S)

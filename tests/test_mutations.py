@@ -85,6 +85,63 @@ def test_wrap_passes_the_original_in_and_undo_restores_it():
     assert owner.floor is floor
 
 
+def test_wrap_also_patches_the_holders_that_re_export_the_function():
+    def floor(x):
+        return int(x // 1)
+
+    module, package, mp = SimpleNamespace(floor=floor), SimpleNamespace(floor=floor), pytest.MonkeyPatch()
+
+    @mutation.wrap(mp, module, "floor", also=[package])
+    def rounds_up(orig, x):
+        return orig(x) + 1
+
+    assert (module.floor(2.5), package.floor(2.5)) == (3, 3)
+    mp.undo()
+    assert module.floor is floor and package.floor is floor
+
+
+def test_per_spelling_plants_the_change_once_per_spelling_in_the_calling_table(monkeypatch):
+    import torch
+
+    from tensorspec.harness.mutation import registry
+
+    monkeypatch.setattr(registry, "REGISTRY", {})
+
+    @mutation.per_spelling("reduce.whole", "by_dim", "neg_{kind}_adds_one", "`{form}` adds one ({spelling} only).",
+                           {"-t": "Tensor.__neg__", "t.neg()": "Tensor.neg", "torch.neg(t)": "torch.neg"})
+    def adds_one(orig, t):
+        return orig(t) + 1
+
+    table = __name__.rpartition(".")[2]
+    assert {m.name: (m.selector, m.description) for m in registry.REGISTRY.values()} == {
+        f"{table}.neg_operator_adds_one": ("reduce.whole:by_dim", "`-t` adds one (Tensor.__neg__ only)."),
+        f"{table}.neg_method_adds_one": ("reduce.whole:by_dim", "`t.neg()` adds one (Tensor.neg only)."),
+        f"{table}.neg_function_adds_one": ("reduce.whole:by_dim", "`torch.neg(t)` adds one (torch.neg only).")}
+    registry.REGISTRY[f"{table}.neg_method_adds_one"].patch(monkeypatch)
+    t = torch.tensor([1])
+    assert (t.neg().item(), (-t).item(), torch.neg(t).item()) == (0, -1, -1)
+
+
+def test_when_changes_one_case_and_raising_replaces_the_call_by_an_error():
+    doubles_negatives = mutation.when(lambda x: x < 0, lambda orig, x: 2 * orig(x))
+    assert [doubles_negatives(abs, x) for x in (-2, 3)] == [4, 3]
+    refuses_zero = mutation.when(lambda x: x == 0, mutation.raising(ZeroDivisionError, "no zero"))
+    assert refuses_zero(abs, -5) == 5
+    with pytest.raises(ZeroDivisionError, match="no zero"):
+        refuses_zero(abs, 0)
+
+
+def test_a_spelling_names_its_owner_and_one_of_a_missing_library_skips():
+    import torch
+
+    assert mutation.owner_of("torch.nn.functional.linear") == (torch.nn.functional, "linear")
+    assert mutation.owner_of("Tensor.__add__") == (torch.Tensor, "__add__")
+    assert [mutation.kind_of(s) for s in ("Tensor.__add__", "Tensor.add", "torch.add")] == [
+        "operator", "method", "function"]
+    with pytest.raises(pytest.skip.Exception, match="no_such_library not installed"):
+        mutation.owner_of("no_such_library.add")
+
+
 @pytest.fixture(scope="session")
 def self_check(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     """Run the selected mutants once, in one pool process; their results by name."""

@@ -35,20 +35,21 @@ def rand_reaches_two(mp):
         return orig(*a, **k) * 2
 
 
+def _rand_defaults_to(mp, **defaults) -> None:
+    """torch.rand takes ``defaults`` for the keywords its caller leaves out."""
+    wrap(mp, torch, "rand")(lambda orig, *a, **k: orig(*a, **{**defaults, **k}))
+
+
 @mutant("attrs.rand_defaults", "default_dtype_and_device")
 def rand_is_float64(mp):
     """torch.rand defaults to float64."""
-    @wrap(mp, torch, "rand")
-    def rand(orig, *a, **k):
-        return orig(*a, **{"dtype": torch.float64, **k})
+    _rand_defaults_to(mp, dtype=torch.float64)
 
 
 @mutant("attrs.rand_defaults", "follows_changed_defaults")
 def rand_ignores_the_default_device(mp):
     """torch.rand lands on the CPU whatever the default device."""
-    @wrap(mp, torch, "rand")
-    def rand(orig, *a, **k):
-        return orig(*a, **{"device": "cpu", **k})
+    _rand_defaults_to(mp, device="cpu")
 
 
 @mutant("attrs.rand_defaults", "overrides")

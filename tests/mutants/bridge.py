@@ -1,22 +1,13 @@
 """Mutants of the bridge claims: each plants the opposite of one statement of a recorded truth.
 
-Where a statement covers several layouts or forms, one mutant per form (``_planted`` names and
+Where a statement covers several layouts or forms, one mutant per form (``planted`` names and
 documents each generated one)."""
 from __future__ import annotations
 
 import numpy as np
 import torch
 
-from tensorspec.harness.mutation import mutant, wrap
-
-
-def _planted(claim: str, statement: str, name: str, doc: str):
-    """Register a generated patch as mutant ``bridge.<name>`` of ``claim:statement``, described by ``doc``."""
-    def register(patch):
-        patch.__name__ = patch.__qualname__ = name
-        patch.__doc__ = doc
-        return mutant(claim, statement)(patch)
-    return register
+from tensorspec.harness.mutation import mutant, planted, wrap
 
 
 def _numpy_for(mp, when, change):
@@ -48,8 +39,8 @@ TENSOR_VIEWS = {
 }
 
 for _name, _is in TENSOR_VIEWS.items():
-    @_planted("bridge.numpy_shares", "a_view_of_a_cpu_tensor", f"numpy_copies_{_name}_tensors",
-              f"t.numpy() of a {_name} tensor is a row-major copy (the other layouts are shared).")
+    @planted("bridge.numpy_shares", "a_view_of_a_cpu_tensor", f"numpy_copies_{_name}_tensors",
+             f"t.numpy() of a {_name} tensor is a row-major copy (the other layouts are shared).")
     def _copies_layout(mp, _is=_is):
         _numpy_for(mp, lambda t: t.numel() > 0 and _is(t),
                    lambda orig, t, force: np.ascontiguousarray(orig(t, force=force)).copy())
@@ -133,8 +124,8 @@ ARRAY_LAYOUTS = {
 }
 
 for _name, (_words, _is) in ARRAY_LAYOUTS.items():
-    @_planted("bridge.numpy_to_tensor_reflects", "a_cpu_view_of_the_array", f"from_numpy_copies_{_name}_arrays",
-              f"torch.from_numpy(a) copies a {_words} array (the other layouts are shared).")
+    @planted("bridge.numpy_to_tensor_reflects", "a_cpu_view_of_the_array", f"from_numpy_copies_{_name}_arrays",
+             f"torch.from_numpy(a) copies a {_words} array (the other layouts are shared).")
     def _from_numpy_copies_layout(mp, _is=_is):
         @wrap(mp, torch, "from_numpy")
         def from_numpy(orig, a):

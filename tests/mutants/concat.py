@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from tensorspec.harness.mutation import mutant, wrap
+from tensorspec.harness.mutation import mutant, per_spelling, wrap
 
 CAT, STACK, AGREE = "concat.cat_existing_axis", "concat.stack_new_axis", "concat.frameworks_agree"
 
@@ -14,67 +14,65 @@ def _tf():
     return pytest.importorskip("tensorflow")
 
 
-def _instead_of(orig, words: str, fallback, *args, **kwargs):
-    """``orig(*args, **kwargs)``, or ``fallback()`` where it raises an error whose message holds ``words``."""
-    try:
-        return orig(*args, **kwargs)
-    except (RuntimeError, IndexError, ValueError) as exc:
-        if words not in str(exc):
-            raise
-        return fallback()
+def _joins_along_axis_0(orig, tensors, dim=0, **k):
+    return orig(tensors, 0, **k)
+
+
+def _keeps_the_first_dtype(orig, tensors, dim=0, **k):
+    tensors = list(tensors)
+    return orig([t.to(tensors[0].dtype) for t in tensors] if tensors else tensors, dim, **k)
+
+
+def _nothing_is_empty(orig, tensors, dim=0, **k):
+    return orig(tensors, dim, **k) if len(tensors) else torch.empty(0)
+
+
+def _instead_of(words: str, fallback):
+    """A torch.cat/torch.stack wrapper that gives ``fallback(orig, tensors, dim, **k)`` where the real one
+    raises an error whose message holds ``words``."""
+    def joined(orig, tensors, dim=0, **k):
+        tensors = list(tensors)
+        try:
+            return orig(tensors, dim, **k)
+        except (RuntimeError, IndexError, ValueError) as exc:
+            if words not in str(exc):
+                raise
+            return fallback(orig, tensors, dim, **k)
+    return joined
+
+
+def _the_first(orig, tensors, dim, **k):
+    return tensors[0]
 
 
 # ---- concat.cat_existing_axis ---------------------------------------------------------------------
 
-@mutant(CAT, "sizes_add_along_dim")
-def cat_ignores_dim(mp):
-    """torch.cat always joins along axis 0."""
-    @wrap(mp, torch, "cat")
-    def cat(orig, tensors, dim=0, **k):
-        return orig(tensors, 0, **k)
+per_spelling(CAT, "sizes_add_along_dim", "cat_ignores_dim", "{form} always joins along axis 0.",
+             {"torch.cat": "torch.cat"})(_joins_along_axis_0)
+per_spelling(CAT, "mixed_dtypes_promote", "cat_keeps_the_first_dtype",
+             "{form} of mixed dtypes converts every input to the first one's dtype, as tf.concat of ndarrays does.",
+             {"torch.cat": "torch.cat"})(_keeps_the_first_dtype)
 
-
-@mutant(CAT, "mixed_dtypes_promote")
-def cat_keeps_the_first_dtype(mp):
-    """torch.cat of mixed dtypes converts every input to the first one's dtype, as tf.concat of ndarrays does."""
-    @wrap(mp, torch, "cat")
-    def cat(orig, tensors, dim=0, **k):
-        tensors = list(tensors)
-        return orig([t.to(tensors[0].dtype) for t in tensors] if tensors else tensors, dim, **k)
-
-
-@mutant(CAT, "unsigned_promotion_refused")
-def cat_promotes_wide_unsigned_to_int64(mp):
-    """torch.cat of uint16/32/64 with bool or another integer dtype gives int64 instead of raising."""
-    @wrap(mp, torch, "cat")
-    def cat(orig, tensors, dim=0, **k):
-        tensors = list(tensors)
-        return _instead_of(orig, "Promotion for uint16", lambda: orig([t.to(torch.int64) for t in tensors], dim, **k),
-                           tensors, dim, **k)
-
-
-@mutant(CAT, "sizes_must_match")
-def cat_returns_the_first_of_mismatched_sizes(mp):
-    """torch.cat of tensors whose sizes off dim differ returns the first tensor instead of raising."""
-    @wrap(mp, torch, "cat")
-    def cat(orig, tensors, dim=0, **k):
-        return _instead_of(orig, "Sizes of tensors must match", lambda: tensors[0], tensors, dim, **k)
-
-
-@mutant(CAT, "ranks_must_match")
-def cat_returns_the_first_of_mismatched_ranks(mp):
-    """torch.cat of tensors of different ranks returns the first tensor instead of raising."""
-    @wrap(mp, torch, "cat")
-    def cat(orig, tensors, dim=0, **k):
-        return _instead_of(orig, "Tensors must have same number of dimensions", lambda: tensors[0], tensors, dim, **k)
-
-
-@mutant(CAT, "zero_dim_refused")
-def cat_stacks_zero_dim_tensors(mp):
-    """torch.cat of 0-d tensors stacks them into a 1-D tensor instead of raising."""
-    @wrap(mp, torch, "cat")
-    def cat(orig, tensors, dim=0, **k):
-        return _instead_of(orig, "zero-dimensional tensor", lambda: torch.stack(list(tensors)), tensors, dim, **k)
+# the refusals: each op gives a fallback where it raises the error named
+for _claim, _statement, _name, _doc, _words, _fallback in (
+        (CAT, "unsigned_promotion_refused", "cat_promotes_wide_unsigned_to_int64",
+         "torch.cat of uint16/32/64 with bool or another integer dtype gives int64 instead of raising.",
+         "Promotion for uint16", lambda orig, tensors, dim, **k: orig([t.to(torch.int64) for t in tensors], dim, **k)),
+        (CAT, "sizes_must_match", "cat_returns_the_first_of_mismatched_sizes",
+         "torch.cat of tensors whose sizes off dim differ returns the first tensor instead of raising.",
+         "Sizes of tensors must match", _the_first),
+        (CAT, "ranks_must_match", "cat_returns_the_first_of_mismatched_ranks",
+         "torch.cat of tensors of different ranks returns the first tensor instead of raising.",
+         "Tensors must have same number of dimensions", _the_first),
+        (CAT, "zero_dim_refused", "cat_stacks_zero_dim_tensors",
+         "torch.cat of 0-d tensors stacks them into a 1-D tensor instead of raising.",
+         "zero-dimensional tensor", lambda orig, tensors, dim, **k: torch.stack(tensors)),
+        (STACK, "equal_shapes_required", "stack_broadcasts_unequal_shapes",
+         "torch.stack of unequal shapes stacks copies of the first tensor instead of raising.",
+         "stack expects each tensor to be equal size",
+         lambda orig, tensors, dim, **k: orig([tensors[0]] * len(tensors), dim, **k))):
+    _op = "torch." + _name.partition("_")[0]  # the op the name starts with
+    per_spelling(_claim, _statement, _name, _doc, {_op: _op})(_instead_of(_words, _fallback))
 
 
 @mutant(CAT, "dim_out_of_range")
@@ -87,12 +85,9 @@ def cat_wraps_an_out_of_range_dim(mp):
         return orig(tensors, dim % n if tensors and not -n <= dim < n else dim, **k)
 
 
-@mutant(CAT, "empty_list_refused")
-def cat_of_nothing_is_empty(mp):
-    """torch.cat([]) returns an empty float32 tensor instead of raising."""
-    @wrap(mp, torch, "cat")
-    def cat(orig, tensors, dim=0, **k):
-        return orig(tensors, dim, **k) if len(tensors) else torch.empty(0)
+per_spelling(CAT, "empty_list_refused", "cat_of_nothing_is_empty",
+             "{form} returns an empty float32 tensor instead of raising.", {"torch.cat([])": "torch.cat"})(
+    _nothing_is_empty)
 
 
 @mutant(CAT, "legacy_empty_skipped")
@@ -112,21 +107,8 @@ def legacy_empty_skip_accepts_any_dim(mp):
 
 # ---- concat.stack_new_axis ------------------------------------------------------------------------
 
-@mutant(STACK, "new_axis_at_dim")
-def stack_ignores_dim(mp):
-    """torch.stack always inserts the new axis first."""
-    @wrap(mp, torch, "stack")
-    def stack(orig, tensors, dim=0, **k):
-        return orig(tensors, 0, **k)
-
-
-@mutant(STACK, "equal_shapes_required")
-def stack_broadcasts_unequal_shapes(mp):
-    """torch.stack of unequal shapes stacks copies of the first tensor instead of raising."""
-    @wrap(mp, torch, "stack")
-    def stack(orig, tensors, dim=0, **k):
-        return _instead_of(orig, "stack expects each tensor to be equal size",
-                           lambda: orig([tensors[0]] * len(tensors), dim, **k), tensors, dim, **k)
+per_spelling(STACK, "new_axis_at_dim", "stack_ignores_dim", "{form} always inserts the new axis first.",
+             {"torch.stack": "torch.stack"})(_joins_along_axis_0)
 
 
 @mutant(STACK, "dim_out_of_range")
@@ -138,12 +120,9 @@ def stack_wraps_an_out_of_range_dim(mp):
         return orig(tensors, dim % n if not -n <= dim < n else dim, **k)
 
 
-@mutant(STACK, "empty_list_refused")
-def stack_of_nothing_is_empty(mp):
-    """torch.stack([]) returns an empty float32 tensor instead of raising."""
-    @wrap(mp, torch, "stack")
-    def stack(orig, tensors, dim=0, **k):
-        return orig(tensors, dim, **k) if len(tensors) else torch.empty(0)
+per_spelling(STACK, "empty_list_refused", "stack_of_nothing_is_empty",
+             "{form} returns an empty float32 tensor instead of raising.", {"torch.stack([])": "torch.stack"})(
+    _nothing_is_empty)
 
 
 # ---- concat.stack_is_cat_unsqueeze ----------------------------------------------------------------
@@ -158,13 +137,9 @@ def stack_negative_dim_off_by_one(mp):
         return orig(tensors, dim, **k)
 
 
-@mutant("concat.stack_is_cat_unsqueeze", "mixed_dtypes_promote_alike")
-def stack_keeps_the_first_dtype(mp):
-    """torch.stack of mixed dtypes converts every input to the first one's dtype (torch.cat promotes)."""
-    @wrap(mp, torch, "stack")
-    def stack(orig, tensors, dim=0, **k):
-        tensors = list(tensors)
-        return orig([t.to(tensors[0].dtype) for t in tensors] if tensors else tensors, dim, **k)
+per_spelling("concat.stack_is_cat_unsqueeze", "mixed_dtypes_promote_alike", "stack_keeps_the_first_dtype",
+             "{form} of mixed dtypes converts every input to the first one's dtype (torch.cat promotes).",
+             {"torch.stack": "torch.stack"})(_keeps_the_first_dtype)
 
 
 # ---- concat.tensorflow ----------------------------------------------------------------------------
@@ -251,18 +226,24 @@ def numpy_concatenate_promotes_like_torch(mp):
         return out.astype(np.float32) if kinds == {np.dtype(np.int32), np.dtype(np.float32)} else out
 
 
-@mutant(AGREE, "mixed_dtypes_tensorflow")
-def tf_concat_promotes_ndarrays(mp):
-    """tf.concat of ndarrays of different dtypes promotes them as NumPy does (no cast to the first one's)."""
+def _tf_concat_of_all(mp, each, change):
+    """tf.concat of values that all pass ``each`` gives ``change(tf, orig, values, axis, name)``; any other
+    call is the real one."""
     tf = _tf()
 
     @wrap(mp, tf, "concat")
     def concat(orig, values, axis, name="concat"):
         values = list(values)
-        if values and all(isinstance(v, np.ndarray) for v in values):
-            dtype = np.result_type(*values)
-            values = [v.astype(dtype) for v in values]
+        if values and all(each(v) for v in values):
+            return change(tf, orig, values, axis, name)
         return orig(values, axis, name=name)
+
+
+@mutant(AGREE, "mixed_dtypes_tensorflow")
+def tf_concat_promotes_ndarrays(mp):
+    """tf.concat of ndarrays of different dtypes promotes them as NumPy does (no cast to the first one's)."""
+    _tf_concat_of_all(mp, lambda v: isinstance(v, np.ndarray), lambda tf, orig, values, axis, name: orig(
+        [v.astype(np.result_type(*values)) for v in values], axis, name=name))
 
 
 @mutant(AGREE, "empty_1d_torch_numpy")
@@ -300,14 +281,7 @@ def numpy_concatenate_stacks_zero_dim_arrays(mp):
 @mutant(AGREE, "errors_tensorflow")
 def tf_concat_stacks_scalars(mp):
     """tf.concat of 0-d tensors stacks them into a 1-D tensor instead of raising."""
-    tf = _tf()
-
-    @wrap(mp, tf, "concat")
-    def concat(orig, values, axis, name="concat"):
-        values = list(values)
-        if values and all(np.ndim(v) == 0 for v in values):
-            return tf.stack(values)
-        return orig(values, axis, name=name)
+    _tf_concat_of_all(mp, lambda v: np.ndim(v) == 0, lambda tf, orig, values, axis, name: tf.stack(values))
 
 
 @mutant(AGREE, "empty_list_torch_numpy")

@@ -1,7 +1,7 @@
 """Mutants of the creation claims: each plants the opposite of one statement of a recorded truth.
 
 Where a statement covers several spellings, argument forms or array layouts, one mutant per form
-(made by a small factory below: ``_planted`` names and documents each one).
+(made by a small factory below: ``planted`` names and documents each one).
 """
 from __future__ import annotations
 
@@ -10,16 +10,7 @@ import math
 import numpy as np
 import torch
 
-from tensorspec.harness.mutation import mutant, wrap
-
-
-def _planted(claim: str, statement: str, name: str, doc: str):
-    """Register a generated patch as mutant ``creation.<name>`` of ``claim:statement``, described by ``doc``."""
-    def register(patch):
-        patch.__name__ = patch.__qualname__ = name
-        patch.__doc__ = doc
-        return mutant(claim, statement)(patch)
-    return register
+from tensorspec.harness.mutation import mutant, per_spelling, planted, wrap
 
 
 def _wrap_as_tensor(mp, kind: type, change):
@@ -93,40 +84,20 @@ def ones_of_a_tuple_is_zeros(mp):
         return orig(*a, **k)
 
 
-@mutant("creation.factories", "sizes_tuple_or_list")
-def zeros_of_a_list_is_flat(mp):
-    """torch.zeros([2, 3]) (one shape list) gives a flat tensor of 6 elements."""
-    @wrap(mp, torch, "zeros")
-    def zeros(orig, *a, **k):
-        if len(a) == 1 and isinstance(a[0], list):
-            return orig(math.prod(a[0]), **k)
-        return orig(*a, **k)
+@per_spelling("creation.factories", "sizes_tuple_or_list", "{op}_of_a_list_is_flat",
+              "{form} (one shape list) gives a flat tensor of 6 elements.",
+              {"torch.zeros([2, 3])": "torch.zeros", "torch.rand([2, 3])": "torch.rand"})
+def _a_list_is_flat(orig, *a, **k):
+    if len(a) == 1 and isinstance(a[0], list):
+        return orig(math.prod(a[0]), **k)
+    return orig(*a, **k)
 
 
-@mutant("creation.factories", "sizes_tuple_or_list")
-def rand_of_a_list_is_flat(mp):
-    """torch.rand([2, 3]) (one shape list) gives a flat tensor of 6 elements."""
-    @wrap(mp, torch, "rand")
-    def rand(orig, *a, **k):
-        if len(a) == 1 and isinstance(a[0], list):
-            return orig(math.prod(a[0]), **k)
-        return orig(*a, **k)
-
-
-@mutant("creation.factories", "zero_d_needs_the_empty_tuple")
-def zeros_without_sizes_is_0d(mp):
-    """torch.zeros() with no size at all is a 0-d tensor, like zeros(())."""
-    @wrap(mp, torch, "zeros")
-    def zeros(orig, *a, **k):
-        return orig(*(a or ((),)), **k)
-
-
-@mutant("creation.factories", "zero_d_needs_the_empty_tuple")
-def rand_without_sizes_is_0d(mp):
-    """torch.rand() with no size at all is a 0-d tensor, like rand(())."""
-    @wrap(mp, torch, "rand")
-    def rand(orig, *a, **k):
-        return orig(*(a or ((),)), **k)
+@per_spelling("creation.factories", "zero_d_needs_the_empty_tuple", "{op}_without_sizes_is_0d",
+              "{form} with no size at all is a 0-d tensor, like {op}(()).",
+              {"torch.zeros()": "torch.zeros", "torch.rand()": "torch.rand"})
+def _no_sizes_is_0d(orig, *a, **k):
+    return orig(*(a or ((),)), **k)
 
 
 @mutant("creation.factories", "rand_in_unit_interval")
@@ -137,20 +108,12 @@ def rand_reaches_two(mp):
         return orig(*a, **k) * 2
 
 
-@mutant("creation.factories", "default_dtype")
-def rand_is_float64(mp):
-    """torch.rand gives float64, whatever the default dtype."""
-    @wrap(mp, torch, "rand")
-    def rand(orig, *a, **k):
-        return orig(*a, **{"dtype": torch.float64, **k})
-
-
-@mutant("creation.factories", "default_dtype")
-def eye_is_float64(mp):
-    """torch.eye gives float64, as NumPy's eye does."""
-    @wrap(mp, torch, "eye")
-    def eye(orig, *a, **k):
-        return orig(*a, **{"dtype": torch.float64, **k})
+@per_spelling("creation.factories", "default_dtype", "{op}_is_float64",
+              "{form} gives float64, whatever the default dtype.", {"torch.rand": "torch.rand"})
+@per_spelling("creation.factories", "default_dtype", "{op}_is_float64",
+              "{form} gives float64, as NumPy's eye does.", {"torch.eye": "torch.eye"})
+def _float64_by_default(orig, *a, **k):
+    return orig(*a, **{"dtype": torch.float64, **k})
 
 
 @mutant("creation.factories", "eye_values")
@@ -176,23 +139,23 @@ def eye_takes_a_shape_tuple(mp):
 LIKES = ("zeros_like", "ones_like", "empty_like", "full_like")
 
 for _name in LIKES:
-    @_planted("creation.like", "keeps_shape_dtype_device", f"{_name}_forgets_the_models_dtype",
-              f"torch.{_name}(x) has float64 (float32 for a float64 x), not x's dtype; dtype= still works.")
+    @planted("creation.like", "keeps_shape_dtype_device", f"{_name}_forgets_the_models_dtype",
+             f"torch.{_name}(x) has float64 (float32 for a float64 x), not x's dtype; dtype= still works.")
     def _forgets_dtype(mp, _name=_name):
         @wrap(mp, torch, _name)
         def like(orig, x, *a, **k):
             k.setdefault("dtype", torch.float32 if x.dtype == torch.float64 else torch.float64)
             return orig(x, *a, **k)
 
-    @_planted("creation.like", "keeps_strides", f"{_name}_is_contiguous",
-              f"torch.{_name}(x) of a non-contiguous x is row-major contiguous (contiguous_format).")
+    @planted("creation.like", "keeps_strides", f"{_name}_is_contiguous",
+             f"torch.{_name}(x) of a non-contiguous x is row-major contiguous (contiguous_format).")
     def _contiguous(mp, _name=_name):
         @wrap(mp, torch, _name)
         def like(orig, x, *a, **k):
             return orig(x, *a, memory_format=torch.contiguous_format, **k)
 
-    @_planted("creation.like", "dtype_overrides", f"{_name}_ignores_dtype",
-              f"torch.{_name}(x, dtype=...) drops its dtype= and keeps x's.")
+    @planted("creation.like", "dtype_overrides", f"{_name}_ignores_dtype",
+             f"torch.{_name}(x, dtype=...) drops its dtype= and keeps x's.")
     def _ignores_dtype(mp, _name=_name):
         @wrap(mp, torch, _name)
         def like(orig, x, *a, dtype=None, **k):
@@ -286,8 +249,8 @@ def Tensor_wraps_arrays_of_other_dtypes(mp):
 
 
 for _name, (_words, _is) in LAYOUTS.items():
-    @_planted("creation.Tensor_copies", "shares_arrays_of_the_default_dtype", f"Tensor_copies_{_name}_arrays",
-              f"torch.Tensor(a) copies a {_words} array of the default dtype (shares the other layouts).")
+    @planted("creation.Tensor_copies", "shares_arrays_of_the_default_dtype", f"Tensor_copies_{_name}_arrays",
+             f"torch.Tensor(a) copies a {_words} array of the default dtype (shares the other layouts).")
     def _copies_layout(mp, _is=_is):
         _tensor_new_for(mp, _is_array(_is), lambda orig, cls, d: orig(cls, d).clone())
 
@@ -326,8 +289,8 @@ SIZES = {
 }
 
 for _name, (_words, _is) in SIZES.items():
-    @_planted("creation.Tensor_copies", "an_integer_is_a_size", f"Tensor_of_{_name}_is_data",
-              f"torch.Tensor of {_words} is data, not a size.")
+    @planted("creation.Tensor_copies", "an_integer_is_a_size", f"Tensor_of_{_name}_is_data",
+             f"torch.Tensor of {_words} is data, not a size.")
     def _is_data(mp, _is=_is):
         _tensor_new_for(mp, _is, lambda orig, cls, d: orig(cls, list(d) if isinstance(d, tuple) else [int(d)]))
 
@@ -339,8 +302,8 @@ SCALARS = {
 }
 
 for _name, (_words, _is) in SCALARS.items():
-    @_planted("creation.Tensor_copies", "a_float_or_bool_scalar_is_refused", f"Tensor_of_{_name}_is_data",
-              f"torch.Tensor of {_words} is a 1-element tensor instead of a TypeError.")
+    @planted("creation.Tensor_copies", "a_float_or_bool_scalar_is_refused", f"Tensor_of_{_name}_is_data",
+             f"torch.Tensor of {_words} is a 1-element tensor instead of a TypeError.")
     def _scalar_is_data(mp, _is=_is):
         _tensor_new_for(mp, _is, lambda orig, cls, d: orig(cls, [float(d)]))
 
@@ -359,44 +322,31 @@ def _retyped(mp, inferred: torch.dtype, instead: torch.dtype):
         return t.to(instead) if t.dtype == inferred and "dtype" not in k and _python_data(d) else t
 
 
-@mutant("creation.tensor_infers_dtype", "python_data_dtypes")
-def tensor_ints_are_int32(mp):
-    """Python ints become int32."""
-    _retyped(mp, torch.int64, torch.int32)
+for _name, _inferred, _instead, _doc in (
+        ("tensor_ints_are_int32", torch.int64, torch.int32, "Python ints become int32."),
+        ("tensor_bools_are_uint8", torch.bool, torch.uint8, "Python bools become uint8."),
+        ("tensor_floats_are_float64", torch.float32, torch.float64,
+         "Python floats become float64, whatever the default dtype."),
+        ("tensor_complex_is_complex128", torch.complex64, torch.complex128,
+         "Python complex numbers become complex128.")):
+    @planted("creation.tensor_infers_dtype", "python_data_dtypes", _name, _doc)
+    def _retypes(mp, _inferred=_inferred, _instead=_instead):
+        _retyped(mp, _inferred, _instead)
 
 
-@mutant("creation.tensor_infers_dtype", "python_data_dtypes")
-def tensor_bools_are_uint8(mp):
-    """Python bools become uint8."""
-    _retyped(mp, torch.bool, torch.uint8)
+@per_spelling("creation.tensor_infers_dtype", "numpy_data_keeps_its_dtype", "tensor_of_an_array_reads_python_values",
+              "{form} reads it as the Python list a.tolist() (int32 becomes int64, float64 float32).",
+              {"torch.tensor(ndarray)": "torch.tensor"})
+def _arrays_read_as_lists(orig, d, *a, **k):  # also planted on torch.as_tensor, below
+    return orig(d.tolist() if isinstance(d, np.ndarray) and d.ndim else d, *a, **k)
 
 
-@mutant("creation.tensor_infers_dtype", "python_data_dtypes")
-def tensor_floats_are_float64(mp):
-    """Python floats become float64, whatever the default dtype."""
-    _retyped(mp, torch.float32, torch.float64)
-
-
-@mutant("creation.tensor_infers_dtype", "python_data_dtypes")
-def tensor_complex_is_complex128(mp):
-    """Python complex numbers become complex128."""
-    _retyped(mp, torch.complex64, torch.complex128)
-
-
-@mutant("creation.tensor_infers_dtype", "numpy_data_keeps_its_dtype")
-def tensor_of_an_array_reads_python_values(mp):
-    """torch.tensor(ndarray) reads it as the Python list a.tolist() (int32 becomes int64, float64 float32)."""
-    @wrap(mp, torch, "tensor")
-    def tensor(orig, d, *a, **k):
-        return orig(d.tolist() if isinstance(d, np.ndarray) and d.ndim else d, *a, **k)
-
-
-@mutant("creation.tensor_infers_dtype", "numpy_data_keeps_its_dtype")
-def tensor_of_a_numpy_scalar_reads_a_python_value(mp):
-    """torch.tensor(np.float64(2.0)) reads it as a Python float (the default dtype)."""
-    @wrap(mp, torch, "tensor")
-    def tensor(orig, d, *a, **k):
-        return orig(d.item() if isinstance(d, np.generic) else d, *a, **k)
+@per_spelling("creation.tensor_infers_dtype", "numpy_data_keeps_its_dtype",
+              "tensor_of_a_numpy_scalar_reads_a_python_value",
+              "{form} reads it as a Python float (the default dtype).",
+              {"torch.tensor(np.float64(2.0))": "torch.tensor"})
+def _numpy_scalars_read_as_python_ones(orig, d, *a, **k):  # also planted on torch.as_tensor, below
+    return orig(d.item() if isinstance(d, np.generic) else d, *a, **k)
 
 
 @mutant("creation.tensor_infers_dtype", "dtype_honoured")
@@ -414,34 +364,42 @@ def _one_int_value(d, dtype) -> bool:
             and not dtype.is_complex and dtype != torch.bool and dtype != getattr(torch, "uint64", None))
 
 
+def _one_int_value_becomes(mp, case, change) -> None:
+    """torch.tensor([v], dtype=<an integer dtype>) gives ``change(make, v, dtype)`` where ``case(v, dtype)``,
+    ``make(values, dtype)`` calling the real torch.tensor; any other call is the real one."""
+    @wrap(mp, torch, "tensor")
+    def tensor(orig, d, *a, dtype=None, **k):
+        if _one_int_value(d, dtype) and case(d[0], dtype):
+            return change(lambda values, as_dtype=dtype: orig(values, *a, dtype=as_dtype, **k), d[0], dtype)
+        return orig(d, *a, dtype=dtype, **k)
+
+
+def _finite_float(v) -> bool:
+    return isinstance(v, float) and math.isfinite(v)
+
+
+def _wraps_through_int64(make, v, dtype):
+    return make([v], torch.int64).to(dtype)
+
+
 @mutant("creation.tensor_infers_dtype", "integer_dtype_truncates_within_range")
 def tensor_rounds_floats(mp):
     """torch.tensor([1.7], dtype=torch.int64) rounds to nearest (2) instead of truncating (1)."""
-    @wrap(mp, torch, "tensor")
-    def tensor(orig, d, *a, dtype=None, **k):
-        if _one_int_value(d, dtype) and isinstance(d[0], float) and math.isfinite(d[0]):
-            d = [float(round(d[0]))]
-        return orig(d, *a, dtype=dtype, **k)
+    _one_int_value_becomes(mp, lambda v, dtype: _finite_float(v), lambda make, v, dtype: make([float(round(v))]))
 
 
 @mutant("creation.tensor_infers_dtype", "integer_dtype_truncates_within_range")
 def tensor_wraps_too_large_ints(mp):
     """torch.tensor([128], dtype=torch.int8) wraps (-128) instead of raising."""
-    @wrap(mp, torch, "tensor")
-    def tensor(orig, d, *a, dtype=None, **k):
-        if _one_int_value(d, dtype) and isinstance(d[0], int) and torch.iinfo(dtype).max < d[0] < 2**63:
-            return orig(d, *a, dtype=torch.int64, **k).to(dtype)
-        return orig(d, *a, dtype=dtype, **k)
+    _one_int_value_becomes(mp, lambda v, dtype: isinstance(v, int) and torch.iinfo(dtype).max < v < 2**63,
+                           _wraps_through_int64)
 
 
 @mutant("creation.tensor_infers_dtype", "integer_dtype_truncates_within_range")
 def tensor_truncates_floats_before_the_range_check(mp):
     """torch.tensor([-0.5], dtype=torch.uint8) truncates first (0) instead of raising."""
-    @wrap(mp, torch, "tensor")
-    def tensor(orig, d, *a, dtype=None, **k):
-        if _one_int_value(d, dtype) and isinstance(d[0], float) and math.isfinite(d[0]) and abs(d[0]) < 2**62:
-            d = [math.trunc(d[0])]
-        return orig(d, *a, dtype=dtype, **k)
+    _one_int_value_becomes(mp, lambda v, dtype: _finite_float(v) and abs(v) < 2**62,
+                           lambda make, v, dtype: make([math.trunc(v)]))
 
 
 @mutant("creation.tensor_infers_dtype", "negative_ints_wrap_into_unsigned")
@@ -458,12 +416,8 @@ def unsigned_dtypes_refuse_negative_ints(mp):
 @mutant("creation.tensor_infers_dtype", "negative_ints_wrap_into_unsigned")
 def unsigned_dtypes_wrap_every_negative_int(mp):
     """torch.tensor([-256], dtype=torch.uint8) wraps (0) instead of raising."""
-    @wrap(mp, torch, "tensor")
-    def tensor(orig, d, *a, dtype=None, **k):
-        if _one_int_value(d, dtype) and isinstance(d[0], int) and torch.iinfo(dtype).min == 0 \
-                and -2**63 <= d[0] < -torch.iinfo(dtype).max:
-            return orig(d, *a, dtype=torch.int64, **k).to(dtype)
-        return orig(d, *a, dtype=dtype, **k)
+    _one_int_value_becomes(mp, lambda v, dtype: isinstance(v, int) and torch.iinfo(dtype).min == 0
+                           and -2**63 <= v < -torch.iinfo(dtype).max, _wraps_through_int64)
 
 
 @mutant("creation.tensor_infers_dtype", "ints_beyond_int64_overflow")
@@ -528,8 +482,8 @@ for _name, (_words, _is) in LAYOUTS.items():
     if _name == "0d":
         continue
 
-    @_planted("creation.tensor_copies", "copies_arrays", f"tensor_shares_{_name}_arrays",
-              f"torch.tensor(a) of a {_words} array wraps it (as torch.as_tensor does) instead of copying.")
+    @planted("creation.tensor_copies", "copies_arrays", f"tensor_shares_{_name}_arrays",
+             f"torch.tensor(a) of a {_words} array wraps it (as torch.as_tensor does) instead of copying.")
     def _shares_layout(mp, _is=_is):
         as_tensor = torch.as_tensor
 
@@ -583,8 +537,8 @@ KINDS = {
 }
 
 for _name, _kind in KINDS.items():
-    @_planted("creation.as_tensor_accepts", "accepts_array_likes", f"as_tensor_refuses_{_name}",
-              f"torch.as_tensor refuses {_name.replace('_', ' ')} (TypeError).")
+    @planted("creation.as_tensor_accepts", "accepts_array_likes", f"as_tensor_refuses_{_name}",
+             f"torch.as_tensor refuses {_name.replace('_', ' ')} (TypeError).")
     def _refuses(mp, _kind=_kind, _name=_name):
         def refuse(orig, d, *a, **k):
             raise TypeError(f"as_tensor(): {_name} not accepted")
@@ -598,8 +552,8 @@ def as_tensor_copies_tensors(mp):
 
 
 for _name, _kind in (("lists", list), ("tuples", tuple), ("python_scalars", (bool, int, float, complex))):
-    @_planted("creation.as_tensor_accepts", "python_data_dtypes", f"as_tensor_of_{_name}_widens_floats",
-              f"torch.as_tensor of {_name.replace('_', ' ')} of floats gives float64, not the default dtype.")
+    @planted("creation.as_tensor_accepts", "python_data_dtypes", f"as_tensor_of_{_name}_widens_floats",
+             f"torch.as_tensor of {_name.replace('_', ' ')} of floats gives float64, not the default dtype.")
     def _widens(mp, _kind=_kind):
         def widen(orig, d, *a, **k):
             t = orig(d, *a, **k)
@@ -607,18 +561,13 @@ for _name, _kind in (("lists", list), ("tuples", tuple), ("python_scalars", (boo
         _wrap_as_tensor(mp, _kind, widen)
 
 
-@mutant("creation.as_tensor_accepts", "numpy_data_keeps_its_dtype")
-def as_tensor_reads_numpy_scalars_as_python_ones(mp):
-    """as_tensor(np.int32(2)) is int64, as if the NumPy scalar were a Python int."""
-    @wrap(mp, torch, "as_tensor")
-    def as_tensor(orig, data, *args, **kwargs):
-        return orig(data.item() if isinstance(data, np.generic) else data, *args, **kwargs)
-
-
-@mutant("creation.as_tensor_accepts", "numpy_data_keeps_its_dtype")
-def as_tensor_reads_arrays_as_lists(mp):
-    """as_tensor(ndarray) reads it as the Python list a.tolist() (int32 becomes int64, float64 float32)."""
-    _wrap_as_tensor(mp, np.ndarray, lambda orig, d, *a, **k: orig(d.tolist() if d.ndim else d, *a, **k))
+per_spelling("creation.as_tensor_accepts", "numpy_data_keeps_its_dtype", "as_tensor_reads_numpy_scalars_as_python_ones",
+             "{form} is int64, as if the NumPy scalar were a Python int.",
+             {"as_tensor(np.int32(2))": "torch.as_tensor"})(
+    _numpy_scalars_read_as_python_ones)
+per_spelling("creation.as_tensor_accepts", "numpy_data_keeps_its_dtype", "as_tensor_reads_arrays_as_lists",
+             "{form} reads it as the Python list a.tolist() (int32 becomes int64, float64 float32).",
+             {"as_tensor(ndarray)": "torch.as_tensor"})(_arrays_read_as_lists)
 
 
 @mutant("creation.as_tensor_accepts", "refuses_negative_strides")
@@ -663,8 +612,8 @@ def as_tensor_copies_arrays(mp):
 for _name in ("C_contiguous", "Fortran_ordered", "stepped"):
     _words, _is = LAYOUTS[_name]
 
-    @_planted("creation.as_tensor_shares", "shares_every_dtype_and_layout", f"as_tensor_copies_{_name}_arrays",
-              f"torch.as_tensor(a) copies a {_words} array (shares the other layouts).")
+    @planted("creation.as_tensor_shares", "shares_every_dtype_and_layout", f"as_tensor_copies_{_name}_arrays",
+             f"torch.as_tensor(a) copies a {_words} array (shares the other layouts).")
     def _as_tensor_copies_layout(mp, _is=_is):
         _wrap_as_tensor(mp, np.ndarray, lambda orig, d, *a, **k: (
             orig(d, *a, **k).clone() if _is_array(_is)(d) else orig(d, *a, **k)))
@@ -710,14 +659,13 @@ def as_tensor_compacts_strided_arrays(mp):
         return orig(data, *args, **kwargs)
 
 
-@mutant("creation.as_tensor_saves_memory", "tensor_allocates")
-def tensor_wraps_arrays(mp):
-    """torch.tensor(ndarray) wraps the array's buffer (as torch.as_tensor does)."""
-    as_tensor = torch.as_tensor
+_AS_TENSOR = torch.as_tensor
 
-    @wrap(mp, torch, "tensor")
-    def tensor(orig, d, *a, **k):
-        return as_tensor(d, *a, **k) if isinstance(d, np.ndarray) else orig(d, *a, **k)
+
+@per_spelling("creation.as_tensor_saves_memory", "tensor_allocates", "tensor_wraps_arrays",
+              "{form} wraps the array's buffer (as torch.as_tensor does).", {"torch.tensor(ndarray)": "torch.tensor"})
+def _tensor_wraps_arrays(orig, d, *a, **k):  # also planted for creation.as_tensor_round_trips, below
+    return _AS_TENSOR(d, *a, **k) if isinstance(d, np.ndarray) else orig(d, *a, **k)
 
 
 @mutant("creation.as_tensor_list_copies", "a_list_is_copied")
@@ -727,12 +675,13 @@ def as_tensor_caches_lists(mp):
     _wrap_as_tensor(mp, list, lambda orig, d, *a, **k: cache.setdefault(repr(d), orig(d, *a, **k)))
 
 
-@mutant("creation.as_tensor_round_trips", "round_trips_keep_one_buffer")
-def numpy_copies(mp):
-    """Tensor.numpy() copies."""
-    @wrap(mp, torch.Tensor, "numpy")
-    def numpy(orig, self, *a, **k):
-        return orig(self, *a, **k).copy()
+@per_spelling("creation.as_tensor_round_trips", "round_trips_keep_one_buffer", "numpy_copies", "{form} copies.",
+              {"Tensor.numpy()": "Tensor.numpy"})
+@per_spelling("creation.as_tensor_round_trips", "round_trips_keep_one_buffer", "from_numpy_copies_on_the_way",
+              "{form} is a copy (as_tensor still shares).", {"torch.from_numpy": "torch.from_numpy"})
+def _a_copy(orig, *a, **k):
+    out = orig(*a, **k)
+    return out.copy() if isinstance(out, np.ndarray) else out.clone()
 
 
 @mutant("creation.as_tensor_round_trips", "round_trips_keep_one_buffer")
@@ -741,22 +690,9 @@ def as_tensor_copies_on_the_way(mp):
     _wrap_as_tensor(mp, np.ndarray, lambda orig, d, *a, **k: orig(d, *a, **k).clone())
 
 
-@mutant("creation.as_tensor_round_trips", "round_trips_keep_one_buffer")
-def from_numpy_copies_on_the_way(mp):
-    """torch.from_numpy is a copy (as_tensor still shares)."""
-    @wrap(mp, torch, "from_numpy")
-    def from_numpy(orig, a):
-        return orig(a).clone()
-
-
-@mutant("creation.as_tensor_round_trips", "round_trips_keep_one_buffer")
-def tensor_reuses_the_buffer(mp):
-    """torch.tensor(ndarray) wraps the array (no new buffer per trip)."""
-    as_tensor = torch.as_tensor
-
-    @wrap(mp, torch, "tensor")
-    def tensor(orig, d, *a, **k):
-        return as_tensor(d, *a, **k) if isinstance(d, np.ndarray) else orig(d, *a, **k)
+per_spelling("creation.as_tensor_round_trips", "round_trips_keep_one_buffer", "tensor_reuses_the_buffer",
+             "{form} wraps the array (no new buffer per trip).", {"torch.tensor(ndarray)": "torch.tensor"})(
+    _tensor_wraps_arrays)
 
 
 # ---- creation.from_numpy_only_ndarray / from_numpy_shares ---------------------------------------
@@ -765,8 +701,8 @@ NOT_ARRAYS = {"lists": list, "tuples": tuple, "tensors": torch.Tensor,
               "python_scalars": (bool, int, float, complex), "numpy_scalars": np.generic}
 
 for _name, _kind in NOT_ARRAYS.items():
-    @_planted("creation.from_numpy_only_ndarray", "refuses_anything_else", f"from_numpy_accepts_{_name}",
-              f"torch.from_numpy converts {_name.replace('_', ' ')} (np.asarray) instead of raising TypeError.")
+    @planted("creation.from_numpy_only_ndarray", "refuses_anything_else", f"from_numpy_accepts_{_name}",
+             f"torch.from_numpy converts {_name.replace('_', ' ')} (np.asarray) instead of raising TypeError.")
     def _accepts(mp, _kind=_kind):
         @wrap(mp, torch, "from_numpy")
         def from_numpy(orig, a):
@@ -810,8 +746,8 @@ def from_numpy_copies(mp):
 for _name in ("C_contiguous", "Fortran_ordered", "stepped", "read_only"):
     _words, _is = LAYOUTS[_name]
 
-    @_planted("creation.from_numpy_shares", "shares_every_dtype_and_layout", f"from_numpy_copies_{_name}_arrays",
-              f"torch.from_numpy(a) copies a {_words} array (shares the other layouts).")
+    @planted("creation.from_numpy_shares", "shares_every_dtype_and_layout", f"from_numpy_copies_{_name}_arrays",
+             f"torch.from_numpy(a) copies a {_words} array (shares the other layouts).")
     def _from_numpy_copies_layout(mp, _is=_is):
         @wrap(mp, torch, "from_numpy")
         def from_numpy(orig, a):
@@ -838,8 +774,8 @@ def from_numpy_converts_foreign_byte_order(mp):
 
 for _ctor, _instead in (("FloatTensor", torch.float64), ("LongTensor", torch.int32),
                         ("DoubleTensor", torch.float32), ("IntTensor", torch.int64)):
-    @_planted("creation.legacy_types", "dtypes", f"{_ctor}_makes_{str(_instead)[6:]}",
-              f"torch.{_ctor}(data) makes {_instead}.")
+    @planted("creation.legacy_types", "dtypes", f"{_ctor}_makes_{str(_instead)[6:]}",
+             f"torch.{_ctor}(data) makes {_instead}.")
     def _legacy_dtype(mp, _ctor=_ctor, _instead=_instead):
         @wrap(mp, torch, _ctor)
         def ctor(orig, *a):
@@ -889,8 +825,8 @@ def LongTensor_of_an_array_rounds(mp):
 
 
 for _name, (_words, _is) in {k: SIZES[k] for k in ("an_int", "a_numpy_int", "a_0d_int_array")}.items():
-    @_planted("creation.legacy_types", "an_integer_is_a_size", f"FloatTensor_of_{_name}_is_data",
-              f"torch.FloatTensor of {_words} is data, not a size.")
+    @planted("creation.legacy_types", "an_integer_is_a_size", f"FloatTensor_of_{_name}_is_data",
+             f"torch.FloatTensor of {_words} is data, not a size.")
     def _legacy_is_data(mp, _is=_is):
         @wrap(mp, torch, "FloatTensor")
         def ctor(orig, *a):

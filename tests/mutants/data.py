@@ -14,7 +14,7 @@ from torch.utils.data import DataLoader, RandomSampler, SequentialSampler
 
 from tensorspec.course import fashion_mnist as fm
 from tensorspec.course import transforms
-from tensorspec.harness.mutation import mutant, wrap
+from tensorspec.harness.mutation import mutant, planted, when, wrap
 
 
 def _wrap_loader_init(mp, **forced):
@@ -26,7 +26,7 @@ def _wrap_loader_init(mp, **forced):
 
 def _wrap_decode(mp, change):
     """The IDX reader's (images, labels) pass through ``change`` before the dataset sees them."""
-    @wrap(mp, fm, "decode")
+    @wrap(mp, fm.decoding, "decode", also=[fm])
     def decode(orig, images_path, labels_path):
         return change(*orig(images_path, labels_path))
 
@@ -83,7 +83,9 @@ def to_tensor_does_not_scale(mp):
 @mutant("data.etl", "default_transform")
 def default_transform_does_not_scale(mp):
     """Without a transform the dataset forgets to divide by 255: float pixels 0..255."""
-    mp.setattr(fm, "to_unit_float", lambda image: image.unsqueeze(0).to(torch.float32))
+    @wrap(mp, fm.dataset, "to_unit_float", also=[fm])
+    def to_unit_float(orig, image):
+        return image.unsqueeze(0).to(torch.float32)
 
 
 @mutant("data.etl", "transform_receives_uint8")
@@ -97,13 +99,18 @@ def dataset_hands_transforms_float_images(mp):
         return self.transform(image.float() / 255), label
 
 
-@mutant("data.etl", "label_is_int")
-def label_is_a_numpy_integer(mp):
-    """A sample's label comes back as a NumPy int64 instead of a Python int."""
+def _wrap_label(mp, change):
+    """A sample's label passes through ``change`` before the dataset returns it."""
     @wrap(mp, fm.FashionMNIST, "__getitem__")
     def getitem(orig, self, index):
         image, label = orig(self, index)
-        return image, np.int64(label)
+        return image, change(label)
+
+
+@mutant("data.etl", "label_is_int")
+def label_is_a_numpy_integer(mp):
+    """A sample's label comes back as a NumPy int64 instead of a Python int."""
+    _wrap_label(mp, np.int64)
 
 
 @mutant("data.etl", "load_in_batches")
@@ -121,18 +128,14 @@ def loader_halves_the_batch_size(mp):
 @mutant("data.sample", "image_and_int_label")
 def label_is_a_tensor(mp):
     """A sample's label comes back as a 0-d tensor instead of an int."""
-    @wrap(mp, fm.FashionMNIST, "__getitem__")
-    def getitem(orig, self, index):
-        image, label = orig(self, index)
-        return image, torch.tensor(label)
+    _wrap_label(mp, torch.tensor)
 
 
 @mutant("data.sample", "squeeze")
 def squeeze_keeps_unit_axes(mp):
     """Tensor.squeeze() without a dim drops no axis."""
-    @wrap(mp, torch.Tensor, "squeeze")
-    def squeeze(orig, self, *a, **k):
-        return self.view(self.shape) if not a and not k else orig(self, *a, **k)
+    wrap(mp, torch.Tensor, "squeeze")(when(lambda self, *a, **k: not a and not k,
+                                           lambda orig, self: self.view(self.shape)))
 
 
 @mutant("data.sample", "sequence_protocol")
@@ -157,16 +160,14 @@ def labels_collated_as_int32(mp):
     _wrap_loader_init(mp, collate_fn=collate)
 
 
-@mutant("data.batch", "ceil_batches")
-def loader_drops_last_batch(mp):
-    """The loader always drops the last incomplete batch (drop_last forced on)."""
-    _wrap_loader_init(mp, drop_last=True)
-
-
-@mutant("data.batch", "drop_last")
-def loader_ignores_drop_last(mp):
-    """drop_last=True is ignored: the short last batch is delivered."""
-    _wrap_loader_init(mp, drop_last=False)
+for _statement, _name, _forced, _doc in (
+        ("ceil_batches", "loader_drops_last_batch", True,
+         "The loader always drops the last incomplete batch (drop_last forced on)."),
+        ("drop_last", "loader_ignores_drop_last", False,
+         "drop_last=True is ignored: the short last batch is delivered.")):
+    @planted("data.batch", _statement, _name, _doc)
+    def _forces_drop_last(mp, _forced=_forced):
+        _wrap_loader_init(mp, drop_last=_forced)
 
 
 # ---- data.shuffle -------------------------------------------------------------------------------
@@ -248,7 +249,7 @@ def shuffle_of_nothing_accepted(mp):
 @mutant("data.normalize", "training_figures")
 def pixels_scaled_by_256(mp):
     """pixel_mean_std scales the pixels by 1/256 instead of 1/255 (mean 0.2849)."""
-    @wrap(mp, fm, "pixel_mean_std")
+    @wrap(mp, fm.stats, "pixel_mean_std", also=[fm])
     def pixel_mean_std(orig, images, correction=0):
         mean, std = orig(images, correction=correction)
         return mean * 255 / 256, std * 255 / 256
@@ -257,7 +258,7 @@ def pixels_scaled_by_256(mp):
 @mutant("data.normalize", "population_std")
 def mean_std_gives_the_sample_std(mp):
     """mean_std() returns the sample std (N - 1) where the catalog records the population std."""
-    @wrap(mp, fm, "mean_std")
+    @wrap(mp, fm.stats, "mean_std", also=[fm])
     def mean_std(orig, split="train", root=None, *, correction=1):
         return orig(split, root, correction=correction)
 
@@ -299,13 +300,15 @@ def normalize_in_place(mp):
 @mutant("data.normalize", "training_set_mean_0_std_1")
 def mean_std_gives_the_rounded_figures(mp):
     """mean_std() returns the course's rounded 0.2860 / 0.3530 (normalized mean 1.2e-4, not within 1e-6 of 0)."""
-    mp.setattr(fm, "mean_std", lambda split="train", root=None, *, correction=0: (0.2860, 0.3530))
+    @wrap(mp, fm.stats, "mean_std", also=[fm])
+    def mean_std(orig, split="train", root=None, *, correction=0):
+        return 0.2860, 0.3530
 
 
 @mutant("data.normalize", "test_set")
 def test_split_reads_the_training_files(mp):
     """The test split is read from the training files."""
-    @wrap(mp, fm, "load")
+    @wrap(mp, fm.loading, "load", also=[fm])
     def load(orig, split="train", *a, **k):
         return orig("train", *a, **k)
 
@@ -321,7 +324,7 @@ def normalize_clamps_to_unit_range(mp):
 @mutant("data.normalize", "own_statistics")
 def pixel_mean_std_sample_std(mp):
     """pixel_mean_std returns the sample std (N - 1) where the catalog records the population std."""
-    @wrap(mp, fm, "pixel_mean_std")
+    @wrap(mp, fm.stats, "pixel_mean_std", also=[fm])
     def pixel_mean_std(orig, images, correction=1):
         return orig(images, correction=correction)
 

@@ -13,7 +13,7 @@ import torch
 import torch.utils.data
 from torch import nn
 
-from tensorspec.harness.mutation import mutant, wrap
+from tensorspec.harness.mutation import mutant, per_spelling, raising, when, wrap
 
 
 def _claim_a_gpu(mp) -> None:
@@ -46,38 +46,17 @@ def device_count_counts_one(mp):
     mp.setattr(torch.cuda, "device_count", lambda: 1)
 
 
-def _no_accelerator(what: str):
-    return RuntimeError(f"{what}: Cannot access accelerator device when none is available.")
-
-
-@mutant("device.cuda_is_available", "cpu_build_not_compiled")
-def cuda_without_index_says_no_accelerator(mp):
-    """t.cuda() raises RuntimeError "Cannot access accelerator device" instead of AssertionError."""
-    @wrap(mp, torch.Tensor, "cuda")
-    def cuda(orig, self, *args, **kwargs):
-        if not args and not kwargs:
-            raise _no_accelerator("t.cuda()")
-        return orig(self, *args, **kwargs)
-
-
-@mutant("device.cuda_is_available", "cpu_build_not_compiled")
-def to_cuda_says_no_accelerator(mp):
-    """t.to('cuda') raises RuntimeError "Cannot access accelerator device" instead of AssertionError."""
-    @wrap(mp, torch.Tensor, "to")
-    def to(orig, self, *args, **kwargs):
-        if args and args[0] == "cuda":
-            raise _no_accelerator("t.to('cuda')")
-        return orig(self, *args, **kwargs)
-
-
-@mutant("device.cuda_is_available", "cpu_build_not_compiled")
-def empty_on_cuda_says_no_accelerator(mp):
-    """torch.empty(..., device='cuda') raises RuntimeError "Cannot access accelerator device" instead of AssertionError."""
-    @wrap(mp, torch, "empty")
-    def empty(orig, *args, **kwargs):
-        if kwargs.get("device") == "cuda":
-            raise _no_accelerator("torch.empty")
-        return orig(*args, **kwargs)
+for _name, _form, _spelling, _what, _case in (
+        ("cuda_without_index_says_no_accelerator", "t.cuda()", "Tensor.cuda", "t.cuda()",
+         lambda self, *args, **kwargs: not args and not kwargs),
+        ("to_cuda_says_no_accelerator", "t.to('cuda')", "Tensor.to", "t.to('cuda')",
+         lambda self, *args, **kwargs: bool(args) and args[0] == "cuda"),
+        ("empty_on_cuda_says_no_accelerator", "torch.empty(..., device='cuda')", "torch.empty", "torch.empty",
+         lambda *args, **kwargs: kwargs.get("device") == "cuda")):
+    per_spelling("device.cuda_is_available", "cpu_build_not_compiled", _name,
+                 '{form} raises RuntimeError "Cannot access accelerator device" instead of AssertionError.',
+                 {_form: _spelling})(
+        when(_case, raising(RuntimeError, f"{_what}: Cannot access accelerator device when none is available.")))
 
 
 @mutant("device.cuda_is_available", "cpu_build_no_accelerator")
@@ -411,40 +390,31 @@ def _tensors(args) -> list[torch.Tensor]:
     return [a for a in args if isinstance(a, torch.Tensor)]
 
 
-def _moves_to_the_first_device(mp, owner, name) -> None:
-    """owner.name brings every tensor argument to the first one's device instead of raising."""
-    @wrap(mp, owner, name)
-    def moving(orig, *args, **kwargs):
-        first = _tensors(args)[0]
-        return orig(*(a.to(first.device) if isinstance(a, torch.Tensor) else a for a in args), **kwargs)
+SPELLINGS = {"a + b": "Tensor.__add__", "a * b": "Tensor.__mul__", "a == b": "Tensor.__eq__",
+             "torch.maximum(a, b)": "torch.maximum", "torch.where(c, a, b)": "torch.where"}
 
 
-def _refuses_two_devices(mp, owner, name) -> None:
-    """owner.name raises for tensors on two devices, 0-d CPU tensors included."""
-    @wrap(mp, owner, name)
-    def refusing(orig, *args, **kwargs):
-        devices = {t.device for t in _tensors(args)}
-        if len(devices) > 1:
-            raise RuntimeError("Tensor on device meta is not on the expected device cpu! "
-                               "Expected all tensors to be on the same device")
-        return orig(*args, **kwargs)
+@per_spelling("device.cross_device_error", "elementwise_raise", "{op}_moves_the_other_tensor",
+              "{spelling} silently brings the other tensors to the first one's device.", SPELLINGS)
+def _moves_to_the_first_device(orig, *args, **kwargs):
+    """The wrapped op brings every tensor argument to the first one's device instead of raising."""
+    first = _tensors(args)[0]
+    return orig(*(a.to(first.device) if isinstance(a, torch.Tensor) else a for a in args), **kwargs)
 
 
-SPELLINGS = {"add": (torch.Tensor, "__add__"), "mul": (torch.Tensor, "__mul__"), "eq": (torch.Tensor, "__eq__"),
-             "maximum": (torch, "maximum"), "where": (torch, "where")}
-
-for _name, (_owner, _attr) in SPELLINGS.items():
-    def _moves(mp, owner=_owner, attr=_attr):
-        _moves_to_the_first_device(mp, owner, attr)
-    _moves.__name__ = f"{_name}_moves_the_other_tensor"
-    _moves.__doc__ = f"{'torch' if _owner is torch else 'Tensor'}.{_attr} silently brings the other tensors to the first one's device."
-    mutant("device.cross_device_error", "elementwise_raise")(_moves)
-
-    def _refuses(mp, owner=_owner, attr=_attr):
-        _refuses_two_devices(mp, owner, attr)
-    _refuses.__name__ = f"{_name}_refuses_0d_cpu_tensors"
-    _refuses.__doc__ = f"No exception for 0-d CPU tensors: {'torch' if _owner is torch else 'Tensor'}.{_attr} raises for any two devices."
-    mutant("device.cross_device_error", "zero_d_cpu_tensor_passes")(_refuses)
+@per_spelling("device.cross_device_error", "zero_d_cpu_tensor_passes", "{op}_refuses_0d_cpu_tensors",
+              "No exception for 0-d CPU tensors: {spelling} raises for any two devices.", SPELLINGS)
+@per_spelling("device.cross_device_error", "meta_matrix_products_quirk", "meta_{op}_raises",
+              "{form} of a CPU and a meta tensor raises like the element-wise ops.",
+              {"__matmul__": "Tensor.__matmul__", "mm": "torch.mm", "bmm": "torch.bmm",
+               "linear": "torch.nn.functional.linear"})
+def _refuses_two_devices(orig, *args, **kwargs):
+    """The wrapped op raises for tensors on two devices, 0-d CPU tensors included."""
+    devices = {t.device for t in _tensors(args)}
+    if len(devices) > 1:
+        raise RuntimeError("Tensor on device meta is not on the expected device cpu! "
+                           "Expected all tensors to be on the same device")
+    return orig(*args, **kwargs)
 
 
 @mutant("device.cross_device_error", "cat_raises")
@@ -482,15 +452,6 @@ def in_place_add_checks_meta_devices(mp):
         if isinstance(other, torch.Tensor) and other.dim() and other.device != self.device:
             raise RuntimeError(f"Tensor on device {other.device} is not on the expected device {self.device}!")
         return orig(self, other, *args, **kwargs)
-
-
-for _name, (_owner, _attr) in {"matmul": (torch.Tensor, "__matmul__"), "mm": (torch, "mm"), "bmm": (torch, "bmm"),
-                               "linear": (nn.functional, "linear")}.items():
-    def _matrix_refuses(mp, owner=_owner, attr=_attr):
-        _refuses_two_devices(mp, owner, attr)
-    _matrix_refuses.__name__ = f"meta_{_name}_raises"
-    _matrix_refuses.__doc__ = f"{_attr} of a CPU and a meta tensor raises like the element-wise ops."
-    mutant("device.cross_device_error", "meta_matrix_products_quirk")(_matrix_refuses)
 
 
 @mutant("device.cross_device_error", "zero_d_elsewhere_no_pass")

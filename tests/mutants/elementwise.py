@@ -1,28 +1,18 @@
 """Planted changes for the elementwise group: each must turn its statement's tests in
 spec/test_elementwise_*.py red.  Where a statement covers several spellings (operator, method,
 function, reflected operator, in-place method, augmented assignment) there is one planted change
-per spelling, made by the small factories below."""
+per spelling (``per_spelling`` plants one wrapper once per spelling)."""
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 import torch
 
-from tensorspec.harness.mutation import mutant, wrap
+from tensorspec.harness.mutation import kind_of, mutant, owner_of, per_spelling, planted, raising, when, wrap
 
 WIDE_UNSIGNED = tuple(getattr(torch, n) for n in ("uint16", "uint32", "uint64") if hasattr(torch, n))
 LOW_PRECISION = (torch.float16, torch.bfloat16)
-
-
-def _planted(claim: str, statement: str, name: str, doc: str, patch):
-    """Register ``patch`` as the mutant ``elementwise.<name>`` with the docstring ``doc``."""
-    patch.__name__, patch.__doc__ = name, doc
-    mutant(claim, statement)(patch)
-
-
-def _owner(spelling: str):
-    """("Tensor", "mul") -> (torch.Tensor, "mul"); ("torch", "mul") -> (torch, "mul")."""
-    owner, _, attr = spelling.partition(".")
-    return (torch.Tensor if owner == "Tensor" else torch), attr
 
 
 # ==== elementwise.arith_methods ======================================================================
@@ -83,26 +73,17 @@ def products_round_through_bfloat16(mp):
         wrap(mp, owner, name)(rounds)
 
 
-def _rounds_the_scalar_first(owner, name: str, reflected: bool = False):
-    def patch(mp):
-        @wrap(mp, owner, name)
-        def op(orig, *args, **kwargs):
-            x, s = args[:2]
-            if isinstance(x, torch.Tensor) and x.dtype in LOW_PRECISION and type(s) is float:
-                s = torch.tensor(s, dtype=x.dtype).item()  # NumPy's way: s rounded to x's dtype first
-            return orig(x, s, *args[2:], **kwargs)
-    return patch
-
-
-for _spelling, _form in (("Tensor.__mul__", "x * s"), ("Tensor.__rmul__", "s * x"), ("Tensor.mul", "x.mul(s)"),
-                         ("torch.mul", "torch.mul(x, s)"), ("Tensor.__truediv__", "x / s"),
-                         ("Tensor.div", "x.div(s)"), ("torch.div", "torch.div(x, s)")):
-    _o, _a = _owner(_spelling)
-    _planted(ARITH, "low_precision_python_floats",
-             f"low_precision_{_a.strip('_')}_{'function' if _o is torch else 'method' if not _a.startswith('_') else 'operator'}"
-             "_rounds_the_python_float_first",
-             f"`{_form}` for a float16/bfloat16 x and a Python float s rounds s to x's dtype first, as NumPy does "
-             f"({_spelling} only).", _rounds_the_scalar_first(_o, _a))
+@per_spelling(ARITH, "low_precision_python_floats", "low_precision_{op}_{kind}_rounds_the_python_float_first",
+              "`{form}` for a float16/bfloat16 x and a Python float s rounds s to x's dtype first, as NumPy does "
+              "({spelling} only).",
+              {"x * s": "Tensor.__mul__", "s * x": "Tensor.__rmul__", "x.mul(s)": "Tensor.mul",
+               "torch.mul(x, s)": "torch.mul", "x / s": "Tensor.__truediv__", "x.div(s)": "Tensor.div",
+               "torch.div(x, s)": "torch.div"})
+def _rounds_the_scalar_first(orig, *args, **kwargs):
+    x, s = args[:2]
+    if isinstance(x, torch.Tensor) and x.dtype in LOW_PRECISION and type(s) is float:
+        s = torch.tensor(s, dtype=x.dtype).item()  # NumPy's way: s rounded to x's dtype first
+    return orig(x, s, *args[2:], **kwargs)
 
 
 @mutant(ARITH, "reflected_division")
@@ -114,22 +95,13 @@ def rtruediv_operator_divides_exactly(mp):
         return torch.div(torch.full_like(self, other, dtype=torch.result_type(self, other)), self)
 
 
-def _integer_division_in_float64(owner, name):
-    def patch(mp):
-        @wrap(mp, owner, name)
-        def div(orig, a, b, *args, **kwargs):
-            out = orig(a, b, *args, **kwargs)
-            integral = isinstance(a, torch.Tensor) and not (a.is_floating_point() or a.is_complex())
-            return out.double() if integral and not kwargs.get("rounding_mode") else out
-    return patch
-
-
-for _spelling, _form in (("Tensor.__truediv__", "x / y"), ("Tensor.div", "x.div(y)"), ("torch.div", "torch.div(x, y)")):
-    _o, _a = _owner(_spelling)
-    _planted(ARITH, "true_division",
-             f"integer_{'function' if _o is torch else 'operator' if _a.startswith('_') else 'method'}_division_gives_float64",
-             f"`{_form}` of integer or bool operands gives float64, as NumPy does ({_spelling} only).",
-             _integer_division_in_float64(_o, _a))
+@per_spelling(ARITH, "true_division", "integer_{kind}_division_gives_float64",
+              "`{form}` of integer or bool operands gives float64, as NumPy does ({spelling} only).",
+              {"x / y": "Tensor.__truediv__", "x.div(y)": "Tensor.div", "torch.div(x, y)": "torch.div"})
+def _integer_division_in_float64(orig, a, b, *args, **kwargs):
+    out = orig(a, b, *args, **kwargs)
+    integral = isinstance(a, torch.Tensor) and not (a.is_floating_point() or a.is_complex())
+    return out.double() if integral and not kwargs.get("rounding_mode") else out
 
 
 @mutant(ARITH, "true_division")
@@ -152,63 +124,37 @@ def bool_minus_a_number_is_int(mp):
         return orig(self, other)
 
 
-def _bool_sub_is_xor(owner, name, reflected=False):
-    def patch(mp):
-        @wrap(mp, owner, name)
-        def sub(orig, a, b, *args, **kwargs):
-            if isinstance(a, torch.Tensor) and a.dtype == torch.bool and isinstance(b, (bool, torch.Tensor)) \
-                    and (not isinstance(b, torch.Tensor) or b.dtype == torch.bool):
-                return torch.logical_xor(a, torch.as_tensor(b, device=a.device))
-            return orig(a, b, *args, **kwargs)
-    return patch
+@per_spelling(ARITH, "bool_subtraction_refused", "bool_{op}_{kind}_is_xor",
+              "`{form}` of bool operands is their logical xor instead of a RuntimeError ({spelling} only).",
+              {"x - y": "Tensor.__sub__", "x.sub(y)": "Tensor.sub", "torch.sub(x, y)": "torch.sub",
+               "y - x": "Tensor.__rsub__"})
+def _bool_sub_is_xor(orig, a, b, *args, **kwargs):
+    if isinstance(a, torch.Tensor) and a.dtype == torch.bool and isinstance(b, (bool, torch.Tensor)) \
+            and (not isinstance(b, torch.Tensor) or b.dtype == torch.bool):
+        return torch.logical_xor(a, torch.as_tensor(b, device=a.device))
+    return orig(a, b, *args, **kwargs)
 
 
-for _spelling, _form in (("Tensor.__sub__", "x - y"), ("Tensor.sub", "x.sub(y)"), ("torch.sub", "torch.sub(x, y)"),
-                         ("Tensor.__rsub__", "y - x")):
-    _o, _a = _owner(_spelling)
-    _planted(ARITH, "bool_subtraction_refused",
-             f"bool_{_a.strip('_')}_{'function' if _o is torch else 'operator' if _a.startswith('_') else 'method'}_is_xor",
-             f"`{_form}` of bool operands is their logical xor instead of a RuntimeError ({_spelling} only).",
-             _bool_sub_is_xor(_o, _a))
+@per_spelling(ARITH, "integers_wrap", "big_int_{kind}_add_saturates",
+              "`{form}` with a Python int outside the tensor's range saturates instead of wrapping ({spelling} only).",
+              {"t + 1000": "Tensor.__add__", "t.add(1000)": "Tensor.add", "torch.add(t, 1000)": "torch.add"})
+def _big_ints_saturate(orig, a, b, *args, **kwargs):
+    if isinstance(a, torch.Tensor) and not a.is_floating_point() and a.dtype != torch.bool \
+            and type(b) is int and not torch.iinfo(a.dtype).min <= b <= torch.iinfo(a.dtype).max:
+        return (a.to(torch.int64) + b).clamp(torch.iinfo(a.dtype).min, torch.iinfo(a.dtype).max).to(a.dtype)
+    return orig(a, b, *args, **kwargs)
 
 
-def _big_ints_saturate(owner, name):
-    def patch(mp):
-        @wrap(mp, owner, name)
-        def add(orig, a, b, *args, **kwargs):
-            if isinstance(a, torch.Tensor) and not a.is_floating_point() and a.dtype != torch.bool \
-                    and type(b) is int and not torch.iinfo(a.dtype).min <= b <= torch.iinfo(a.dtype).max:
-                return (a.to(torch.int64) + b).clamp(torch.iinfo(a.dtype).min, torch.iinfo(a.dtype).max).to(a.dtype)
-            return orig(a, b, *args, **kwargs)
-    return patch
-
-
-for _spelling, _form in (("Tensor.__add__", "t + 1000"), ("Tensor.add", "t.add(1000)"), ("torch.add", "torch.add(t, 1000)")):
-    _o, _a = _owner(_spelling)
-    _planted(ARITH, "integers_wrap",
-             f"big_int_{'function' if _o is torch else 'operator' if _a.startswith('_') else 'method'}_add_saturates",
-             f"`{_form}` with a Python int outside the tensor's range saturates instead of wrapping ({_spelling} only).",
-             _big_ints_saturate(_o, _a))
-
-
-def _wide_unsigned_computes(owner, name, op):
-    def patch(mp):
-        @wrap(mp, owner, name)
-        def call(orig, self, other, *args, **kwargs):
-            if self.dtype in WIDE_UNSIGNED:
-                wide = other.to(torch.int64) if isinstance(other, torch.Tensor) else other
-                return op(self.to(torch.int64), wide).to(self.dtype)
-            return orig(self, other, *args, **kwargs)
-    return patch
-
-
-for _spelling, _form, _op in (("Tensor.__add__", "t + t", torch.add), ("Tensor.__sub__", "t - t", torch.sub),
-                              ("Tensor.add", "t.add(1)", torch.add), ("Tensor.sub", "t.sub(1)", torch.sub)):
-    _o, _a = _owner(_spelling)
-    _planted(ARITH, "wide_unsigned_add_refused",
-             f"wide_unsigned_{_a.strip('_')}_{'operator' if _a.startswith('_') else 'method'}_works",
-             f"`{_form}` of uint16/uint32/uint64 tensors computes (through int64) instead of raising "
-             f'NotImplementedError "add_stub" ({_spelling} only).', _wide_unsigned_computes(_o, _a, _op))
+@per_spelling(ARITH, "wide_unsigned_add_refused", "wide_unsigned_{op}_{kind}_works",
+              "`{form}` of uint16/uint32/uint64 tensors computes (through int64) instead of raising "
+              'NotImplementedError "add_stub" ({spelling} only).',
+              {"t + t": "Tensor.__add__", "t - t": "Tensor.__sub__", "t.add(1)": "Tensor.add",
+               "t.sub(1)": "Tensor.sub"})
+def _wide_unsigned_computes(orig, self, other, *args, **kwargs):
+    if self.dtype in WIDE_UNSIGNED:
+        wide = other.to(torch.int64) if isinstance(other, torch.Tensor) else other
+        return orig(self.to(torch.int64), wide, *args, **kwargs).to(self.dtype)
+    return orig(self, other, *args, **kwargs)
 
 
 @mutant(ARITH, "wide_unsigned_mul_div")
@@ -277,79 +223,62 @@ def eq_method_says_nan_equals_nan(mp):
         return out
 
 
-def _gives_uint8(owner, name):
-    def patch(mp):
-        wrap(mp, owner, name)(lambda orig, *a, **k: orig(*a, **k).to(torch.uint8))
-    return patch
+@per_spelling(COMPARE, "bool_tensor_of_the_shape", "ge_{kind}_gives_uint8",
+              "`{form}` gives a uint8 tensor, as before torch 1.2 ({spelling} only).",
+              {"x >= y": "Tensor.__ge__", "x.ge(y)": "Tensor.ge", "torch.ge(x, y)": "torch.ge"})
+def _gives_uint8(orig, *args, **kwargs):
+    return orig(*args, **kwargs).to(torch.uint8)
 
 
-for _spelling, _form in (("Tensor.__ge__", "x >= y"), ("Tensor.ge", "x.ge(y)"), ("torch.ge", "torch.ge(x, y)")):
-    _o, _a = _owner(_spelling)
-    _planted(COMPARE, "bool_tensor_of_the_shape",
-             f"ge_{'function' if _o is torch else 'operator' if _a.startswith('_') else 'method'}_gives_uint8",
-             f"`{_form}` gives a uint8 tensor, as before torch 1.2 ({_spelling} only).", _gives_uint8(_o, _a))
+def _complex(self, other) -> bool:
+    return self.is_complex()
+
+
+def _wide_unsigned(self, other) -> bool:
+    return self.dtype in WIDE_UNSIGNED
 
 
 @mutant(COMPARE, "complex_not_ordered")
 def complex_lt_compares_real_parts(mp):
     """z.lt(w) of complex tensors compares the real parts instead of raising."""
-    @wrap(mp, torch.Tensor, "lt")
-    def lt(orig, self, other):
-        if self.is_complex():
-            return orig(self.real, other.real)
-        return orig(self, other)
+    wrap(mp, torch.Tensor, "lt")(when(_complex, lambda orig, self, other: orig(self.real, other.real)))
 
 
 @mutant(COMPARE, "complex_not_ordered")
 def complex_ordering_raises_a_plain_runtime_error(mp):
     """z.gt(w) of complex tensors raises a plain RuntimeError (the class of older releases)."""
-    @wrap(mp, torch.Tensor, "gt")
-    def gt(orig, self, other):
-        if self.is_complex():
-            raise RuntimeError("\"gt_cpu\" not implemented for 'ComplexFloat'")
-        return orig(self, other)
+    wrap(mp, torch.Tensor, "gt")(when(_complex, raising(RuntimeError,
+                                                        "\"gt_cpu\" not implemented for 'ComplexFloat'")))
 
 
 @mutant(COMPARE, "wide_unsigned_not_ordered")
 def wide_unsigned_tensors_are_ordered(mp):
     """t.ge(u) of uint16/uint32/uint64 tensors compares (through int64) instead of raising."""
-    @wrap(mp, torch.Tensor, "ge")
-    def ge(orig, self, other):
-        if self.dtype in WIDE_UNSIGNED:
-            return orig(self.to(torch.int64), other.to(torch.int64))
-        return orig(self, other)
+    wrap(mp, torch.Tensor, "ge")(when(_wide_unsigned, lambda orig, self, other: orig(self.to(torch.int64),
+                                                                                     other.to(torch.int64))))
 
 
 @mutant(COMPARE, "wide_unsigned_not_ordered")
 def wide_unsigned_ordering_raises_a_plain_runtime_error(mp):
     """t.le(u) of uint16/uint32/uint64 tensors raises a plain RuntimeError (the class of torch 2.4)."""
-    @wrap(mp, torch.Tensor, "le")
-    def le(orig, self, other):
-        if self.dtype in WIDE_UNSIGNED:
-            raise RuntimeError("\"le_cpu\" not implemented for 'UInt16'")
-        return orig(self, other)
+    wrap(mp, torch.Tensor, "le")(when(_wide_unsigned, raising(RuntimeError,
+                                                              "\"le_cpu\" not implemented for 'UInt16'")))
 
 
 # ==== elementwise.unary ===============================================================================
 UNARY = "elementwise.unary"
 
 
-def _off_by_one(owner, name):
-    def patch(mp):
-        @wrap(mp, owner, name)
-        def op(orig, t, *a, **k):
-            out = orig(t, *a, **k)
-            return out + 1 if out.dtype != torch.bool and out.numel() else out
-    return patch
+ABS = {"t.abs()": "Tensor.abs", "torch.abs(t)": "torch.abs", "abs(t)": "Tensor.__abs__"}
+NEG = {"t.neg()": "Tensor.neg", "torch.neg(t)": "torch.neg", "-t": "Tensor.__neg__"}
+SQRT = {"t.sqrt()": "Tensor.sqrt", "torch.sqrt(t)": "torch.sqrt"}
 
 
-for _spelling, _form in (("Tensor.abs", "t.abs()"), ("torch.abs", "torch.abs(t)"), ("Tensor.__abs__", "abs(t)"),
-                         ("Tensor.neg", "t.neg()"), ("torch.neg", "torch.neg(t)"), ("Tensor.__neg__", "-t"),
-                         ("Tensor.sqrt", "t.sqrt()"), ("torch.sqrt", "torch.sqrt(t)")):
-    _o, _a = _owner(_spelling)
-    _planted(UNARY, "functions_equal_methods",
-             f"{_a.strip('_')}_{'function' if _o is torch else 'operator' if _a.startswith('_') else 'method'}_adds_one",
-             f"`{_form}` is one more than it should be ({_spelling} only).", _off_by_one(_o, _a))
+@per_spelling(UNARY, "functions_equal_methods", "{op}_{kind}_adds_one",
+              "`{form}` is one more than it should be ({spelling} only).", {**ABS, **NEG, **SQRT})
+def _off_by_one(orig, t, *a, **k):
+    out = orig(t, *a, **k)
+    return out + 1 if out.dtype != torch.bool and out.numel() else out
 
 
 @mutant(UNARY, "functions_equal_methods")
@@ -377,21 +306,11 @@ def neg_of_uint8_is_int16(mp):
         return orig(self.to(torch.int16)) if self.dtype == torch.uint8 else orig(self)
 
 
-def _complex_abs_stays_complex(owner, name):
-    def patch(mp):
-        @wrap(mp, owner, name)
-        def abs_(orig, t):
-            out = orig(t)
-            return out.to(t.dtype) if t.is_complex() else out
-    return patch
-
-
-for _spelling, _form in (("Tensor.abs", "t.abs()"), ("torch.abs", "torch.abs(t)"), ("Tensor.__abs__", "abs(t)")):
-    _o, _a = _owner(_spelling)
-    _planted(UNARY, "complex_abs_is_real",
-             f"complex_abs_{'function' if _o is torch else 'operator' if _a.startswith('_') else 'method'}_stays_complex",
-             f"`{_form}` of a complex tensor keeps the complex dtype ({_spelling} only; NumPy's np.abs is real).",
-             _complex_abs_stays_complex(_o, _a))
+@per_spelling(UNARY, "complex_abs_is_real", "complex_abs_{kind}_stays_complex",
+              "`{form}` of a complex tensor keeps the complex dtype ({spelling} only; NumPy's np.abs is real).", ABS)
+def _complex_abs_stays_complex(orig, t):
+    out = orig(t)
+    return out.to(t.dtype) if t.is_complex() else out
 
 
 @mutant(UNARY, "complex_abs_is_real")
@@ -402,51 +321,32 @@ def complex_neg_is_real(mp):
         return orig(self.real) if self.is_complex() else orig(self)
 
 
-def _sqrt_of_integers_in_float64(owner, name):
-    def patch(mp):
-        @wrap(mp, owner, name)
-        def sqrt(orig, t):
-            return orig(t.double()) if not (t.is_floating_point() or t.is_complex()) else orig(t)
-    return patch
+@per_spelling(UNARY, "sqrt_of_integers", "sqrt_{kind}_of_integers_is_float64",
+              "`{form}` of an integer or bool tensor gives float64 ({spelling} only).", SQRT)
+def _sqrt_of_integers_in_float64(orig, t):
+    return orig(t.double()) if not (t.is_floating_point() or t.is_complex()) else orig(t)
 
 
-for _spelling, _form in (("Tensor.sqrt", "t.sqrt()"), ("torch.sqrt", "torch.sqrt(t)")):
-    _o, _a = _owner(_spelling)
-    _planted(UNARY, "sqrt_of_integers", f"sqrt_{'function' if _o is torch else 'method'}_of_integers_is_float64",
-             f"`{_form}` of an integer or bool tensor gives float64 ({_spelling} only).",
-             _sqrt_of_integers_in_float64(_o, _a))
+def _bool_passes_through(replacement):
+    """A wrapper that gives ``replacement(t)`` for a bool tensor t."""
+    def op(orig, t, *a, **k):
+        return replacement(t) if t.dtype == torch.bool else orig(t, *a, **k)
+    return op
 
 
-def _bool_passes_through(owner, name, replacement):
-    def patch(mp):
-        @wrap(mp, owner, name)
-        def op(orig, t, *a, **k):
-            return replacement(t) if t.dtype == torch.bool else orig(t, *a, **k)
-    return patch
+per_spelling(UNARY, "bool_abs_refused", "bool_abs_{kind}_is_identity",
+             "`{form}` of a bool tensor returns a copy instead of raising ({spelling} only).", ABS)(
+    _bool_passes_through(torch.clone))
+per_spelling(UNARY, "bool_neg_refused", "bool_neg_{kind}_is_logical_not",
+             "`{form}` of a bool tensor is its logical_not() instead of raising ({spelling} only).", NEG)(
+    _bool_passes_through(torch.logical_not))
 
 
-for _spelling, _form in (("Tensor.abs", "t.abs()"), ("torch.abs", "torch.abs(t)"), ("Tensor.__abs__", "abs(t)")):
-    _o, _a = _owner(_spelling)
-    _planted(UNARY, "bool_abs_refused",
-             f"bool_abs_{'function' if _o is torch else 'operator' if _a.startswith('_') else 'method'}_is_identity",
-             f"`{_form}` of a bool tensor returns a copy instead of raising ({_spelling} only).",
-             _bool_passes_through(_o, _a, torch.clone))
-
-for _spelling, _form in (("Tensor.neg", "t.neg()"), ("torch.neg", "torch.neg(t)"), ("Tensor.__neg__", "-t")):
-    _o, _a = _owner(_spelling)
-    _planted(UNARY, "bool_neg_refused",
-             f"bool_neg_{'function' if _o is torch else 'operator' if _a.startswith('_') else 'method'}_is_logical_not",
-             f"`{_form}` of a bool tensor is its logical_not() instead of raising ({_spelling} only).",
-             _bool_passes_through(_o, _a, torch.logical_not))
-
-
-for _name in ("abs", "neg"):
-    def _patch(mp, _name=_name):
-        @wrap(mp, torch.Tensor, _name)
-        def op(orig, self):
-            return orig(self.to(torch.int64)).to(self.dtype) if self.dtype in WIDE_UNSIGNED else orig(self)
-    _planted(UNARY, "wide_unsigned_cpu", f"wide_unsigned_{_name}_works",
-             f"t.{_name}() of a uint16/uint32/uint64 tensor computes (through int64) instead of raising.", _patch)
+@per_spelling(UNARY, "wide_unsigned_cpu", "wide_unsigned_{op}_works",
+              "{form} of a uint16/uint32/uint64 tensor computes (through int64) instead of raising.",
+              {"t.abs()": "Tensor.abs", "t.neg()": "Tensor.neg"})
+def _wide_unsigned_through_int64(orig, self):
+    return orig(self.to(torch.int64)).to(self.dtype) if self.dtype in WIDE_UNSIGNED else orig(self)
 
 
 @mutant(UNARY, "wide_unsigned_cpu")
@@ -461,23 +361,14 @@ def wide_unsigned_sqrt_is_float64(mp):
 MATMUL = "elementwise.mul_vs_matmul"
 
 
-def _mul_is_matmul_on_squares(owner, name):
-    def patch(mp):
-        @wrap(mp, owner, name)
-        def mul(orig, a, b, **kwargs):
-            if torch.is_tensor(a) and torch.is_tensor(b) and a.dim() == b.dim() == 2 and a.shape == b.shape \
-                    and a.shape[0] == a.shape[1] and a.shape[0] > 1:
-                return torch.matmul(a, b)
-            return orig(a, b, **kwargs)
-    return patch
-
-
-for _spelling, _form in (("Tensor.__mul__", "a * b"), ("Tensor.mul", "a.mul(b)"), ("torch.mul", "torch.mul(a, b)")):
-    _o, _a = _owner(_spelling)
-    _planted(MATMUL, "mul_is_elementwise",
-             f"mul_{'function' if _o is torch else 'operator' if _a.startswith('_') else 'method'}_is_matmul_on_square_matrices",
-             f"`{_form}` of two square matrices is the matrix product ({_spelling} only).",
-             _mul_is_matmul_on_squares(_o, _a))
+@per_spelling(MATMUL, "mul_is_elementwise", "mul_{kind}_is_matmul_on_square_matrices",
+              "`{form}` of two square matrices is the matrix product ({spelling} only).",
+              {"a * b": "Tensor.__mul__", "a.mul(b)": "Tensor.mul", "torch.mul(a, b)": "torch.mul"})
+def _mul_is_matmul_on_squares(orig, a, b, **kwargs):
+    if torch.is_tensor(a) and torch.is_tensor(b) and a.dim() == b.dim() == 2 and a.shape == b.shape \
+            and a.shape[0] == a.shape[1] and a.shape[0] > 1:
+        return torch.matmul(a, b)
+    return orig(a, b, **kwargs)
 
 
 @mutant(MATMUL, "matmul_follows_numpy_rules")
@@ -486,22 +377,14 @@ def matmul_operator_is_elementwise(mp):
     mp.setattr(torch.Tensor, "__matmul__", lambda self, other: self * other)
 
 
-def _vector_dot_keeps_an_axis(owner, name):
-    def patch(mp):
-        @wrap(mp, owner, name)
-        def matmul(orig, a, b, **kwargs):
-            out = orig(a, b, **kwargs)
-            return out.reshape(1) if a.dim() == b.dim() == 1 else out
-    return patch
+MATMULS = {"a @ b": "Tensor.__matmul__", "a.matmul(b)": "Tensor.matmul", "torch.matmul(a, b)": "torch.matmul"}
 
 
-for _spelling, _form in (("Tensor.__matmul__", "a @ b"), ("Tensor.matmul", "a.matmul(b)"),
-                         ("torch.matmul", "torch.matmul(a, b)")):
-    _o, _a = _owner(_spelling)
-    _planted(MATMUL, "matmul_follows_numpy_rules",
-             f"vector_dot_{'function' if _o is torch else 'operator' if _a.startswith('_') else 'method'}_keeps_an_axis",
-             f"`{_form}` of two vectors gives shape (1,) instead of a 0-d tensor ({_spelling} only).",
-             _vector_dot_keeps_an_axis(_o, _a))
+@per_spelling(MATMUL, "matmul_follows_numpy_rules", "vector_dot_{kind}_keeps_an_axis",
+              "`{form}` of two vectors gives shape (1,) instead of a 0-d tensor ({spelling} only).", MATMULS)
+def _vector_dot_keeps_an_axis(orig, a, b, **kwargs):
+    out = orig(a, b, **kwargs)
+    return out.reshape(1) if a.dim() == b.dim() == 1 else out
 
 
 @mutant(MATMUL, "exact_where_every_step_is")
@@ -524,82 +407,54 @@ def matmul_rounds_through_float16(mp):
         return out.half().to(out.dtype) if out.dtype in (torch.float32, torch.float64) else out
 
 
-def _gram_is_transposed(owner, name):
-    def patch(mp):
-        @wrap(mp, owner, name)
-        def matmul(orig, a, b, **kwargs):
-            if a.dim() == b.dim() == 2 and a.data_ptr() == b.data_ptr() and a.stride() == b.stride()[::-1] \
-                    and a.shape == b.shape[::-1]:
-                return orig(b, a, **kwargs)  # t.T @ t instead of t @ t.T
-            return orig(a, b, **kwargs)
-    return patch
+@per_spelling(MATMUL, "gram_matrix", "gram_{kind}_is_t_T_t", "`{form}` computes t.T @ t ({spelling} only).",
+              {"t @ t.T": "Tensor.__matmul__", "t.matmul(t.T)": "Tensor.matmul",
+               "torch.matmul(t, t.T)": "torch.matmul"})
+def _gram_is_transposed(orig, a, b, **kwargs):
+    if a.dim() == b.dim() == 2 and a.data_ptr() == b.data_ptr() and a.stride() == b.stride()[::-1] \
+            and a.shape == b.shape[::-1]:
+        return orig(b, a, **kwargs)  # t.T @ t instead of t @ t.T
+    return orig(a, b, **kwargs)
 
 
-for _spelling, _form in (("Tensor.__matmul__", "t @ t.T"), ("Tensor.matmul", "t.matmul(t.T)"),
-                         ("torch.matmul", "torch.matmul(t, t.T)")):
-    _o, _a = _owner(_spelling)
-    _planted(MATMUL, "gram_matrix",
-             f"gram_{'function' if _o is torch else 'operator' if _a.startswith('_') else 'method'}_is_t_T_t",
-             f"`{_form}` computes t.T @ t ({_spelling} only).", _gram_is_transposed(_o, _a))
-
-
-def _zero_d_multiplies(owner, name):
-    def patch(mp):
-        @wrap(mp, owner, name)
-        def matmul(orig, a, b, **kwargs):
-            return a * b if a.dim() == 0 or b.dim() == 0 else orig(a, b, **kwargs)
-    return patch
-
-
-for _spelling, _form in (("Tensor.__matmul__", "a @ b"), ("Tensor.matmul", "a.matmul(b)"),
-                         ("torch.matmul", "torch.matmul(a, b)")):
-    _o, _a = _owner(_spelling)
-    _planted(MATMUL, "matmul_errors",
-             f"zero_d_{'function' if _o is torch else 'operator' if _a.startswith('_') else 'method'}_matmul_multiplies",
-             f"`{_form}` with a 0-d operand multiplies instead of raising ({_spelling} only).",
-             _zero_d_multiplies(_o, _a))
+@per_spelling(MATMUL, "matmul_errors", "zero_d_{kind}_matmul_multiplies",
+              "`{form}` with a 0-d operand multiplies instead of raising ({spelling} only).", MATMULS)
+def _zero_d_multiplies(orig, a, b, **kwargs):
+    return a * b if a.dim() == 0 or b.dim() == 0 else orig(a, b, **kwargs)
 
 
 # ==== elementwise.in_place_suffix =====================================================================
 IN_PLACE = "elementwise.in_place_suffix"
 
 
-def _returns_a_new_tensor(name, out_of_place):
-    def patch(mp):
-        @wrap(mp, torch.Tensor, name)
-        def op(orig, self, *a, **k):
-            return out_of_place(self, *a, **k)
-    return patch
+def _returns_a_new_tensor(out_of_place):
+    """A wrapper that gives ``out_of_place(self, ...)`` and leaves self alone."""
+    def op(orig, self, *a, **k):
+        return out_of_place(self, *a, **k)
+    return op
 
 
-for _name, _plain in (("add_", torch.Tensor.add), ("sub_", torch.Tensor.sub), ("mul_", torch.Tensor.mul),
-                      ("div_", torch.Tensor.div), ("abs_", torch.Tensor.abs), ("neg_", torch.Tensor.neg),
-                      ("sqrt_", torch.Tensor.sqrt), ("clamp_", torch.Tensor.clamp),
-                      ("fill_", lambda t, v: torch.full_like(t, v)), ("zero_", lambda t: torch.zeros_like(t)),
-                      ("__iadd__", torch.Tensor.add), ("__isub__", torch.Tensor.sub), ("__imul__", torch.Tensor.mul),
-                      ("__itruediv__", torch.Tensor.div)):
-    _form = {"__iadd__": "t += v", "__isub__": "t -= v", "__imul__": "t *= v", "__itruediv__": "t /= v"}.get(
-        _name, f"t.{_name}(...)")
-    _planted(IN_PLACE, "returns_itself_and_writes",
-             f"{_name.strip('_')}_{'operator' if _name.startswith('_') else 'method'}_returns_a_new_tensor",
-             f"`{_form}` returns a new tensor and leaves t's memory alone (Tensor.{_name} only).",
-             _returns_a_new_tensor(_name, _plain))
+for _form, _name, _plain in (
+        ("t.add_(...)", "add_", torch.Tensor.add), ("t.sub_(...)", "sub_", torch.Tensor.sub),
+        ("t.mul_(...)", "mul_", torch.Tensor.mul), ("t.div_(...)", "div_", torch.Tensor.div),
+        ("t.abs_(...)", "abs_", torch.Tensor.abs), ("t.neg_(...)", "neg_", torch.Tensor.neg),
+        ("t.sqrt_(...)", "sqrt_", torch.Tensor.sqrt), ("t.clamp_(...)", "clamp_", torch.Tensor.clamp),
+        ("t.fill_(...)", "fill_", lambda t, v: torch.full_like(t, v)), ("t.zero_(...)", "zero_", torch.zeros_like),
+        ("t += v", "__iadd__", torch.Tensor.add), ("t -= v", "__isub__", torch.Tensor.sub),
+        ("t *= v", "__imul__", torch.Tensor.mul), ("t /= v", "__itruediv__", torch.Tensor.div)):
+    per_spelling(IN_PLACE, "returns_itself_and_writes", "{op}_{kind}_returns_a_new_tensor",
+                 "`{form}` returns a new tensor and leaves t's memory alone ({spelling} only).",
+                 {_form: f"Tensor.{_name}"})(_returns_a_new_tensor(_plain))
 
 
-def _writes_into_t(name):
-    def patch(mp):
-        @wrap(mp, torch.Tensor, name)
-        def op(orig, self, *a, **k):
-            out = orig(self, *a, **k)
-            if out.dtype == self.dtype and out.shape == self.shape and not (0 in self.stride() and self.numel() > 1):
-                self.copy_(out)
-            return out
-    return patch
-
-
-for _name in ("add", "sub", "mul", "div", "abs", "neg", "sqrt", "clamp"):
-    _planted(IN_PLACE, "plain_method_leaves_t", f"{_name}_method_writes_into_t",
-             f"t.{_name}(...) also writes its result into t (Tensor.{_name}).", _writes_into_t(_name))
+@per_spelling(IN_PLACE, "plain_method_leaves_t", "{op}_{kind}_writes_into_t",
+              "{form} also writes its result into t ({spelling}).",
+              {f"t.{n}(...)": f"Tensor.{n}" for n in ("add", "sub", "mul", "div", "abs", "neg", "sqrt", "clamp")})
+def _writes_into_t(orig, self, *a, **k):
+    out = orig(self, *a, **k)
+    if out.dtype == self.dtype and out.shape == self.shape and not (0 in self.stride() and self.numel() > 1):
+        self.copy_(out)
+    return out
 
 
 @mutant(IN_PLACE, "copy_and_t")
@@ -658,20 +513,13 @@ def add_underscore_refuses_a_wider_operand(mp):
         return orig(self, other, *a, **k)
 
 
-def _expanded_writes_one(name):
-    def patch(mp):
-        @wrap(mp, torch.Tensor, name)
-        def op(orig, self, *a, **k):
-            if 0 in self.stride() and self.numel() > 1:
-                return self.set_(orig(self.contiguous(), *a, **k))
-            return orig(self, *a, **k)
-    return patch
-
-
-for _name in ("add_", "copy_", "uniform_", "normal_"):
-    _planted(IN_PLACE, "expanded_value_writes_refused", f"expanded_{_name.strip('_')}_works_on_a_copy",
-             f"e.{_name}(...) on an expanded tensor computes on a contiguous copy and rebinds e to it instead of "
-             "raising.", _expanded_writes_one(_name))
+@per_spelling(IN_PLACE, "expanded_value_writes_refused", "expanded_{op}_works_on_a_copy",
+              "{form} on an expanded tensor computes on a contiguous copy and rebinds e to it instead of raising.",
+              {f"e.{n}(...)": f"Tensor.{n}" for n in ("add_", "copy_", "uniform_", "normal_")})
+def _expanded_writes_one(orig, self, *a, **k):
+    if 0 in self.stride() and self.numel() > 1:
+        return self.set_(orig(self.contiguous(), *a, **k))
+    return orig(self, *a, **k)
 
 
 @mutant(IN_PLACE, "expanded_fill_and_strides_work")
@@ -696,38 +544,24 @@ def transpose_refuses_expanded_tensors(mp):
         return orig(self, *args)
 
 
-def _no_warning(name):
-    def patch(mp):
-        import warnings
-
-        @wrap(mp, torch.Tensor, name)
-        def op(orig, self, *a, **k):
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                return orig(self, *a, **k)
-    return patch
+@per_spelling(IN_PLACE, "expanded_index_writes_warn", "{op}_on_expanded_does_not_warn",
+              "{form} on an expanded tensor works without the deprecation UserWarning.",
+              {f"e.{n}(...)": f"Tensor.{n}" for n in ("index_fill_", "masked_fill_", "index_put_")})
+def _no_warning(orig, self, *a, **k):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return orig(self, *a, **k)
 
 
-for _name in ("index_fill_", "masked_fill_", "index_put_"):
-    _planted(IN_PLACE, "expanded_index_writes_warn", f"{_name.strip('_')}_on_expanded_does_not_warn",
-             f"e.{_name}(...) on an expanded tensor works without the deprecation UserWarning.", _no_warning(_name))
-
-
-def _leaf_takes(name):
-    def patch(mp):
-        @wrap(mp, torch.Tensor, name)
-        def op(orig, self, *a, **k):
-            if self.is_leaf and self.requires_grad:
-                with torch.no_grad():
-                    return orig(self, *a, **k)
+@per_spelling(IN_PLACE, "leaf_requires_grad_refused", "leaf_takes_{op}_{kind}",
+              "{spelling} on a leaf tensor that requires grad works, as if grad mode were off.",
+              {"t.add_(v)": "Tensor.add_", "t += v": "Tensor.__iadd__", "t.zero_()": "Tensor.zero_",
+               "t.fill_(v)": "Tensor.fill_"})
+def _leaf_takes(orig, self, *a, **k):
+    if self.is_leaf and self.requires_grad:
+        with torch.no_grad():
             return orig(self, *a, **k)
-    return patch
-
-
-for _name in ("add_", "__iadd__", "zero_", "fill_"):
-    _planted(IN_PLACE, "leaf_requires_grad_refused",
-             f"leaf_takes_{_name.strip('_')}_{'operator' if _name.startswith('_') else 'method'}",
-             f"Tensor.{_name} on a leaf tensor that requires grad works, as if grad mode were off.", _leaf_takes(_name))
+    return orig(self, *a, **k)
 
 
 # ==== elementwise.index_assign ========================================================================
@@ -772,23 +606,22 @@ def _rounds_floats(test):
     return patch
 
 
-_planted(ASSIGN, "python_floats_truncate", "python_float_is_rounded",
-         "t[:, j] = v for a Python float v into an integer tensor rounds to nearest instead of truncating.",
-         _rounds_floats(lambda v: type(v) is float))
-_planted(ASSIGN, "python_floats_truncate", "np_float64_is_rounded",
-         "t[:, j] = v for an np.float64 v into an integer tensor rounds to nearest instead of truncating.",
-         _rounds_floats(lambda v: type(v) is np.float64))
-_planted(ASSIGN, "float_tensors_truncate", "float_0d_tensor_is_rounded",
-         "t[:, j] = v for a 0-d float tensor v into an integer tensor rounds to nearest instead of truncating.",
-         _rounds_floats(lambda v: isinstance(v, torch.Tensor) and v.is_floating_point() and v.dim() == 0))
-_planted(ASSIGN, "float_tensors_truncate", "float_broadcast_tensor_is_rounded",
-         "t[:, j] = v for a float tensor v of shape (1,) (broadcast to the slice) into an integer tensor rounds to "
-         "nearest instead of truncating.",
-         _rounds_floats(lambda v: isinstance(v, torch.Tensor) and v.is_floating_point() and v.shape == (1,)))
-_planted(ASSIGN, "float_tensors_truncate", "float_slice_shaped_tensor_is_rounded",
-         "t[:, j] = v for a float tensor v of more than one element into an integer tensor rounds to nearest "
-         "instead of truncating.",
-         _rounds_floats(lambda v: isinstance(v, torch.Tensor) and v.is_floating_point() and v.numel() > 1))
+def _float_tensor(v) -> bool:
+    return isinstance(v, torch.Tensor) and v.is_floating_point()
+
+
+for _statement, _name, _value, _test in (
+        ("python_floats_truncate", "python_float_is_rounded", "a Python float v", lambda v: type(v) is float),
+        ("python_floats_truncate", "np_float64_is_rounded", "an np.float64 v", lambda v: type(v) is np.float64),
+        ("float_tensors_truncate", "float_0d_tensor_is_rounded", "a 0-d float tensor v",
+         lambda v: _float_tensor(v) and v.dim() == 0),
+        ("float_tensors_truncate", "float_broadcast_tensor_is_rounded",
+         "a float tensor v of shape (1,) (broadcast to the slice)", lambda v: _float_tensor(v) and v.shape == (1,)),
+        ("float_tensors_truncate", "float_slice_shaped_tensor_is_rounded", "a float tensor v of more than one element",
+         lambda v: _float_tensor(v) and v.numel() > 1)):
+    planted(ASSIGN, _statement, _name,
+            f"t[:, j] = v for {_value} into an integer tensor rounds to nearest instead of truncating.")(
+        _rounds_floats(_test))
 
 
 @mutant(ASSIGN, "numpy_objects")
@@ -897,23 +730,14 @@ def basic_slices_copy(mp):
 MIXED = "elementwise.dtype_mismatch"
 
 
-def _refuses_mixed(owner, name):
-    def patch(mp):
-        @wrap(mp, owner, name)
-        def op(orig, a, b, *args, **kwargs):
-            if isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor) and a.dtype != b.dtype:
-                raise TypeError(f"cannot combine {a.dtype} and {b.dtype}")
-            return orig(a, b, *args, **kwargs)
-    return patch
-
-
-for _spelling, _form in (("Tensor.__add__", "a + b"), ("Tensor.add", "a.add(b)"), ("torch.add", "torch.add(a, b)"),
-                         ("Tensor.__mul__", "a * b"), ("Tensor.mul", "a.mul(b)"), ("torch.mul", "torch.mul(a, b)")):
-    _o, _a = _owner(_spelling)
-    _planted(MIXED, "combine_by_promotion",
-             f"mixed_{_a.strip('_')}_{'function' if _o is torch else 'operator' if _a.startswith('_') else 'method'}_refused",
-             f"The note's world: `{_form}` raises for tensors of different dtypes ({_spelling} only).",
-             _refuses_mixed(_o, _a))
+@per_spelling(MIXED, "combine_by_promotion", "mixed_{op}_{kind}_refused",
+              "The note's world: `{form}` raises for tensors of different dtypes ({spelling} only).",
+              {"a + b": "Tensor.__add__", "a.add(b)": "Tensor.add", "torch.add(a, b)": "torch.add",
+               "a * b": "Tensor.__mul__", "a.mul(b)": "Tensor.mul", "torch.mul(a, b)": "torch.mul"})
+def _refuses_mixed(orig, a, b, *args, **kwargs):
+    if isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor) and a.dtype != b.dtype:
+        raise TypeError(f"cannot combine {a.dtype} and {b.dtype}")
+    return orig(a, b, *args, **kwargs)
 
 
 @mutant(MIXED, "combine_by_promotion")
@@ -945,19 +769,15 @@ def numpy_ones_is_float64_whatever_the_dtype(mp):
         return orig(shape, np.float64, *a, **k)
 
 
-for _spelling, _call in (("torch.cat", None), ("torch.where", None), ("torch.maximum", None)):
-    _o, _a = _owner(_spelling)
-
-    def _patch(mp, _o=_o, _a=_a):
-        @wrap(mp, _o, _a)
-        def op(orig, *args, **kwargs):
-            tensors = [x for x in (args[0] if _a == "cat" else args) if isinstance(x, torch.Tensor)]
-            if _a == "where":
-                tensors = tensors[1:]
-            if len({x.dtype for x in tensors}) > 1:
-                raise RuntimeError("expected all tensors to have the same dtype")
-            return orig(*args, **kwargs)
-    _planted(MIXED, "other_ops_accept", f"{_a}_refuses_mixed_dtypes", f"{_spelling} raises for mixed dtypes.", _patch)
+@per_spelling(MIXED, "other_ops_accept", "{op}_refuses_mixed_dtypes", "{spelling} raises for mixed dtypes.",
+              {"torch.cat(...)": "torch.cat", "torch.where(...)": "torch.where", "torch.maximum(...)": "torch.maximum"})
+def _same_dtypes_only(orig, *args, **kwargs):
+    tensors = [x for x in (args[0] if orig.__name__ == "cat" else args) if isinstance(x, torch.Tensor)]
+    if orig.__name__ == "where":
+        tensors = tensors[1:]
+    if len({x.dtype for x in tensors}) > 1:
+        raise RuntimeError("expected all tensors to have the same dtype")
+    return orig(*args, **kwargs)
 
 
 @mutant(MIXED, "other_ops_accept")
@@ -993,14 +813,10 @@ for _statement, _spelling, _dims, _form in (
         ("mv_refuses", "Tensor.__matmul__", {(2, 1)}, "matrix @ vector"),
         ("bmm_refuses", "torch.bmm", None, "torch.bmm(a, b)"),
         ("bmm_refuses", "Tensor.__matmul__", {(3, 3)}, "batch @ batch")):
-    if _spelling == "torch.nn.functional.linear":
-        _o, _a = torch.nn.functional, "linear"
-    else:
-        _o, _a = _owner(_spelling)
-    _kind = "function" if _o is not torch.Tensor else "operator"
-    _planted(MIXED, _statement, f"{_statement.removesuffix('_refuses')}_{_a.strip('_')}_{_kind}_promotes"
-             + ("" if _dims is None else "_" + "_".join(f"{x}d{y}d" for x, y in sorted(_dims))),
-             f"`{_form}` promotes mixed dtypes instead of raising ({_spelling} only).", _promotes(_o, _a, _dims))
+    _o, _a = owner_of(_spelling)
+    planted(MIXED, _statement, f"{_statement.removesuffix('_refuses')}_{_a.strip('_')}_{kind_of(_spelling)}_promotes"
+            + ("" if _dims is None else "_" + "_".join(f"{x}d{y}d" for x, y in sorted(_dims))),
+            f"`{_form}` promotes mixed dtypes instead of raising ({_spelling} only).")(_promotes(_o, _a, _dims))
 
 
 @mutant(MIXED, "lower_category_output_refused")
@@ -1040,30 +856,20 @@ def _wide_unsigned_promote(owner, name):
     return patch
 
 
-_planted(MIXED, "wide_unsigned_refuse_integers", "wide_unsigned_times_an_integer_promotes",
-         "uint16/uint32/uint64 * bool/uint8/int64 computes in int64 instead of raising (Tensor.__mul__).",
-         _wide_unsigned_promote(torch.Tensor, "__mul__"))
-_planted(MIXED, "wide_unsigned_refuse_integers", "integer_plus_wide_unsigned_promotes",
-         "bool/uint8/int64 + uint16/uint32/uint64 computes in int64 instead of raising (Tensor.__add__).",
-         _wide_unsigned_promote(torch.Tensor, "__add__"))
+planted(MIXED, "wide_unsigned_refuse_integers", "wide_unsigned_times_an_integer_promotes",
+        "uint16/uint32/uint64 * bool/uint8/int64 computes in int64 instead of raising (Tensor.__mul__).")(
+    _wide_unsigned_promote(torch.Tensor, "__mul__"))
+planted(MIXED, "wide_unsigned_refuse_integers", "integer_plus_wide_unsigned_promotes",
+        "bool/uint8/int64 + uint16/uint32/uint64 computes in int64 instead of raising (Tensor.__add__).")(
+    _wide_unsigned_promote(torch.Tensor, "__add__"))
 
 
-def _bfloat16_complex_in_complex128(owner, name):
-    def patch(mp):
-        @wrap(mp, owner, name)
-        def op(orig, a, b, *args, **kwargs):
-            complex_b = isinstance(b, complex) or (isinstance(b, torch.Tensor) and b.is_complex())
-            if isinstance(a, torch.Tensor) and a.dtype == torch.bfloat16 and complex_b:
-                return orig(a.to(torch.complex128), b, *args, **kwargs)
-            return orig(a, b, *args, **kwargs)
-    return patch
-
-
-for _spelling, _form in (("Tensor.__add__", "x + 1j"), ("Tensor.add", "x.add(1j)"), ("torch.add", "torch.add(x, 1j)"),
-                         ("Tensor.__mul__", "x * z"), ("Tensor.mul", "x.mul(z)"), ("torch.mul", "torch.mul(x, z)")):
-    _o, _a = _owner(_spelling)
-    _planted(MIXED, "bfloat16_meets_complex",
-             f"bfloat16_complex_{_a.strip('_')}_{'function' if _o is torch else 'operator' if _a.startswith('_') else 'method'}"
-             "_is_complex128",
-             f"`{_form}` of a bfloat16 x and a complex scalar or 0-d tensor z computes in complex128 ({_spelling} only).",
-             _bfloat16_complex_in_complex128(_o, _a))
+@per_spelling(MIXED, "bfloat16_meets_complex", "bfloat16_complex_{op}_{kind}_is_complex128",
+              "`{form}` of a bfloat16 x and a complex scalar or 0-d tensor z computes in complex128 ({spelling} only).",
+              {"x + 1j": "Tensor.__add__", "x.add(1j)": "Tensor.add", "torch.add(x, 1j)": "torch.add",
+               "x * z": "Tensor.__mul__", "x.mul(z)": "Tensor.mul", "torch.mul(x, z)": "torch.mul"})
+def _bfloat16_complex_in_complex128(orig, a, b, *args, **kwargs):
+    complex_b = isinstance(b, complex) or (isinstance(b, torch.Tensor) and b.is_complex())
+    if isinstance(a, torch.Tensor) and a.dtype == torch.bfloat16 and complex_b:
+        return orig(a.to(torch.complex128), b, *args, **kwargs)
+    return orig(a, b, *args, **kwargs)

@@ -5,57 +5,29 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from tensorspec.harness.mutation import mutant, wrap
+from tensorspec.harness.mutation import mutant, per_spelling, raising, when, wrap
 
 # ---- misc.only_2d --------------------------------------------------------------------------------
 
 
-def _refuse_above_rank_2(mp, owner, name):
-    @wrap(mp, owner, name)
-    def refusing(orig, self, *args, **kwargs):
-        if isinstance(self, torch.Tensor) and self.dim() > 2:
-            raise RuntimeError(f"{name}: only tensors of rank <= 2 are supported, got rank {self.dim()}")
-        return orig(self, *args, **kwargs)
-
-
-@mutant("misc.only_2d", "elementwise_any_rank")
-def exp_takes_only_2d(mp):
-    """torch.exp refuses tensors of rank > 2 (the note)."""
-    _refuse_above_rank_2(mp, torch, "exp")
-
-
-@mutant("misc.only_2d", "elementwise_any_rank")
-def mul_takes_only_2d(mp):
-    """t * x refuses tensors of rank > 2 (the note)."""
-    _refuse_above_rank_2(mp, torch.Tensor, "__mul__")
-
-
-@mutant("misc.only_2d", "elementwise_any_rank")
-def add_takes_only_2d(mp):
-    """t + x refuses tensors of rank > 2 (the note)."""
-    _refuse_above_rank_2(mp, torch.Tensor, "__add__")
-
-
-@mutant("misc.only_2d", "reduction_any_rank")
-def sum_takes_only_2d(mp):
-    """t.sum(dim) refuses tensors of rank > 2 (the note)."""
-    _refuse_above_rank_2(mp, torch.Tensor, "sum")
-
-
-@mutant("misc.only_2d", "batched_matmul")
-def matmul_takes_only_2d(mp):
-    """t @ b refuses a t of rank > 2 (no batched matmul)."""
-    _refuse_above_rank_2(mp, torch.Tensor, "__matmul__")
+@per_spelling("misc.only_2d", "elementwise_any_rank", "{op}_takes_only_2d",
+              "{form} refuses tensors of rank > 2 (the note).",
+              {"torch.exp": "torch.exp", "t * x": "Tensor.__mul__", "t + x": "Tensor.__add__"})
+@per_spelling("misc.only_2d", "reduction_any_rank", "sum_takes_only_2d",
+              "{form} refuses tensors of rank > 2 (the note).", {"t.sum(dim)": "Tensor.sum"})
+@per_spelling("misc.only_2d", "batched_matmul", "matmul_takes_only_2d",
+              "{form} refuses a t of rank > 2 (no batched matmul).", {"t @ b": "Tensor.__matmul__"})
+def _refuse_above_rank_2(orig, self, *args, **kwargs):
+    if isinstance(self, torch.Tensor) and self.dim() > 2:
+        raise RuntimeError(f"{orig.__name__}: only tensors of rank <= 2 are supported, got rank {self.dim()}")
+    return orig(self, *args, **kwargs)
 
 
 @mutant("misc.only_2d", "zero_d_own_lane")
 def a_0d_mean_along_a_dim_raises(mp):
     """torch.mean of a 0-d tensor along a dim raises, as NumPy's mean does."""
-    @wrap(mp, torch, "mean")
-    def mean(orig, t, *a, **k):
-        if t.dim() == 0 and (a or "dim" in k):
-            raise IndexError("Dimension out of range (0-d tensor)")
-        return orig(t, *a, **k)
+    wrap(mp, torch, "mean")(when(lambda t, *a, **k: t.dim() == 0 and bool(a or "dim" in k),
+                                 raising(IndexError, "Dimension out of range (0-d tensor)")))
 
 
 @mutant("misc.only_2d", "zero_d_own_lane")
@@ -221,9 +193,7 @@ isneginf_is_wrong = _wrong_inf_check("isneginf", _is_pos_inf)
 @mutant("misc.missing_features", "inf_nan_checks_agree")
 def isposinf_of_bool_is_true(mp):
     """torch.isposinf of a bool tensor is True where the value is True."""
-    @wrap(mp, torch, "isposinf")
-    def isposinf(orig, t, *args, **kwargs):
-        return t.clone() if t.dtype == torch.bool else orig(t, *args, **kwargs)
+    wrap(mp, torch, "isposinf")(when(lambda t, *a, **k: t.dtype == torch.bool, lambda orig, t, *a, **k: t.clone()))
 
 
 @mutant("misc.missing_features", "isposinf_refuses_complex")

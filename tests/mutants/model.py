@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from tensorspec.harness.mutation import mutant, wrap
+from tensorspec.harness.mutation import mutant, per_spelling, wrap
 
 
 def _wrap_batch_norm(mp, change):
@@ -618,46 +618,21 @@ def ceil_mode_pooling_refuses_a_wide_kernel(mp):
         return orig(x, kernel_size, *args, **kwargs)
 
 
-def _tf_drops_a_row(mp, op: str, when):
+def _tf_drops_a_row(when):
     """tf.nn.<op> loses its first output row and column when ``when(padding)``."""
-    import pytest
-
-    tf = pytest.importorskip("tensorflow", reason="TensorFlow not installed")
-
-    @wrap(mp, tf.nn, op)
     def patched(orig, *args, **kwargs):
         out = orig(*args, **kwargs)
         return out[:, 1:, 1:, :] if when(kwargs.get("padding")) else out
+    return patched
 
 
-@mutant("model.output_size_formula", "tf_valid")
-def tf_conv2d_valid_loses_a_row(mp):
-    """tf.nn.conv2d with padding VALID gives one row and column fewer."""
-    _tf_drops_a_row(mp, "conv2d", lambda padding: padding == "VALID")
-
-
-@mutant("model.output_size_formula", "tf_valid")
-def tf_max_pool2d_valid_loses_a_row(mp):
-    """tf.nn.max_pool2d with padding VALID gives one row and column fewer."""
-    _tf_drops_a_row(mp, "max_pool2d", lambda padding: padding == "VALID")
-
-
-@mutant("model.output_size_formula", "tf_same")
-def tf_conv2d_same_loses_a_row(mp):
-    """tf.nn.conv2d with padding SAME gives one row and column fewer."""
-    _tf_drops_a_row(mp, "conv2d", lambda padding: padding == "SAME")
-
-
-@mutant("model.output_size_formula", "tf_same")
-def tf_max_pool2d_same_loses_a_row(mp):
-    """tf.nn.max_pool2d with padding SAME gives one row and column fewer."""
-    _tf_drops_a_row(mp, "max_pool2d", lambda padding: padding == "SAME")
-
-
-@mutant("model.output_size_formula", "tf_explicit")
-def tf_conv2d_explicit_loses_a_row(mp):
-    """tf.nn.conv2d with explicit padding gives one row and column fewer."""
-    _tf_drops_a_row(mp, "conv2d", lambda padding: isinstance(padding, list))
+for _statement, _padding, _when, _ops in (
+        ("tf_valid", "padding VALID", lambda padding: padding == "VALID", ("conv2d", "max_pool2d")),
+        ("tf_same", "padding SAME", lambda padding: padding == "SAME", ("conv2d", "max_pool2d")),
+        ("tf_explicit", "explicit padding", lambda padding: isinstance(padding, list), ("conv2d",))):
+    per_spelling("model.output_size_formula", _statement, f"tf_{{op}}_{_statement.removeprefix('tf_')}_loses_a_row",
+                 f"{{form}} with {_padding} gives one row and column fewer.",
+                 {f"tf.nn.{op}": f"tensorflow.nn.{op}" for op in _ops})(_tf_drops_a_row(_when))
 
 
 # ---- model.shape_trace ----------------------------------------------------------------------------

@@ -7,19 +7,19 @@ import warnings
 import numpy as np
 import torch
 
-from tensorspec.harness.mutation import mutant, wrap
+from tensorspec.harness.mutation import mutant, per_spelling, planted, wrap
 
 WHOLE_OPS = ("sum", "prod", "mean", "std")
 DIM_OPS = ("sum", "prod", "mean", "std", "max", "argmax")
 
 
-def _planted(claim: str, statement: str, name: str, doc: str, patch):
-    """Register ``patch`` as the mutant ``reduce.<name>`` with the docstring ``doc``."""
-    patch.__name__, patch.__doc__ = name, doc
-    mutant(claim, statement)(patch)
-
-
-SPELLINGS = {"method": (torch.Tensor, "t.{op}(...)"), "function": (torch, "torch.{op}(t, ...)")}
+def _both(*ops: str, shown: str | None = None) -> dict[str, tuple[str, ...]]:
+    """The method and the function spellings of ``ops``, each wrapping every op in one planted change:
+    ``{"t.sum/prod(...)": ("Tensor.sum", "Tensor.prod"), "torch.sum/prod(t, ...)": ("torch.sum", "torch.prod")}``
+    (``shown``: the ops as the form writes them, if not all of them)."""
+    shown = shown or "/".join(ops)
+    return {f"t.{shown}(...)": tuple(f"Tensor.{op}" for op in ops),
+            f"torch.{shown}(t, ...)": tuple(f"torch.{op}" for op in ops)}
 
 
 def _dim_of(args, kwargs):
@@ -41,41 +41,23 @@ def _reversed_axes(t: torch.Tensor) -> torch.Tensor:
 WHOLE = "reduce.whole"
 
 
-def _whole_keeps_axes(owner, ops):
-    def patch(mp):
-        for op in ops:
-            @wrap(mp, owner, op)
-            def reduce(orig, t, *args, **kwargs):
-                if args or kwargs or t.dim() == 0:
-                    return orig(t, *args, **kwargs)
-                return orig(t, dim=tuple(range(t.dim())), keepdim=True)
-    return patch
+@per_spelling(WHOLE, "rank_0_result", "whole_{kind}s_keep_the_axes",
+              "{form} of the whole tensor keeps every axis as length 1 (the {kind}s only).", _both(*WHOLE_OPS))
+@per_spelling(WHOLE, "rank_0_result", "mean_function_keeps_the_axes",
+              "{form} of the whole tensor keeps every axis as length 1 (t.mean() untouched).",
+              {"torch.mean(t)": "torch.mean"})
+def _whole_keeps_axes(orig, t, *args, **kwargs):
+    if args or kwargs or t.dim() == 0:
+        return orig(t, *args, **kwargs)
+    return orig(t, dim=tuple(range(t.dim())), keepdim=True)
 
 
-for _kind, (_owner, _form) in SPELLINGS.items():
-    _planted(WHOLE, "rank_0_result", f"whole_{_kind}s_keep_the_axes",
-             f"{_form.format(op='sum/prod/mean/std')} of the whole tensor keeps every axis as length 1 (the "
-             f"{_kind}s only).", _whole_keeps_axes(_owner, WHOLE_OPS))
-
-_planted(WHOLE, "rank_0_result", "mean_function_keeps_the_axes",
-         "torch.mean(t) of the whole tensor keeps every axis as length 1 (t.mean() untouched).",
-         _whole_keeps_axes(torch, ("mean",)))
-
-
-def _integer_sums_keep_the_dtype(owner):
-    def patch(mp):
-        for op in ("sum", "prod"):
-            @wrap(mp, owner, op)
-            def reduce(orig, t, *args, **kwargs):
-                out = orig(t, *args, **kwargs)
-                return out.to(t.dtype) if t.dtype in (torch.int8, torch.uint8, torch.int16, torch.int32) else out
-    return patch
-
-
-for _kind, (_owner, _form) in SPELLINGS.items():
-    _planted(WHOLE, "result_dtypes", f"integer_sum_prod_{_kind}s_keep_the_dtype",
-             f"{_form.format(op='sum/prod')} of an int8/uint8/int16/int32 tensor keeps (and wraps in) its dtype "
-             f"(the {_kind}s only).", _integer_sums_keep_the_dtype(_owner))
+@per_spelling(WHOLE, "result_dtypes", "integer_sum_prod_{kind}s_keep_the_dtype",
+              "{form} of an int8/uint8/int16/int32 tensor keeps (and wraps in) its dtype (the {kind}s only).",
+              _both("sum", "prod"))
+def _integer_sums_keep_the_dtype(orig, t, *args, **kwargs):
+    out = orig(t, *args, **kwargs)
+    return out.to(t.dtype) if t.dtype in (torch.int8, torch.uint8, torch.int16, torch.int32) else out
 
 
 @mutant(WHOLE, "int64_wraps")
@@ -89,21 +71,13 @@ def int64_sum_saturates(mp):
         return orig(self, *args, **kwargs)
 
 
-def _integer_mean_std_in_float(owner, op):
-    def patch(mp):
-        @wrap(mp, owner, op)
-        def reduce(orig, t, *args, **kwargs):
-            if not (t.is_floating_point() or t.is_complex()) and "dtype" not in kwargs:
-                return orig(t.float(), *args, **kwargs)
-            return orig(t, *args, **kwargs)
-    return patch
-
-
-for _op in ("mean", "std"):
-    for _kind, (_owner, _form) in SPELLINGS.items():
-        _planted(WHOLE, "mean_std_refuse_integers", f"integer_{_op}_{_kind}_is_float32",
-                 f"{_form.format(op=_op)} of a bool/integer tensor computes in float32 instead of raising "
-                 f"({'Tensor' if _kind == 'method' else 'torch'}.{_op} only).", _integer_mean_std_in_float(_owner, _op))
+@per_spelling(WHOLE, "mean_std_refuse_integers", "integer_{op}_{kind}_is_float32",
+              "{form} of a bool/integer tensor computes in float32 instead of raising ({spelling} only).",
+              {**_both("mean"), **_both("std")})
+def _integer_mean_std_in_float(orig, t, *args, **kwargs):
+    if not (t.is_floating_point() or t.is_complex()) and "dtype" not in kwargs:
+        return orig(t.float(), *args, **kwargs)
+    return orig(t, *args, **kwargs)
 
 
 @mutant(WHOLE, "mean_std_refuse_integers")
@@ -116,19 +90,11 @@ def mean_dtype_keyword_is_refused(mp):
         return orig(self, *args, **kwargs)
 
 
-def _complex_std_stays_complex(owner):
-    def patch(mp):
-        @wrap(mp, owner, "std")
-        def std(orig, t, *args, **kwargs):
-            out = orig(t, *args, **kwargs)
-            return out.to(t.dtype) if t.is_complex() else out
-    return patch
-
-
-for _kind, (_owner, _form) in SPELLINGS.items():
-    _planted(WHOLE, "complex_results", f"complex_std_{_kind}_stays_complex",
-             f"{_form.format(op='std')} of a complex tensor keeps the complex dtype (the {_kind} only).",
-             _complex_std_stays_complex(_owner))
+@per_spelling(WHOLE, "complex_results", "complex_std_{kind}_stays_complex",
+              "{form} of a complex tensor keeps the complex dtype (the {kind} only).", _both("std"))
+def _complex_std_stays_complex(orig, t, *args, **kwargs):
+    out = orig(t, *args, **kwargs)
+    return out.to(t.dtype) if t.is_complex() else out
 
 
 @mutant(WHOLE, "complex_results")
@@ -139,77 +105,46 @@ def complex_sum_drops_the_imaginary_part(mp):
         return orig(self.real.to(self.dtype) if self.is_complex() else self, *args, **kwargs)
 
 
-def _std_divides_by_n(owner):
-    def patch(mp):
-        @wrap(mp, owner, "std")
-        def std(orig, t, *args, **kwargs):
-            if args or "unbiased" in kwargs:
-                return orig(t, *args, **kwargs)
-            return orig(t, *args, **{"correction": 0, **kwargs})
-    return patch
+@per_spelling(WHOLE, "std_is_sample_std", "std_{kind}_divides_by_n",
+              "{form} defaults to correction=0 (NumPy's ddof=0) (the {kind} only).", _both("std"))
+def _std_divides_by_n(orig, t, *args, **kwargs):
+    if args or "unbiased" in kwargs:
+        return orig(t, *args, **kwargs)
+    return orig(t, *args, **{"correction": 0, **kwargs})
 
 
-for _kind, (_owner, _form) in SPELLINGS.items():
-    _planted(WHOLE, "std_is_sample_std", f"std_{_kind}_divides_by_n",
-             f"{_form.format(op='std')} defaults to correction=0 (NumPy's ddof=0) (the {_kind} only).",
-             _std_divides_by_n(_owner))
-
-
-def _std_of_one_is_zero(owner):
-    def patch(mp):
-        @wrap(mp, owner, "std")
-        def std(orig, t, *args, **kwargs):
-            if t.numel() < 2 and not args and not kwargs:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    return torch.nan_to_num(orig(t), nan=0.0)
-            return orig(t, *args, **kwargs)
-    return patch
-
-
-for _kind, (_owner, _form) in SPELLINGS.items():
-    _planted(WHOLE, "std_of_fewer_than_2", f"std_{_kind}_of_one_element_is_zero",
-             f"{_form.format(op='std')} of fewer than 2 elements is 0 without a warning (the {_kind} only).",
-             _std_of_one_is_zero(_owner))
+@per_spelling(WHOLE, "std_of_fewer_than_2", "std_{kind}_of_one_element_is_zero",
+              "{form} of fewer than 2 elements is 0 without a warning (the {kind} only).", _both("std"))
+def _std_of_one_is_zero(orig, t, *args, **kwargs):
+    if t.numel() < 2 and not args and not kwargs:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return torch.nan_to_num(orig(t), nan=0.0)
+    return orig(t, *args, **kwargs)
 
 
 # ==== reduce.by_dim ================================================================================
 BY_DIM = "reduce.by_dim"
 
 
-def _dim_kept(owner):
-    def patch(mp):
-        for op in DIM_OPS:
-            @wrap(mp, owner, op)
-            def reduce(orig, t, *args, **kwargs):
-                if _dim_of(args, kwargs) is None or "keepdim" in kwargs:
-                    return orig(t, *args, **kwargs)
-                return orig(t, *args, **kwargs, keepdim=True)
-    return patch
+@per_spelling(BY_DIM, "removes_axis_k", "dim_{kind}s_keep_the_axis",
+              "{form} with dim=k keeps axis k with length 1 (the {kind}s only).", _both(*DIM_OPS))
+def _dim_kept(orig, t, *args, **kwargs):
+    if _dim_of(args, kwargs) is None or "keepdim" in kwargs:
+        return orig(t, *args, **kwargs)
+    return orig(t, *args, **kwargs, keepdim=True)
 
 
-for _kind, (_owner, _form) in SPELLINGS.items():
-    _planted(BY_DIM, "removes_axis_k", f"dim_{_kind}s_keep_the_axis",
-             f"{_form.format(op='sum/prod/mean/std/max/argmax')} with dim=k keeps axis k with length 1 (the "
-             f"{_kind}s only).", _dim_kept(_owner))
-
-
-def _counts_from_the_end(owner):
-    def patch(mp):
-        @wrap(mp, owner, "sum")
-        def sum_(orig, t, *args, **kwargs):
-            if args:
-                args = (_from_the_end(args[0], t.dim()),) + args[1:]
-            if "dim" in kwargs:
-                kwargs["dim"] = _from_the_end(kwargs["dim"], t.dim())
-            return orig(t, *args, **kwargs)
-    return patch
-
-
-_planted(BY_DIM, "removes_axis_k", "sum_method_counts_dim_from_the_end",
-         "t.sum(dim=k) reduces axis n-1-k (torch.sum untouched).", _counts_from_the_end(torch.Tensor))
-_planted(BY_DIM, "removes_axis_k", "sum_function_counts_dim_from_the_end",
-         "torch.sum(t, dim=k) reduces axis n-1-k (t.sum untouched).", _counts_from_the_end(torch))
+@per_spelling(BY_DIM, "removes_axis_k", "sum_{kind}_counts_dim_from_the_end",
+              "{form} reduces axis n-1-k (torch.sum untouched).", {"t.sum(dim=k)": "Tensor.sum"})
+@per_spelling(BY_DIM, "removes_axis_k", "sum_{kind}_counts_dim_from_the_end",
+              "{form} reduces axis n-1-k (t.sum untouched).", {"torch.sum(t, dim=k)": "torch.sum"})
+def _counts_from_the_end(orig, t, *args, **kwargs):
+    if args:
+        args = (_from_the_end(args[0], t.dim()),) + args[1:]
+    if "dim" in kwargs:
+        kwargs["dim"] = _from_the_end(kwargs["dim"], t.dim())
+    return orig(t, *args, **kwargs)
 
 
 @mutant(BY_DIM, "max_gives_values_and_indices")
@@ -248,61 +183,39 @@ def numpy_sum_keeps_small_integer_dtypes(mp):
         return orig(a, *args, **k)
 
 
-def _integer_mean_dim_in_float64(owner):
-    def patch(mp):
-        @wrap(mp, owner, "mean")
-        def mean(orig, t, *args, **kwargs):
-            if _dim_of(args, kwargs) is not None and not (t.is_floating_point() or t.is_complex()):
-                return orig(t.double(), *args, **kwargs)
-            return orig(t, *args, **kwargs)
-    return patch
+@per_spelling(BY_DIM, "integer_mean_refused", "integer_mean_along_dim_is_float64",
+              "{form} of an integer or bool tensor gives float64, as NumPy's axis=k, instead of raising (the "
+              "method only).", {"t.mean(dim=k)": "Tensor.mean"})
+@per_spelling(BY_DIM, "integer_mean_refused", "integer_mean_function_along_dim_is_float64",
+              "{form} of an integer or bool tensor gives float64 instead of raising (the function only).",
+              {"torch.mean(t, dim=k)": "torch.mean"})
+def _integer_mean_dim_in_float64(orig, t, *args, **kwargs):
+    if _dim_of(args, kwargs) is not None and not (t.is_floating_point() or t.is_complex()):
+        return orig(t.double(), *args, **kwargs)
+    return orig(t, *args, **kwargs)
 
 
-_planted(BY_DIM, "integer_mean_refused", "integer_mean_along_dim_is_float64",
-         "t.mean(dim=k) of an integer or bool tensor gives float64, as NumPy's axis=k, instead of raising (the "
-         "method only).", _integer_mean_dim_in_float64(torch.Tensor))
-_planted(BY_DIM, "integer_mean_refused", "integer_mean_function_along_dim_is_float64",
-         "torch.mean(t, dim=k) of an integer or bool tensor gives float64 instead of raising (the function only).",
-         _integer_mean_dim_in_float64(torch))
+@per_spelling(BY_DIM, "empty_axis", "empty_axis_{kind}s_give_zeros",
+              "{form} over an empty axis gives zeros instead of raising IndexError (the {kind}s only).",
+              _both("max", "argmax"))
+def _empty_axis_gives_zeros(orig, t, *args, **kwargs):
+    dim = _dim_of(args, kwargs)
+    if dim is not None and t.dim() and t.shape[dim] == 0:
+        shape = t.shape[:dim % t.dim()] + t.shape[dim % t.dim() + 1:]
+        idx = torch.zeros(shape, dtype=torch.int64, device=t.device)
+        if orig.__name__ == "argmax":
+            return idx
+        return torch.return_types.max((torch.zeros(shape, dtype=t.dtype, device=t.device), idx))
+    return orig(t, *args, **kwargs)
 
 
-def _empty_axis_gives_zeros(owner):
-    def patch(mp):
-        for op in ("max", "argmax"):
-            @wrap(mp, owner, op)
-            def reduce(orig, t, *args, _op=op, **kwargs):
-                dim = _dim_of(args, kwargs)
-                if dim is not None and t.dim() and t.shape[dim] == 0:
-                    shape = t.shape[:dim % t.dim()] + t.shape[dim % t.dim() + 1:]
-                    idx = torch.zeros(shape, dtype=torch.int64, device=t.device)
-                    return idx if _op == "argmax" else torch.return_types.max((torch.zeros(shape, dtype=t.dtype,
-                                                                                           device=t.device), idx))
-                return orig(t, *args, **kwargs)
-    return patch
-
-
-for _kind, (_owner, _form) in SPELLINGS.items():
-    _planted(BY_DIM, "empty_axis", f"empty_axis_{_kind}s_give_zeros",
-             f"{_form.format(op='max/argmax')} over an empty axis gives zeros instead of raising IndexError (the "
-             f"{_kind}s only).", _empty_axis_gives_zeros(_owner))
-
-
-def _wraps_out_of_range_dims(owner):
-    def patch(mp):
-        for op in DIM_OPS:
-            @wrap(mp, owner, op)
-            def reduce(orig, t, *args, **kwargs):
-                if "dim" in kwargs and isinstance(kwargs["dim"], int) and t.dim() \
-                        and not -t.dim() <= kwargs["dim"] < t.dim():
-                    kwargs["dim"] %= t.dim()
-                return orig(t, *args, **kwargs)
-    return patch
-
-
-for _kind, (_owner, _form) in SPELLINGS.items():
-    _planted(BY_DIM, "out_of_range_dim", f"out_of_range_dim_{_kind}s_wrap",
-             f"{_form.format(op='sum/.../argmax')} with an out-of-range dim=k reduces axis k mod n (the {_kind}s "
-             "only).", _wraps_out_of_range_dims(_owner))
+@per_spelling(BY_DIM, "out_of_range_dim", "out_of_range_dim_{kind}s_wrap",
+              "{form} with an out-of-range dim=k reduces axis k mod n (the {kind}s only).",
+              _both(*DIM_OPS, shown="sum/.../argmax"))
+def _wraps_out_of_range_dims(orig, t, *args, **kwargs):
+    if "dim" in kwargs and isinstance(kwargs["dim"], int) and t.dim() and not -t.dim() <= kwargs["dim"] < t.dim():
+        kwargs["dim"] %= t.dim()
+    return orig(t, *args, **kwargs)
 
 
 def _tf_patch(module_path, name, make):
@@ -321,8 +234,8 @@ def _tf_std_unbiased(tf):
     return std
 
 
-_planted(BY_DIM, "tensorflow_along_axis", "tf_reduce_std_divides_by_n_minus_1",
-         "tf.math.reduce_std divides by N-1, as torch does.", _tf_patch("tf.math", "reduce_std", _tf_std_unbiased))
+planted(BY_DIM, "tensorflow_along_axis", "tf_reduce_std_divides_by_n_minus_1",
+        "tf.math.reduce_std divides by N-1, as torch does.")(_tf_patch("tf.math", "reduce_std", _tf_std_unbiased))
 
 
 def _tf_sum_widens(tf):
@@ -334,8 +247,9 @@ def _tf_sum_widens(tf):
     return reduce_sum
 
 
-_planted(BY_DIM, "tensorflow_keeps_the_dtype", "tf_reduce_sum_widens_int8",
-         "tf.reduce_sum of an int8 tensor computes in int32 (no wrapping).", _tf_patch("tf", "reduce_sum", _tf_sum_widens))
+planted(BY_DIM, "tensorflow_keeps_the_dtype", "tf_reduce_sum_widens_int8",
+        "tf.reduce_sum of an int8 tensor computes in int32 (no wrapping).")(
+    _tf_patch("tf", "reduce_sum", _tf_sum_widens))
 
 
 def _tf_axis_wraps(tf):
@@ -349,29 +263,21 @@ def _tf_axis_wraps(tf):
     return reduce_sum
 
 
-_planted(BY_DIM, "tensorflow_axis_errors", "tf_reduce_sum_wraps_out_of_range_axes",
-         "tf.math.reduce_sum with an out-of-range axis reduces axis mod n (a rank-0 tensor ignores it).",
-         _tf_patch("tf.math", "reduce_sum", _tf_axis_wraps))
+planted(BY_DIM, "tensorflow_axis_errors", "tf_reduce_sum_wraps_out_of_range_axes",
+        "tf.math.reduce_sum with an out-of-range axis reduces axis mod n (a rank-0 tensor ignores it).")(
+    _tf_patch("tf.math", "reduce_sum", _tf_axis_wraps))
 
 
 # ==== reduce.max_argmax ============================================================================
 MAX = "reduce.max_argmax"
 
 
-def _max_ignores_nan(owner):
-    def patch(mp):
-        @wrap(mp, owner, "max")
-        def max_(orig, t, *args, **kwargs):
-            if not args and not kwargs and t.is_floating_point() and t.isnan().any() and not t.isnan().all():
-                return orig(t[~t.isnan()])
-            return orig(t, *args, **kwargs)
-    return patch
-
-
-for _kind, (_owner, _form) in SPELLINGS.items():
-    _planted(MAX, "max_is_the_largest", f"max_{_kind}_skips_nan",
-             f"{_form.format(op='max')} of a tensor holding NaN is its largest non-NaN element (the {_kind} only).",
-             _max_ignores_nan(_owner))
+@per_spelling(MAX, "max_is_the_largest", "max_{kind}_skips_nan",
+              "{form} of a tensor holding NaN is its largest non-NaN element (the {kind} only).", _both("max"))
+def _max_ignores_nan(orig, t, *args, **kwargs):
+    if not args and not kwargs and t.is_floating_point() and t.isnan().any() and not t.isnan().all():
+        return orig(t[~t.isnan()])
+    return orig(t, *args, **kwargs)
 
 
 @mutant(MAX, "flat_argmax")
@@ -408,19 +314,11 @@ def argmax_prefers_positive_zero(mp):
         return orig(self, *args, **kwargs)
 
 
-def _plain_tuple(owner):
-    def patch(mp):
-        @wrap(mp, owner, "max")
-        def max_(orig, t, *args, **kwargs):
-            out = orig(t, *args, **kwargs)
-            return tuple(out) if isinstance(out, torch.return_types.max) else out
-    return patch
-
-
-for _kind, (_owner, _form) in SPELLINGS.items():
-    _planted(MAX, "max_dim_named_tuple", f"max_dim_{_kind}_gives_a_plain_tuple",
-             f"{_form.format(op='max')} with a dim returns a plain tuple, not torch.return_types.max (the {_kind} only).",
-             _plain_tuple(_owner))
+@per_spelling(MAX, "max_dim_named_tuple", "max_dim_{kind}_gives_a_plain_tuple",
+              "{form} with a dim returns a plain tuple, not torch.return_types.max (the {kind} only).", _both("max"))
+def _plain_tuple(orig, t, *args, **kwargs):
+    out = orig(t, *args, **kwargs)
+    return tuple(out) if isinstance(out, torch.return_types.max) else out
 
 
 @mutant(MAX, "max_dim_named_tuple")
@@ -434,21 +332,14 @@ def argmax_function_along_dim_takes_the_last_tie(mp):
         return t.shape[dim] - 1 - orig(t.flip(dim), dim=dim)
 
 
-def _empty_gives_a_value(owner, op):
-    def patch(mp):
-        @wrap(mp, owner, op)
-        def reduce(orig, t, *args, **kwargs):
-            if t.numel() == 0 and not args and not kwargs:
-                return torch.tensor(0 if op == "argmax" else float("nan"), device=t.device)
-            return orig(t, *args, **kwargs)
-    return patch
-
-
-for _op in ("max", "argmax"):
-    for _kind, (_owner, _form) in SPELLINGS.items():
-        _planted(MAX, "empty_raises", f"empty_{_op}_{_kind}_gives_a_value",
-                 f"{_form.format(op=_op)} of an empty tensor gives {'0' if _op == 'argmax' else 'nan'} instead of "
-                 f"raising (the {_kind} only).", _empty_gives_a_value(_owner, _op))
+@per_spelling(MAX, "empty_raises", "empty_{op}_{kind}_gives_a_value",
+              "{form} of an empty tensor gives nan instead of raising (the {kind} only).", _both("max"))
+@per_spelling(MAX, "empty_raises", "empty_{op}_{kind}_gives_a_value",
+              "{form} of an empty tensor gives 0 instead of raising (the {kind} only).", _both("argmax"))
+def _empty_gives_a_value(orig, t, *args, **kwargs):
+    if t.numel() == 0 and not args and not kwargs:
+        return torch.tensor(0 if orig.__name__ == "argmax" else float("nan"), device=t.device)
+    return orig(t, *args, **kwargs)
 
 
 @mutant(MAX, "bool_tensors")
@@ -478,9 +369,9 @@ def _tf_argmax_propagates_nan(tf):
     return argmax
 
 
-_planted(MAX, "tensorflow_argmax", "tf_argmax_picks_the_first_nan",
-         "tf.math.argmax picks the first NaN, as torch and NumPy do.",
-         _tf_patch("tf.math", "argmax", _tf_argmax_propagates_nan))
+planted(MAX, "tensorflow_argmax", "tf_argmax_picks_the_first_nan",
+        "tf.math.argmax picks the first NaN, as torch and NumPy do.")(
+    _tf_patch("tf.math", "argmax", _tf_argmax_propagates_nan))
 
 
 # ==== reduce.to_python =============================================================================

@@ -10,25 +10,19 @@ import numpy as np
 import pytest
 import torch
 
-from tensorspec.harness.mutation import mutant, wrap
+from tensorspec.harness.mutation import mutant, per_spelling, wrap
 
 _RESHAPE, _VIEW, _FLATTEN, _SQUEEZE = torch.Tensor.reshape, torch.Tensor.view, torch.Tensor.flatten, torch.Tensor.squeeze
 RESHAPE, SQUEEZE, UNSQUEEZE = "reshape.preserves_elements", "reshape.squeeze", "reshape.unsqueeze"
 FLATTEN, VIEWS = "reshape.flatten_start_dim", "reshape.view_shares"
-SPELLINGS = {"method": (torch.Tensor, "t.{op}"), "function": (torch, "torch.{op}")}
 
 
 def _each_spelling(claim: str, statement: str, op: str, name: str, doc: str, change, spellings=("method", "function")):
     """Register one mutant per spelling of ``op``, each wrapping only that spelling with
     ``change(orig, t, *args, **kwargs)``: ``<op>_<spelling>_<name>``, described as ``<spelling> <doc>``."""
-    for spelling in spellings:
-        owner, reads = SPELLINGS[spelling]
-
-        def patch(mp, owner=owner):
-            wrap(mp, owner, op)(change)
-        patch.__name__ = patch.__qualname__ = f"{op}_{spelling}_{name}"
-        patch.__doc__ = f"{reads.format(op=op)} {doc} (the other spelling untouched)."
-        mutant(claim, statement)(patch)
+    forms = {"method": (f"t.{op}", f"Tensor.{op}"), "function": (f"torch.{op}", f"torch.{op}")}
+    per_spelling(claim, statement, f"{op}_{{kind}}_{name}", "{form} " + doc.replace("{", "{{").replace("}", "}}")
+                 + " (the other spelling untouched).", dict(forms[s] for s in spellings))(change)
 
 
 def _shape_args(args) -> tuple:
@@ -370,17 +364,19 @@ def view_copies_where_it_cannot_view(mp):
             return _RESHAPE(self.contiguous(), _shape_args(args))
 
 
-_each_spelling(VIEWS, "reshape_flatten_view_or_copy", "reshape", "always_copies",
-               "copies even where a view is possible", lambda orig, t, *a, **k: orig(t, *a, **k).clone())
-_each_spelling(VIEWS, "reshape_flatten_view_or_copy", "flatten", "always_copies",
-               "copies even where a view is possible", lambda orig, t, *a, **k: orig(t, *a, **k).clone())
+def _copies(orig, t, *a, **k):
+    return orig(t, *a, **k).clone()
+
+
+for _statement, _op, _name, _doc in (
+        ("reshape_flatten_view_or_copy", "reshape", "always_copies", "copies even where a view is possible"),
+        ("reshape_flatten_view_or_copy", "flatten", "always_copies", "copies even where a view is possible"),
+        ("squeeze_unsqueeze_always_views", "squeeze", "copies", "returns a copy"),
+        ("squeeze_unsqueeze_always_views", "unsqueeze", "copies", "returns a copy")):
+    _each_spelling(VIEWS, _statement, _op, _name, _doc, _copies)
 _each_spelling(VIEWS, "flatten_returns_itself", "flatten", "returns_a_new_object",
                "of a 1-D tensor returns a new view, not the tensor itself",
                lambda orig, t, *a, **k: _VIEW(orig(t, *a, **k), orig(t, *a, **k).shape))
-_each_spelling(VIEWS, "squeeze_unsqueeze_always_views", "squeeze", "copies",
-               "returns a copy", lambda orig, t, *a, **k: orig(t, *a, **k).clone())
-_each_spelling(VIEWS, "squeeze_unsqueeze_always_views", "unsqueeze", "copies",
-               "returns a copy", lambda orig, t, *a, **k: orig(t, *a, **k).clone())
 _each_spelling(VIEWS, "squeeze_unsqueeze_always_views", "reshape", "to_its_own_shape_copies",
                "to t's own shape returns a copy",
                lambda orig, t, *a: orig(t, *a).clone() if _shape_args(a) == tuple(t.shape) else orig(t, *a))

@@ -8,19 +8,22 @@ other statement is checked by quick tests.
 """
 from __future__ import annotations
 
+import contextlib
+from unittest import mock
+
 import torch
 import torch.nn.functional as F
 from torch import nn
 from torch.autograd import grad_mode
 from torch.utils.data import DataLoader, RandomSampler
 
-from tensorspec.harness.mutation import mutant, wrap
+from tensorspec.harness.mutation import mutant, when, wrap
 
 
 def _small_data(mp) -> None:
     from tensorspec.course import fashion_mnist
 
-    @wrap(mp, fashion_mnist, "load")
+    @wrap(mp, fashion_mnist.loading, "load", also=[fashion_mnist])
     def load(orig, split="train", *a, **k):
         images, labels = orig(split, *a, **k)
         n = 2000 if split == "train" else 1000
@@ -65,27 +68,27 @@ def index_batches_in_reverse_permutation(mp):
             yield images[index], labels[index]
 
 
+def _has_a_generator(self) -> bool:
+    return self.generator is not None
+
+
 @mutant("train.epoch", "generator_streams_differ")
 def sampler_draws_no_spare_permutation(mp):
     """RandomSampler draws one permutation per pass, no spare."""
-    @wrap(mp, RandomSampler, "__iter__")
-    def iterate(orig, self):
-        if self.generator is None:
-            return orig(self)
-        return iter(torch.randperm(len(self.data_source), generator=self.generator).tolist())
+    wrap(mp, RandomSampler, "__iter__")(when(_has_a_generator, lambda orig, self: iter(
+        torch.randperm(len(self.data_source), generator=self.generator).tolist())))
 
 
 @mutant("train.epoch", "generator_streams_differ")
 def loader_draws_no_base_seed(mp):
     """DataLoader's iterator draws no worker base seed from generator=."""
-    @wrap(mp, DataLoader, "__iter__")
     def iterate(orig, self):
-        if self.generator is None:
-            return orig(self)
         state = self.generator.get_state()
         it = orig(self)  # draws the base seed; the sampler draws lazily, at the first batch
         self.generator.set_state(state)
         return it
+
+    wrap(mp, DataLoader, "__iter__")(when(_has_a_generator, iterate))
 
 
 # ---- train.set_grad_enabled ---------------------------------------------------------------------
@@ -369,42 +372,42 @@ def plot_leaves_a_pyplot_figure(mp):
 
 # ---- train.loop_steps ---------------------------------------------------------------------------
 
+def _during_train_step(mp, patched) -> None:
+    """training.train_step runs inside ``patched(optimizer)`` (a context manager that changes the
+    optimizer for the step); the step itself is the notes' one."""
+    from tensorspec.course import training
+
+    @wrap(mp, training, "train_step")
+    def train_step(orig, network, optimizer, images, labels):
+        with patched(optimizer):
+            return orig(network, optimizer, images, labels)
+
+
 @mutant("train.loop_steps", "order")
 def zero_grad_after_backward(mp):
     """zero_grad runs between backward and step: the gradients are gone before the step."""
-    from tensorspec.course import training
+    def zero_grad_held_back_until_the_step(optimizer):
+        zero_grad, step = optimizer.zero_grad, optimizer.step
+        return mock.patch.multiple(optimizer, zero_grad=lambda *a, **k: None,
+                                   step=lambda *a, **k: (zero_grad(), step(*a, **k))[1])
 
-    def train_step(network, optimizer, images, labels):
-        preds = network(images)
-        loss = F.cross_entropy(preds, labels)
-        loss.backward()
-        optimizer.zero_grad()
-        optimizer.step()
-        return loss, preds
-
-    mp.setattr(training, "train_step", train_step)
+    _during_train_step(mp, zero_grad_held_back_until_the_step)
 
 
 @mutant("train.loop_steps", "loss_falls")
 def step_climbs_the_loss(mp):
     """train_step keeps the notes' order but its step goes up the gradient (lr negated for the step)."""
-    from tensorspec.course import training
-
-    def train_step(network, optimizer, images, labels):
-        preds = network(images)
-        loss = F.cross_entropy(preds, labels)
-        optimizer.zero_grad()
-        loss.backward()
+    @contextlib.contextmanager
+    def maximizing(optimizer):
         for group in optimizer.param_groups:
             group["maximize"] = not group.get("maximize", False)
         try:
-            optimizer.step()
+            yield
         finally:
             for group in optimizer.param_groups:
                 group["maximize"] = not group["maximize"]
-        return loss, preds
 
-    mp.setattr(training, "train_step", train_step)
+    _during_train_step(mp, maximizing)
 
 
 # ---- train.dynamic_graph ------------------------------------------------------------------------

@@ -51,6 +51,15 @@ def _of(benches: list[dict], group: str) -> list[dict]:
     return [b for b in benches if b["group"].split(" ")[0] == group]
 
 
+def _per_device(benches: list[dict]) -> list[tuple[str, list[dict]]]:
+    """(device, its benchmarks) for each device the benchmarks ran on, in order."""
+    return [(d, [b for b in benches if b["device"] == d]) for d in sorted({b["device"] for b in benches})]
+
+
+def _thread_count(n: int) -> str:
+    return f"{n} thread{'s' if n > 1 else ''}"
+
+
 def _threads(benches: list[dict]) -> str:
     counts = sorted({b.get("threads") for b in benches} - {None})
     return " and ".join(map(str, counts)) + (" thread" if counts == [1] else " threads")
@@ -109,22 +118,25 @@ def creation(benches: list[dict]) -> str | None:
                          if any(k[0] == f for k in table)]
             cells = ", ".join(f"{f.removeprefix('torch.')} " + " / ".join(
                 duration(table[(f, s)]["min"]) if (f, s) in table else "-" for s in sizes) for f in functions)
-            parts.append(f"{threads} thread{'s' if threads > 1 else ''}, {label}: {cells}")
+            parts.append(f"{_thread_count(threads)}, {label}: {cells}")
     return f"float32 arrays of {size_names} elements. " + "; ".join(parts) + "."
+
+
+def _add_and_matmul(benches: list[dict]) -> str:
+    table = _by(benches, "op", "size")
+    add = ", ".join(f"{size(s)}: {duration(table[('add', s)]['min'])}" for _, s in sorted(k for k in table if k[0] == "add"))
+    mm = ", ".join(f"{s}x{s}: {duration(table[('matmul', s)]['min'])}"
+                   for _, s in sorted(k for k in table if k[0] == "matmul"))
+    return f"a + b at {add}; a @ b at {mm}"
 
 
 def single_ops(benches: list[dict]) -> str | None:
     ops = _of(benches, benchinfo.OPS)
     if not ops:
         return None
-    parts = []
-    for device in sorted({b["device"] for b in ops}):
-        for threads in sorted({b["threads"] for b in ops}):
-            table = _by([b for b in ops if b["device"] == device and b["threads"] == threads], "op", "size")
-            add = ", ".join(f"{size(s)}: {duration(table[('add', s)]['min'])}" for _, s in sorted(k for k in table if k[0] == "add"))
-            mm = ", ".join(f"{s}x{s}: {duration(table[('matmul', s)]['min'])}"
-                           for _, s in sorted(k for k in table if k[0] == "matmul"))
-            parts.append(f"{device}, {threads} thread{'s' if threads > 1 else ''}: a + b at {add}; a @ b at {mm}")
+    parts = [f"{device}, {_thread_count(threads)}: "
+             + _add_and_matmul([b for b in on_device if b["threads"] == threads])
+             for device, on_device in _per_device(ops) for threads in sorted({b["threads"] for b in ops})]
     return "; ".join(parts) + "." + _no_gpu(ops)
 
 
@@ -133,8 +145,8 @@ def training_speed(benches: list[dict]) -> str | None:
     if not train:
         return None
     parts = []
-    for device in sorted({b["device"] for b in train}):
-        rows = sorted((b for b in train if b["device"] == device), key=lambda b: b["batch_size"])
+    for device, on_device in _per_device(train):
+        rows = sorted(on_device, key=lambda b: b["batch_size"])
         cells = ", ".join(f"batch {b['batch_size']:,}: {b['images'] / b['min']:,.0f} images/s "
                           f"(an epoch ~{60000 * b['min'] / b['images']:.0f} s)" for b in rows)
         parts.append(f"training on DataLoader batches ({rows[0]['images']:,}+ images per round, "
@@ -168,7 +180,7 @@ def time_to_target(benches: list[dict]) -> str | None:
     runs = _of(benches, benchinfo.TIME_TO_TARGET)
     if not runs:
         return None
-    cells = [f"{b['network']} ({b['threads']} thread{'s' if b['threads'] > 1 else ''}): "
+    cells = [f"{b['network']} ({_thread_count(b['threads'])}): "
              f"{b['test_accuracy']:.4f} >= {b['target']} after epoch {b['epoch']}, {b['min']:.1f} s"
              for b in sorted(runs, key=lambda b: (b["network"] != "plain", b["threads"]))]
     return (f"time to the target test accuracy ({runs[0]['recipe']}; training and the per-epoch test "

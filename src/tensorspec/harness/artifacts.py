@@ -20,10 +20,11 @@ from pathlib import Path
 
 import pytest
 
+from tensorspec.harness.ci import under_ci
+
 ENV_VAR = "TENSORSPEC_ARTIFACTS_DIR"
 KEEP = 5
 _USED = pytest.StashKey[Path]()
-_FALSE = {"", "0", "false", "no", "off"}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -42,7 +43,7 @@ def base_dir(config: pytest.Config, tmp_path_factory: pytest.TempPathFactory) ->
     chosen = config.getoption("artifacts_dir") or os.environ.get(ENV_VAR)
     if chosen:
         return Path(chosen).expanduser()
-    if os.environ.get("CI", "").strip().lower() not in _FALSE:
+    if under_ci():
         return tmp_path_factory.getbasetemp() / "artifacts"
     return default_dir()
 

@@ -16,14 +16,12 @@ it), so its claims come out ``not run``, never failed.  Mark such tests ``@pytes
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from tensorspec.course import fashion_mnist as fm
-
-_FALSE = {"", "0", "false", "no", "off"}
+from tensorspec.harness.ci import under_ci
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -42,7 +40,7 @@ def download_allowed(config: pytest.Config) -> bool:
     chosen = config.getoption("download_data")
     if chosen is not None:
         return chosen
-    return os.environ.get("CI", "").strip().lower() in _FALSE
+    return not under_ci()
 
 
 @pytest.fixture(scope="session")

@@ -27,8 +27,10 @@ One mutant inside an ordinary pytest run, to see its failures (the plugin is not
 """
 from __future__ import annotations
 
+from tensorspec.harness.mutation.planting import kind_of, owner_of, per_spelling, planted, raising, when
 from tensorspec.harness.mutation.registry import REGISTRY, Mutant, default_tables, find, load_tables, mutant, wrap
 from tensorspec.harness.mutation.results import ERROR, KILLED, NOT_RUN, SURVIVED, TIMED_OUT, Result, count, count_line
 
-__all__ = ["REGISTRY", "Mutant", "default_tables", "find", "load_tables", "mutant", "wrap", "ERROR", "KILLED",
-           "NOT_RUN", "SURVIVED", "TIMED_OUT", "Result", "count", "count_line"]
+__all__ = ["REGISTRY", "Mutant", "default_tables", "find", "load_tables", "mutant", "wrap", "planted", "per_spelling",
+           "when", "raising", "owner_of", "kind_of", "ERROR", "KILLED", "NOT_RUN", "SURVIVED", "TIMED_OUT", "Result",
+           "count", "count_line"]

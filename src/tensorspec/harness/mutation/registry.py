@@ -47,16 +47,19 @@ def mutant(claim: str, statement: str = ""):
     return register
 
 
-def wrap(mp: pytest.MonkeyPatch, owner, name: str):
+def wrap(mp: pytest.MonkeyPatch, owner, name: str, *, also=()):
     """Decorator: replace ``owner.name`` with the decorated ``fn(orig, *args, **kwargs)``, where
-    ``orig`` is the original attribute (the patch is undone with ``mp``)."""
+    ``orig`` is the original attribute (the patch is undone with ``mp``).  ``also``: the other holders
+    of the same function under ``name`` (a package that re-exports it), patched with it, so that the
+    change reaches callers of either."""
     orig = getattr(owner, name)
 
     def apply(fn):
         def patched(*args, **kwargs):
             return fn(orig, *args, **kwargs)
         patched.__name__ = getattr(orig, "__name__", name)
-        mp.setattr(owner, name, patched)
+        for holder in (owner, *also):
+            mp.setattr(holder, name, patched)
         return patched
     return apply
 
