@@ -184,7 +184,10 @@ def test_reduce_along_dim_matches_numpy(device, data):
                 assert_equal(type(out), torch.return_types.max, expr=call, name="type(out)")
                 want = expected(ref_argmax, values_array(t), dim, torch.int64)
                 assert_reduced(out.indices, want, op="argmax", expr=f"{call}.indices")
-                assert_values(torch.amax(t, dim), out.values, expr=f"torch.amax(t, {dim}) == {call}.values", exact=True)
+                # as numbers, as NumPy's max is compared below: a lane of zeros of both signs has its maximum's sign
+                # left open (torch 2.13's amax gives -0.0 where max(dim=0) gives 0.0, found by the matrix)
+                assert_values(torch.amax(t, dim), out.values, expr=f"torch.amax(t, {dim}) == {call}.values", exact=True,
+                              zero_sign=False)
                 out = out.values
             assert_equal(tuple(out.shape), out_shape, expr=call, name="out.shape")
             assert_equal(out.dtype, torch_result_dtype(op, dtype), expr=call, name="out.dtype")
