@@ -25,13 +25,7 @@ from tensorspec.reference.ops import (
 from tensorspec.reference.shapes import dim_error
 from tensorspec.testing import dtypes as D
 from tensorspec.testing import strategies as S
-from tensorspec.testing.assertions import (
-    assert_dtype,
-    assert_equal,
-    assert_shape,
-    assert_values,
-    repro,
-)
+from tensorspec.testing.assertions import assert_dtype, assert_equal, assert_shape, assert_values, repro
 from tensorspec.testing.concat_inputs import (
     TORCH_DTYPES,
     assert_stack_is_concat_of_expanded,

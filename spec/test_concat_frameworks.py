@@ -11,12 +11,7 @@ from hypothesis import strategies as st
 
 from tensorspec.claims.context import differs
 from tensorspec.testing import dtypes as D
-from tensorspec.testing.assertions import (
-    assert_equal,
-    assert_shape,
-    assert_values,
-    repro,
-)
+from tensorspec.testing.assertions import assert_equal, assert_shape, assert_values, repro
 from tensorspec.testing.concat_inputs import (
     cat_inputs,
     listing,

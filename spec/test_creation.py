@@ -17,17 +17,8 @@ from hypothesis import strategies as st
 from tensorspec.claims.context import differs
 from tensorspec.testing import dtypes as D
 from tensorspec.testing import strategies as S
-from tensorspec.testing.assertions import (
-    assert_copies,
-    assert_dtype,
-    assert_equal,
-    assert_shape,
-    assert_shares,
-    assert_tensor,
-    assert_values,
-    repro,
-    source,
-)
+from tensorspec.testing.assertions import (assert_copies, assert_dtype, assert_equal, assert_shape, assert_shares,
+    assert_tensor, assert_values, repro, source)
 from tensorspec.testing.creation_inputs import (
     WRAPPABLE,
     quietly,

@@ -10,17 +10,8 @@ from hypothesis import strategies as st
 from tensorspec.claims.context import differs
 from tensorspec.testing import dtypes as D
 from tensorspec.testing import strategies as S
-from tensorspec.testing.assertions import (
-    assert_copies,
-    assert_device,
-    assert_dtype,
-    assert_equal,
-    assert_shares,
-    assert_values,
-    repro,
-    source,
-    storage_of,
-)
+from tensorspec.testing.assertions import (assert_copies, assert_device, assert_dtype, assert_equal, assert_shares,
+    assert_values, repro, source, storage_of)
 from tensorspec.testing.creation_inputs import (
     KINDS,
     PYTHON_DTYPE,

@@ -24,14 +24,7 @@ from torch import nn
 from tensorspec.course import network, training
 from tensorspec.testing import dtypes as D
 from tensorspec.testing import strategies as S
-from tensorspec.testing.assertions import (
-    assert_device,
-    assert_equal,
-    assert_tensor,
-    assert_values,
-    repro,
-    source,
-)
+from tensorspec.testing.assertions import assert_device, assert_equal, assert_tensor, assert_values, repro, source
 from tensorspec.testing.defaults import default_device
 from tensorspec.testing.device_cases import CPU, ELSEWHERE, SEED
 from tensorspec.testing.devices import (

@@ -14,14 +14,7 @@ from tensorspec.claims.context import differs
 from tensorspec.course import network, training
 from tensorspec.testing import dtypes as D
 from tensorspec.testing import strategies as S
-from tensorspec.testing.assertions import (
-    assert_dtype,
-    assert_equal,
-    assert_tensor,
-    assert_values,
-    repro,
-    source,
-)
+from tensorspec.testing.assertions import assert_dtype, assert_equal, assert_tensor, assert_values, repro, source
 from tensorspec.testing.device_cases import CPU, ELSEWHERE, SEED, mixed_devices
 from tensorspec.testing.devices import (
     on_cuda,

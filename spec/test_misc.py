@@ -19,14 +19,7 @@ from tensorspec.claims.context import differs
 from tensorspec.course import toy_problems as T
 from tensorspec.testing import dtypes as D
 from tensorspec.testing import strategies as S
-from tensorspec.testing.assertions import (
-    assert_equal,
-    assert_shape,
-    assert_tensor,
-    assert_values,
-    repro,
-    source,
-)
+from tensorspec.testing.assertions import assert_equal, assert_shape, assert_tensor, assert_values, repro, source
 from tensorspec.testing.devices import on_devices
 
 

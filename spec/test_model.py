@@ -20,14 +20,7 @@ from torch import nn
 from tensorspec.claims.context import differs
 from tensorspec.course.fashion_mnist import CLASSES
 from tensorspec.course.network import Network, copy_into_sequential, sequential_network
-from tensorspec.testing.assertions import (
-    assert_equal,
-    assert_shape,
-    assert_tensor,
-    assert_values,
-    repro,
-    source,
-)
+from tensorspec.testing.assertions import assert_equal, assert_shape, assert_tensor, assert_values, repro, source
 from tensorspec.testing.devices import on_devices
 
 LAYERS = ["conv1", "conv2", "fc1", "fc2", "out"]

@@ -25,14 +25,7 @@ from tensorspec.reference.ops import (
 from tensorspec.reference.shapes import dim_error
 from tensorspec.testing import dtypes as D
 from tensorspec.testing import strategies as S
-from tensorspec.testing.assertions import (
-    assert_dtype,
-    assert_equal,
-    assert_shape,
-    assert_values,
-    repro,
-    source,
-)
+from tensorspec.testing.assertions import assert_dtype, assert_equal, assert_shape, assert_values, repro, source
 from tensorspec.testing.devices import on_devices
 from tensorspec.testing.exact_values import values_array
 from tensorspec.testing.kernels import MISSING, call_unless_missing

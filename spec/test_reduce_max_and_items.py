@@ -19,13 +19,7 @@ from tensorspec.reference.ops import (
 )
 from tensorspec.testing import dtypes as D
 from tensorspec.testing import strategies as S
-from tensorspec.testing.assertions import (
-    assert_equal,
-    assert_shares,
-    assert_values,
-    repro,
-    source,
-)
+from tensorspec.testing.assertions import assert_equal, assert_shares, assert_values, repro, source
 from tensorspec.testing.devices import on_cuda, on_devices
 from tensorspec.testing.dtypes import storage_dtype
 from tensorspec.testing.exact_values import comparable, values_array

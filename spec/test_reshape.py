@@ -18,16 +18,8 @@ from hypothesis import strategies as st
 
 from tensorspec.claims.context import differs
 from tensorspec.reference import shapes as ref
-from tensorspec.testing.assertions import (
-    assert_copies,
-    assert_device,
-    assert_dtype,
-    assert_equal,
-    assert_shape,
-    assert_shares,
-    assert_values,
-    repro,
-)
+from tensorspec.testing.assertions import (assert_copies, assert_device, assert_dtype, assert_equal, assert_shape,
+    assert_shares, assert_values, repro)
 from tensorspec.testing.devices import on_devices
 from tensorspec.testing.layouts import tensors_in_layouts
 from tensorspec.testing.shape_strategies import (
