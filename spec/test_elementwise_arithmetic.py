@@ -34,9 +34,11 @@ ARITH = {  # method: (operator symbol, operator, NumPy reference)
 
 
 # y OP x with a Python scalar y on the left (Tensor.__radd__, ...): NumPy's result, but torch divides as
-# y * x.reciprocal() (statement reflected_division), so the reference for / is y * (1 / x).
+# y * x.reciprocal() (statement reflected_division), so the reference for / is y * (1 / x), the
+# reciprocal in x's dtype (NumPy 1.x would widen a Python 1 over a 0-d float16 x, and 1 / 6e-08 would not
+# overflow to inf as torch's float16 reciprocal does: found by the matrix on torch 1.13.1, NumPy 1.26.4).
 REFLECTED = {"add": lambda x, y: y + x, "sub": lambda x, y: y - x, "mul": lambda x, y: y * x,
-             "div": lambda x, y: y * (1 / x)}
+             "div": lambda x, y: y * (np.ones_like(x) / x)}
 
 
 # ---- operators_equal_methods, numpy_values, true_division, bool_subtraction_refused ---------------
