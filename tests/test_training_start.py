@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+import torch
 
 from tensorspec.course import fashion_mnist as fm
 from tensorspec.harness import training_run
@@ -34,11 +35,21 @@ def launches(monkeypatch, tmp_path):
     return calls
 
 
-def test_starts_when_a_selected_test_needs_the_runs(launches, tmp_path):
-    session = fake_session(tmp_path, [["tmp_path"], ["course_runs", "claim_fact"]])
-    training_run.pytest_collection_finish(session)
-    assert launches == [(tmp_path, tmp_path / "run", len(training_run.RUNS))]
-    assert session.config.stash[training_run._STARTED] is not None
+def test_starts_when_a_selected_test_needs_the_runs(launches, tmp_path, monkeypatch):
+    """...and the tests run with the cores the workers leave (at least one thread) until the session ends."""
+    monkeypatch.setattr(training_run.os, "sched_getaffinity", lambda pid: {0, 1, 2, 3, 4}, raising=False)
+    before = torch.get_num_threads()
+    torch.set_num_threads(4)
+    try:
+        session = fake_session(tmp_path, [["tmp_path"], ["course_runs", "claim_fact"]])
+        training_run.pytest_collection_finish(session)
+        assert launches == [(tmp_path, tmp_path / "run", len(training_run.RUNS))]
+        assert session.config.stash[training_run._STARTED] is not None
+        assert torch.get_num_threads() == 5 - len(training_run.RUNS)
+        training_run.pytest_sessionfinish(session)
+        assert torch.get_num_threads() == 4
+    finally:
+        torch.set_num_threads(before)
 
 
 @pytest.mark.parametrize("case", ["not selected", "collect only", "no worker processes", "no data"])

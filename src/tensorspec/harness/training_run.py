@@ -12,7 +12,8 @@ Fixture ``course_runs`` (session scope): the three runs of :data:`RUNS` with the
 
 With worker processes the runs start at the end of collection (when the data are already on disk:
 a download waits for the fixture), and the fixture waits for them, printing each epoch as it
-reports.  The workers write TensorBoard logs through tensorboard's own writer without importing
+reports.  Meanwhile the tests run with the cores the workers leave (at least 1 intra-op thread),
+for the whole session.  The workers write TensorBoard logs through tensorboard's own writer without importing
 TensorFlow (about 3 s of CPU per worker; the event files are the same); the claim that
 ``torch.utils.tensorboard`` imports TensorFlow is checked in a fresh interpreter of its own.
 An interrupted or failed session terminates the workers.  Needs the data (``needs_data``).
@@ -43,6 +44,7 @@ RUNS = ({"network": "plain", "normalize": True, "trained": RECIPE.epochs},
 inputs in [0, 1] for the first epoch of the same schedule."""
 
 _STARTED = pytest.StashKey["Started"]()
+_THREADS_BEFORE = pytest.StashKey[int]()
 
 
 def processes() -> int:
@@ -173,14 +175,25 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     folder = artifacts.run_folder(config)
     started = Started.launch(root, folder, count)
     config.stash[_STARTED] = started
-    progress_line(config)(f"started: {_describe(count)}, while the other tests run "
-                          f"(load average {started.load_before:.1f}); artifacts in {folder}")
+    # the workers hold the cores: more intra-op threads here would spin on them (set for the whole
+    # session, so every test sees the same count; the thread count is pytest's again at the end)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    threads_here = max(1, cores - min(count, len(RUNS)))
+    if threads_here < torch.get_num_threads():
+        config.stash[_THREADS_BEFORE] = torch.get_num_threads()
+        torch.set_num_threads(threads_here)
+    progress_line(config)(f"started: {_describe(count)}, while the other tests run with "
+                          f"{torch.get_num_threads()} thread(s) (load average {started.load_before:.1f}); "
+                          f"artifacts in {folder}")
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     started = session.config.stash.get(_STARTED, None)
     if started is not None:  # not waited for (interrupted, -x, deselected by a later plugin): no orphans
         started.stop()
+    before = session.config.stash.get(_THREADS_BEFORE, None)
+    if before is not None:
+        torch.set_num_threads(before)
 
 
 @pytest.fixture(scope="session")
