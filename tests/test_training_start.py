@@ -43,9 +43,9 @@ def test_starts_when_a_selected_test_needs_the_runs(launches, tmp_path, monkeypa
     try:
         session = fake_session(tmp_path, [["tmp_path"], ["course_runs", "claim_fact"]])
         training_run.pytest_collection_finish(session)
-        assert launches == [(tmp_path, tmp_path / "run", len(training_run.RUNS))]
+        assert launches == [(tmp_path, tmp_path / "run", 2)]
         assert session.config.stash[training_run._STARTED] is not None
-        assert torch.get_num_threads() == 5 - len(training_run.RUNS)
+        assert torch.get_num_threads() == 5 - 2
         training_run.pytest_sessionfinish(session)
         assert torch.get_num_threads() == 4
     finally:
