@@ -197,6 +197,18 @@ def test_an_in_place_op_that_needs_another_dtype_or_shape_raises_and_changes_not
         assert_values(t, x.reference(), expr=f"t after the refused {name}", exact=True)
 
 
+@pytest.mark.claim(CLAIM, "no_new_dtype_or_shape")
+@pytest.mark.parametrize("dtype", [torch.bool, torch.int64, torch.float32], ids=str)
+def test_every_refusal_of_a_dtype_raises_in_a_worked_example(dtype):
+    """Always run, whatever Hypothesis draws: each refused call of the property test on t = [[1, 0, 3]]."""
+    for name, call, message in _refusals(dtype):
+        t = torch.tensor([[1, 0, 3]], dtype=dtype)
+        with repro(f"t = torch.tensor([[1, 0, 3]], dtype={dtype})\n{name}"):
+            with pytest.raises(RuntimeError, match=message):
+                call(t)
+            assert_values(t, torch.tensor([[1, 0, 3]], dtype=dtype), expr=f"t after the refused {name}", exact=True)
+
+
 @pytest.mark.claim(CLAIM, "narrower_dtype_fine")
 @on_devices
 def test_an_in_place_op_into_a_narrower_dtype_of_the_same_category_works(device):

@@ -70,6 +70,20 @@ def test_reshape_keeps_the_elements_in_row_major_order(device, data):
             assert_equal(tuple(out.shape), ref.inferred(recipe.numel, target), expr=expr, name="out.shape")
 
 
+@pytest.mark.claim(RESHAPE, "row_major_order")
+@pytest.mark.parametrize("layout", ["contiguous", "permuted"])
+def test_reshape_worked_example_is_row_major(layout):
+    """Always run, whatever Hypothesis draws: a (2, 3) tensor of distinct values, contiguous
+    (arange(6).reshape(2, 3)) or permuted (arange(6).reshape(3, 2).t()), reshaped to (3, 2) in every
+    spelling, is np.reshape's C-order result (column-major order would give other rows)."""
+    t = torch.arange(6).reshape(2, 3) if layout == "contiguous" else torch.arange(6).reshape(3, 2).t()
+    source = "torch.arange(6).reshape(2, 3)" if layout == "contiguous" else "torch.arange(6).reshape(3, 2).t()"
+    forms = spellings("reshape", "(3, 2)")
+    forms["t.reshape(3, 2)"] = lambda t, shape: t.reshape(*shape)
+    for expr, call in forms.items():
+        assert_values(call(t, (3, 2)), np.reshape(np.array(t.tolist()), (3, 2)), expr=f"t = {source}; {expr}", exact=True)
+
+
 @pytest.mark.claim(RESHAPE, "infers_minus_one")
 @pytest.mark.parametrize("shape,target,inferred", [((2, 3), (-1, 2), (3, 2)), ((2, 3), (1, -1, 1), (1, 6, 1)),
                                                    ((0, 3), (-1, 3), (0, 3)), ((), (-1,), (1,)), ((), (1, -1), (1, 1))])
