@@ -25,6 +25,7 @@ from tensorspec.testing.devices import on_cuda, on_devices
 from tensorspec.testing import dtypes as D
 from tensorspec.testing.dtypes import storage_dtype
 from tensorspec.testing.exact_values import summable
+from tensorspec.testing.known_crashes import crashes_here
 from tensorspec.testing.spellings import spellings
 from tensorspec.reference.ops import broadcast_apply
 from tensorspec.testing.tensorflow_compat import tf_shape, to_numpy
@@ -203,6 +204,8 @@ TEXTBOOK = [
     ("mul", [np.arange(3, dtype=_f32).reshape(3, 1), np.arange(4, dtype=_f32)], (3, 4)),
     ("ge", [np.arange(4, dtype=_f32).reshape(2, 1, 2), np.array(1, dtype=_f32)], (2, 1, 2)),
     ("where", [np.array([True, False]), np.zeros((0, 1), _f32), np.ones((3, 1, 1), _f32)], (3, 0, 2)),
+    # an empty right operand from NumPy in float16: crashed torch 2.1.0 and 2.1.1 (empty_numpy_operand)
+    ("mul", [np.ones((3, 1), np.float16), np.zeros((0,), np.float16)], (3, 0)),
     # shapes that would also combine if lined up from the left, to another shape, for every op
     ("mul", [np.arange(3, dtype=_f32).reshape(3, 1), np.arange(3, dtype=_f32)], (3, 3)),
     ("ge", [np.arange(2, dtype=_f32).reshape(2, 1), np.arange(2, dtype=_f32)], (2, 2)),
@@ -229,6 +232,8 @@ def test_torch_and_numpy_broadcast_alike(device, case):
         assert_equal(tuple(torch.broadcast_shapes(*shapes)), out_shape, expr=f"{shapes}", name="torch.broadcast_shapes")
         tensors = [torch.from_numpy(a).to(device) for a in arrays]
         for expr, call in op.forms.items():
+            if crashes_here(name, expr, *tensors[:2]):  # torch 2.1.0/2.1.1: broadcasting.rules empty_numpy_operand
+                continue
             out = call(*tensors)
             assert_equal(tuple(out.shape), out_shape, expr=expr, name=f"({expr}).shape")
             assert_values(out, expected, expr=expr, exact=True)

@@ -20,6 +20,7 @@ from tensorspec.testing.assertions import assert_dtype, assert_equal, assert_val
 from tensorspec.testing.devices import on_devices
 from tensorspec.testing.dtypes import NUMPY_OF_TORCH, torch_dtype
 from tensorspec.testing.elementwise import WIDE_UNSIGNED, build
+from tensorspec.testing.known_crashes import crashes_here
 from tensorspec.testing.layouts import tensors_in_layouts
 from tensorspec.testing.spellings import spellings
 from tensorspec.testing.strategies import shapes
@@ -81,6 +82,8 @@ def test_mixed_dtypes_combine_by_type_promotion(device, operands):
             is_tensor = isinstance(a, torch.Tensor)  # a Python scalar a has no methods
             for name, symbol in (("add", "+"), ("mul", "*")):
                 for expr, call in spellings(name, "b", symbol=symbol, operand="a", method=is_tensor).items():
+                    if crashes_here(name, expr, a, b):  # torch 2.1.0/2.1.1: broadcasting.rules empty_numpy_operand
+                        continue
                     out = call(a, b)
                     assert_equal(out.dtype, expected, expr=expr, name=f"({expr}).dtype")
                     if name == "add":

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from tensorspec.harness.mutation import mutant, per_spelling, wrap
+from tensorspec.harness.mutation import mutant, per_spelling, raising, when, wrap
+from tensorspec.testing.known_crashes import zero_strided_empty
 
 _NARROW = (torch.uint8, torch.int8, torch.int16, torch.int32)
 ADDS = {"a + b": "Tensor.__add__", "a.add(b)": "Tensor.add", "torch.add(a, b)": "torch.add"}
@@ -156,3 +157,37 @@ def _tf_add_bools(orig, a, b, *args, **kwargs):
         import tensorflow as tf
         return tf.constant(np.logical_or(a, b))
     return orig(a, b, *args, **kwargs)
+
+
+# ---- broadcasting.rules: empty_numpy_operand --------------------------------------------------------
+def _empty_operand(*args, **kwargs) -> bool:
+    return any(zero_strided_empty(x) for x in args[:2])
+
+
+_REFUSES_EMPTY = raising(RuntimeError, "planted: an operand is empty with every stride 0")
+_EMPTY = "empty_numpy_operand"
+
+per_spelling(RULES, _EMPTY, "empty_operand_{op}_{kind}_raises",
+             "`{form}` raises RuntimeError where an operand is empty with every stride 0 ({spelling} only).",
+             {"a * b": "Tensor.__mul__", "a.mul(b)": "Tensor.mul", "torch.mul(a, b)": "torch.mul",
+              "a / b": "Tensor.__truediv__", "a.div(b)": "Tensor.div", "a // b": "Tensor.__floordiv__",
+              "2 * b": "Tensor.__rmul__", "2 / b": "Tensor.__rtruediv__", "2 // b": "Tensor.__rfloordiv__"},
+             )(when(_empty_operand, _REFUSES_EMPTY))
+per_spelling(RULES, _EMPTY, "empty_operand_{op}_in_place_raises",
+             "`{form}` raises RuntimeError where b is empty with every stride 0 ({spelling} only).",
+             {"a.mul_(b)": "Tensor.mul_", "a.div_(b)": "Tensor.div_"})(when(_empty_operand, _REFUSES_EMPTY))
+for _mode in (None, "floor", "trunc"):
+    per_spelling(RULES, _EMPTY, f"empty_operand_div_{_mode or 'true'}_function_raises",
+                 f"`torch.div(a, b, rounding_mode={_mode!r})` raises RuntimeError where an operand is empty with "
+                 "every stride 0 (torch.div with that rounding mode only).", {"torch.div": "torch.div"},
+                 )(when(lambda *a, _mode=_mode, **k: k.get("rounding_mode") == _mode and _empty_operand(*a),
+                        _REFUSES_EMPTY))
+
+
+@mutant(RULES, _EMPTY)
+def from_numpy_gives_empty_arrays_contiguous_strides(mp):
+    """torch.from_numpy gives the tensor of an empty array the strides of a contiguous tensor, not 0."""
+    @wrap(mp, torch, "from_numpy")
+    def from_numpy(orig, array):
+        t = orig(array)
+        return t.as_strided(t.shape, torch.empty(t.shape).stride()) if t.numel() == 0 and t.dim() else t
