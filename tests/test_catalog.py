@@ -85,6 +85,8 @@ def test_a_difference_applies_only_in_its_range_and_changes_the_installed_truth(
     assert now.differs[0].range == "since torch 1.0"
     assert now.installed_verdict == "refuted"
     assert now.installed_truth == "new\nOn the installed versions (since torch 1.0): the old behaviour"
+    between = Catalog.load(_write(tmp_path, body + DIFFERS.replace("torch<1.0", "torch>=1.0,<1.0.2")))["a.b"]
+    assert between.differs[0].range == "from torch 1.0 to before 1.0.2"
     absent = Catalog.load(_write(tmp_path, body + DIFFERS.replace("torch<1.0", "tensorflow>=0")))["a.b"]
     from tensorspec.claims.versions import installed
     assert bool(absent.current) == (installed("tensorflow") is not None)

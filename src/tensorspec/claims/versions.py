@@ -76,7 +76,8 @@ def satisfied(reqs: tuple[Requirement, ...]) -> bool:
 
 
 def describe(reqs: tuple[Requirement, ...]) -> str:
-    """Words for a range: ``torch<2.5`` -> "before torch 2.5", ``torch>=2.5`` -> "since torch 2.5"."""
+    """Words for a range: ``torch<2.5`` -> "before torch 2.5", ``torch>=2.5`` -> "since torch 2.5",
+    ``torch>=2.1,<2.1.2`` -> "from torch 2.1 to before 2.1.2"."""
     words = []
     for req in reqs:
         specs = list(req.specifier)
@@ -84,6 +85,9 @@ def describe(reqs: tuple[Requirement, ...]) -> str:
             words.append(f"before {req.name} {specs[0].version}")
         elif len(specs) == 1 and specs[0].operator == ">=":
             words.append(f"since {req.name} {specs[0].version}")
+        elif sorted(s.operator for s in specs) == ["<", ">="]:
+            low, high = (next(s.version for s in specs if s.operator == op) for op in (">=", "<"))
+            words.append(f"from {req.name} {low} to before {high}")
         else:
             words.append(f"{req.name} {','.join(sorted(str(s) for s in specs))}")
     return ", ".join(words)
