@@ -38,11 +38,12 @@ def zero_strided_empty(t: object) -> bool:
 
 
 def crash_pattern(op: str, first: object, second: object) -> bool:
-    """Does ``op(first, second)`` (``"mul"`` or ``"div"``, any rounding mode or in-place form, where an
-    in-place call's result fits ``first``; the operands in ATen's order, so ``2 * b`` is ``b.mul(2)``)
-    have the shape of pytorch#113037: on the CPU, the second
-    operand empty with every stride 0, a float16 or bfloat16 result, and the first of another shape that
-    broadcasts with it (a number or a 0-d tensor counts as shape ())?"""
+    """Does ``op(first, second)`` have the shape of pytorch#113037: on the CPU, the second operand empty
+    with every stride 0, a float16 or bfloat16 result, and the first of another shape that broadcasts
+    with it (a number or a 0-d tensor counts as shape ())?
+
+    ``op`` is ``"mul"`` or ``"div"``: any rounding mode, or the in-place form where its result fits
+    ``first``.  The operands are in ATen's order, so ``2 * b`` is ``b.mul(2)`` (see :func:`aten_order`)."""
     if op not in PRODUCTS_AND_QUOTIENTS or not zero_strided_empty(second) or second.device.type != "cpu":
         return False
     first_shape = tuple(first.shape) if isinstance(first, torch.Tensor) else ()
