@@ -13,17 +13,16 @@ import pytest
 import torch
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
 
 from tensorspec.claims.context import differs
 from tensorspec.testing.assertions import assert_dtype, assert_equal, assert_shape, repro
+from tensorspec.testing.dtypes import NUMPY_OF_TORCH
 from tensorspec.testing.known_crashes import (CRASHED, REDUCED_FLOATS, RETURNED, aten_order,
                                               crash_pattern, outcome_in_child, zero_strided_empty)
 from tensorspec.testing.spellings import spellings
 
 CLAIM = "broadcasting.rules"
 STATEMENT = "empty_numpy_operand"
-_NUMPY = {torch.float16: np.float16, torch.int64: np.int64, torch.uint8: np.uint8, torch.bool: np.bool_}
 
 
 # how it reads: (the ATen op, the call); a Python number a takes the function forms and a * b, a / b, a // b
@@ -37,18 +36,22 @@ FORMS = {
 IN_PLACE = {"a.mul_(b)": ("mul", lambda a, b: a.mul_(b)), "a.div_(b)": ("div", lambda a, b: a.div_(b))}
 
 
-def b_source(shape: tuple, dtype: torch.dtype) -> str:
-    """The code of ``empty_from_numpy(shape, dtype)``, for reproducers."""
+def empty_from_numpy(shape: tuple, dtype: torch.dtype) -> tuple[torch.Tensor, str]:
+    """``torch.from_numpy(np.zeros(shape, ...))`` in ``dtype`` (bfloat16: the float16 array's bits viewed),
+    and its code for reproducers."""
     if dtype == torch.bfloat16:
-        return f"torch.from_numpy(np.zeros({shape}, np.float16)).view(torch.bfloat16)"
-    return f"torch.from_numpy(np.zeros({shape}, np.{_NUMPY[dtype].__name__}))"
+        return (torch.from_numpy(np.zeros(shape, np.float16)).view(torch.bfloat16),
+                f"torch.from_numpy(np.zeros({shape}, np.float16)).view(torch.bfloat16)")
+    array_dtype = NUMPY_OF_TORCH[dtype]
+    return (torch.from_numpy(np.zeros(shape, array_dtype)),
+            f"torch.from_numpy(np.zeros({shape}, np.dtype({array_dtype.name!r})))")
 
 
-def empty_from_numpy(shape: tuple, dtype: torch.dtype) -> torch.Tensor:
-    """``torch.from_numpy(np.zeros(shape, ...))`` in ``dtype`` (bfloat16: the float16 array's bits viewed)."""
-    if dtype == torch.bfloat16:
-        return torch.from_numpy(np.zeros(shape, np.float16)).view(torch.bfloat16)
-    return torch.from_numpy(np.zeros(shape, _NUMPY[dtype]))
+def operands(a, b_shape: tuple, b_dtype: torch.dtype) -> tuple[object, torch.Tensor, str]:
+    """(a, b, the code that makes them): b empty from NumPy."""
+    b, b_code = empty_from_numpy(b_shape, b_dtype)
+    a_code = f"torch.ones({tuple(a.shape)}).to({a.dtype})" if isinstance(a, torch.Tensor) else repr(a)
+    return a, b, f"a = {a_code}\nb = {b_code}"
 
 
 SIDES = st.integers(0, 3)
@@ -81,17 +84,16 @@ def empty_right_operands(draw):
     kind = draw(st.sampled_from(["number", "0-d", "tensor"]), label="a kind")
     a_shape, b_shape = draw(shapes_with_empty_right(scalar_left=kind != "tensor"), label="shapes")
     if kind == "number":  # b carries the result dtype
-        a = draw(st.integers(-3, 3) | st.floats(-3, 3, width=16), label="a")
-        b_dtype, text = reduced, f"a = {a!r}"
+        a, b_dtype = draw(st.integers(-3, 3) | st.floats(-3, 3, width=16), label="a"), reduced
     else:
         b_dtype, a_dtype = draw(st.sampled_from(
             [(reduced, d) for d in [reduced, torch.float32, *OTHERS] if kind == "0-d" or d != torch.float32]
             + [(d, reduced) for d in OTHERS]), label="b and a dtypes")
         a = torch.ones(a_shape).to(a_dtype)
-        text = f"a = torch.ones({a_shape}).to({a_dtype})"
-    b = empty_from_numpy(b_shape, b_dtype)
-    assert_equal(torch.result_type(a, b), reduced, expr=f"{text}; torch.result_type(a, b)", name="the drawn result dtype")
-    return a, b, f"{text}\nb = {b_source(b_shape, b_dtype)}"
+    a, b, text = operands(a, b_shape, b_dtype)
+    assert_equal(torch.result_type(a, b), reduced, expr=f"{text}\ntorch.result_type(a, b)",
+                 name="the drawn result dtype")
+    return a, b, text
 
 
 def _calls(a, b):
@@ -118,17 +120,12 @@ def _check(form, call, a, b):
         assert_equal(out is target, True, expr=form, name=f"({form}) is a")
 
 
-def _case(a, b_shape: tuple, b_dtype: torch.dtype):
-    text = f"a = {a!r}" if not isinstance(a, torch.Tensor) else f"a = torch.ones({tuple(a.shape)}).to({a.dtype})"
-    return a, empty_from_numpy(b_shape, b_dtype), f"{text}\nb = {b_source(b_shape, b_dtype)}"
-
-
 @pytest.mark.claim(CLAIM, STATEMENT)
 @given(case=empty_right_operands())
-@example(case=_case(2, (0, 1, 0, 0, 2), torch.bfloat16))  # as the type-promotion test met it on 2.1.0
-@example(case=_case(torch.ones(3, 1, dtype=torch.float16), (0,), torch.float16))
-@example(case=_case(torch.ones((), dtype=torch.int64), (2, 0), torch.bfloat16))
-@example(case=_case(torch.ones(2, 0, dtype=torch.float16), (0,), torch.int64))  # in place too
+@example(case=operands(2, (0, 1, 0, 0, 2), torch.bfloat16))  # as the type-promotion test met it on 2.1.0
+@example(case=operands(torch.ones(3, 1, dtype=torch.float16), (0,), torch.float16))
+@example(case=operands(torch.ones((), dtype=torch.int64), (2, 0), torch.bfloat16))
+@example(case=operands(torch.ones(2, 0, dtype=torch.float16), (0,), torch.int64))  # in place too
 def test_an_empty_numpy_operand_combines_or_crashes(case):
     """Every form that takes a (see ``_calls``) gives the empty broadcast result; in the range
     empty_numpy_operand_crashes each runs in a forked child and exactly the forms of

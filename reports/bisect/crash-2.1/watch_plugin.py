@@ -20,12 +20,12 @@ def hits(self_, other):
 class WouldCrash(RuntimeError):
     pass
 
-def wrap(owner, name, reflected=False):
+def wrap(owner, name):
     orig = getattr(owner, name)
     @functools.wraps(orig)
     def call(*args, **kwargs):
         if len(args) >= 2:
-            a, b = (args[1], args[0]) if reflected else (args[0], args[1])
+            a, b = args[0], args[1]  # ATen's order: b.__rmul__(y) is mul(b, y)
             if hits(a, b):
                 LOG.write(f"{current[0]}\t{owner.__name__}.{name}\t{getattr(a,'shape',type(a))} {getattr(a,'dtype','')} | {tuple(b.shape)} {b.dtype}\n"); LOG.flush()
                 raise WouldCrash(f"would crash: {name}")
